@@ -1,0 +1,22 @@
+package dev.tresor.keys;
+
+/**
+ * Every certificate, key, trust anchor and password Tresor uses, each belonging to exactly one tenant. Every method
+ * of every vault takes the tenant it acts for; nothing reads or writes keys without one.
+ */
+public interface KeyRepository {
+
+    TenantDirectory tenants();
+
+    CertificateVault certificates();
+
+    PrivateKeyVault privateKeys();
+
+    PgpKeyVault pgpKeys();
+
+    TrustAnchorVault trustAnchors();
+
+    PdfPasswordVault pdfPasswords();
+
+    AuditLog audit();
+}

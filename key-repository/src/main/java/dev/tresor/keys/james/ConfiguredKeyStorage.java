@@ -1,0 +1,89 @@
+package dev.tresor.keys.james;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+import javax.annotation.PreDestroy;
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import dev.tresor.keys.cache.CachingKeyStorage;
+import dev.tresor.keys.jdbc.JdbcKeyStorage;
+import dev.tresor.keys.memory.MemoryKeyStorage;
+import dev.tresor.keys.protection.MemoryTenantKeyStore;
+import dev.tresor.keys.protection.TenantKeyStore;
+import dev.tresor.keys.spi.KeyStorage;
+
+/**
+ * The storage {@code keyrepository.properties} names, opened once when James starts and closed when it stops
+ * (James calls {@link PreDestroy} methods of the objects Guice built on shutdown).
+ */
+@Singleton
+public final class ConfiguredKeyStorage {
+    private static final Logger LOGGER = LoggerFactory.getLogger(ConfiguredKeyStorage.class);
+
+    private final KeyStorage storage;
+    private final TenantKeyStore tenantKeys;
+    private final Optional<JdbcKeyStorage> database;
+    private final CachingKeyStorage cached;
+
+    @Inject
+    public ConfiguredKeyStorage(KeyRepositoryConfiguration configuration) {
+        switch (configuration.storage()) {
+            case MEMORY:
+                LOGGER.warn("Tresor keys are kept in memory (storage=memory): they are lost when James stops");
+                this.storage = new MemoryKeyStorage();
+                this.tenantKeys = MemoryTenantKeyStore.create();
+                this.database = Optional.empty();
+                break;
+            case POSTGRESQL:
+                KeyRepositoryConfiguration.Postgresql postgresql = configuration.postgresql().orElseThrow();
+                this.database = Optional.of(JdbcKeyStorage.postgres(postgresql.url(), postgresql.user(), postgresql.password()));
+                this.storage = database.get();
+                this.tenantKeys = database.get().tenantKeyStore();
+                break;
+            default:
+                this.database = Optional.of(JdbcKeyStorage.h2(withParentDirectory(configuration.h2File())));
+                this.storage = database.get();
+                this.tenantKeys = database.get().tenantKeyStore();
+        }
+        this.cached = CachingKeyStorage.wrap(storage, configuration.cacheTtl());
+        LOGGER.info("Tresor key repository opened: {}", configuration);
+    }
+
+    private static Path withParentDirectory(Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot create the directory of the key database " + file, e);
+        }
+    }
+
+    /**
+     * The storage behind a cache of certificate lookups ({@code cache.ttl}). Every user of the storage on this node
+     * goes through this one instance, so that its writes empty the cache.
+     */
+    public KeyStorage storage() {
+        return cached;
+    }
+
+    /** Where key protection keeps the wrapped tenant keys: the same database as the keys. */
+    public TenantKeyStore tenantKeys() {
+        return tenantKeys;
+    }
+
+    @PreDestroy
+    public void close() {
+        database.ifPresent(opened -> {
+            opened.close();
+            LOGGER.info("Tresor key repository closed");
+        });
+    }
+}

@@ -1,0 +1,445 @@
+package dev.tresor.keys.james;
+
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import org.apache.commons.configuration2.Configuration;
+import org.apache.james.util.DurationParser;
+
+import dev.tresor.keys.cache.CachingKeyStorage;
+import dev.tresor.keys.protection.EnvironmentMasterKey;
+import dev.tresor.keys.protection.FileMasterKey;
+import dev.tresor.keys.protection.MasterKey;
+import dev.tresor.keys.protection.Pkcs11MasterKey;
+
+/**
+ * Where the key repository keeps its data and its master key, read from {@code conf/keyrepository.properties}. A
+ * missing file means every default. Relative paths are resolved against James's working directory.
+ *
+ * <table>
+ *     <caption>Properties</caption>
+ *     <tr><th>property</th><th>values</th><th>default</th></tr>
+ *     <tr><td>{@code storage}</td><td>{@code h2}, {@code postgresql}, {@code memory}</td><td>{@code h2}</td></tr>
+ *     <tr><td>{@code h2.file}</td><td>database file, without H2's {@code .mv.db} suffix</td>
+ *         <td>{@code var/tresor/keys}</td></tr>
+ *     <tr><td>{@code postgresql.url}</td><td>{@code jdbc:postgresql://host:port/database}</td>
+ *         <td>required for {@code postgresql}</td></tr>
+ *     <tr><td>{@code postgresql.user}, {@code postgresql.password}</td><td>credentials</td>
+ *         <td>user required for {@code postgresql}; password empty</td></tr>
+ *     <tr><td>{@code masterkey.provider}</td><td>{@code file}, {@code environment}, {@code pkcs11}</td>
+ *         <td>{@code file}</td></tr>
+ *     <tr><td>{@code masterkey.file}</td><td>path; created owner-only on first start</td>
+ *         <td>{@code var/tresor/master.key}</td></tr>
+ *     <tr><td>{@code masterkey.environment.variable}</td><td>variable holding the base64 key</td>
+ *         <td>{@code TRESOR_MASTER_KEY}</td></tr>
+ *     <tr><td>{@code masterkey.pkcs11.library}, {@code masterkey.pkcs11.slot}, {@code masterkey.pkcs11.pin}</td>
+ *         <td>PKCS#11 module, slot id, user PIN</td><td>required for {@code pkcs11}</td></tr>
+ *     <tr><td>{@code masterkey.pkcs11.label}</td><td>label of the AES key in the token</td>
+ *         <td>{@code tresor-master}</td></tr>
+ *     <tr><td>{@code healthcheck.expiringWithinDays}</td><td>0 to 3650; 0 turns the expiry warning off</td>
+ *         <td>30</td></tr>
+ *     <tr><td>{@code cache.ttl}</td><td>how long a node may reuse certificate lookups, as James writes durations
+ *         ({@code 30s}, {@code 2m}; plain numbers are seconds), at most 1 hour; 0 turns caching off</td>
+ *         <td>{@code 30s}</td></tr>
+ * </table>
+ *
+ * <p>Every invalid value, and every property not listed here, fails James's start with a message naming the property
+ * and what it accepts. Values go through James's properties reader, where a comma separates list items: write a
+ * comma inside a value (a password) as {@code \,}.
+ */
+public final class KeyRepositoryConfiguration {
+    /** The file name James's {@code PropertiesProvider} looks up in {@code conf/}, without its extension. */
+    public static final String FILE_NAME = "keyrepository";
+
+    static final String STORAGE = "storage";
+    static final String H2_FILE = "h2.file";
+    static final String POSTGRESQL_URL = "postgresql.url";
+    static final String POSTGRESQL_USER = "postgresql.user";
+    static final String POSTGRESQL_PASSWORD = "postgresql.password";
+    static final String MASTER_KEY_PROVIDER = "masterkey.provider";
+    static final String MASTER_KEY_FILE = "masterkey.file";
+    static final String MASTER_KEY_ENVIRONMENT_VARIABLE = "masterkey.environment.variable";
+    static final String PKCS11_LIBRARY = "masterkey.pkcs11.library";
+    static final String PKCS11_SLOT = "masterkey.pkcs11.slot";
+    static final String PKCS11_PIN = "masterkey.pkcs11.pin";
+    static final String PKCS11_LABEL = "masterkey.pkcs11.label";
+    static final String EXPIRING_WITHIN_DAYS = "healthcheck.expiringWithinDays";
+    static final String CACHE_TTL = "cache.ttl";
+
+    private static final Set<String> PROPERTIES = Set.of(STORAGE, H2_FILE, POSTGRESQL_URL, POSTGRESQL_USER,
+        POSTGRESQL_PASSWORD, MASTER_KEY_PROVIDER, MASTER_KEY_FILE, MASTER_KEY_ENVIRONMENT_VARIABLE, PKCS11_LIBRARY,
+        PKCS11_SLOT, PKCS11_PIN, PKCS11_LABEL, EXPIRING_WITHIN_DAYS, CACHE_TTL);
+
+    static final String DEFAULT_H2_FILE = "var/tresor/keys";
+    static final String DEFAULT_MASTER_KEY_FILE = "var/tresor/master.key";
+    static final String DEFAULT_ENVIRONMENT_VARIABLE = "TRESOR_MASTER_KEY";
+    static final String DEFAULT_PKCS11_LABEL = "tresor-master";
+    static final int DEFAULT_EXPIRING_WITHIN_DAYS = 30;
+    private static final int MAX_EXPIRING_WITHIN_DAYS = 3650;
+    private static final Duration MAX_CACHE_TTL = Duration.ofHours(1);
+    private static final Pattern ENVIRONMENT_VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+
+    public enum StorageType {
+        H2, POSTGRESQL, MEMORY
+    }
+
+    public enum MasterKeyProvider {
+        FILE, ENVIRONMENT, PKCS11
+    }
+
+    /** How to reach a PostgreSQL database. */
+    public static final class Postgresql {
+        private final String url;
+        private final String user;
+        private final String password;
+
+        Postgresql(String url, String user, String password) {
+            this.url = url;
+            this.user = user;
+            this.password = password;
+        }
+
+        public String url() {
+            return url;
+        }
+
+        public String user() {
+            return user;
+        }
+
+        public String password() {
+            return password;
+        }
+
+        @Override
+        public String toString() {
+            return "Postgresql[" + url + ", user " + user + ", password hidden]";
+        }
+    }
+
+    /** Which token and key hold the master key. */
+    public static final class Pkcs11 {
+        private final Path library;
+        private final long slot;
+        private final String pin;
+        private final String label;
+
+        Pkcs11(Path library, long slot, String pin, String label) {
+            this.library = library;
+            this.slot = slot;
+            this.pin = pin;
+            this.label = label;
+        }
+
+        public Path library() {
+            return library;
+        }
+
+        public long slot() {
+            return slot;
+        }
+
+        public char[] pin() {
+            return pin.toCharArray();
+        }
+
+        public String label() {
+            return label;
+        }
+
+        @Override
+        public String toString() {
+            return "Pkcs11[" + library + ", slot " + slot + ", key " + label + ", PIN hidden]";
+        }
+    }
+
+    private final StorageType storage;
+    private final Path h2File;
+    private final Optional<Postgresql> postgresql;
+    private final MasterKeyProvider masterKeyProvider;
+    private final Path masterKeyFile;
+    private final String masterKeyEnvironmentVariable;
+    private final Optional<Pkcs11> pkcs11;
+    private final Duration expiryWarning;
+    private final Duration cacheTtl;
+
+    private KeyRepositoryConfiguration(StorageType storage, Path h2File, Optional<Postgresql> postgresql,
+                                       MasterKeyProvider masterKeyProvider, Path masterKeyFile,
+                                       String masterKeyEnvironmentVariable, Optional<Pkcs11> pkcs11,
+                                       Duration expiryWarning, Duration cacheTtl) {
+        this.storage = storage;
+        this.h2File = h2File;
+        this.postgresql = postgresql;
+        this.masterKeyProvider = masterKeyProvider;
+        this.masterKeyFile = masterKeyFile;
+        this.masterKeyEnvironmentVariable = masterKeyEnvironmentVariable;
+        this.pkcs11 = pkcs11;
+        this.expiryWarning = expiryWarning;
+        this.cacheTtl = cacheTtl;
+    }
+
+    /** Every default: H2 and a master key file, both under {@code workingDirectory/var/tresor}. */
+    public static KeyRepositoryConfiguration defaults(Path workingDirectory) {
+        return new KeyRepositoryConfiguration(StorageType.H2, workingDirectory.resolve(DEFAULT_H2_FILE), Optional.empty(),
+            MasterKeyProvider.FILE, workingDirectory.resolve(DEFAULT_MASTER_KEY_FILE), DEFAULT_ENVIRONMENT_VARIABLE,
+            Optional.empty(), Duration.ofDays(DEFAULT_EXPIRING_WITHIN_DAYS), CachingKeyStorage.DEFAULT_TTL);
+    }
+
+    /**
+     * @param properties the content of {@code keyrepository.properties}
+     * @param workingDirectory James's working directory, against which relative paths are resolved
+     * @throws IllegalArgumentException naming the property and the values it accepts, for the first invalid one
+     */
+    public static KeyRepositoryConfiguration from(Configuration properties, Path workingDirectory) {
+        Reader reader = new Reader(properties, workingDirectory);
+        reader.rejectUnknownProperties();
+        StorageType storage = reader.choice(STORAGE, StorageType.class, StorageType.H2);
+        Optional<Postgresql> postgresql = storage == StorageType.POSTGRESQL
+            ? Optional.of(reader.postgresql())
+            : Optional.empty();
+        MasterKeyProvider provider = reader.choice(MASTER_KEY_PROVIDER, MasterKeyProvider.class, MasterKeyProvider.FILE);
+        Optional<Pkcs11> pkcs11 = provider == MasterKeyProvider.PKCS11
+            ? Optional.of(reader.pkcs11())
+            : Optional.empty();
+        return new KeyRepositoryConfiguration(
+            storage,
+            reader.path(H2_FILE, DEFAULT_H2_FILE),
+            postgresql,
+            provider,
+            reader.path(MASTER_KEY_FILE, DEFAULT_MASTER_KEY_FILE),
+            reader.environmentVariable(),
+            pkcs11,
+            Duration.ofDays(reader.integer(EXPIRING_WITHIN_DAYS, DEFAULT_EXPIRING_WITHIN_DAYS, 0, MAX_EXPIRING_WITHIN_DAYS)),
+            reader.duration(CACHE_TTL, CachingKeyStorage.DEFAULT_TTL, MAX_CACHE_TTL));
+    }
+
+    public StorageType storage() {
+        return storage;
+    }
+
+    /** The H2 database file (H2 appends {@code .mv.db}); used when {@link #storage()} is {@code H2}. */
+    public Path h2File() {
+        return h2File;
+    }
+
+    /** Present exactly when {@link #storage()} is {@code POSTGRESQL}. */
+    public Optional<Postgresql> postgresql() {
+        return postgresql;
+    }
+
+    public MasterKeyProvider masterKeyProvider() {
+        return masterKeyProvider;
+    }
+
+    public Path masterKeyFile() {
+        return masterKeyFile;
+    }
+
+    public String masterKeyEnvironmentVariable() {
+        return masterKeyEnvironmentVariable;
+    }
+
+    /** Present exactly when {@link #masterKeyProvider()} is {@code PKCS11}. */
+    public Optional<Pkcs11> pkcs11() {
+        return pkcs11;
+    }
+
+    /** Certificates with a private key expiring within this period make the health check degraded; zero: never. */
+    /** The master key this configuration names (a file master key is created on first use). */
+    public MasterKey openMasterKey() {
+        switch (masterKeyProvider) {
+            case ENVIRONMENT:
+                return EnvironmentMasterKey.from(masterKeyEnvironmentVariable());
+            case PKCS11:
+                Pkcs11 token = pkcs11().orElseThrow();
+                return Pkcs11MasterKey.open(token.library(), token.slot(), token.pin(), token.label());
+            default:
+                return FileMasterKey.loadOrCreate(masterKeyFile());
+        }
+    }
+
+    public Duration expiryWarning() {
+        return expiryWarning;
+    }
+
+    /** How long certificate lookups may be reused on this node; zero: not cached. */
+    public Duration cacheTtl() {
+        return cacheTtl;
+    }
+
+    @Override
+    public String toString() {
+        return "KeyRepositoryConfiguration[storage " + storage + describeStorage() + ", master key " + masterKeyProvider
+            + describeMasterKey() + ", expiry warning " + expiryWarning.toDays() + " days, cache " + cacheTtl + "]";
+    }
+
+    private String describeStorage() {
+        switch (storage) {
+            case H2:
+                return " " + h2File;
+            case POSTGRESQL:
+                return " " + postgresql.map(Postgresql::url).orElse("");
+            default:
+                return "";
+        }
+    }
+
+    private String describeMasterKey() {
+        switch (masterKeyProvider) {
+            case FILE:
+                return " " + masterKeyFile;
+            case ENVIRONMENT:
+                return " $" + masterKeyEnvironmentVariable;
+            default:
+                return " " + pkcs11.map(Pkcs11::toString).orElse("");
+        }
+    }
+
+    /** Reads one property at a time, failing with a message an operator can act on. */
+    private static final class Reader {
+        private final Configuration properties;
+        private final Path workingDirectory;
+
+        Reader(Configuration properties, Path workingDirectory) {
+            this.properties = Objects.requireNonNull(properties);
+            this.workingDirectory = Objects.requireNonNull(workingDirectory);
+        }
+
+        void rejectUnknownProperties() {
+            List<String> unknown = new ArrayList<>();
+            for (Iterator<String> keys = properties.getKeys(); keys.hasNext(); ) {
+                String key = keys.next();
+                if (!PROPERTIES.contains(key)) {
+                    unknown.add(key);
+                }
+            }
+            if (!unknown.isEmpty()) {
+                throw new IllegalArgumentException("Unknown propert" + (unknown.size() == 1 ? "y " : "ies ")
+                    + unknown.stream().map(key -> "'" + key + "'").collect(Collectors.joining(", ")) + " in "
+                    + FILE_NAME + ".properties; known properties are " + String.join(", ", new TreeSet<>(PROPERTIES)));
+            }
+        }
+
+        /** The value with list items joined again: James's reader splits values at unescaped commas. */
+        Optional<String> value(String key) {
+            if (!properties.containsKey(key)) {
+                return Optional.empty();
+            }
+            String value = String.join(",", properties.getStringArray(key)).trim();
+            if (value.isEmpty()) {
+                throw invalid(key, "", "a non-empty value (or leave the property out)");
+            }
+            return Optional.of(value);
+        }
+
+        String required(String key, String condition) {
+            return value(key).orElseThrow(() -> new IllegalArgumentException("Property '" + key + "' in "
+                + FILE_NAME + ".properties is required when " + condition));
+        }
+
+        <E extends Enum<E>> E choice(String key, Class<E> type, E defaultValue) {
+            return value(key)
+                .map(value -> Arrays.stream(type.getEnumConstants())
+                    .filter(constant -> constant.name().equalsIgnoreCase(value))
+                    .findFirst()
+                    .orElseThrow(() -> invalid(key, value, "one of " + Arrays.stream(type.getEnumConstants())
+                        .map(constant -> constant.name().toLowerCase(Locale.ROOT))
+                        .collect(Collectors.joining(", ")))))
+                .orElse(defaultValue);
+        }
+
+        Path path(String key, String defaultValue) {
+            String value = value(key).orElse(defaultValue);
+            try {
+                return workingDirectory.resolve(value).normalize();
+            } catch (InvalidPathException e) {
+                throw invalid(key, value, "a file path (absolute, or relative to James's working directory)");
+            }
+        }
+
+        int integer(String key, int defaultValue, int min, int max) {
+            String expected = "a whole number from " + min + " to " + max;
+            return value(key)
+                .map(value -> {
+                    try {
+                        int parsed = Integer.parseInt(value);
+                        if (parsed < min || parsed > max) {
+                            throw invalid(key, value, expected);
+                        }
+                        return parsed;
+                    } catch (NumberFormatException e) {
+                        throw invalid(key, value, expected);
+                    }
+                })
+                .orElse(defaultValue);
+        }
+
+        Duration duration(String key, Duration defaultValue, Duration max) {
+            String expected = "a duration from 0 to " + max.toMinutes() + " minutes, such as 30s or 2m (plain numbers "
+                + "are seconds)";
+            return value(key)
+                .map(value -> {
+                    Duration parsed;
+                    try {
+                        parsed = DurationParser.parse(value, ChronoUnit.SECONDS);
+                    } catch (IllegalArgumentException e) {
+                        throw invalid(key, value, expected);
+                    }
+                    if (parsed.compareTo(max) > 0) {
+                        throw invalid(key, value, expected);
+                    }
+                    return parsed;
+                })
+                .orElse(defaultValue);
+        }
+
+        String environmentVariable() {
+            String value = value(MASTER_KEY_ENVIRONMENT_VARIABLE).orElse(DEFAULT_ENVIRONMENT_VARIABLE);
+            if (!ENVIRONMENT_VARIABLE.matcher(value).matches()) {
+                throw invalid(MASTER_KEY_ENVIRONMENT_VARIABLE, value,
+                    "an environment variable name (letters, digits and '_', not starting with a digit)");
+            }
+            return value;
+        }
+
+        Postgresql postgresql() {
+            String condition = STORAGE + "=postgresql";
+            String url = required(POSTGRESQL_URL, condition);
+            if (!url.startsWith("jdbc:postgresql:")) {
+                throw invalid(POSTGRESQL_URL, url, "a PostgreSQL JDBC URL, jdbc:postgresql://host:port/database");
+            }
+            return new Postgresql(url, required(POSTGRESQL_USER, condition), value(POSTGRESQL_PASSWORD).orElse(""));
+        }
+
+        Pkcs11 pkcs11() {
+            String condition = MASTER_KEY_PROVIDER + "=pkcs11";
+            required(PKCS11_LIBRARY, condition);
+            required(PKCS11_SLOT, condition);
+            return new Pkcs11(
+                path(PKCS11_LIBRARY, ""),
+                integer(PKCS11_SLOT, 0, 0, Integer.MAX_VALUE),
+                required(PKCS11_PIN, condition),
+                value(PKCS11_LABEL).orElse(DEFAULT_PKCS11_LABEL));
+        }
+
+        /** Never quotes the value of a secret. */
+        private static IllegalArgumentException invalid(String key, String value, String expected) {
+            String shown = key.endsWith("password") || key.endsWith("pin") ? "(hidden)" : "'" + value + "'";
+            return new IllegalArgumentException("Invalid value " + shown + " for property '" + key + "' in "
+                + FILE_NAME + ".properties: use " + expected);
+        }
+    }
+}

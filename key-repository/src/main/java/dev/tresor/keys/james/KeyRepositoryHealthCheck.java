@@ -1,0 +1,95 @@
+package dev.tresor.keys.james;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import javax.inject.Inject;
+
+import org.apache.james.core.healthcheck.ComponentName;
+import org.apache.james.core.healthcheck.HealthCheck;
+import org.apache.james.core.healthcheck.Result;
+import org.reactivestreams.Publisher;
+
+import dev.tresor.keys.KeyStatus;
+import dev.tresor.keys.spi.CertificateRecord;
+import dev.tresor.keys.spi.KeyStorage;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Reports on James's {@code /healthcheck}: <em>unhealthy</em> when the key storage does not answer, <em>degraded</em>
+ * when active certificates with a private key (the ones Tresor signs and decrypts with) expire within
+ * {@code healthcheck.expiringWithinDays}, listing them, <em>healthy</em> otherwise. Certificates already expired, or
+ * revoked or superseded, are not reported: they are kept on purpose, to decrypt old mail.
+ */
+public final class KeyRepositoryHealthCheck implements HealthCheck {
+    public static final ComponentName COMPONENT = new ComponentName("Tresor key repository");
+    /** Expired keys come first in the storage's answer and are skipped: ask for enough to reach the expiring ones. */
+    private static final int SCANNED = 1000;
+    private static final int LISTED = 10;
+
+    private final KeyStorage storage;
+    private final Duration warningPeriod;
+    private final Clock clock;
+
+    @Inject
+    public KeyRepositoryHealthCheck(KeyStorage storage, KeyRepositoryConfiguration configuration, Clock clock) {
+        this(storage, configuration.expiryWarning(), clock);
+    }
+
+    KeyRepositoryHealthCheck(KeyStorage storage, Duration warningPeriod, Clock clock) {
+        this.storage = storage;
+        this.warningPeriod = warningPeriod;
+        this.clock = clock;
+    }
+
+    @Override
+    public ComponentName componentName() {
+        return COMPONENT;
+    }
+
+    @Override
+    public Publisher<Result> check() {
+        return Mono.fromCallable(this::checkNow)
+            .subscribeOn(Schedulers.boundedElastic())
+            .onErrorResume(e -> Mono.just(Result.unhealthy(COMPONENT, "The key storage does not answer: " + e.getMessage(), e)));
+    }
+
+    private Result checkNow() {
+        Instant now = clock.instant();
+        storage.tenants();
+        if (warningPeriod.isZero()) {
+            return Result.healthy(COMPONENT);
+        }
+        List<CertificateRecord> expiring = storage.certificatesWithPrivateKeyExpiringBefore(now.plus(warningPeriod), SCANNED)
+            .stream()
+            .filter(certificate -> certificate.status() == KeyStatus.ACTIVE)
+            .filter(certificate -> certificate.notAfter().isAfter(now))
+            .collect(Collectors.toUnmodifiableList());
+        if (expiring.isEmpty()) {
+            return Result.healthy(COMPONENT);
+        }
+        return Result.degraded(COMPONENT, describe(expiring));
+    }
+
+    private String describe(List<CertificateRecord> expiring) {
+        String listed = expiring.stream()
+            .limit(LISTED)
+            .map(KeyRepositoryHealthCheck::describe)
+            .collect(Collectors.joining("; "));
+        String more = expiring.size() > LISTED ? "; and " + (expiring.size() - LISTED) + " more" : "";
+        return expiring.size() + " certificate(s) with a private key expire within " + warningPeriod.toDays()
+            + " days; renew them, then mark the old ones superseded: " + listed + more;
+    }
+
+    private static String describe(CertificateRecord certificate) {
+        return "tenant " + certificate.tenant().asString() + ", " + String.join(", ", new TreeSet<>(certificate.addresses()))
+            + ", expires " + LocalDate.ofInstant(certificate.notAfter(), ZoneOffset.UTC) + " (" + certificate.fingerprint().asString() + ")";
+    }
+}

@@ -1,0 +1,321 @@
+package dev.tresor.keys.memory;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import dev.tresor.keys.Fingerprint;
+import dev.tresor.keys.KeyStatus;
+import dev.tresor.keys.PgpFingerprint;
+import dev.tresor.keys.TenantId;
+import dev.tresor.keys.UnknownTenantException;
+import dev.tresor.keys.spi.AuditRecord;
+import dev.tresor.keys.spi.CertificateRecord;
+import dev.tresor.keys.spi.KeyStorage;
+import dev.tresor.keys.spi.PgpKeyRecord;
+
+/**
+ * Keys in memory, for tests and trials: everything is lost when the JVM stops. Thread-safe by one lock per instance,
+ * which is plenty for what it is for.
+ */
+public final class MemoryKeyStorage implements KeyStorage {
+
+    private static final class Vault {
+        final Map<Fingerprint, CertificateRecord> certificates = new TreeMap<>();
+        final Map<Fingerprint, byte[]> privateKeys = new HashMap<>();
+        final Map<PgpFingerprint, PgpKeyRecord> pgpKeys = new TreeMap<>();
+        final Map<PgpFingerprint, byte[]> pgpSecretKeys = new HashMap<>();
+        final Map<Fingerprint, byte[]> trustAnchors = new TreeMap<>();
+
+        PgpKeyRecord read(PgpKeyRecord key) {
+            return key.withSecretKey(pgpSecretKeys.containsKey(key.fingerprint()));
+        }
+        final Map<String, byte[]> pdfPasswords = new HashMap<>();
+        final List<AuditRecord> audit = new ArrayList<>();
+    }
+
+    private final Map<TenantId, Vault> vaults = new TreeMap<>();
+    private final Map<String, TenantId> domains = new HashMap<>();
+    private final Map<TenantId, Set<TenantId>> grantorsByGrantee = new HashMap<>();
+    private long nextAuditId = 1;
+
+    @Override
+    public synchronized boolean createTenant(TenantId tenant, Instant createdAt) {
+        return vaults.putIfAbsent(tenant, new Vault()) == null;
+    }
+
+    @Override
+    public synchronized boolean tenantExists(TenantId tenant) {
+        return vaults.containsKey(tenant);
+    }
+
+    @Override
+    public synchronized List<TenantId> tenants() {
+        return List.copyOf(vaults.keySet());
+    }
+
+    @Override
+    public synchronized void mapDomain(String domain, TenantId tenant) {
+        vault(tenant);
+        domains.put(domain, tenant);
+    }
+
+    @Override
+    public synchronized boolean unmapDomain(String domain) {
+        return domains.remove(domain) != null;
+    }
+
+    @Override
+    public synchronized Optional<TenantId> tenantOfDomain(String domain) {
+        return Optional.ofNullable(domains.get(domain));
+    }
+
+    @Override
+    public synchronized List<String> domainsOf(TenantId tenant) {
+        return domains.entrySet().stream()
+            .filter(entry -> entry.getValue().equals(tenant))
+            .map(Map.Entry::getKey)
+            .sorted()
+            .collect(Collectors.toUnmodifiableList());
+    }
+
+    @Override
+    public synchronized void grant(TenantId grantor, TenantId grantee) {
+        vault(grantor);
+        vault(grantee);
+        grantorsByGrantee.computeIfAbsent(grantee, any -> new HashSet<>()).add(grantor);
+    }
+
+    @Override
+    public synchronized boolean revokeGrant(TenantId grantor, TenantId grantee) {
+        Set<TenantId> grantors = grantorsByGrantee.get(grantee);
+        return grantors != null && grantors.remove(grantor);
+    }
+
+    @Override
+    public synchronized Set<TenantId> grantorsOf(TenantId grantee) {
+        return Set.copyOf(grantorsByGrantee.getOrDefault(grantee, Set.of()));
+    }
+
+    @Override
+    public synchronized Set<TenantId> granteesOf(TenantId grantor) {
+        return grantorsByGrantee.entrySet().stream()
+            .filter(entry -> entry.getValue().contains(grantor))
+            .map(Map.Entry::getKey)
+            .collect(Collectors.toUnmodifiableSet());
+    }
+
+    @Override
+    public synchronized boolean insertCertificate(CertificateRecord certificate) {
+        return vault(certificate.tenant()).certificates.putIfAbsent(certificate.fingerprint(), certificate) == null;
+    }
+
+    @Override
+    public synchronized Optional<CertificateRecord> certificate(TenantId tenant, Fingerprint fingerprint) {
+        return existingVault(tenant).map(vault -> vault.certificates.get(fingerprint));
+    }
+
+    @Override
+    public synchronized List<CertificateRecord> certificatesByAddress(Collection<TenantId> tenants, String address) {
+        return tenants.stream()
+            .distinct()
+            .flatMap(tenant -> existingVault(tenant).stream())
+            .flatMap(vault -> vault.certificates.values().stream())
+            .filter(certificate -> certificate.addresses().contains(address))
+            .collect(Collectors.toUnmodifiableList());
+    }
+
+    @Override
+    public synchronized List<CertificateRecord> certificatesByIssuerAndSerial(TenantId tenant, String issuer, String serialNumber) {
+        return certificatesOf(tenant).stream()
+            .filter(certificate -> certificate.issuer().equals(issuer) && certificate.serialNumber().equals(serialNumber))
+            .collect(Collectors.toUnmodifiableList());
+    }
+
+    @Override
+    public synchronized List<CertificateRecord> certificatesBySubjectKeyIdentifier(TenantId tenant, String subjectKeyIdentifier) {
+        return certificatesOf(tenant).stream()
+            .filter(certificate -> certificate.subjectKeyIdentifier().equals(Optional.of(subjectKeyIdentifier)))
+            .collect(Collectors.toUnmodifiableList());
+    }
+
+    @Override
+    public synchronized List<CertificateRecord> certificates(TenantId tenant, Optional<Fingerprint> after, int limit) {
+        return certificatesOf(tenant).stream()
+            .filter(certificate -> after.map(start -> certificate.fingerprint().compareTo(start) > 0).orElse(true))
+            .limit(limit)
+            .collect(Collectors.toUnmodifiableList());
+    }
+
+    @Override
+    public synchronized boolean updateCertificateStatus(TenantId tenant, Fingerprint fingerprint, KeyStatus status) {
+        return existingVault(tenant)
+            .map(vault -> vault.certificates.computeIfPresent(fingerprint, (any, certificate) -> certificate.withStatus(status)) != null)
+            .orElse(false);
+    }
+
+    @Override
+    public synchronized List<CertificateRecord> certificatesWithPrivateKeyExpiringBefore(Instant before, int limit) {
+        return vaults.values().stream()
+            .flatMap(vault -> vault.certificates.values().stream().filter(certificate -> vault.privateKeys.containsKey(certificate.fingerprint())))
+            .filter(certificate -> certificate.notAfter().isBefore(before))
+            .sorted(Comparator.comparing(CertificateRecord::notAfter))
+            .limit(limit)
+            .collect(Collectors.toUnmodifiableList());
+    }
+
+    @Override
+    public synchronized void putPrivateKey(TenantId tenant, Fingerprint certificate, byte[] protectedBlob) {
+        Vault vault = vault(tenant);
+        if (!vault.certificates.containsKey(certificate)) {
+            throw new IllegalArgumentException("Tenant '" + tenant + "' holds no certificate " + certificate);
+        }
+        vault.privateKeys.put(certificate, protectedBlob.clone());
+    }
+
+    @Override
+    public synchronized Optional<byte[]> privateKey(TenantId tenant, Fingerprint certificate) {
+        return existingVault(tenant).map(vault -> vault.privateKeys.get(certificate)).map(byte[]::clone);
+    }
+
+    @Override
+    public synchronized boolean insertPgpKey(PgpKeyRecord key) {
+        return vault(key.tenant()).pgpKeys.putIfAbsent(key.fingerprint(), key.withSecretKey(false)) == null;
+    }
+
+    @Override
+    public synchronized boolean updatePgpKey(PgpKeyRecord key) {
+        return existingVault(key.tenant())
+            .map(vault -> vault.pgpKeys.computeIfPresent(key.fingerprint(), (any, stored) -> key.withSecretKey(false)) != null)
+            .orElse(false);
+    }
+
+    @Override
+    public synchronized Optional<PgpKeyRecord> pgpKey(TenantId tenant, PgpFingerprint fingerprint) {
+        return existingVault(tenant).flatMap(vault -> Optional.ofNullable(vault.pgpKeys.get(fingerprint)).map(vault::read));
+    }
+
+    @Override
+    public synchronized List<PgpKeyRecord> pgpKeys(TenantId tenant, Optional<PgpFingerprint> after, int limit) {
+        return existingVault(tenant).stream()
+            .flatMap(vault -> vault.pgpKeys.values().stream().map(vault::read))
+            .filter(key -> after.map(start -> key.fingerprint().compareTo(start) > 0).orElse(true))
+            .limit(limit)
+            .collect(Collectors.toUnmodifiableList());
+    }
+
+    @Override
+    public synchronized List<PgpKeyRecord> pgpKeysByAddress(Collection<TenantId> tenants, String address) {
+        return tenants.stream()
+            .distinct()
+            .flatMap(tenant -> existingVault(tenant).stream())
+            .flatMap(vault -> vault.pgpKeys.values().stream().map(vault::read))
+            .filter(key -> key.addresses().contains(address))
+            .collect(Collectors.toUnmodifiableList());
+    }
+
+    @Override
+    public synchronized List<PgpKeyRecord> pgpKeysByKeyId(TenantId tenant, long keyId) {
+        return existingVault(tenant).stream()
+            .flatMap(vault -> vault.pgpKeys.values().stream().map(vault::read))
+            .filter(key -> key.keyIds().contains(keyId))
+            .collect(Collectors.toUnmodifiableList());
+    }
+
+    @Override
+    public synchronized boolean updatePgpKeyStatus(TenantId tenant, PgpFingerprint fingerprint, KeyStatus status) {
+        return existingVault(tenant)
+            .map(vault -> vault.pgpKeys.computeIfPresent(fingerprint, (any, key) -> key.withStatus(status)) != null)
+            .orElse(false);
+    }
+
+    @Override
+    public synchronized void putPgpSecretKey(TenantId tenant, PgpFingerprint fingerprint, byte[] protectedBlob) {
+        Vault vault = vault(tenant);
+        if (!vault.pgpKeys.containsKey(fingerprint)) {
+            throw new IllegalArgumentException("Tenant '" + tenant + "' holds no OpenPGP key " + fingerprint);
+        }
+        vault.pgpSecretKeys.put(fingerprint, protectedBlob.clone());
+    }
+
+    @Override
+    public synchronized Optional<byte[]> pgpSecretKey(TenantId tenant, PgpFingerprint fingerprint) {
+        return existingVault(tenant).map(vault -> vault.pgpSecretKeys.get(fingerprint)).map(byte[]::clone);
+    }
+
+    @Override
+    public synchronized boolean insertTrustAnchor(TenantId tenant, Fingerprint fingerprint, byte[] der, Instant addedAt) {
+        return vault(tenant).trustAnchors.putIfAbsent(fingerprint, der.clone()) == null;
+    }
+
+    @Override
+    public synchronized List<byte[]> trustAnchors(TenantId tenant) {
+        return existingVault(tenant)
+            .map(vault -> vault.trustAnchors.values().stream().map(byte[]::clone).collect(Collectors.toUnmodifiableList()))
+            .orElse(List.of());
+    }
+
+    @Override
+    public synchronized boolean deleteTrustAnchor(TenantId tenant, Fingerprint fingerprint) {
+        return existingVault(tenant).map(vault -> vault.trustAnchors.remove(fingerprint) != null).orElse(false);
+    }
+
+    @Override
+    public synchronized void putPdfPassword(TenantId tenant, String address, byte[] protectedBlob, Instant updatedAt) {
+        vault(tenant).pdfPasswords.put(address, protectedBlob.clone());
+    }
+
+    @Override
+    public synchronized Optional<byte[]> pdfPassword(TenantId tenant, String address) {
+        return existingVault(tenant).map(vault -> vault.pdfPasswords.get(address)).map(byte[]::clone);
+    }
+
+    @Override
+    public synchronized boolean deletePdfPassword(TenantId tenant, String address) {
+        return existingVault(tenant).map(vault -> vault.pdfPasswords.remove(address) != null).orElse(false);
+    }
+
+    @Override
+    public synchronized AuditRecord appendAudit(AuditRecord record) {
+        AuditRecord stored = record.withId(nextAuditId++);
+        vault(record.tenant()).audit.add(stored);
+        return stored;
+    }
+
+    @Override
+    public synchronized List<AuditRecord> audit(TenantId tenant, Instant from, Instant to, int limit) {
+        return existingVault(tenant).stream()
+            .flatMap(vault -> vault.audit.stream())
+            .filter(record -> !record.time().isBefore(from) && record.time().isBefore(to))
+            .sorted(Comparator.comparing(AuditRecord::time).thenComparing(AuditRecord::id).reversed())
+            .limit(limit)
+            .collect(Collectors.toUnmodifiableList());
+    }
+
+    private List<CertificateRecord> certificatesOf(TenantId tenant) {
+        return existingVault(tenant).map(vault -> List.copyOf(vault.certificates.values())).orElse(List.of());
+    }
+
+    private Vault vault(TenantId tenant) {
+        return existingVault(tenant).orElseThrow(() -> new UnknownTenantException(tenant));
+    }
+
+    private Optional<Vault> existingVault(TenantId tenant) {
+        return Optional.ofNullable(vaults.get(tenant));
+    }
+
+    @Override
+    public String toString() {
+        return "MemoryKeyStorage" + Arrays.toString(vaults.keySet().toArray());
+    }
+}

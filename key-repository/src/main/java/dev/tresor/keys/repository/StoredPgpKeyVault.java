@@ -1,0 +1,281 @@
+package dev.tresor.keys.repository;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import org.bouncycastle.openpgp.PGPPrivateKey;
+
+import dev.tresor.keys.EmailAddress;
+import dev.tresor.keys.KeyStatus;
+import dev.tresor.keys.Origin;
+import dev.tresor.keys.PgpFingerprint;
+import dev.tresor.keys.PgpKeyEntry;
+import dev.tresor.keys.PgpKeyVault;
+import dev.tresor.keys.PgpPrivateKeyEntry;
+import dev.tresor.keys.SelectionPolicy;
+import dev.tresor.keys.TenantId;
+import dev.tresor.keys.UnknownTenantException;
+import dev.tresor.keys.io.KeyMaterialException;
+import dev.tresor.keys.io.PgpComponentKey;
+import dev.tresor.keys.io.PgpKeys;
+import dev.tresor.keys.io.PgpPublicKeyInfo;
+import dev.tresor.keys.io.PgpSecretKeyInfo;
+import dev.tresor.keys.protection.KeyProtection;
+import dev.tresor.keys.protection.ProtectedKey;
+import dev.tresor.keys.spi.KeyStorage;
+import dev.tresor.keys.spi.PgpKeyRecord;
+
+/**
+ * OpenPGP keys over the storage SPI. Public key rings are stored as binary packets and parsed again on each read, so
+ * that what a ring says (revocations, expiry, subkeys) is always judged by the same code.
+ *
+ * <p>Secret key rings are stored as {@link PgpSecretKeyInfo#withoutPassphrase binary packets without passphrase
+ * protection}, encrypted by {@link KeyProtection} with the tenant and {@code "pgp-secret:" + fingerprint} as context,
+ * so that a blob copied to another tenant's or key's row cannot be decrypted. Signing and decrypting unlock them with
+ * an empty passphrase: the admin's passphrase is checked at import and never kept.
+ */
+final class StoredPgpKeyVault implements PgpKeyVault {
+    private static final char[] NO_PASSPHRASE = new char[0];
+    /** Newest first: latest creation of the key, then latest import, then fingerprint for a stable order. */
+    private static final Comparator<PgpKeyEntry> NEWEST_FIRST = Comparator.comparing(PgpKeyEntry::creationTime)
+        .thenComparing(PgpKeyEntry::addedAt)
+        .thenComparing(PgpKeyEntry::fingerprint)
+        .reversed();
+
+    private final KeyStorage storage;
+    private final KeyProtection protection;
+    private final Clock clock;
+
+    StoredPgpKeyVault(KeyStorage storage, KeyProtection protection, Clock clock) {
+        this.storage = storage;
+        this.protection = protection;
+        this.clock = clock;
+    }
+
+    @Override
+    public PgpKeyEntry addPublicKey(TenantId tenant, byte[] armoredOrBinary, Origin origin) {
+        requireTenant(tenant);
+        PgpPublicKeyInfo key = single(read(() -> PgpKeys.readPublicKeys(armoredOrBinary)));
+        return store(tenant, key, origin);
+    }
+
+    @Override
+    public PgpKeyEntry addSecretKey(TenantId tenant, byte[] armoredOrBinary, char[] passphrase) {
+        requireTenant(tenant);
+        PgpSecretKeyInfo secretKey = single(read(() -> PgpKeys.readSecretKeys(armoredOrBinary, passphrase)));
+        PgpFingerprint fingerprint = PgpFingerprint.of(secretKey.fingerprint());
+        Optional<PgpSecretKeyInfo> stored = storedSecretKey(tenant, fingerprint);
+        byte[] unprotected = read(() -> secretKey.withoutPassphrase(passphrase, stored));
+        try {
+            PgpSecretKeyInfo merged = single(read(() -> PgpKeys.readSecretKeys(unprotected, NO_PASSPHRASE)));
+            store(tenant, merged.publicKeyInfo(), Origin.IMPORTED);
+            ProtectedKey sealed = protection.protect(tenant, unprotected, context(fingerprint));
+            storage.putPgpSecretKey(tenant, fingerprint, sealed.toBytes());
+        } finally {
+            Arrays.fill(unprotected, (byte) 0);
+        }
+        return get(tenant, fingerprint).orElseThrow();
+    }
+
+    private PgpKeyEntry store(TenantId tenant, PgpPublicKeyInfo key, Origin origin) {
+        if (key.emailAddresses().isEmpty()) {
+            throw new IllegalArgumentException("OpenPGP key " + key.fingerprint() + " has no valid user id with an"
+                + " e-mail address " + key.userIds());
+        }
+        PgpFingerprint fingerprint = PgpFingerprint.of(key.fingerprint());
+        Optional<PgpKeyRecord> existing = storage.pgpKey(tenant, fingerprint);
+        if (existing.isEmpty()) {
+            if (storage.insertPgpKey(toRecord(tenant, key, origin, KeyStatus.ACTIVE, clock.instant()))) {
+                return get(tenant, fingerprint).orElseThrow();
+            }
+            // another node or thread added it in between: merge with theirs
+            existing = storage.pgpKey(tenant, fingerprint);
+        }
+        PgpKeyRecord stored = existing.orElseThrow();
+        if (origin == Origin.HARVESTED && stored.origin() != Origin.HARVESTED) {
+            return toEntry(stored);
+        }
+        PgpPublicKeyInfo merged = read(() -> PgpKeys.merge(parse(stored), key));
+        Origin keptOrigin = origin == Origin.HARVESTED ? stored.origin() : origin;
+        storage.updatePgpKey(toRecord(tenant, merged, keptOrigin, stored.status(), stored.addedAt()));
+        return get(tenant, fingerprint).orElseThrow();
+    }
+
+    @Override
+    public Optional<PgpKeyEntry> get(TenantId tenant, PgpFingerprint fingerprint) {
+        return storage.pgpKey(tenant, fingerprint).map(StoredPgpKeyVault::toEntry);
+    }
+
+    @Override
+    public List<PgpKeyEntry> list(TenantId tenant, Optional<PgpFingerprint> after, int limit) {
+        return storage.pgpKeys(tenant, after, limit).stream()
+            .map(StoredPgpKeyVault::toEntry)
+            .collect(Collectors.toUnmodifiableList());
+    }
+
+    @Override
+    public boolean setStatus(TenantId tenant, PgpFingerprint fingerprint, KeyStatus status) {
+        return storage.updatePgpKeyStatus(tenant, fingerprint, status);
+    }
+
+    @Override
+    public List<PgpKeyEntry> encryptionKeys(TenantId tenant, EmailAddress recipient, SelectionPolicy policy) {
+        Instant now = clock.instant();
+        List<PgpKeyEntry> own = usable(List.of(tenant), recipient, now);
+        List<PgpKeyEntry> chosen = own.isEmpty() ? usable(List.copyOf(storage.grantorsOf(tenant)), recipient, now) : own;
+        return policy == SelectionPolicy.NEWEST ? chosen.stream().limit(1).collect(Collectors.toUnmodifiableList()) : chosen;
+    }
+
+    private List<PgpKeyEntry> usable(List<TenantId> tenants, EmailAddress address, Instant now) {
+        if (tenants.isEmpty()) {
+            return List.of();
+        }
+        return storage.pgpKeysByAddress(tenants, address.asString()).stream()
+            .map(StoredPgpKeyVault::toEntry)
+            .filter(entry -> !entry.encryptionKeysAt(now).isEmpty())
+            .sorted(NEWEST_FIRST)
+            .collect(Collectors.toUnmodifiableList());
+    }
+
+    @Override
+    public Optional<PgpPrivateKeyEntry> signingKey(TenantId tenant, EmailAddress sender) {
+        Instant now = clock.instant();
+        return storage.pgpKeysByAddress(List.of(tenant), sender.asString()).stream()
+            .filter(PgpKeyRecord::hasSecretKey)
+            .map(StoredPgpKeyVault::toEntry)
+            .filter(entry -> !entry.signingKeysAt(now).isEmpty())
+            .sorted(NEWEST_FIRST)
+            .map(entry -> newestSigningKey(tenant, entry, now))
+            .flatMap(Optional::stream)
+            .findFirst();
+    }
+
+    private Optional<PgpPrivateKeyEntry> newestSigningKey(TenantId tenant, PgpKeyEntry entry, Instant now) {
+        Map<Long, PGPPrivateKey> privateKeys = unlock(tenant, entry);
+        return entry.signingKeysAt(now).stream()
+            .filter(component -> privateKeys.containsKey(component.keyId()))
+            .max(Comparator.comparing(PgpComponentKey::creationTime))
+            .map(component -> new PgpPrivateKeyEntry(entry, component, privateKeys.get(component.keyId())));
+    }
+
+    @Override
+    public List<PgpPrivateKeyEntry> decryptionKeys(TenantId tenant, long keyId) {
+        List<PgpPrivateKeyEntry> found = new ArrayList<>();
+        List<PgpKeyEntry> entries = storage.pgpKeysByKeyId(tenant, keyId).stream()
+            .filter(PgpKeyRecord::hasSecretKey)
+            .map(StoredPgpKeyVault::toEntry)
+            .sorted(NEWEST_FIRST)
+            .collect(Collectors.toList());
+        for (PgpKeyEntry entry : entries) {
+            PGPPrivateKey privateKey = unlock(tenant, entry).get(keyId);
+            component(entry, keyId)
+                .filter(component -> privateKey != null)
+                .ifPresent(component -> found.add(new PgpPrivateKeyEntry(entry, component, privateKey)));
+        }
+        return List.copyOf(found);
+    }
+
+    @Override
+    public List<PgpPrivateKeyEntry> decryptionKeys(TenantId tenant, PgpFingerprint keyFingerprint) {
+        return decryptionKeys(tenant, keyFingerprint.keyId()).stream()
+            .filter(key -> key.component().fingerprint().equals(keyFingerprint.asString()))
+            .collect(Collectors.toUnmodifiableList());
+    }
+
+    @Override
+    public Optional<byte[]> exportPublic(TenantId tenant, PgpFingerprint fingerprint) {
+        return get(tenant, fingerprint).map(entry -> PgpKeys.armor(entry.key()));
+    }
+
+    private static Optional<PgpComponentKey> component(PgpKeyEntry entry, long keyId) {
+        List<PgpComponentKey> all = new ArrayList<>();
+        all.add(entry.key().primaryKey());
+        all.addAll(entry.key().subkeys());
+        return all.stream().filter(component -> component.keyId() == keyId).findFirst();
+    }
+
+    private Map<Long, PGPPrivateKey> unlock(TenantId tenant, PgpKeyEntry entry) {
+        return storedSecretKey(tenant, entry.fingerprint())
+            .map(secretKey -> read(() -> secretKey.unlock(NO_PASSPHRASE)))
+            .orElse(Map.of());
+    }
+
+    private Optional<PgpSecretKeyInfo> storedSecretKey(TenantId tenant, PgpFingerprint fingerprint) {
+        return storage.pgpSecretKey(tenant, fingerprint).map(blob -> {
+            byte[] unprotected = protection.unprotect(tenant, ProtectedKey.fromBytes(blob), context(fingerprint));
+            try {
+                return single(read(() -> PgpKeys.readSecretKeys(unprotected, NO_PASSPHRASE)));
+            } finally {
+                Arrays.fill(unprotected, (byte) 0);
+            }
+        });
+    }
+
+    private void requireTenant(TenantId tenant) {
+        if (!storage.tenantExists(tenant)) {
+            throw new UnknownTenantException(tenant);
+        }
+    }
+
+    private static PgpKeyRecord toRecord(TenantId tenant, PgpPublicKeyInfo key, Origin origin, KeyStatus status,
+                                         Instant addedAt) {
+        Set<Long> keyIds = new HashSet<>();
+        keyIds.add(key.keyId());
+        key.subkeys().forEach(subkey -> keyIds.add(subkey.keyId()));
+        return new PgpKeyRecord(tenant, PgpFingerprint.of(key.fingerprint()), key.encoded(),
+            key.emailAddresses().stream().map(EmailAddress::asString).collect(Collectors.toSet()),
+            keyIds, origin, status, addedAt, false);
+    }
+
+    private static PgpKeyEntry toEntry(PgpKeyRecord record) {
+        PgpPublicKeyInfo key = parse(record);
+        return new PgpKeyEntry(record.tenant(), key,
+            record.addresses().stream().map(EmailAddress::of).collect(Collectors.toSet()),
+            record.origin(), record.status(), record.addedAt(), record.hasSecretKey());
+    }
+
+    private static PgpPublicKeyInfo parse(PgpKeyRecord record) {
+        try {
+            return single(PgpKeys.readPublicKeys(record.keyRing()));
+        } catch (KeyMaterialException | IllegalArgumentException e) {
+            throw new IllegalStateException("Stored OpenPGP key " + record.fingerprint() + " of " + record.tenant()
+                + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static <T> T single(List<T> keys) {
+        if (keys.size() != 1) {
+            throw new IllegalArgumentException("The input holds " + keys.size() + " OpenPGP keys; import them one at a"
+                + " time (gpg --armor --export FINGERPRINT)");
+        }
+        return keys.get(0);
+    }
+
+    @FunctionalInterface
+    private interface Reading<T> {
+        T read() throws KeyMaterialException;
+    }
+
+    /** Runs a read of key material, whose failure is the admin's input: an IllegalArgumentException saying what is wrong. */
+    private static <T> T read(Reading<T> reading) {
+        try {
+            return reading.read();
+        } catch (KeyMaterialException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    private static byte[] context(PgpFingerprint fingerprint) {
+        return ("pgp-secret:" + fingerprint.asString()).getBytes(StandardCharsets.US_ASCII);
+    }
+}

@@ -1,0 +1,75 @@
+package dev.tresor.keys.webadmin;
+
+import static dev.tresor.keys.webadmin.ErrorResponses.badRequest;
+
+import java.util.Iterator;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import spark.Request;
+
+/**
+ * A JSON object sent to a Tresor route, with the fields it may hold. Parse errors are reported with their position
+ * but without quoting the body: bodies carry passwords.
+ */
+final class JsonBody {
+    private static final ObjectMapper MAPPER = new ObjectMapper()
+        .disable(JsonParser.Feature.INCLUDE_SOURCE_IN_LOCATION)
+        .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+
+    private final JsonNode object;
+
+    private JsonBody(JsonNode object) {
+        this.object = object;
+    }
+
+    /** @param fields the only field names the object may have */
+    static JsonBody parse(Request request, Set<String> fields) {
+        String body = request.body();
+        if (body == null || body.isBlank()) {
+            throw badRequest("Missing JSON body: expected an object with " + describe(fields));
+        }
+        JsonNode node;
+        try {
+            node = MAPPER.readTree(body);
+        } catch (JsonProcessingException e) {
+            throw badRequest("Malformed JSON body: " + e.getOriginalMessage() + location(e.getLocation()));
+        }
+        if (node == null || !node.isObject()) {
+            throw badRequest("The JSON body must be an object with " + describe(fields));
+        }
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!fields.contains(name)) {
+                throw badRequest("Unknown field '" + name + "' in the JSON body: expected " + describe(fields));
+            }
+        }
+        return new JsonBody(node);
+    }
+
+    String requiredString(String field) {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            throw badRequest("Missing field '" + field + "' in the JSON body");
+        }
+        if (!value.isTextual()) {
+            throw badRequest("Field '" + field + "' must be a JSON string");
+        }
+        return value.textValue();
+    }
+
+    private static String location(JsonLocation location) {
+        return location == null || location.getLineNr() < 0 ? ""
+            : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+    }
+
+    private static String describe(Set<String> fields) {
+        return "the field" + (fields.size() == 1 ? " " : "s ") + String.join(", ", new TreeSet<>(fields));
+    }
+}

@@ -1,0 +1,135 @@
+package dev.tresor.keys.james;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import org.apache.james.core.healthcheck.Result;
+import org.apache.james.core.healthcheck.ResultStatus;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.tresor.keys.KeyRepository;
+import dev.tresor.keys.KeyStatus;
+import dev.tresor.keys.Origin;
+import dev.tresor.keys.TenantId;
+import dev.tresor.keys.TestClock;
+import dev.tresor.keys.TestPki;
+import dev.tresor.keys.jdbc.JdbcKeyStorage;
+import dev.tresor.keys.memory.MemoryKeyStorage;
+import dev.tresor.keys.protection.FileMasterKey;
+import dev.tresor.keys.protection.KeyProtection;
+import dev.tresor.keys.protection.MemoryTenantKeyStore;
+import dev.tresor.keys.repository.StoredKeyRepository;
+import reactor.core.publisher.Mono;
+
+class KeyRepositoryHealthCheckTest {
+    private static final TestPki CA = TestPki.ca("Health check test CA");
+    private static final TenantId ACME = TenantId.of("acme");
+    private static final Duration WARNING = Duration.ofDays(30);
+
+    @TempDir
+    Path directory;
+
+    private final TestClock clock = new TestClock(Instant.now());
+    private MemoryKeyStorage storage;
+    private KeyRepository repository;
+    private KeyRepositoryHealthCheck healthCheck;
+
+    @BeforeEach
+    void setUp() {
+        storage = new MemoryKeyStorage();
+        repository = StoredKeyRepository.create(storage,
+            KeyProtection.create(FileMasterKey.loadOrCreate(directory.resolve("master.key")), MemoryTenantKeyStore.create()),
+            clock);
+        repository.tenants().create(ACME);
+        healthCheck = new KeyRepositoryHealthCheck(storage, WARNING, clock);
+    }
+
+    @Test
+    void anEmptyRepositoryShouldBeHealthy() {
+        assertThat(check().getStatus()).isEqualTo(ResultStatus.HEALTHY);
+        assertThat(healthCheck.componentName().getName()).isEqualTo("Tresor key repository");
+    }
+
+    @Test
+    void keysValidBeyondTheWarningPeriodShouldBeHealthy() {
+        addKey(CA.issuing("alice@acme.example").validity(Instant.now().minus(Duration.ofDays(1)), Instant.now().plus(Duration.ofDays(31))).build());
+
+        assertThat(check().getStatus()).isEqualTo(ResultStatus.HEALTHY);
+    }
+
+    @Test
+    void aKeyExpiringWithinTheWarningPeriodShouldBeDegradedAndNamed() {
+        TestPki.Issued alice = CA.issuing("alice@acme.example")
+            .validity(Instant.now().minus(Duration.ofDays(300)), Instant.now().plus(Duration.ofDays(10)))
+            .build();
+        addKey(alice);
+
+        Result result = check();
+
+        assertThat(result.getStatus()).isEqualTo(ResultStatus.DEGRADED);
+        assertThat(result.getCause()).hasValueSatisfying(cause -> assertThat(cause)
+            .startsWith("1 certificate(s) with a private key expire within 30 days")
+            .contains("tenant acme, alice@acme.example, expires ")
+            .contains(alice.fingerprint().asString()));
+    }
+
+    @Test
+    void anExpiringCertificateWithoutPrivateKeyShouldNotMatter() {
+        repository.certificates().add(ACME, CA.issuing("bob@partner.example")
+            .validity(Instant.now().minus(Duration.ofDays(300)), Instant.now().plus(Duration.ofDays(10))).build().chain(), Origin.IMPORTED);
+
+        assertThat(check().getStatus()).isEqualTo(ResultStatus.HEALTHY);
+    }
+
+    @Test
+    void revokedSupersededAndAlreadyExpiredKeysShouldNotBeReported() {
+        TestPki.Issued revoked = expiringSoon("old@acme.example");
+        TestPki.Issued superseded = expiringSoon("older@acme.example");
+        addKey(revoked);
+        addKey(superseded);
+        repository.certificates().setStatus(ACME, revoked.fingerprint(), KeyStatus.REVOKED);
+        repository.certificates().setStatus(ACME, superseded.fingerprint(), KeyStatus.SUPERSEDED);
+        addKey(CA.issuing("history@acme.example")
+            .validity(Instant.now().minus(Duration.ofDays(400)), Instant.now().minus(Duration.ofDays(35))).build());
+
+        assertThat(check().getStatus()).isEqualTo(ResultStatus.HEALTHY);
+    }
+
+    @Test
+    void aZeroWarningPeriodShouldNeverBeDegraded() {
+        addKey(expiringSoon("alice@acme.example"));
+
+        Result result = Mono.from(new KeyRepositoryHealthCheck(storage, Duration.ZERO, clock).check()).block();
+
+        assertThat(result.getStatus()).isEqualTo(ResultStatus.HEALTHY);
+    }
+
+    @Test
+    void aStorageThatFailsShouldBeUnhealthy() {
+        JdbcKeyStorage database = JdbcKeyStorage.h2(directory.resolve("keys"));
+        database.close();
+
+        Result result = Mono.from(new KeyRepositoryHealthCheck(database, WARNING, clock).check()).block();
+
+        assertThat(result.getStatus()).isEqualTo(ResultStatus.UNHEALTHY);
+        assertThat(result.getCause()).hasValueSatisfying(cause -> assertThat(cause).startsWith("The key storage does not answer: "));
+    }
+
+    private Result check() {
+        return Mono.from(healthCheck.check()).block();
+    }
+
+    private static TestPki.Issued expiringSoon(String address) {
+        return CA.issuing(address).validity(Instant.now().minus(Duration.ofDays(300)), Instant.now().plus(Duration.ofDays(5))).build();
+    }
+
+    private void addKey(TestPki.Issued issued) {
+        repository.certificates().add(ACME, issued.chain(), Origin.IMPORTED);
+        repository.privateKeys().add(ACME, issued.fingerprint(), issued.privateKey());
+    }
+}

@@ -1,0 +1,144 @@
+package dev.tresor.keys.james;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Clock;
+import java.util.Set;
+
+import org.apache.james.core.healthcheck.HealthCheck;
+import org.apache.james.filesystem.api.JamesDirectoriesProvider;
+import org.apache.james.server.core.configuration.Configuration;
+import org.apache.james.server.core.filesystem.FileSystemImpl;
+import org.apache.james.utils.PropertiesProvider;
+import org.apache.james.webadmin.Routes;
+import org.apache.james.webadmin.mdc.RequestLogger;
+import org.apache.james.webadmin.utils.JsonTransformer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.google.inject.CreationException;
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Key;
+import com.google.inject.TypeLiteral;
+
+import dev.tresor.keys.EmailAddress;
+import dev.tresor.keys.KeyRepository;
+import dev.tresor.keys.Origin;
+import dev.tresor.keys.TenantId;
+import dev.tresor.keys.TestPki;
+import dev.tresor.keys.spi.KeyStorage;
+import dev.tresor.keys.webadmin.KeyRepositoryRoutes;
+import dev.tresor.keys.webadmin.TresorRequestLogger;
+
+/** The module in a Guice injector given what James itself binds: configuration, directories, clock, JSON. */
+class KeyRepositoryModuleTest {
+    private static final TenantId ACME = TenantId.of("acme");
+
+    @TempDir
+    Path james;
+
+    @Test
+    void withoutConfigurationFileTheKeysShouldBeInH2WithAMasterKeyFileUnderTheWorkingDirectory() throws IOException {
+        Injector injector = start();
+        injector.getInstance(KeyRepository.class).tenants().create(ACME);
+        injector.getInstance(ConfiguredKeyStorage.class).close();
+
+        assertThat(james.resolve("var/tresor/keys.mv.db")).isRegularFile();
+        assertThat(Files.getPosixFilePermissions(james.resolve("var/tresor/master.key")))
+            .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+    }
+
+    @Test
+    void keysShouldSurviveARestart() throws IOException {
+        TestPki.Issued alice = TestPki.ca("Module test CA").issue("alice@acme.example");
+        Injector first = start();
+        KeyRepository repository = first.getInstance(KeyRepository.class);
+        repository.tenants().create(ACME);
+        repository.certificates().add(ACME, alice.chain(), Origin.IMPORTED);
+        repository.privateKeys().add(ACME, alice.fingerprint(), alice.privateKey());
+        first.getInstance(ConfiguredKeyStorage.class).close();
+
+        Injector second = start();
+
+        assertThat(second.getInstance(KeyRepository.class).privateKeys().signingKey(ACME, EmailAddress.of("alice@acme.example")))
+            .hasValueSatisfying(key -> assertThat(key.privateKey().getEncoded()).isEqualTo(alice.privateKey().getEncoded()));
+        second.getInstance(ConfiguredKeyStorage.class).close();
+    }
+
+    @Test
+    void theRepositoryShouldBeOneSingletonOverTheBoundStorage() throws IOException {
+        writeConfiguration("storage=memory\n");
+        Injector injector = start();
+
+        assertThat(injector.getInstance(KeyRepository.class)).isSameAs(injector.getInstance(KeyRepository.class));
+        assertThat(injector.getInstance(KeyStorage.class))
+            .isSameAs(injector.getInstance(ConfiguredKeyStorage.class).storage());
+        assertThat(james.resolve("var/tresor/keys.mv.db")).doesNotExist();
+    }
+
+    @Test
+    void routesHealthCheckAndRequestLoggerShouldBeBoundForJames() throws IOException {
+        writeConfiguration("storage=memory\n");
+        Injector injector = start();
+
+        assertThat(injector.getInstance(Key.get(new TypeLiteral<Set<Routes>>() { })))
+            .hasExactlyElementsOfTypes(KeyRepositoryRoutes.class);
+        assertThat(injector.getInstance(Key.get(new TypeLiteral<Set<HealthCheck>>() { })))
+            .hasExactlyElementsOfTypes(KeyRepositoryHealthCheck.class);
+        assertThat(injector.getInstance(Key.get(new TypeLiteral<Set<RequestLogger>>() { })))
+            .hasExactlyElementsOfTypes(TresorRequestLogger.class);
+    }
+
+    @Test
+    void anInvalidConfigurationShouldStopTheStartNamingTheProperty() throws IOException {
+        writeConfiguration("storage=cassandra\n");
+
+        assertThatThrownBy(this::start)
+            .isInstanceOf(CreationException.class)
+            .hasMessageContaining("Invalid value 'cassandra' for property 'storage' in keyrepository.properties: "
+                + "use one of h2, postgresql, memory");
+    }
+
+    @Test
+    void aMissingMasterKeyVariableShouldStopTheStart() throws IOException {
+        writeConfiguration("storage=memory\nmasterkey.provider=environment\n"
+            + "masterkey.environment.variable=TRESOR_TEST_VARIABLE_THAT_IS_NOT_SET\n");
+
+        assertThatThrownBy(() -> start().getInstance(KeyRepository.class))
+            .hasMessageContaining("TRESOR_TEST_VARIABLE_THAT_IS_NOT_SET");
+    }
+
+    @Test
+    void closingShouldReleaseTheDatabase() {
+        Injector injector = start();
+        ConfiguredKeyStorage storage = injector.getInstance(ConfiguredKeyStorage.class);
+
+        storage.close();
+
+        assertThatThrownBy(() -> storage.storage().tenants()).isInstanceOf(RuntimeException.class);
+    }
+
+    private Injector start() {
+        Configuration.Basic configuration = Configuration.builder().workingDirectory(james.toString()).build();
+        FileSystemImpl fileSystem = new FileSystemImpl(configuration.directories());
+        return Guice.createInjector(
+            binder -> {
+                binder.bind(PropertiesProvider.class).toInstance(new PropertiesProvider(fileSystem, configuration.configurationPath()));
+                binder.bind(JamesDirectoriesProvider.class).toInstance(configuration.directories());
+                binder.bind(Clock.class).toInstance(Clock.systemUTC());
+                binder.bind(JsonTransformer.class).toInstance(new JsonTransformer());
+            },
+            new KeyRepositoryModule());
+    }
+
+    private void writeConfiguration(String properties) throws IOException {
+        Files.createDirectories(james.resolve("conf"));
+        Files.writeString(james.resolve("conf/keyrepository.properties"), properties);
+    }
+}

@@ -1,0 +1,58 @@
+package dev.tresor.keys.jdbc;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.tresor.keys.KeyRepository;
+import dev.tresor.keys.KeyRepositoryContract;
+import dev.tresor.keys.PgpKeyVaultContract;
+import dev.tresor.keys.TenancyIsolationContract;
+import dev.tresor.keys.TestClock;
+import dev.tresor.keys.protection.FileMasterKey;
+import dev.tresor.keys.protection.KeyProtection;
+import dev.tresor.keys.repository.StoredKeyRepository;
+
+/** The whole key repository, protection included, over H2. */
+class H2KeyRepositoryTest implements KeyRepositoryContract, TenancyIsolationContract, PgpKeyVaultContract {
+    @TempDir
+    static Path directory;
+
+    private static JdbcKeyStorage storage;
+    private TestClock clock;
+    private KeyRepository repository;
+
+    @BeforeAll
+    static void open() {
+        storage = JdbcKeyStorage.h2(directory.resolve("keys"));
+    }
+
+    @AfterAll
+    static void close() {
+        storage.close();
+    }
+
+    @BeforeEach
+    void setUp() throws Exception {
+        TestDatabases.deleteAllRows(TestDatabases.h2(directory.resolve("keys")));
+        clock = new TestClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
+        KeyProtection protection = KeyProtection.create(FileMasterKey.loadOrCreate(directory.resolve("master.key")),
+            storage.tenantKeyStore());
+        repository = StoredKeyRepository.create(storage, protection, clock);
+    }
+
+    @Override
+    public KeyRepository repository() {
+        return repository;
+    }
+
+    @Override
+    public TestClock clock() {
+        return clock;
+    }
+}

@@ -1,0 +1,43 @@
+package dev.tresor.keys.repository;
+
+import java.nio.file.Path;
+import java.time.Instant;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.tresor.keys.KeyRepository;
+import dev.tresor.keys.KeyRepositoryContract;
+import dev.tresor.keys.PgpKeyVaultContract;
+import dev.tresor.keys.TenancyIsolationContract;
+import dev.tresor.keys.TestClock;
+import dev.tresor.keys.memory.MemoryKeyStorage;
+import dev.tresor.keys.protection.FileMasterKey;
+import dev.tresor.keys.protection.KeyProtection;
+import dev.tresor.keys.protection.MemoryTenantKeyStore;
+
+class MemoryKeyRepositoryTest implements KeyRepositoryContract, TenancyIsolationContract, PgpKeyVaultContract {
+    @TempDir
+    Path directory;
+
+    private TestClock clock;
+    private KeyRepository repository;
+
+    @BeforeEach
+    void setUp() {
+        clock = new TestClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
+        KeyProtection protection = KeyProtection.create(FileMasterKey.loadOrCreate(directory.resolve("master.key")),
+            MemoryTenantKeyStore.create());
+        repository = StoredKeyRepository.create(new MemoryKeyStorage(), protection, clock);
+    }
+
+    @Override
+    public KeyRepository repository() {
+        return repository;
+    }
+
+    @Override
+    public TestClock clock() {
+        return clock;
+    }
+}
