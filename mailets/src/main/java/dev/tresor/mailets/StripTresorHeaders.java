@@ -1,0 +1,76 @@
+package dev.tresor.mailets;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+
+import javax.mail.Header;
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.google.common.collect.ImmutableList;
+
+/**
+ * Removes every {@code X-Tresor-*} header from the top level of a mail, so that a verdict Tresor writes later
+ * (signature status, protection applied, ...) can never be forged by whoever sent the mail. It must be the first
+ * mailet of the {@code root} processor, before anything reads or writes such a header.
+ *
+ * <p>Only the message's own header block is cleaned: headers inside attached messages and body parts are content,
+ * possibly signed, and are left untouched. A removal is logged at INFO with the header names, since a mail arriving
+ * with our headers is either forged or has passed through another Tresor gateway.
+ *
+ * <pre>{@code
+ * <processor state="root">
+ *     <mailet match="All" class="dev.tresor.mailets.StripTresorHeaders"/>
+ *     ...
+ * </processor>
+ * }</pre>
+ *
+ * <p>It takes no init parameters (only James's own {@code onMailetException} / {@code onMatchException}).
+ */
+public class StripTresorHeaders extends GenericMailet {
+    public static final String HEADER_PREFIX = "X-Tresor-";
+    private static final String LOWER_CASE_PREFIX = HEADER_PREFIX.toLowerCase(Locale.ROOT);
+    private static final Logger LOGGER = LoggerFactory.getLogger(StripTresorHeaders.class);
+
+    @Override
+    public void init() throws MessagingException {
+        checkInitParameters(Collections.emptySet());
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        MimeMessage message = mail.getMessage();
+        List<String> forged = tresorHeaderNames(message);
+        if (!forged.isEmpty()) {
+            for (String name : forged) {
+                message.removeHeader(name);
+            }
+            message.saveChanges();
+            LOGGER.info("Removed incoming Tresor headers {} from mail {}", forged, mail.getName());
+        }
+    }
+
+    private List<String> tresorHeaderNames(MimeMessage message) throws MessagingException {
+        return Collections.list(message.getAllHeaders())
+            .stream()
+            .map(Header::getName)
+            .filter(StripTresorHeaders::isTresorHeader)
+            .distinct()
+            .collect(ImmutableList.toImmutableList());
+    }
+
+    private static boolean isTresorHeader(String name) {
+        return name.trim().toLowerCase(Locale.ROOT).startsWith(LOWER_CASE_PREFIX);
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "Removes incoming X-Tresor-* headers so that Tresor's verdicts cannot be forged";
+    }
+}
