@@ -1,0 +1,228 @@
+package dev.tresor.it;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.contains;
+import static org.hamcrest.Matchers.containsInAnyOrder;
+import static org.hamcrest.Matchers.empty;
+import static org.hamcrest.Matchers.hasItems;
+import static org.hamcrest.Matchers.is;
+import static org.hamcrest.Matchers.startsWith;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.james.GuiceJamesServer;
+import org.apache.james.JamesServerExtension;
+import org.apache.james.utils.WebAdminGuiceProbe;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * The key repository administered over James's real WebAdmin port, with the sample {@code conf/keyrepository.properties}
+ * (H2 and a master key file under James's working directory). Keys and certificates are made by openssl, as an admin
+ * would bring them.
+ */
+class KeyRepositoryWebAdminTest {
+    private static final String P12_PASSWORD = "alice's p12 secret";
+    private static final String ALICE = "alice@acme.example";
+    private static final String BOB = "bob@partner.example";
+
+    static SmtpSink sink = new SmtpSink();
+    static TresorJames tresor = new TresorJames(sink);
+
+    @RegisterExtension
+    static JamesServerExtension james = tresor.extension();
+
+    @TempDir
+    static Path openssl;
+
+    private static byte[] alicePkcs12;
+    private static byte[] bobPem;
+
+    @BeforeAll
+    static void makeKeysWithOpenssl() throws Exception {
+        selfSigned("alice", "/CN=Alice/O=Acme", ALICE);
+        alicePkcs12 = Files.readAllBytes(pkcs12("alice", P12_PASSWORD));
+        bobPem = Files.readAllBytes(selfSigned("bob", "/CN=Bob/O=Partner", BOB));
+    }
+
+    @Test
+    void aTenantWithDomainsAKeyAndAPartnerCertificateShouldRoundTrip(GuiceJamesServer server) {
+        String tenant = "acme";
+        webAdmin(server).put("/tresor/tenants/" + tenant).then().statusCode(201);
+        webAdmin(server).put("/tresor/tenants/" + tenant + "/domains/acme.example").then().statusCode(204);
+        webAdmin(server).put("/tresor/tenants/" + tenant + "/domains/acme-corp.example").then().statusCode(204);
+
+        String aliceFingerprint = importAlicesKey(server, tenant);
+        String bobFingerprint = importBobsCertificate(server, tenant);
+
+        webAdmin(server).get("/tresor/tenants/" + tenant)
+        .then()
+            .statusCode(200)
+            .body("domains", containsInAnyOrder("acme.example", "acme-corp.example"));
+        webAdmin(server).get("/tresor/tenants/" + tenant + "/certificates")
+        .then()
+            .statusCode(200)
+            .body("fingerprint", containsInAnyOrder(aliceFingerprint, bobFingerprint))
+            .body("find { it.fingerprint == '" + aliceFingerprint + "' }.hasPrivateKey", is(true))
+            .body("find { it.fingerprint == '" + bobFingerprint + "' }.hasPrivateKey", is(false));
+        webAdmin(server).queryParam("address", BOB).get("/tresor/tenants/" + tenant + "/lookup")
+        .then()
+            .statusCode(200)
+            .body("fingerprint", contains(bobFingerprint));
+        assertThat(tresor.workingDirectory().resolve("var/tresor/keys.mv.db")).isRegularFile();
+        assertThat(tresor.workingDirectory().resolve("var/tresor/master.key")).isRegularFile();
+    }
+
+    @Test
+    void revokingThePartnerCertificateShouldEmptyTheLookupAndBeAudited(GuiceJamesServer server) {
+        String tenant = "revoking";
+        webAdmin(server).put("/tresor/tenants/" + tenant).then().statusCode(201);
+        String aliceFingerprint = importAlicesKey(server, tenant);
+        String bobFingerprint = importBobsCertificate(server, tenant);
+
+        webAdmin(server).body("{\"status\":\"revoked\"}")
+            .patch("/tresor/tenants/" + tenant + "/certificates/" + bobFingerprint)
+        .then()
+            .statusCode(200)
+            .body("status", is("revoked"));
+
+        webAdmin(server).queryParam("address", BOB).get("/tresor/tenants/" + tenant + "/lookup")
+        .then()
+            .statusCode(200)
+            .body(".", empty());
+        webAdmin(server).get("/tresor/tenants/" + tenant + "/audit")
+        .then()
+            .statusCode(200)
+            .body("operation", contains("REVOKE", "IMPORT", "IMPORT"))
+            .body("key", contains(bobFingerprint, bobFingerprint, aliceFingerprint))
+            .body("detail", hasItems("webadmin"));
+    }
+
+    @Test
+    void healthCheckShouldReportTheKeyRepository(GuiceJamesServer server) {
+        webAdmin(server).get("/healthcheck")
+        .then()
+            .statusCode(200)
+            .body("checks.find { it.componentName == 'Tresor key repository' }.status", is("healthy"));
+    }
+
+    @Test
+    void corruptPemShouldBeRefusedWithWhatIsWrong(GuiceJamesServer server) {
+        String tenant = "corrupt";
+        webAdmin(server).put("/tresor/tenants/" + tenant).then().statusCode(201);
+
+        webAdmin(server)
+            .contentType("application/x-pem-file")
+            .body("-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----\n".getBytes(StandardCharsets.US_ASCII))
+            .post("/tresor/tenants/" + tenant + "/certificates")
+        .then()
+            .statusCode(400)
+            .contentType(ContentType.JSON)
+            .body("message", startsWith("Cannot read the certificate: corrupt PEM"));
+    }
+
+    @Test
+    void aWrongPkcs12PasswordShouldBeRefusedAsSuch(GuiceJamesServer server) {
+        String tenant = "wrongpassword";
+        webAdmin(server).put("/tresor/tenants/" + tenant).then().statusCode(201);
+
+        webAdmin(server)
+            .contentType("application/x-pkcs12")
+            .header("X-Tresor-Pkcs12-Password", "not the password")
+            .body(alicePkcs12)
+            .post("/tresor/tenants/" + tenant + "/keys")
+        .then()
+            .statusCode(400)
+            .body("message", is("Cannot read the PKCS#12 file: wrong PKCS#12 password"));
+        webAdmin(server).get("/tresor/tenants/" + tenant + "/certificates")
+        .then()
+            .body(".", empty());
+    }
+
+    @Test
+    void anUnknownTenantShouldBeNotFound(GuiceJamesServer server) {
+        webAdmin(server)
+            .contentType("application/x-pem-file")
+            .body(bobPem)
+            .post("/tresor/tenants/nobody/certificates")
+        .then()
+            .statusCode(404)
+            .body("message", is("Unknown tenant 'nobody'"));
+    }
+
+    private static String importAlicesKey(GuiceJamesServer server, String tenant) {
+        return webAdmin(server)
+            .contentType("application/x-pkcs12")
+            .header("X-Tresor-Pkcs12-Password", P12_PASSWORD)
+            .body(alicePkcs12)
+            .post("/tresor/tenants/" + tenant + "/keys")
+        .then()
+            .statusCode(201)
+            .body("addresses[0]", contains(ALICE))
+            .body("hasPrivateKey", contains(true))
+            .extract().path("[0].fingerprint");
+    }
+
+    private static String importBobsCertificate(GuiceJamesServer server, String tenant) {
+        return webAdmin(server)
+            .contentType("application/x-pem-file")
+            .body(bobPem)
+            .post("/tresor/tenants/" + tenant + "/certificates")
+        .then()
+            .statusCode(201)
+            .body("addresses", contains(BOB))
+            .extract().path("fingerprint");
+    }
+
+    private static RequestSpecification webAdmin(GuiceJamesServer server) {
+        return given()
+            .baseUri("http://127.0.0.1")
+            .port(server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue())
+            .contentType(ContentType.JSON)
+            .accept(ContentType.JSON);
+    }
+
+    /** An RSA key ({@code name-key.pem}) and a self-signed S/MIME certificate; returns the certificate (PEM). */
+    private static Path selfSigned(String name, String subject, String address) throws Exception {
+        Path certificate = openssl.resolve(name + "-cert.pem");
+        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "365",
+            "-keyout", openssl.resolve(name + "-key.pem").toString(), "-out", certificate.toString(),
+            "-subj", subject,
+            "-addext", "subjectAltName=email:" + address,
+            "-addext", "keyUsage=critical,digitalSignature,keyEncipherment",
+            "-addext", "extendedKeyUsage=emailProtection",
+            "-addext", "basicConstraints=critical,CA:FALSE");
+        return certificate;
+    }
+
+    /** The key and certificate of {@link #selfSigned} as a PKCS#12 file, as OpenSSL 3 writes it by default. */
+    private static Path pkcs12(String name, String password) throws Exception {
+        Path pkcs12 = openssl.resolve(name + ".p12");
+        run("openssl", "pkcs12", "-export", "-inkey", openssl.resolve(name + "-key.pem").toString(),
+            "-in", openssl.resolve(name + "-cert.pem").toString(), "-out", pkcs12.toString(), "-passout", "pass:" + password);
+        return pkcs12;
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        Process process = new ProcessBuilder(new ArrayList<>(List.of(command)))
+            .redirectErrorStream(true)
+            .redirectOutput(openssl.resolve("openssl.log").toFile())
+            .start();
+        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            throw new IllegalStateException(String.join(" ", command) + " failed: "
+                + Files.readString(openssl.resolve("openssl.log")));
+        }
+    }
+}
