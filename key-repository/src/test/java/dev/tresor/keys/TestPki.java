@@ -67,6 +67,17 @@ public final class TestPki {
         }
     }
 
+    /** A fresh RSA-2048 key pair. */
+    public static KeyPair newRsaKeyPair() {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+            generator.initialize(2048);
+            return generator.generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public X509Certificate certificate() {
         return certificate;
     }
@@ -148,6 +159,13 @@ public final class TestPki {
 
         public Builder serverAuthOnly() {
             this.emailProtection = false;
+            return this;
+        }
+
+        /** An RSA key (2048 bits, fresh) with the usages S/MIME needs of RSA: signature and key transport. */
+        public Builder rsa() {
+            this.subjectKeys = newRsaKeyPair();
+            this.keyUsage = KeyUsage.digitalSignature | KeyUsage.nonRepudiation | KeyUsage.keyEncipherment;
             return this;
         }
 

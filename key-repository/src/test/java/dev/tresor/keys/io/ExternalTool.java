@@ -9,17 +9,17 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs openssl or gpg the way an admin would, failing the test with the tool's own error output when it fails. */
-final class ExternalTool {
+public final class ExternalTool {
     private static final long TIMEOUT_SECONDS = 120;
 
     private ExternalTool() {
     }
 
-    static byte[] run(Path directory, String... command) {
+    public static byte[] run(Path directory, String... command) {
         return run(directory, Map.of(), command);
     }
 
-    static byte[] run(Path directory, Map<String, String> environment, String... command) {
+    public static byte[] run(Path directory, Map<String, String> environment, String... command) {
         return run(directory, environment, false, command);
     }
 
@@ -54,12 +54,12 @@ final class ExternalTool {
         }
     }
 
-    static String runForText(Path directory, String... command) {
+    public static String runForText(Path directory, String... command) {
         return new String(run(directory, command), StandardCharsets.UTF_8);
     }
 
     /** Standard output and standard error together, for tools such as {@code openssl pkcs12 -info} that report on both. */
-    static String runForAllText(Path directory, String... command) {
+    public static String runForAllText(Path directory, String... command) {
         return new String(run(directory, Map.of(), true, command), StandardCharsets.UTF_8);
     }
 }

@@ -1,0 +1,48 @@
+package dev.tresor.mailets;
+
+import java.util.Optional;
+
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+
+/**
+ * Fail closed: a mail that had to be protected and could not be goes, whole and unchanged, to the processor named by
+ * the mailet's {@code onFailure} parameter (default {@value #DEFAULT_PROCESSOR}, a quarantine repository in the sample
+ * configuration), with the reason in {@link TresorAttributes#FAILURE_REASON} and in the log. It is never passed on
+ * unprotected and never dropped.
+ */
+public final class FailureRouting {
+    public static final String PARAMETER = "onFailure";
+    public static final String DEFAULT_PROCESSOR = "tresor-quarantine";
+
+    private final String processor;
+    private final Logger logger;
+
+    private FailureRouting(String processor, Logger logger) {
+        this.processor = processor;
+        this.logger = logger;
+    }
+
+    /** Reads {@code onFailure}; a blank value is refused, so the chain cannot be configured to drop mail silently. */
+    public static FailureRouting of(GenericMailet mailet, Logger logger) throws javax.mail.MessagingException {
+        String processor = Optional.ofNullable(mailet.getInitParameter(PARAMETER)).orElse(DEFAULT_PROCESSOR).trim();
+        if (processor.isEmpty()) {
+            throw new javax.mail.MessagingException(mailet.getMailetName() + ": '" + PARAMETER
+                + "' must name a processor (default " + DEFAULT_PROCESSOR + ")");
+        }
+        return new FailureRouting(processor, logger);
+    }
+
+    public String processor() {
+        return processor;
+    }
+
+    public void route(Mail mail, String reason) {
+        mail.setAttribute(new Attribute(TresorAttributes.FAILURE_REASON, AttributeValue.of(reason)));
+        mail.setState(processor);
+        logger.warn("Mail {} sent to processor '{}': {}", mail.getName(), processor, reason);
+    }
+}

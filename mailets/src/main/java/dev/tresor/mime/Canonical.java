@@ -1,0 +1,76 @@
+package dev.tresor.mime;
+
+/**
+ * MIME canonical form (RFC 5751, 3.1.1) checks and conversion for content about to be signed: every line ends with
+ * CRLF, and for a signature to survive relays the content must also be 7-bit (no byte above 127, no NUL, lines of at
+ * most 998 octets), since a relay may re-encode 8-bit content and break the signature.
+ */
+public final class Canonical {
+    private static final int MAX_LINE = 998;
+
+    /** What a scan found; content that is both {@link #isCrlf()} and {@link #isSevenBit()} can be signed as it is. */
+    public static final class Scan {
+        private final boolean crlf;
+        private final boolean sevenBit;
+
+        private Scan(boolean crlf, boolean sevenBit) {
+            this.crlf = crlf;
+            this.sevenBit = sevenBit;
+        }
+
+        public boolean isCrlf() {
+            return crlf;
+        }
+
+        public boolean isSevenBit() {
+            return sevenBit;
+        }
+    }
+
+    private Canonical() {
+    }
+
+    public static Scan scan(byte[] bytes, int offset, int length) {
+        boolean crlf = true;
+        int highOrNul = 0;
+        int lineStart = offset;
+        boolean longLine = false;
+        int end = offset + length;
+        for (int i = offset; i < end; i++) {
+            byte b = bytes[i];
+            highOrNul |= (b <= 0) ? 1 : 0;
+            if (b == '\n') {
+                if (i == offset || bytes[i - 1] != '\r') {
+                    crlf = false;
+                }
+                longLine |= i - lineStart > MAX_LINE + 1;
+                lineStart = i + 1;
+            } else if (b == '\r' && (i + 1 == end || bytes[i + 1] != '\n')) {
+                crlf = false;
+            }
+        }
+        longLine |= end - lineStart > MAX_LINE;
+        return new Scan(crlf, highOrNul == 0 && !longLine);
+    }
+
+    /** Copies the bytes to the sink with every bare LF or bare CR turned into CRLF. */
+    public static void toCrlf(byte[] bytes, int offset, int length, ByteSink sink) {
+        int end = offset + length;
+        int runStart = offset;
+        for (int i = offset; i < end; i++) {
+            byte b = bytes[i];
+            if (b == '\n') {
+                if (i == offset || bytes[i - 1] != '\r') {
+                    sink.write(bytes, runStart, i - runStart);
+                    sink.crlf();
+                    runStart = i + 1;
+                }
+            } else if (b == '\r' && (i + 1 == end || bytes[i + 1] != '\n')) {
+                sink.write(bytes, runStart, i - runStart);
+                sink.crlf();
+                runStart = i + 1;
+            }
+        }
+        sink.write(bytes, runStart, end - runStart);
+    }
+}

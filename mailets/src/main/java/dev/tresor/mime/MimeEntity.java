@@ -1,0 +1,133 @@
+package dev.tresor.mime;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import javax.mail.MessagingException;
+import javax.mail.internet.ContentType;
+import javax.mail.internet.MimeMessage;
+import javax.mail.internet.ParseException;
+
+/**
+ * A message taken apart the way S/MIME and PGP/MIME need it: the {@code Content-*} headers travel inside the protected
+ * part, every other header stays on the outside, and the body is the raw, still transfer-encoded bytes.
+ *
+ * <p>Header lines are kept exactly as they arrived (folding included), so that what is signed is what was received.
+ */
+public final class MimeEntity {
+    private final List<String> contentHeaders;
+    private final List<String> envelopeHeaders;
+    private final ContentType contentType;
+    private final Optional<String> transferEncoding;
+    private final MimeMessage message;
+
+    private MimeEntity(List<String> contentHeaders, List<String> envelopeHeaders, ContentType contentType,
+                       Optional<String> transferEncoding, MimeMessage message) {
+        this.contentHeaders = contentHeaders;
+        this.envelopeHeaders = envelopeHeaders;
+        this.contentType = contentType;
+        this.transferEncoding = transferEncoding;
+        this.message = message;
+    }
+
+    public static MimeEntity of(MimeMessage message) throws MessagingException {
+        List<String> content = new ArrayList<>();
+        List<String> envelope = new ArrayList<>();
+        for (String line : Collections.list(message.getAllHeaderLines())) {
+            if (isContentHeader(line)) {
+                content.add(line);
+            } else {
+                envelope.add(line);
+            }
+        }
+        return new MimeEntity(content, envelope, contentType(message), transferEncoding(message), message);
+    }
+
+    public static boolean isContentHeader(String headerLine) {
+        return headerLine.regionMatches(true, 0, "Content-", 0, 8);
+    }
+
+    private static ContentType contentType(MimeMessage message) throws MessagingException {
+        String value = message.getHeader("Content-Type", null);
+        if (value == null) {
+            return new ContentType("text", "plain", null);
+        }
+        try {
+            return new ContentType(value);
+        } catch (ParseException e) {
+            throw new MessagingException("Malformed Content-Type '" + value + "': " + e.getMessage(), e);
+        }
+    }
+
+    private static Optional<String> transferEncoding(MimeMessage message) throws MessagingException {
+        return Optional.ofNullable(message.getHeader("Content-Transfer-Encoding", null))
+            .map(value -> value.trim().toLowerCase(Locale.ROOT));
+    }
+
+    /** The {@code Content-*} header lines, as received; empty when the message relies on the text/plain default. */
+    public List<String> contentHeaders() {
+        return contentHeaders;
+    }
+
+    /** Every other header line (From, To, Subject, Message-ID, MIME-Version, Received, ...), in order. */
+    public List<String> envelopeHeaders() {
+        return envelopeHeaders;
+    }
+
+    public ContentType contentType() {
+        return contentType;
+    }
+
+    public Optional<String> transferEncoding() {
+        return transferEncoding;
+    }
+
+    public boolean isMimeType(String baseType) {
+        return contentType.match(baseType);
+    }
+
+    /** The body's size as javax.mail knows it, to size buffers; 0 when unknown. */
+    public int bodySizeHint() {
+        try {
+            return Math.max(0, message.getSize());
+        } catch (MessagingException e) {
+            return 0;
+        }
+    }
+
+    /** The raw body, still transfer-encoded; each call opens a new stream. */
+    public InputStream rawBody() throws MessagingException {
+        return message.getRawInputStream();
+    }
+
+    /** Writes the raw body into the sink and returns its length. */
+    public int copyBody(ByteSink sink) throws MessagingException, IOException {
+        try (InputStream body = rawBody()) {
+            return Math.toIntExact(sink.readFrom(body));
+        }
+    }
+
+    /** Writes the envelope headers, CRLF-terminated, leaving out {@code MIME-Version} (the caller writes its own). */
+    public void writeEnvelopeHeaders(ByteSink sink) {
+        for (String line : envelopeHeaders) {
+            if (!line.regionMatches(true, 0, "MIME-Version:", 0, 13)) {
+                sink.headerLine(line);
+            }
+        }
+    }
+
+    /** Writes the content headers, CRLF-terminated; a message without any gets the explicit RFC 2045 default. */
+    public void writeContentHeaders(ByteSink sink) {
+        if (contentHeaders.isEmpty()) {
+            sink.ascii("Content-Type: text/plain; charset=us-ascii").crlf();
+        }
+        for (String line : contentHeaders) {
+            sink.headerLine(line);
+        }
+    }
+}

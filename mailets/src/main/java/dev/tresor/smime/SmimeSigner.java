@@ -1,0 +1,236 @@
+package dev.tresor.smime;
+
+import java.io.IOException;
+import java.security.GeneralSecurityException;
+import java.security.PrivateKey;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+
+import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.cms.AttributeTable;
+import org.bouncycastle.asn1.cms.IssuerAndSerialNumber;
+import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
+import org.bouncycastle.asn1.smime.SMIMECapabilitiesAttribute;
+import org.bouncycastle.asn1.smime.SMIMECapability;
+import org.bouncycastle.asn1.smime.SMIMECapabilityVector;
+import org.bouncycastle.asn1.smime.SMIMEEncryptionKeyPreferenceAttribute;
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
+import org.bouncycastle.cert.jcajce.JcaCertStore;
+import org.bouncycastle.cms.CMSException;
+import org.bouncycastle.cms.CMSSignedData;
+import org.bouncycastle.cms.CMSSignedDataGenerator;
+import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
+import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
+import org.bouncycastle.operator.ContentSigner;
+import org.bouncycastle.operator.DigestCalculatorProvider;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+
+import dev.tresor.mime.Boundaries;
+import dev.tresor.mime.ByteSink;
+import dev.tresor.mime.Canonical;
+import dev.tresor.mime.MimeEntity;
+import dev.tresor.mime.SevenBit;
+
+/**
+ * Signs a message with one private key and its certificate chain (RFC 8551).
+ *
+ * <p>The signed entity is the message's {@code Content-*} headers and raw body. It is signed as it will travel: with
+ * CRLF line ends and, since a relay may re-encode 8-bit content and so break a signature, 7-bit only (8-bit parts are
+ * re-encoded to quoted-printable or base64 first). Already 7-bit CRLF content, which is what James receives over SMTP
+ * from nearly every client, is written once into the new message and digested there in bulk with the JDK's SHA-2.
+ *
+ * <p>Signed attributes: content type, message digest, signing time, CMS algorithm protection, S/MIME capabilities
+ * (AES-256-GCM, AES-256-CBC, AES-128-CBC, RSA-OAEP) and the encryption key preference naming the signer's certificate.
+ * The whole chain given is included. A message that is already signed is returned unchanged ({@link #isSigned}).
+ */
+public final class SmimeSigner {
+    private static final DigestCalculatorProvider DIGESTS = jdkDigests();
+
+    private final SigningOptions options;
+
+    public SmimeSigner(SigningOptions options) {
+        this.options = Objects.requireNonNull(options);
+    }
+
+    public SigningOptions options() {
+        return options;
+    }
+
+    public static boolean isSigned(MimeMessage message) throws MessagingException {
+        return SmimeType.of(message).isSigned();
+    }
+
+    /**
+     * @param chain the signer's certificate first, then its issuers
+     * @throws SmimeException when the key cannot sign (wrong type, mismatched certificate) or the message is malformed
+     */
+    public MimeMessage sign(MimeMessage message, PrivateKey key, List<X509Certificate> chain) throws SmimeException {
+        if (chain.isEmpty()) {
+            throw new IllegalArgumentException("No signer certificate");
+        }
+        try {
+            MimeEntity entity = MimeEntity.of(message);
+            return options.format() == SigningOptions.Format.DETACHED
+                ? signDetached(entity, key, chain)
+                : signOpaque(entity, key, chain);
+        } catch (MessagingException | IOException e) {
+            throw new SmimeException("Cannot sign a malformed message: " + e.getMessage(), e);
+        }
+    }
+
+    private MimeMessage signDetached(MimeEntity entity, PrivateKey key, List<X509Certificate> chain)
+        throws MessagingException, IOException, SmimeException {
+        String boundary = Boundaries.random("Signed");
+        ByteSink out = new ByteSink(estimateSize(entity));
+        entity.writeEnvelopeHeaders(out);
+        out.ascii("MIME-Version: 1.0").crlf()
+            .ascii("Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; micalg="
+                + options.digest().micalg() + ";").crlf()
+            .ascii("\tboundary=\"" + boundary + "\"").crlf()
+            .crlf()
+            .ascii("This is an S/MIME signed message.").crlf()
+            .crlf()
+            .ascii("--" + boundary).crlf();
+        int start = out.size();
+        writeSignableEntity(entity, out);
+        int length = out.size() - start;
+
+        byte[] signature = signedData(new ArrayContent(out.array(), start, length), false, key, chain);
+
+        out.crlf().ascii("--" + boundary).crlf()
+            .ascii("Content-Type: application/pkcs7-signature; name=\"smime.p7s\"").crlf()
+            .ascii("Content-Transfer-Encoding: base64").crlf()
+            .ascii("Content-Disposition: attachment; filename=\"smime.p7s\"").crlf()
+            .ascii("Content-Description: S/MIME Cryptographic Signature").crlf()
+            .crlf();
+        out.base64(signature);
+        out.crlf().ascii("--" + boundary + "--").crlf();
+        return out.toMessage();
+    }
+
+    private MimeMessage signOpaque(MimeEntity entity, PrivateKey key, List<X509Certificate> chain)
+        throws MessagingException, IOException, SmimeException {
+        ByteSink content = new ByteSink(estimateSize(entity));
+        writeSignableEntity(entity, content);
+        byte[] signedData = signedData(new ArrayContent(content.array(), 0, content.size()), true, key, chain);
+
+        ByteSink out = new ByteSink(signedData.length * 4 / 3 + 4096);
+        entity.writeEnvelopeHeaders(out);
+        out.ascii("MIME-Version: 1.0").crlf()
+            .ascii("Content-Type: application/pkcs7-mime; smime-type=signed-data; name=\"smime.p7m\"").crlf()
+            .ascii("Content-Transfer-Encoding: base64").crlf()
+            .ascii("Content-Disposition: attachment; filename=\"smime.p7m\"").crlf()
+            .crlf();
+        out.base64(signedData);
+        out.crlf();
+        return out.toMessage();
+    }
+
+    /**
+     * Writes content headers, blank line and body to the sink in canonical 7-bit form. The common case costs one copy
+     * and one scan; only content that is not canonical already is written again, converted.
+     */
+    private static void writeSignableEntity(MimeEntity entity, ByteSink out) throws MessagingException, IOException {
+        int start = out.size();
+        entity.writeContentHeaders(out);
+        out.crlf();
+        entity.copyBody(out);
+        int length = out.size() - start;
+        Canonical.Scan scan = Canonical.scan(out.array(), start, length);
+        if (scan.isSevenBit() && scan.isCrlf()) {
+            return;
+        }
+        byte[] written = Arrays.copyOfRange(out.array(), start, start + length);
+        out.truncate(start);
+        if (scan.isSevenBit()) {
+            Canonical.toCrlf(written, 0, written.length, out);
+        } else {
+            ByteSink sevenBit = SevenBit.encode(written, written.length);
+            out.write(sevenBit.array(), 0, sevenBit.size());
+        }
+    }
+
+    private byte[] signedData(ArrayContent content, boolean encapsulate, PrivateKey key, List<X509Certificate> chain)
+        throws SmimeException {
+        X509Certificate signer = chain.get(0);
+        if (!KeyMatch.matches(key, signer.getPublicKey())) {
+            throw new SmimeException("The private key does not belong to the certificate of "
+                + signer.getSubjectX500Principal().getName() + " (serial " + signer.getSerialNumber().toString(16) + ")");
+        }
+        try {
+            ContentSigner contentSigner = contentSigner(key);
+            CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
+            generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(DIGESTS)
+                .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(smimeAttributes(signer)))
+                .build(contentSigner, signer));
+            generator.addCertificates(new JcaCertStore(distinct(chain)));
+            CMSSignedData signed = generator.generate(content, encapsulate);
+            return signed.getEncoded("DER");
+        } catch (OperatorCreationException | CertificateEncodingException e) {
+            throw new SmimeException("Cannot sign with the key of " + signer.getSubjectX500Principal().getName() + ": "
+                + e.getMessage(), e);
+        } catch (CMSException | IOException | RuntimeException e) {
+            throw new SmimeException("Signing failed with the key of " + signer.getSubjectX500Principal().getName()
+                + " (does the private key belong to the certificate?): " + e.getMessage(), e);
+        }
+    }
+
+    private ContentSigner contentSigner(PrivateKey key) throws OperatorCreationException, SmimeException {
+        String digest = options.digest().name();
+        if (Providers.isEllipticCurve(key)) {
+            return new JcaContentSignerBuilder(digest + "withECDSA").setProvider(Providers.BOUNCY_CASTLE).build(key);
+        }
+        if (!key.getAlgorithm().equals("RSA")) {
+            throw new SmimeException("Unsupported signing key algorithm " + key.getAlgorithm() + ": RSA or EC expected");
+        }
+        if (options.rsaPadding() == SigningOptions.RsaPadding.PSS) {
+            return new JcaContentSignerBuilder(digest + "withRSAandMGF1").setProvider(Providers.BOUNCY_CASTLE).build(key);
+        }
+        return new JcaContentSignerBuilder(digest + "withRSA").build(key);
+    }
+
+    private static AttributeTable smimeAttributes(X509Certificate signer) {
+        SMIMECapabilityVector capabilities = new SMIMECapabilityVector();
+        capabilities.addCapability(NISTObjectIdentifiers.id_aes256_GCM);
+        capabilities.addCapability(SMIMECapability.aES256_CBC);
+        capabilities.addCapability(SMIMECapability.aES128_CBC);
+        capabilities.addCapability(PKCSObjectIdentifiers.id_RSAES_OAEP);
+        ASN1EncodableVector attributes = new ASN1EncodableVector();
+        attributes.add(new SMIMECapabilitiesAttribute(capabilities));
+        attributes.add(new SMIMEEncryptionKeyPreferenceAttribute(new IssuerAndSerialNumber(
+            X500Name.getInstance(signer.getIssuerX500Principal().getEncoded()), signer.getSerialNumber())));
+        return new AttributeTable(attributes);
+    }
+
+    private static List<X509Certificate> distinct(List<X509Certificate> chain) {
+        List<X509Certificate> result = new ArrayList<>();
+        for (X509Certificate certificate : chain) {
+            if (!result.contains(certificate)) {
+                result.add(certificate);
+            }
+        }
+        return result;
+    }
+
+    private static int estimateSize(MimeEntity entity) {
+        return entity.bodySizeHint() + 16 * 1024;
+    }
+
+    private static DigestCalculatorProvider jdkDigests() {
+        try {
+            return new JcaDigestCalculatorProviderBuilder().build();
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException("The JDK offers no message digests", e);
+        }
+    }
+}

@@ -1,0 +1,90 @@
+package dev.tresor.mailets;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+import org.apache.james.core.Domain;
+import org.apache.james.domainlist.lib.DomainListConfiguration;
+import org.apache.james.domainlist.memory.MemoryDomainList;
+import org.apache.james.rrt.memory.MemoryRecipientRewriteTable;
+
+import dev.tresor.keys.CertificateEntry;
+import dev.tresor.keys.KeyRepository;
+import dev.tresor.keys.Origin;
+import dev.tresor.keys.TenantId;
+import dev.tresor.keys.TestPki;
+import dev.tresor.keys.james.TenantResolver;
+import dev.tresor.keys.memory.MemoryKeyStorage;
+import dev.tresor.keys.protection.FileMasterKey;
+import dev.tresor.keys.protection.KeyProtection;
+import dev.tresor.keys.protection.MemoryTenantKeyStore;
+import dev.tresor.keys.repository.StoredKeyRepository;
+
+/**
+ * A real key repository (in-memory storage, real key protection) and a real James RRT for mailet tests: tenants with
+ * their domains, certificates and private keys, set up the way an admin would through WebAdmin.
+ */
+public final class TestVaults {
+    private final KeyRepository repository;
+    private final MemoryRecipientRewriteTable recipientRewriteTable;
+    private final TenantResolver tenantResolver;
+
+    private TestVaults(KeyRepository repository, MemoryRecipientRewriteTable recipientRewriteTable) {
+        this.repository = repository;
+        this.recipientRewriteTable = recipientRewriteTable;
+        this.tenantResolver = new TenantResolver(repository, recipientRewriteTable);
+    }
+
+    public static TestVaults create(Path directory, Clock clock) {
+        KeyProtection protection = KeyProtection.create(FileMasterKey.loadOrCreate(directory.resolve("master.key")),
+            MemoryTenantKeyStore.create());
+        try {
+            MemoryDomainList domainList = new MemoryDomainList(null);
+            domainList.configure(DomainListConfiguration.builder().autoDetect(false).autoDetectIp(false).build());
+            MemoryRecipientRewriteTable recipientRewriteTable = new MemoryRecipientRewriteTable();
+            recipientRewriteTable.setDomainList(domainList);
+            return new TestVaults(StoredKeyRepository.create(new MemoryKeyStorage(), protection, clock), recipientRewriteTable);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public KeyRepository repository() {
+        return repository;
+    }
+
+    public TenantResolver tenantResolver() {
+        return tenantResolver;
+    }
+
+    public MemoryRecipientRewriteTable recipientRewriteTable() {
+        return recipientRewriteTable;
+    }
+
+    /** Creates the tenant and gives it the domains. */
+    public TenantId tenant(String name, String... domains) {
+        TenantId tenant = TenantId.of(name);
+        repository.tenants().create(tenant);
+        for (String domain : domains) {
+            repository.tenants().mapDomain(Domain.of(domain).asString(), tenant);
+        }
+        return tenant;
+    }
+
+    /** A partner's certificate in the tenant's directory (public part only). */
+    public CertificateEntry addCertificate(TenantId tenant, TestPki.Issued issued) {
+        return repository.certificates().add(tenant, issued.chain(), Origin.IMPORTED);
+    }
+
+    /** A user's own certificate with its private key, for signing and decryption. */
+    public CertificateEntry addKeyPair(TenantId tenant, TestPki.Issued issued) {
+        CertificateEntry entry = addCertificate(tenant, issued);
+        repository.privateKeys().add(tenant, entry.fingerprint(), issued.privateKey());
+        return entry;
+    }
+
+    public void addTrustAnchor(TenantId tenant, TestPki ca) {
+        repository.trustAnchors().add(tenant, ca.certificate());
+    }
+
+}
