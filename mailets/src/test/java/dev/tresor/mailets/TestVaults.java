@@ -86,5 +86,5 @@ public final class TestVaults {
     public void addTrustAnchor(TenantId tenant, TestPki ca) {
         repository.trustAnchors().add(tenant, ca.certificate());
     }
-
 }
+
