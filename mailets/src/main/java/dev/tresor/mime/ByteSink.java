@@ -120,8 +120,9 @@ public final class ByteSink extends OutputStream {
         return new SharedByteArrayInputStream(buffer, 0, size);
     }
 
+    /** The bytes as a message whose body stays these bytes (see {@link ParsedMessage}). */
     public MimeMessage toMessage() throws MessagingException {
-        return new MimeMessage(Mime.SESSION, asInputStream());
+        return new ParsedMessage(asInputStream());
     }
 
     private void ensure(int more) {

@@ -1,0 +1,169 @@
+package dev.tresor.mailets;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.google.common.annotations.VisibleForTesting;
+
+import dev.tresor.keys.AuditEvent;
+import dev.tresor.keys.EmailAddress;
+import dev.tresor.keys.KeyRepository;
+import dev.tresor.keys.TenantId;
+import dev.tresor.keys.james.TenantResolver;
+import dev.tresor.smime.SmimeDecryptor;
+import dev.tresor.smime.SmimeException;
+
+/**
+ * Decrypts incoming S/MIME mail for local recipients with the keys of the <b>recipient's tenant</b>, current and
+ * historical (each RecipientInfo is matched by issuer and serial number or subject key identifier).
+ *
+ * <p>Only a message encrypted as a whole is decrypted (EFAIL: decrypted content is never merged with plain parts).
+ * Recipients of different tenants are never served by one tenant's key: the mail is split, this mail keeps the first
+ * tenant's recipients, and a copy per further tenant is sent back to the start of the current processor, where this
+ * mailet decrypts it with that tenant's keys.
+ *
+ * <p>A mail that cannot be decrypted (no key in the tenant, corrupt or tampered envelope) is delivered as it arrived,
+ * still encrypted: the recipient's own client may hold the key, and nothing leaks. The reason is in
+ * {@code tresor.smime.decryption} and in the header {@code X-Tresor-Decryption}. With {@code onFailure} set, such mail
+ * goes to that processor instead.
+ *
+ * <pre>{@code
+ * <mailet match="dev.tresor.matchers.IsSmimeEncrypted" class="dev.tresor.mailets.DecryptSmime"/>
+ * }</pre>
+ *
+ * <ul>
+ *   <li>{@code onFailure}: processor for mail that cannot be decrypted; default none (deliver it encrypted).</li>
+ * </ul>
+ *
+ * <p>Writes: the decrypted message (outer headers kept, content from the envelope, which may still be signed: put
+ * VerifySmime after this mailet); {@code tresor.smime.decryption} = {@code decrypted} or the reason;
+ * {@code X-Tresor-Decryption: decrypted (AES-GCM authenticated)} or {@code decrypted} or {@code failed; reason="..."};
+ * {@code tresor.tenant}; an audit event DECRYPT per recipient with the key's fingerprint.
+ */
+public class DecryptSmime extends GenericMailet {
+    public static final String HEADER = "X-Tresor-Decryption";
+    private static final Logger LOGGER = LoggerFactory.getLogger(DecryptSmime.class);
+
+    private final KeyRepository repository;
+    private final TenantResolver tenants;
+    private final Clock clock;
+    private final SmimeDecryptor decryptor = new SmimeDecryptor();
+    private Optional<String> onFailure;
+    private KeyUseAudit audit;
+
+    @Inject
+    public DecryptSmime(KeyRepository repository, TenantResolver tenants) {
+        this(repository, tenants, Clock.systemUTC());
+    }
+
+    @VisibleForTesting
+    DecryptSmime(KeyRepository repository, TenantResolver tenants, Clock clock) {
+        this.repository = repository;
+        this.tenants = tenants;
+        this.clock = clock;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        checkInitParameters(Set.of(FailureRouting.PARAMETER));
+        onFailure = new InitParameters(this).optional(FailureRouting.PARAMETER);
+        audit = new KeyUseAudit(repository.audit(), clock);
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        MimeMessage message = mail.getMessage();
+        if (!SmimeDecryptor.isEncrypted(message) || mail.getRecipients().isEmpty()) {
+            return;
+        }
+        Map<TenantId, List<MailAddress>> byTenant;
+        try {
+            byTenant = recipientsByTenant(mail.getRecipients());
+        } catch (RuntimeException e) {
+            fail(mail, "cannot resolve the recipients' tenant: " + e.getMessage());
+            return;
+        }
+        List<TenantId> order = new ArrayList<>(byTenant.keySet());
+        for (TenantId other : order.subList(1, order.size())) {
+            sendCopyFor(mail, byTenant.get(other));
+        }
+        TenantId tenant = order.get(0);
+        mail.setRecipients(byTenant.get(tenant));
+        decrypt(mail, tenant);
+    }
+
+    private void decrypt(Mail mail, TenantId tenant) throws MessagingException {
+        MimeMessage message = mail.getMessage();
+        try {
+            SmimeDecryptor.Decrypted decrypted = decryptor.decrypt(message,
+                recipientId -> repository.privateKeys().decryptionKeys(tenant, recipientId));
+            Optional<String> messageId = KeyUseAudit.messageId(message);
+            for (MailAddress recipient : mail.getRecipients()) {
+                audit.record(tenant, AuditEvent.Operation.DECRYPT, decrypted.key().certificate().fingerprint(),
+                    Optional.of(EmailAddress.of(recipient.asString())), messageId);
+            }
+            MimeMessage result = decrypted.message();
+            result.setHeader(HEADER, decrypted.authenticated() ? "decrypted (AES-GCM authenticated)" : "decrypted");
+            mail.setMessage(result);
+            mail.setAttribute(new Attribute(TresorAttributes.SMIME_DECRYPTION, AttributeValue.of("decrypted")));
+            mail.setAttribute(new Attribute(TresorAttributes.TENANT, AttributeValue.of(tenant.asString())));
+        } catch (SmimeException e) {
+            fail(mail, e.getMessage() + " (tenant " + tenant.asString() + ")");
+        } catch (RuntimeException e) {
+            LOGGER.error("Decrypting mail {} failed", mail.getName(), e);
+            fail(mail, e.toString());
+        }
+    }
+
+    private void fail(Mail mail, String reason) throws MessagingException {
+        mail.setAttribute(new Attribute(TresorAttributes.SMIME_DECRYPTION, AttributeValue.of("not decrypted: " + reason)));
+        if (onFailure.isPresent()) {
+            mail.setAttribute(new Attribute(TresorAttributes.FAILURE_REASON, AttributeValue.of("Not decrypted: " + reason)));
+            mail.setState(onFailure.get());
+            LOGGER.warn("Mail {} not decrypted, sent to {}: {}", mail.getName(), onFailure.get(), reason);
+            return;
+        }
+        MimeMessage message = mail.getMessage();
+        message.setHeader(HEADER, "failed; reason=\"" + reason.replace("\"", "'").replaceAll("[\\r\\n]+", " ") + "\"");
+        message.saveChanges();
+        LOGGER.info("Mail {} delivered encrypted: {}", mail.getName(), reason);
+    }
+
+    private Map<TenantId, List<MailAddress>> recipientsByTenant(Collection<MailAddress> recipients) {
+        Map<TenantId, List<MailAddress>> byTenant = new LinkedHashMap<>();
+        for (MailAddress recipient : recipients) {
+            byTenant.computeIfAbsent(tenants.tenantOf(recipient), tenant -> new ArrayList<>()).add(recipient);
+        }
+        return byTenant;
+    }
+
+    private void sendCopyFor(Mail mail, List<MailAddress> recipients) throws MessagingException {
+        Mail copy = mail.duplicate();
+        copy.setRecipients(recipients);
+        getMailetContext().sendMail(copy, mail.getState());
+        LOGGER.debug("Mail {}: recipients {} belong to another tenant, sent as {}", mail.getName(), recipients, copy.getName());
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "Decrypts S/MIME mail with the recipient tenant's current and historical keys";
+    }
+}

@@ -1,0 +1,212 @@
+package dev.tresor.mailets;
+
+import java.security.cert.X509Certificate;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+
+import org.apache.james.core.Domain;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.google.common.annotations.VisibleForTesting;
+
+import dev.tresor.keys.AuditEvent;
+import dev.tresor.keys.EmailAddress;
+import dev.tresor.keys.KeyPairEntry;
+import dev.tresor.keys.KeyRepository;
+import dev.tresor.keys.TenantId;
+import dev.tresor.keys.james.TenantResolver;
+import dev.tresor.smime.SigningOptions;
+import dev.tresor.smime.SmimeException;
+import dev.tresor.smime.SmimeSigner;
+
+/**
+ * Signs outgoing mail with the sender's personal S/MIME key, taken from the sender's tenant.
+ *
+ * <p>The sender is the single address of the {@code From} header (what the recipient's client checks against the
+ * certificate). It is signed for only if it is authorised to use that key: authenticated over SMTP as exactly that
+ * address (or as its local part, for a James without virtual hosting), or, if configured, connected from a trusted
+ * network. A mail that is already signed passes unchanged. A mail that should be signed and cannot be (sender not
+ * authorised, no key, a broken key, a storage failure) goes to the {@code onFailure} processor with the reason in
+ * {@code tresor.failure.reason}: it is never sent on unsigned.
+ *
+ * <pre>{@code
+ * <mailet match="SenderIsLocal" class="dev.tresor.mailets.SignSmime">
+ *     <digest>SHA-256</digest>
+ *     <format>detached</format>
+ *     <signFor>authenticated</signFor>
+ *     <onFailure>tresor-quarantine</onFailure>
+ * </mailet>
+ * }</pre>
+ *
+ * <ul>
+ *   <li>{@code digest}: {@code SHA-256} (default), {@code SHA-384} or {@code SHA-512}.</li>
+ *   <li>{@code format}: {@code detached} (default, {@code multipart/signed}, readable without S/MIME) or {@code opaque}
+ *       ({@code application/pkcs7-mime; smime-type=signed-data}).</li>
+ *   <li>{@code rsaPadding}: {@code pkcs1} (default, PKCS#1 v1.5) or {@code pss}; EC keys always sign ECDSA.</li>
+ *   <li>{@code signFor}: {@code authenticated} (default) or {@code authenticated-or-network}.</li>
+ *   <li>{@code networks}: comma-separated CIDR networks whose clients may send signed mail without SMTP AUTH; required
+ *       with {@code authenticated-or-network}, refused otherwise.</li>
+ *   <li>{@code gatewayKey}: a local part, e.g. {@code gateway}. When the sender has no personal key, sign with the key
+ *       of {@code <gatewayKey>@<sender's domain>} in the same tenant. Default: none, the sender's own key only.</li>
+ *   <li>{@code onFailure}: processor for mail that cannot be signed, default {@code tresor-quarantine}.</li>
+ * </ul>
+ *
+ * <p>Writes: the signed message; attributes {@code tresor.tenant} and {@code tresor.protection.applied} (adds
+ * {@code smime-signed}); an audit event SIGN with the key's fingerprint, the sender and the Message-ID.
+ */
+public class SignSmime extends GenericMailet {
+    public static final String PROTECTION = "smime-signed";
+    private static final Logger LOGGER = LoggerFactory.getLogger(SignSmime.class);
+    private static final String AUTHENTICATED = "authenticated";
+    private static final String AUTHENTICATED_OR_NETWORK = "authenticated-or-network";
+
+    private final KeyRepository repository;
+    private final TenantResolver tenants;
+    private final Clock clock;
+    private SmimeSigner signer;
+    private boolean allowNetworks;
+    private Networks networks;
+    private Optional<String> gatewayKey;
+    private FailureRouting failures;
+    private KeyUseAudit audit;
+
+    @Inject
+    public SignSmime(KeyRepository repository, TenantResolver tenants) {
+        this(repository, tenants, Clock.systemUTC());
+    }
+
+    @VisibleForTesting
+    SignSmime(KeyRepository repository, TenantResolver tenants, Clock clock) {
+        this.repository = repository;
+        this.tenants = tenants;
+        this.clock = clock;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        checkInitParameters(Set.of("digest", "format", "rsaPadding", "signFor", "networks", "gatewayKey", FailureRouting.PARAMETER));
+        InitParameters parameters = new InitParameters(this);
+        SigningOptions.Digest digest = parameters.choice("digest", "sha-256",
+            Map.of("sha-256", SigningOptions.Digest.SHA256, "sha-384", SigningOptions.Digest.SHA384, "sha-512", SigningOptions.Digest.SHA512));
+        SigningOptions.Format format = parameters.choice("format", "detached", InitParameters.names(SigningOptions.Format.class));
+        SigningOptions.RsaPadding padding = parameters.choice("rsaPadding", "pkcs1", InitParameters.names(SigningOptions.RsaPadding.class));
+        signer = new SmimeSigner(new SigningOptions(format, digest, padding));
+        allowNetworks = parameters.choice("signFor", AUTHENTICATED,
+            Map.of(AUTHENTICATED, false, AUTHENTICATED_OR_NETWORK, true));
+        try {
+            networks = Networks.parse(parameters.list("networks"));
+        } catch (IllegalArgumentException e) {
+            throw parameters.invalid("networks", getInitParameter("networks"), "comma-separated IP networks: " + e.getMessage());
+        }
+        if (allowNetworks == networks.isEmpty()) {
+            throw parameters.invalid("networks", getInitParameter("networks", ""), allowNetworks
+                ? "at least one network with signFor=" + AUTHENTICATED_OR_NETWORK
+                : "none unless signFor=" + AUTHENTICATED_OR_NETWORK);
+        }
+        gatewayKey = parameters.optional("gatewayKey");
+        if (gatewayKey.isPresent() && gatewayKey.get().contains("@")) {
+            throw parameters.invalid("gatewayKey", gatewayKey.get(), "a local part such as 'gateway'");
+        }
+        failures = FailureRouting.of(this, LOGGER);
+        audit = new KeyUseAudit(repository.audit(), clock);
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        MimeMessage message = mail.getMessage();
+        if (SmimeSigner.isSigned(message)) {
+            LOGGER.debug("Mail {} is already signed", mail.getName());
+            return;
+        }
+        Optional<EmailAddress> sender = Senders.from(message);
+        if (sender.isEmpty()) {
+            failures.route(mail, "Not signed: the From header must name exactly one address");
+            return;
+        }
+        Optional<String> unauthorised = unauthorisedReason(mail, sender.get());
+        if (unauthorised.isPresent()) {
+            failures.route(mail, "Not signed: " + unauthorised.get());
+            return;
+        }
+        try {
+            TenantId tenant = tenants.tenantOf(Domain.of(sender.get().domain()));
+            Optional<KeyPairEntry> key = signingKey(tenant, sender.get());
+            if (key.isEmpty()) {
+                failures.route(mail, "Not signed: no signing key for " + sender.get().asString() + " in tenant " + tenant.asString()
+                    + gatewayKey.map(local -> " (nor a gateway key " + local + "@" + sender.get().domain() + ")").orElse(""));
+                return;
+            }
+            MimeMessage signed = signer.sign(message, key.get().privateKey(), chain(key.get()));
+            audit.record(tenant, AuditEvent.Operation.SIGN, key.get().certificate().fingerprint(), Optional.empty(),
+                KeyUseAudit.messageId(message));
+            mail.setMessage(signed);
+            mail.setAttribute(new Attribute(TresorAttributes.TENANT, AttributeValue.of(tenant.asString())));
+            Protections.add(mail, PROTECTION);
+        } catch (SmimeException e) {
+            failures.route(mail, "Not signed: " + e.getMessage());
+        } catch (RuntimeException e) {
+            LOGGER.error("Signing mail {} failed", mail.getName(), e);
+            failures.route(mail, "Not signed: " + e);
+        }
+    }
+
+    private Optional<String> unauthorisedReason(Mail mail, EmailAddress sender) {
+        Optional<String> authUser = mail.getAttribute(Mail.SMTP_AUTH_USER)
+            .flatMap(attribute -> attribute.getValue().valueAs(String.class));
+        if (authUser.isPresent()) {
+            return isSameUser(authUser.get(), sender)
+                ? Optional.empty()
+                : Optional.of("authenticated as " + authUser.get() + ", not as the sender " + sender.asString());
+        }
+        if (allowNetworks && networks.contains(mail.getRemoteAddr())) {
+            return Optional.empty();
+        }
+        return Optional.of("sender " + sender.asString() + " did not authenticate"
+            + (allowNetworks ? " and " + mail.getRemoteAddr() + " is not in an authorised network" : ""));
+    }
+
+    private static boolean isSameUser(String authUser, EmailAddress sender) {
+        String user = authUser.trim();
+        if (user.contains("@")) {
+            try {
+                return EmailAddress.of(user).equals(sender);
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+        }
+        return user.equalsIgnoreCase(sender.localPart());
+    }
+
+    private Optional<KeyPairEntry> signingKey(TenantId tenant, EmailAddress sender) {
+        Optional<KeyPairEntry> personal = repository.privateKeys().signingKey(tenant, sender);
+        if (personal.isPresent() || gatewayKey.isEmpty()) {
+            return personal;
+        }
+        return repository.privateKeys().signingKey(tenant, EmailAddress.of(gatewayKey.get() + "@" + sender.domain()));
+    }
+
+    private static List<X509Certificate> chain(KeyPairEntry key) {
+        List<X509Certificate> chain = new ArrayList<>();
+        chain.add(key.certificate().certificate());
+        chain.addAll(key.certificate().chain());
+        return chain;
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "Signs outgoing mail with the sender's S/MIME key from the sender's tenant";
+    }
+}

@@ -1,0 +1,33 @@
+package dev.tresor.matchers;
+
+import java.util.Collection;
+import java.util.List;
+
+import javax.mail.MessagingException;
+
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMatcher;
+
+import dev.tresor.smime.SmimeType;
+
+/**
+ * Matches every recipient of a mail that is S/MIME encrypted as a whole: {@code application/pkcs7-mime} with
+ * EnvelopedData or AuthEnvelopedData. An encrypted attachment inside a plain message does not count (DecryptSmime
+ * would not open it either). Takes no condition.
+ *
+ * <pre>{@code
+ * <mailet match="dev.tresor.matchers.IsSmimeEncrypted" class="dev.tresor.mailets.DecryptSmime"/>
+ * }</pre>
+ */
+public class IsSmimeEncrypted extends GenericMatcher {
+    @Override
+    public void init() throws MessagingException {
+        Conditions.refuse(this);
+    }
+
+    @Override
+    public Collection<MailAddress> match(Mail mail) throws MessagingException {
+        return SmimeType.of(mail.getMessage()).isEncrypted() ? mail.getRecipients() : List.of();
+    }
+}
