@@ -1,0 +1,353 @@
+package dev.tresor.bench;
+
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import javax.crypto.Cipher;
+import javax.crypto.KeyGenerator;
+import javax.crypto.SecretKey;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.IvParameterSpec;
+import javax.mail.internet.MimeBodyPart;
+import javax.mail.internet.MimeMessage;
+import javax.mail.internet.MimeMultipart;
+
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMailContext;
+import org.apache.mailet.base.test.FakeMailetConfig;
+import org.bouncycastle.cert.jcajce.JcaCertStore;
+import org.bouncycastle.cms.jcajce.JcaSimpleSignerInfoGeneratorBuilder;
+import org.bouncycastle.jce.provider.BouncyCastleProvider;
+import org.bouncycastle.mail.smime.SMIMESignedGenerator;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+
+import dev.tresor.keys.TenantId;
+import dev.tresor.keys.TestPki;
+import dev.tresor.mailets.DecryptSmime;
+import dev.tresor.mailets.EncryptSmime;
+import dev.tresor.mailets.SignSmime;
+import dev.tresor.mailets.TestVaults;
+import dev.tresor.smime.SmimeFixtures;
+
+/**
+ * Each S/MIME mailet beside its floor: the same cryptographic work done the fastest way this JVM allows (JDK SHA-256,
+ * AES and RSA, with CPU intrinsics), so that what the mailet adds (MIME, CMS, base64, key lookup, audit) shows as the
+ * ratio between the two. Also Bouncy Castle's {@code SMIMESignedGenerator} used as its documentation shows, for the
+ * signing comparison. Mailets run with RSA-2048 keys from an in-memory key repository, as they run in James.
+ *
+ * <p>Warm-up is 10 s per benchmark: the JIT reaches the fast AES paths only after the caller is compiled.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Warmup(iterations = 2, time = 5)
+@Measurement(iterations = 3, time = 5)
+@Fork(value = 1, jvmArgs = {"-Xmx2g"})
+public class SmimeBenchmark {
+    private static final int SIGNED_ATTRIBUTES_SIZE = 200;
+
+    @Param({"102400", "1048576"})
+    public int size;
+
+    private Path directory;
+    private byte[] plain;
+    private byte[] signed;
+    private byte[] encryptedCbc;
+    private SignSmime sign;
+    private EncryptSmime encryptCbc;
+    private EncryptSmime encryptGcm;
+    private DecryptSmime decrypt;
+    private TestPki.Issued alice;
+    private TestPki.Issued bob;
+    private PrivateKey aliceKey;
+    private PublicKey bobPublic;
+    private PrivateKey bobKey;
+    private byte[] wrappedKey;
+    private byte[] cbcCiphertext;
+    private final SecureRandom random = new SecureRandom();
+
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        directory = Files.createTempDirectory("tresor-smime-bench");
+        TestVaults vaults = TestVaults.create(directory, Clock.systemUTC());
+        TenantId acme = vaults.tenant("acme", "acme.example");
+        TenantId globex = vaults.tenant("globex", "globex.example");
+        TestPki ca = TestPki.ca("Benchmark CA");
+        alice = ca.issuing("alice@acme.example").rsa().build();
+        bob = ca.issuing("bob@globex.example").rsa().build();
+        vaults.addKeyPair(acme, alice);
+        vaults.addCertificate(acme, bob);
+        vaults.addKeyPair(globex, bob);
+        aliceKey = alice.privateKey();
+        bobKey = bob.privateKey();
+        bobPublic = bob.certificate().getPublicKey();
+
+        sign = init(new SignSmimeFactory(vaults).sign());
+        encryptCbc = init(new SignSmimeFactory(vaults).encrypt(), "cipher", "aes256-cbc");
+        encryptGcm = init(new SignSmimeFactory(vaults).encrypt(), "cipher", "aes256-gcm");
+        decrypt = init(new SignSmimeFactory(vaults).decrypt());
+
+        plain = SmimeFixtures.bytes(SmimeFixtures.mailWithAttachment("alice@acme.example", "bob@globex.example",
+            SmimeFixtures.randomBytes(size * 3 / 4 - 600, 42)));
+        Mail mail = outgoing(plain);
+        sign.service(mail);
+        signed = SmimeFixtures.bytes(mail.getMessage());
+        Mail toEncrypt = outgoing(plain);
+        encryptCbc.service(toEncrypt);
+        encryptedCbc = SmimeFixtures.bytes(toEncrypt.getMessage());
+
+        SecretKey key = KeyGenerator.getInstance("AES").generateKey();
+        Cipher rsa = Cipher.getInstance("RSA/ECB/PKCS1Padding");
+        rsa.init(Cipher.ENCRYPT_MODE, bobPublic);
+        wrappedKey = rsa.doFinal(key.getEncoded());
+        Cipher cbc = Cipher.getInstance("AES/CBC/PKCS5Padding");
+        cbc.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(new byte[16]));
+        cbcCiphertext = cbc.doFinal(plain);
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        try (var files = Files.walk(directory)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        }
+    }
+
+    /** Builds the mailets the way James would, with a fake config. */
+    private static final class SignSmimeFactory {
+        private final TestVaults vaults;
+
+        SignSmimeFactory(TestVaults vaults) {
+            this.vaults = vaults;
+        }
+
+        SignSmime sign() {
+            return new SignSmime(vaults.repository(), vaults.tenantResolver());
+        }
+
+        EncryptSmime encrypt() {
+            return new EncryptSmime(vaults.repository(), vaults.tenantResolver());
+        }
+
+        DecryptSmime decrypt() {
+            return new DecryptSmime(vaults.repository(), vaults.tenantResolver());
+        }
+    }
+
+    private static <M extends GenericMailet> M init(M mailet, String... parameters) throws Exception {
+        FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName(mailet.getClass().getSimpleName())
+            .mailetContext(FakeMailContext.defaultContext());
+        for (int i = 0; i < parameters.length; i += 2) {
+            config.setProperty(parameters[i], parameters[i + 1]);
+        }
+        mailet.init(config.build());
+        return mailet;
+    }
+
+    private static Mail outgoing(byte[] message) throws Exception {
+        Mail mail = FakeMail.builder().name("bench").mimeMessage(SmimeFixtures.parse(message)).sender("alice@acme.example")
+            .recipient("bob@globex.example").state("relay").build();
+        mail.setAttribute(new Attribute(Mail.SMTP_AUTH_USER, AttributeValue.of("alice@acme.example")));
+        return mail;
+    }
+
+    private static void written(Mail mail, Blackhole blackhole) throws Exception {
+        if (!"relay".equals(mail.getState())) {
+            throw new IllegalStateException("Mailet failed: " + mail.getAttribute(dev.tresor.mailets.TresorAttributes.FAILURE_REASON));
+        }
+        mail.getMessage().writeTo(new NullOutput(blackhole));
+    }
+
+    // ---- mailets: the result is written out, as James does when it delivers -------------------------------------
+
+    @Benchmark
+    public void signSmime(Blackhole blackhole) throws Exception {
+        Mail mail = outgoing(plain);
+        sign.service(mail);
+        written(mail, blackhole);
+    }
+
+    @Benchmark
+    public void encryptSmimeCbc(Blackhole blackhole) throws Exception {
+        Mail mail = outgoing(plain);
+        encryptCbc.service(mail);
+        written(mail, blackhole);
+    }
+
+    @Benchmark
+    public void encryptSmimeGcm(Blackhole blackhole) throws Exception {
+        Mail mail = outgoing(plain);
+        encryptGcm.service(mail);
+        written(mail, blackhole);
+    }
+
+    @Benchmark
+    public void signThenEncryptSmime(Blackhole blackhole) throws Exception {
+        Mail mail = outgoing(plain);
+        sign.service(mail);
+        encryptCbc.service(mail);
+        written(mail, blackhole);
+    }
+
+    @Benchmark
+    public void decryptSmime(Blackhole blackhole) throws Exception {
+        Mail mail = FakeMail.builder().name("bench").mimeMessage(SmimeFixtures.parse(encryptedCbc)).sender("alice@acme.example")
+            .recipient("bob@globex.example").state("relay").build();
+        decrypt.service(mail);
+        written(mail, blackhole);
+    }
+
+    // ---- floors: the same cryptographic work, JDK providers, no MIME or CMS ------------------------------------
+
+    @Benchmark
+    public byte[] signFloor() throws Exception {
+        return rsaSign(sha256(plain));
+    }
+
+    @Benchmark
+    public byte[] encryptCbcFloor() throws Exception {
+        SecretKey key = aesKey();
+        byte[] iv = new byte[16];
+        random.nextBytes(iv);
+        Cipher cbc = Cipher.getInstance("AES/CBC/PKCS5Padding");
+        cbc.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(iv));
+        byte[] ciphertext = cbc.doFinal(plain);
+        return wrap(key, ciphertext);
+    }
+
+    @Benchmark
+    public byte[] encryptGcmFloor() throws Exception {
+        SecretKey key = aesKey();
+        byte[] nonce = new byte[12];
+        random.nextBytes(nonce);
+        Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+        gcm.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
+        byte[] ciphertext = gcm.doFinal(plain);
+        return wrap(key, ciphertext);
+    }
+
+    @Benchmark
+    public byte[] signThenEncryptFloor() throws Exception {
+        byte[] signature = rsaSign(sha256(plain));
+        SecretKey key = aesKey();
+        byte[] iv = new byte[16];
+        random.nextBytes(iv);
+        Cipher cbc = Cipher.getInstance("AES/CBC/PKCS5Padding");
+        cbc.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(iv));
+        byte[] ciphertext = cbc.doFinal(plain);
+        signature[0] ^= ciphertext[0];
+        return wrap(key, signature);
+    }
+
+    @Benchmark
+    public byte[] decryptFloor() throws Exception {
+        Cipher rsa = Cipher.getInstance("RSA/ECB/PKCS1Padding");
+        rsa.init(Cipher.DECRYPT_MODE, bobKey);
+        SecretKey key = new javax.crypto.spec.SecretKeySpec(rsa.doFinal(wrappedKey), "AES");
+        Cipher cbc = Cipher.getInstance("AES/CBC/PKCS5Padding");
+        cbc.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(new byte[16]));
+        return cbc.doFinal(cbcCiphertext);
+    }
+
+    // ---- Bouncy Castle's S/MIME signing, as its documentation shows ---------------------------------------------
+
+    @Benchmark
+    public void bouncyCastleSmimeSignedGenerator(Blackhole blackhole) throws Exception {
+        MimeMessage message = SmimeFixtures.parse(plain);
+        MimeBodyPart content = new MimeBodyPart();
+        content.setContent(message.getContent(), message.getContentType());
+        SMIMESignedGenerator generator = new SMIMESignedGenerator();
+        generator.addSignerInfoGenerator(new JcaSimpleSignerInfoGeneratorBuilder().setProvider(BOUNCY_CASTLE)
+            .build("SHA256withRSA", aliceKey, alice.certificate()));
+        generator.addCertificates(new JcaCertStore(List.of(alice.certificate())));
+        MimeMultipart multipart = generator.generate(content);
+        MimeMessage signedMessage = new MimeMessage(message);
+        signedMessage.setContent(multipart, multipart.getContentType());
+        signedMessage.saveChanges();
+        signedMessage.writeTo(new NullOutput(blackhole));
+    }
+
+    private static final String BOUNCY_CASTLE = registerBouncyCastle();
+
+    private static String registerBouncyCastle() {
+        if (java.security.Security.getProvider("BC") == null) {
+            java.security.Security.addProvider(new BouncyCastleProvider());
+        }
+        return "BC";
+    }
+
+    private SecretKey aesKey() throws Exception {
+        KeyGenerator generator = KeyGenerator.getInstance("AES");
+        generator.init(256, random);
+        return generator.generateKey();
+    }
+
+    private byte[] wrap(SecretKey key, byte[] ciphertext) throws Exception {
+        Cipher rsa = Cipher.getInstance("RSA/ECB/PKCS1Padding");
+        rsa.init(Cipher.ENCRYPT_MODE, bobPublic);
+        byte[] wrapped = rsa.doFinal(key.getEncoded());
+        wrapped[0] ^= ciphertext[ciphertext.length - 1];
+        return wrapped;
+    }
+
+    private static byte[] sha256(byte[] content) throws Exception {
+        return MessageDigest.getInstance("SHA-256").digest(content);
+    }
+
+    private byte[] rsaSign(byte[] digest) throws Exception {
+        byte[] signedAttributes = new byte[SIGNED_ATTRIBUTES_SIZE];
+        System.arraycopy(digest, 0, signedAttributes, 0, digest.length);
+        Signature signature = Signature.getInstance("SHA256withRSA");
+        signature.initSign(aliceKey);
+        signature.update(signedAttributes);
+        return signature.sign();
+    }
+
+    /** Consumes written bytes without keeping them. */
+    private static final class NullOutput extends OutputStream {
+        private final Blackhole blackhole;
+
+        NullOutput(Blackhole blackhole) {
+            this.blackhole = blackhole;
+        }
+
+        @Override
+        public void write(int b) {
+            blackhole.consume(b);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) {
+            blackhole.consume(bytes);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        org.openjdk.jmh.Main.main(args);
+    }
+}
