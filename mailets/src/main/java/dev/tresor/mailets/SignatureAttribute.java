@@ -49,7 +49,7 @@ public final class SignatureAttribute {
         map.put(STATUS, AttributeValue.of(verdict.status().asText()));
         verdict.signerAddress().ifPresent(address -> map.put(SIGNER, AttributeValue.of(address.asString())));
         map.put(REASON, AttributeValue.of(verdict.reason()));
-        verdict.signer().ifPresent(certificate -> map.put(FINGERPRINT, AttributeValue.of(VerificationAudit.fingerprint(certificate).asString())));
+        verdict.signer().ifPresent(certificate -> map.put(FINGERPRINT, AttributeValue.of(SignerFingerprint.of(certificate).asString())));
         if (!verdict.signerChain().isEmpty()) {
             List<AttributeValue<?>> chain = new ArrayList<>();
             verdict.signerChain().forEach(certificate -> chain.add(AttributeValue.of(base64(certificate))));

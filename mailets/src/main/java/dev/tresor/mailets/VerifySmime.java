@@ -159,7 +159,7 @@ public class VerifySmime extends GenericMailet {
 
     private void auditVerifications(Map<TenantId, SignatureVerdict> perTenant, MimeMessage message) {
         perTenant.forEach((tenant, verdict) -> verdict.signer().ifPresent(certificate ->
-            audit.record(tenant, AuditEvent.Operation.VERIFY, VerificationAudit.fingerprint(certificate),
+            audit.record(tenant, AuditEvent.Operation.VERIFY, SignerFingerprint.of(certificate),
                 verdict.signerAddress(), KeyUseAudit.messageId(message))));
     }
 

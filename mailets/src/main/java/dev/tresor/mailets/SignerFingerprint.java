@@ -6,11 +6,11 @@ import java.security.cert.X509Certificate;
 import dev.tresor.keys.Fingerprint;
 
 /** The fingerprint under which a signer's certificate is audited and stored. */
-final class VerificationAudit {
-    private VerificationAudit() {
+final class SignerFingerprint {
+    private SignerFingerprint() {
     }
 
-    static Fingerprint fingerprint(X509Certificate certificate) {
+    static Fingerprint of(X509Certificate certificate) {
         try {
             return Fingerprint.sha256(certificate.getEncoded());
         } catch (CertificateEncodingException e) {
