@@ -6,6 +6,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
+import java.security.cert.X509CRL;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
@@ -13,18 +14,26 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.security.auth.x500.X500Principal;
 
 import org.bouncycastle.asn1.x509.BasicConstraints;
+import org.bouncycastle.asn1.x509.CRLDistPoint;
+import org.bouncycastle.asn1.x509.CRLReason;
+import org.bouncycastle.asn1.x509.DistributionPoint;
+import org.bouncycastle.asn1.x509.DistributionPointName;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509v2CRLBuilder;
+import org.bouncycastle.cert.jcajce.JcaX509CRLConverter;
 import org.bouncycastle.cert.jcajce.JcaX509ExtensionUtils;
+import org.bouncycastle.cert.jcajce.JcaX509v2CRLBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
@@ -46,7 +55,7 @@ public final class TestPki {
         this.keyPair = newKeyPair();
         Instant now = Instant.now();
         this.certificate = build(name, keyPair, name, keyPair.getPrivate(), now.minus(Duration.ofDays(1)), now.plus(Duration.ofDays(3650)),
-            List.of(), true, KeyUsage.keyCertSign | KeyUsage.cRLSign, false, false);
+            List.of(), true, KeyUsage.keyCertSign | KeyUsage.cRLSign, false, false, Optional.empty());
     }
 
     public static TestPki ca(String commonName) {
@@ -94,6 +103,22 @@ public final class TestPki {
         return new Builder(List.of(addresses));
     }
 
+    /**
+     * A CRL signed by this CA, listing the given certificates as revoked at {@code revokedAt} (key compromise).
+     */
+    public X509CRL crl(Instant thisUpdate, Instant nextUpdate, Instant revokedAt, X509Certificate... revoked) {
+        try {
+            X509v2CRLBuilder builder = new JcaX509v2CRLBuilder(name, Date.from(thisUpdate));
+            builder.setNextUpdate(Date.from(nextUpdate));
+            for (X509Certificate certificate : revoked) {
+                builder.addCRLEntry(certificate.getSerialNumber(), Date.from(revokedAt), CRLReason.keyCompromise);
+            }
+            return new JcaX509CRLConverter().getCRL(builder.build(new JcaContentSignerBuilder("SHA256withECDSA").build(keyPair.getPrivate())));
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot build a test CRL", e);
+        }
+    }
+
     /** An issued certificate with its key pair. */
     public static final class Issued {
         private final X509Certificate certificate;
@@ -136,6 +161,7 @@ public final class TestPki {
         private KeyPair subjectKeys = newKeyPair();
         private boolean emailProtection = true;
         private String commonName = "Test user";
+        private Optional<String> crlDistributionPoint = Optional.empty();
 
         Builder(List<String> addresses) {
             this.addresses = addresses;
@@ -174,6 +200,12 @@ public final class TestPki {
             return this;
         }
 
+        /** A CRL distribution point extension with this URL (full name, as most public CAs write it). */
+        public Builder crlDistributionPoint(String url) {
+            this.crlDistributionPoint = Optional.of(url);
+            return this;
+        }
+
         public Builder commonName(String name) {
             this.commonName = name;
             return this;
@@ -181,14 +213,14 @@ public final class TestPki {
 
         public Issued build() {
             X509Certificate issued = TestPki.build(new X500Principal("CN=" + commonName + ", O=Tresor tests"), subjectKeys, name,
-                keyPair.getPrivate(), notBefore, notAfter, addresses, false, keyUsage, true, emailProtection);
+                keyPair.getPrivate(), notBefore, notAfter, addresses, false, keyUsage, true, emailProtection, crlDistributionPoint);
             return new Issued(issued, subjectKeys, certificate);
         }
     }
 
     private static X509Certificate build(X500Principal subject, KeyPair subjectKeys, X500Principal issuer, PrivateKey issuerKey,
                                          Instant notBefore, Instant notAfter, List<String> addresses, boolean ca, int keyUsage,
-                                         boolean withEku, boolean emailProtection) {
+                                         boolean withEku, boolean emailProtection, Optional<String> crlDistributionPoint) {
         try {
             JcaX509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(issuer, BigInteger.valueOf(SERIALS.incrementAndGet()),
                 Date.from(notBefore), Date.from(notAfter), subject, subjectKeys.getPublic());
@@ -199,6 +231,12 @@ public final class TestPki {
             if (withEku) {
                 builder.addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
                     emailProtection ? KeyPurposeId.id_kp_emailProtection : KeyPurposeId.id_kp_serverAuth));
+            }
+            if (crlDistributionPoint.isPresent()) {
+                DistributionPointName where = new DistributionPointName(
+                    new GeneralNames(new GeneralName(GeneralName.uniformResourceIdentifier, crlDistributionPoint.get())));
+                builder.addExtension(Extension.cRLDistributionPoints, false,
+                    new CRLDistPoint(new DistributionPoint[] {new DistributionPoint(where, null, null)}));
             }
             if (!addresses.isEmpty()) {
                 List<GeneralName> names = new ArrayList<>();

@@ -16,6 +16,8 @@ public final class TresorAttributes {
     public static final AttributeName PROTECTION_APPLIED = AttributeName.of("tresor.protection.applied");
     /** The S/MIME signature verdict, a map: status, signer, reason (see VerifySmime). */
     public static final AttributeName SMIME_SIGNATURE = AttributeName.of("tresor.smime.signature");
+    /** Set by HarvestCertificates on the copy of a mail whose untrusted signer awaits an admin: {@code pending-approval}. */
+    public static final AttributeName SMIME_HARVEST = AttributeName.of("tresor.smime.harvest");
     /** What DecryptSmime did: {@code decrypted}, or why not. */
     public static final AttributeName SMIME_DECRYPTION = AttributeName.of("tresor.smime.decryption");
 

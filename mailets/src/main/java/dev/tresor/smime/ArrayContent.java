@@ -33,6 +33,11 @@ final class ArrayContent implements CMSTypedData {
         out.write(array, offset, length);
     }
 
+    /** The region as a MIME entity (its headers parsed, its body a view of the same array). */
+    javax.mail.internet.MimeBodyPart asBodyPart() throws javax.mail.MessagingException {
+        return new javax.mail.internet.MimeBodyPart(new javax.mail.util.SharedByteArrayInputStream(array, offset, length));
+    }
+
     @Override
     public Object getContent() {
         return Arrays.copyOfRange(array, offset, offset + length);

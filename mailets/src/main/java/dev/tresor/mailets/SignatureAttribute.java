@@ -1,0 +1,120 @@
+package dev.tresor.mailets;
+
+import java.io.ByteArrayInputStream;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+
+import dev.tresor.keys.TenantId;
+import dev.tresor.smime.SignatureVerdict;
+
+/**
+ * The {@link TresorAttributes#SMIME_SIGNATURE} attribute: a map with {@code status} ({@code valid}, {@code invalid},
+ * {@code untrusted}, {@code revoked}, {@code none}), {@code reason}, and when a signer was found {@code signer} (address),
+ * {@code fingerprint} (SHA-256 of the signer certificate) and {@code chain} (base64 DER certificates, signer first), plus
+ * {@code tenants}: the status for each recipient tenant, when the mail was verified for several.
+ */
+public final class SignatureAttribute {
+    static final String STATUS = "status";
+    static final String SIGNER = "signer";
+    static final String REASON = "reason";
+    static final String FINGERPRINT = "fingerprint";
+    static final String CHAIN = "chain";
+    static final String TENANTS = "tenants";
+
+    private final SignatureVerdict.Status status;
+    private final List<X509Certificate> chain;
+    private final Map<String, SignatureVerdict.Status> tenants;
+
+    private SignatureAttribute(SignatureVerdict.Status status, List<X509Certificate> chain, Map<String, SignatureVerdict.Status> tenants) {
+        this.status = status;
+        this.chain = chain;
+        this.tenants = tenants;
+    }
+
+    static Attribute of(SignatureVerdict verdict, Map<TenantId, SignatureVerdict> perTenant) {
+        Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
+        map.put(STATUS, AttributeValue.of(verdict.status().asText()));
+        verdict.signerAddress().ifPresent(address -> map.put(SIGNER, AttributeValue.of(address.asString())));
+        map.put(REASON, AttributeValue.of(verdict.reason()));
+        verdict.signer().ifPresent(certificate -> map.put(FINGERPRINT, AttributeValue.of(SignerFingerprint.of(certificate).asString())));
+        if (!verdict.signerChain().isEmpty()) {
+            List<AttributeValue<?>> chain = new ArrayList<>();
+            verdict.signerChain().forEach(certificate -> chain.add(AttributeValue.of(base64(certificate))));
+            map.put(CHAIN, AttributeValue.of(chain));
+        }
+        Map<String, AttributeValue<?>> tenants = new LinkedHashMap<>();
+        perTenant.forEach((tenant, tenantVerdict) -> tenants.put(tenant.asString(), AttributeValue.of(tenantVerdict.status().asText())));
+        map.put(TENANTS, AttributeValue.of(tenants));
+        return new Attribute(TresorAttributes.SMIME_SIGNATURE, AttributeValue.of(map));
+    }
+
+    /** The attribute VerifySmime set on the mail, if any (an unreadable one counts as absent). */
+    public static Optional<SignatureAttribute> of(Mail mail) {
+        return mail.getAttribute(TresorAttributes.SMIME_SIGNATURE)
+            .flatMap(attribute -> attribute.getValue().valueAs(Map.class))
+            .flatMap(SignatureAttribute::parse);
+    }
+
+    private static Optional<SignatureAttribute> parse(Map<?, ?> map) {
+        try {
+            SignatureVerdict.Status status = SignatureVerdict.Status.parse(text(map.get(STATUS)).orElse(""));
+            List<X509Certificate> chain = new ArrayList<>();
+            Object chainValue = map.get(CHAIN);
+            if (chainValue instanceof AttributeValue && ((AttributeValue<?>) chainValue).value() instanceof Collection) {
+                CertificateFactory factory = CertificateFactory.getInstance("X.509");
+                for (Object element : (Collection<?>) ((AttributeValue<?>) chainValue).value()) {
+                    byte[] der = Base64.getDecoder().decode(text(element).orElse(""));
+                    chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
+                }
+            }
+            Map<String, SignatureVerdict.Status> tenants = new LinkedHashMap<>();
+            Object tenantsValue = map.get(TENANTS);
+            if (tenantsValue instanceof AttributeValue && ((AttributeValue<?>) tenantsValue).value() instanceof Map) {
+                ((Map<?, ?>) ((AttributeValue<?>) tenantsValue).value()).forEach((tenant, value) ->
+                    tenants.put(String.valueOf(tenant), SignatureVerdict.Status.parse(text(value).orElse(""))));
+            }
+            return Optional.of(new SignatureAttribute(status, chain, tenants));
+        } catch (IllegalArgumentException | CertificateException | ClassCastException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<String> text(Object value) {
+        return value instanceof AttributeValue ? ((AttributeValue<?>) value).valueAs(String.class) : Optional.empty();
+    }
+
+    private static String base64(X509Certificate certificate) {
+        try {
+            return Base64.getEncoder().encodeToString(certificate.getEncoded());
+        } catch (CertificateEncodingException e) {
+            throw new IllegalStateException("A parsed certificate is always encodable", e);
+        }
+    }
+
+    /** The verdict for the whole mail (the worst of the tenants' when they differ). */
+    public SignatureVerdict.Status status() {
+        return status;
+    }
+
+    /** The verdict for one recipient tenant; the mail's when that tenant was not verified separately. */
+    public SignatureVerdict.Status statusFor(TenantId tenant) {
+        return tenants.getOrDefault(tenant.asString(), status);
+    }
+
+    public List<X509Certificate> chain() {
+        return chain;
+    }
+}

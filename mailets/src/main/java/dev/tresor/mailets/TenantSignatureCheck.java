@@ -1,0 +1,77 @@
+package dev.tresor.mailets;
+
+import java.security.cert.X509Certificate;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import javax.mail.internet.MimeMessage;
+
+import dev.tresor.keys.KeyRepository;
+import dev.tresor.keys.TenantId;
+import dev.tresor.keys.UnknownTenantException;
+import dev.tresor.smime.RevocationPolicy;
+import dev.tresor.smime.SignatureVerdict;
+import dev.tresor.smime.SmimeVerifier;
+import dev.tresor.smime.VerificationOptions;
+
+/**
+ * Verifies a mail's signature once for each recipient tenant, against that tenant's trust anchors: a certificate one
+ * organisation trusts may mean nothing to another. Tenants with the same anchors share one verification.
+ */
+final class TenantSignatureCheck {
+    /** When tenants disagree, the mail as a whole gets the most alarming verdict. */
+    private static final List<SignatureVerdict.Status> SEVERITY = List.of(SignatureVerdict.Status.NONE,
+        SignatureVerdict.Status.VALID, SignatureVerdict.Status.UNTRUSTED, SignatureVerdict.Status.INVALID,
+        SignatureVerdict.Status.REVOKED);
+
+    private final KeyRepository repository;
+    private final SmimeVerifier verifier;
+    private final RevocationPolicy revocation;
+    private final boolean trustJdkCacerts;
+
+    TenantSignatureCheck(KeyRepository repository, SmimeVerifier verifier, RevocationPolicy revocation, boolean trustJdkCacerts) {
+        this.repository = repository;
+        this.verifier = verifier;
+        this.revocation = revocation;
+        this.trustJdkCacerts = trustJdkCacerts;
+    }
+
+    Map<TenantId, SignatureVerdict> verify(MimeMessage message, Set<TenantId> tenants) {
+        Map<List<X509Certificate>, SignatureVerdict> byAnchors = new HashMap<>();
+        Map<TenantId, SignatureVerdict> verdicts = new LinkedHashMap<>();
+        for (TenantId tenant : tenants) {
+            List<X509Certificate> anchors = anchorsOf(tenant);
+            verdicts.put(tenant, byAnchors.computeIfAbsent(anchors,
+                key -> verifier.verify(message, options("tenant " + tenant.asString(), key))));
+        }
+        return verdicts;
+    }
+
+    /** For a mail without local recipients: no tenant's anchors apply, only the JDK's if configured. */
+    SignatureVerdict verifyWithoutTenant(MimeMessage message) {
+        return verifier.verify(message, options("no local recipient", List.of()));
+    }
+
+    static SignatureVerdict worst(Collection<SignatureVerdict> verdicts) {
+        return verdicts.stream()
+            .max(Comparator.comparingInt(verdict -> SEVERITY.indexOf(verdict.status())))
+            .orElseThrow(() -> new IllegalArgumentException("No verdicts"));
+    }
+
+    private List<X509Certificate> anchorsOf(TenantId tenant) {
+        try {
+            return repository.trustAnchors().list(tenant);
+        } catch (UnknownTenantException e) {
+            return List.of();
+        }
+    }
+
+    private VerificationOptions options(String context, List<X509Certificate> anchors) {
+        return VerificationOptions.trusting(context, anchors).withJdkCacerts(trustJdkCacerts).withRevocation(revocation);
+    }
+}

@@ -1,0 +1,186 @@
+package dev.tresor.mailets;
+
+import java.io.IOException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import javax.inject.Inject;
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+import javax.mail.internet.MimeUtility;
+
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.google.common.annotations.VisibleForTesting;
+
+import dev.tresor.keys.AuditEvent;
+import dev.tresor.keys.KeyRepository;
+import dev.tresor.keys.TenantId;
+import dev.tresor.keys.james.TenantResolver;
+import dev.tresor.smime.CachingCrlFetcher;
+import dev.tresor.smime.CrlFetcher;
+import dev.tresor.smime.HttpCrlFetcher;
+import dev.tresor.smime.SignatureVerdict;
+import dev.tresor.smime.SignedMessages;
+import dev.tresor.smime.SmimeVerifier;
+import dev.tresor.smime.VerificationReport;
+
+/**
+ * Verifies the S/MIME signature of an incoming mail for its recipients' tenants and records the verdict.
+ *
+ * <p>Each local recipient's tenant (its domain, through {@link TenantResolver}) verifies with its own trust anchors.
+ * When the recipients belong to several tenants whose verdicts differ, the mail gets the most alarming one
+ * (revoked, then invalid, then untrusted, then valid) and the attribute lists each tenant's. A mail without local
+ * recipients is verified against no tenant's anchors (only the JDK's, if {@code trustJdkCacerts}), and not audited.
+ *
+ * <p>Writes:
+ * <ul>
+ *   <li>attribute {@code tresor.smime.signature}: a map of {@code status} ({@code valid}, {@code invalid},
+ *       {@code untrusted}, {@code revoked}, {@code none}), {@code signer}, {@code reason}, {@code fingerprint},
+ *       {@code chain} and {@code tenants} (see {@link SignatureAttribute});</li>
+ *   <li>header {@code X-Tresor-Signature: <status>; signer=<address>; reason="..."}. Any incoming
+ *       {@code X-Tresor-Signature} header is removed first, signed or not, so the header is always ours;</li>
+ *   <li>one audit event {@code VERIFY} per tenant, with the signer certificate's fingerprint, the signer's address and
+ *       the Message-ID.</li>
+ * </ul>
+ *
+ * <p>Init parameters (all optional; an unknown parameter or a value not listed fails start-up):
+ * <ul>
+ *   <li>{@code revocation} — {@code soft-fail} (default): a certificate whose CRL cannot be fetched is still valid,
+ *       and the reason says revocation was not checked; {@code hard-fail}: it is untrusted; {@code off}: no CRLs are
+ *       fetched. CRLs come from the certificates' http CRL distribution points and are cached until their next
+ *       update.</li>
+ *   <li>{@code trustJdkCacerts} — {@code false} (default) or {@code true}: also trust the JDK's {@code cacerts}
+ *       roots, in addition to the tenant's trust anchors.</li>
+ *   <li>{@code report} — {@code none} (default), {@code text} or {@code html}: put a short verification report in
+ *       front of every signed mail. The mail becomes {@code multipart/mixed}: the report, then the original message
+ *       unchanged as {@code message/rfc822}, so that the recipient's client can still verify its signature.</li>
+ *   <li>{@code stripSignature} — {@code false} (default) or {@code true}: replace a validly signed mail's content by
+ *       the signed content, without the signature. Mail with any other verdict keeps its signature.</li>
+ * </ul>
+ *
+ * <pre>{@code
+ * <mailet match="dev.tresor.matchers.IsSmimeSigned" class="dev.tresor.mailets.VerifySmime">
+ *     <revocation>soft-fail</revocation>
+ *     <trustJdkCacerts>false</trustJdkCacerts>
+ *     <report>none</report>
+ *     <stripSignature>false</stripSignature>
+ * </mailet>
+ * }</pre>
+ * Match {@code All} instead of {@code IsSmimeSigned} to write a {@code none} verdict on unsigned mail too, which
+ * {@code HasValidSmimeSignature} and a later chain can rely on.
+ */
+public class VerifySmime extends GenericMailet {
+    public static final String HEADER = "X-Tresor-Signature";
+    static final String REPORT = "report";
+    static final String STRIP_SIGNATURE = "stripSignature";
+    private static final Logger LOGGER = LoggerFactory.getLogger(VerifySmime.class);
+    private static final int CRL_CACHE_ENTRIES = 1000;
+
+    private final KeyRepository repository;
+    private final TenantResolver tenantResolver;
+    private final CrlFetcher crls;
+    private final Clock clock;
+    private TenantSignatureCheck check;
+    private KeyUseAudit audit;
+    private String report;
+    private boolean stripSignature;
+
+    @Inject
+    public VerifySmime(KeyRepository repository, TenantResolver tenantResolver) {
+        this(repository, tenantResolver, Clock.systemUTC(),
+            new CachingCrlFetcher(new HttpCrlFetcher(Duration.ofSeconds(10)), Clock.systemUTC(), CRL_CACHE_ENTRIES));
+    }
+
+    @VisibleForTesting
+    VerifySmime(KeyRepository repository, TenantResolver tenantResolver, Clock clock, CrlFetcher crls) {
+        this.repository = repository;
+        this.tenantResolver = tenantResolver;
+        this.clock = clock;
+        this.crls = crls;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        checkInitParameters(Set.of(VerificationParameters.REVOCATION, VerificationParameters.TRUST_JDK_CACERTS, REPORT,
+            STRIP_SIGNATURE));
+        check = new TenantSignatureCheck(repository, new SmimeVerifier(crls, clock),
+            VerificationParameters.revocation(this), VerificationParameters.trustJdkCacerts(this));
+        report = VerificationParameters.choice(this, REPORT, "none", "none", "text", "html");
+        stripSignature = Boolean.parseBoolean(VerificationParameters.choice(this, STRIP_SIGNATURE, "false", "true", "false"));
+        audit = new KeyUseAudit(repository.audit(), clock);
+    }
+
+    @Override
+    public void service(Mail mail) throws MessagingException {
+        MimeMessage message = mail.getMessage();
+        message.removeHeader(HEADER);
+        Map<TenantId, List<MailAddress>> tenants = RecipientTenants.of(mail, getMailetContext(), tenantResolver);
+        Map<TenantId, SignatureVerdict> perTenant = check.verify(message, tenants.keySet());
+        SignatureVerdict verdict = perTenant.isEmpty()
+            ? check.verifyWithoutTenant(message)
+            : TenantSignatureCheck.worst(perTenant.values());
+
+        auditVerifications(perTenant, message);
+        mail.setAttribute(SignatureAttribute.of(verdict, perTenant));
+        MimeMessage result = rewrite(message, verdict);
+        result.setHeader(HEADER, headerValue(verdict));
+        if (result != message) {
+            mail.setMessage(result);
+        }
+        LOGGER.debug("Mail {}: signature {}", mail.getName(), verdict);
+    }
+
+    private MimeMessage rewrite(MimeMessage message, SignatureVerdict verdict) throws MessagingException {
+        try {
+            MimeMessage result = message;
+            Optional<javax.mail.internet.MimeBodyPart> content = verdict.signedContent();
+            if (stripSignature && verdict.isValid() && content.isPresent()) {
+                result = SignedMessages.withoutSignature(result, content.get());
+            }
+            if (!report.equals("none") && verdict.status() != SignatureVerdict.Status.NONE) {
+                result = report.equals("html")
+                    ? SignedMessages.withReport(result, VerificationReport.html(verdict), "text/html")
+                    : SignedMessages.withReport(result, VerificationReport.text(verdict), "text/plain");
+            }
+            return result;
+        } catch (IOException e) {
+            throw new MessagingException("Cannot rewrite the verified mail: " + e.getMessage(), e);
+        }
+    }
+
+    private void auditVerifications(Map<TenantId, SignatureVerdict> perTenant, MimeMessage message) {
+        perTenant.forEach((tenant, verdict) -> verdict.signer().ifPresent(certificate ->
+            audit.record(tenant, AuditEvent.Operation.VERIFY, SignerFingerprint.of(certificate),
+                verdict.signerAddress(), KeyUseAudit.messageId(message))));
+    }
+
+    static String headerValue(SignatureVerdict verdict) {
+        StringBuilder value = new StringBuilder(verdict.status().asText());
+        verdict.signerAddress().ifPresent(address -> value.append("; signer=").append(address.asString()));
+        value.append("; reason=\"").append(quotable(verdict.reason())).append('"');
+        return MimeUtility.fold(HEADER.length() + 2, value.toString());
+    }
+
+    /** Header-safe text: printable ASCII only, no quote or backslash that would end the quoted string. */
+    private static String quotable(String text) {
+        StringBuilder safe = new StringBuilder(text.length());
+        for (char c : text.toCharArray()) {
+            safe.append(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? c : c == '"' ? '\'' : '?');
+        }
+        return safe.toString();
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "Verifies S/MIME signatures against the recipient tenant's trust anchors";
+    }
+}
