@@ -387,10 +387,12 @@ public final class ProcessMail {
         }
     }
 
+    /** Tresor's reason attribute, else the error message James's own mailets (ToProcessor, ...) set. */
     private static String failureReason(Mail mail) {
         return mail.getAttribute(FAILURE_REASON)
             .map(attribute -> render(attribute.getValue()))
-            .orElse("no reason given (no " + FAILURE_REASON + " attribute)");
+            .or(() -> Optional.ofNullable(mail.getErrorMessage()).filter(message -> !message.isBlank()))
+            .orElse("no reason given (no " + FAILURE_REASON.asString() + " attribute)");
     }
 
     private int write(Mail mail, OutputStream stdout) {

@@ -155,6 +155,15 @@ class ProcessMailTest {
     }
 
     @Test
+    void aMailRoutedByAJamesMailetShouldShowItsNotice() {
+        Result result = process(MESSAGE, "--mailet", "ToProcessor", "--param", "processor=spam", "--param", "notice=looks like spam");
+
+        assertThat(result.status).isEqualTo(ProcessMail.ROUTED);
+        assertThat(result.stdout).isEmpty();
+        assertThat(result.stderr).contains("mail went to processor 'spam': looks like spam");
+    }
+
+    @Test
     void aMailetThatThrowsShouldSendTheMailToTheErrorProcessor() {
         Result result = process(MESSAGE, "--mailet", MAILETS + "Broken");
 
