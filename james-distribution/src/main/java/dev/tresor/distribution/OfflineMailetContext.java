@@ -37,6 +37,8 @@ import dev.tresor.keys.TenantId;
  * the mailets send on (copies, bounces) is noted there and optionally written to a directory, local domains are those
  * the key repository maps to a tenant (plus {@code --local-domain}), and there is no DNS.
  */
+// the Mailet API 3.8.1 still declares its deprecated methods abstract: a context must implement them
+@SuppressWarnings("deprecation")
 final class OfflineMailetContext implements MailetContext {
     private static final Logger LOGGER = LoggerFactory.getLogger(OfflineMailetContext.class);
 

@@ -46,7 +46,6 @@ import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.Mailet;
 import org.apache.mailet.MailetConfig;
-import org.apache.mailet.MailetContext;
 import org.h2.api.ErrorCode;
 
 import com.google.inject.ConfigurationException;
