@@ -9,13 +9,9 @@ import static org.hamcrest.Matchers.hasItems;
 import static org.hamcrest.Matchers.is;
 import static org.hamcrest.Matchers.startsWith;
 
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.JamesServerExtension;
@@ -52,9 +48,10 @@ class KeyRepositoryWebAdminTest {
 
     @BeforeAll
     static void makeKeysWithOpenssl() throws Exception {
-        selfSigned("alice", "/CN=Alice/O=Acme", ALICE);
-        alicePkcs12 = Files.readAllBytes(pkcs12("alice", P12_PASSWORD));
-        bobPem = Files.readAllBytes(selfSigned("bob", "/CN=Bob/O=Partner", BOB));
+        OpenSslIdentities identities = new OpenSslIdentities(openssl);
+        identities.selfSigned("alice", "/CN=Alice/O=Acme", ALICE);
+        alicePkcs12 = Files.readAllBytes(identities.pkcs12("alice", P12_PASSWORD));
+        bobPem = Files.readAllBytes(identities.selfSigned("bob", "/CN=Bob/O=Partner", BOB));
     }
 
     @Test
@@ -192,37 +189,5 @@ class KeyRepositoryWebAdminTest {
             .port(server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue())
             .contentType(ContentType.JSON)
             .accept(ContentType.JSON);
-    }
-
-    /** An RSA key ({@code name-key.pem}) and a self-signed S/MIME certificate; returns the certificate (PEM). */
-    private static Path selfSigned(String name, String subject, String address) throws Exception {
-        Path certificate = openssl.resolve(name + "-cert.pem");
-        run("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "365",
-            "-keyout", openssl.resolve(name + "-key.pem").toString(), "-out", certificate.toString(),
-            "-subj", subject,
-            "-addext", "subjectAltName=email:" + address,
-            "-addext", "keyUsage=critical,digitalSignature,keyEncipherment",
-            "-addext", "extendedKeyUsage=emailProtection",
-            "-addext", "basicConstraints=critical,CA:FALSE");
-        return certificate;
-    }
-
-    /** The key and certificate of {@link #selfSigned} as a PKCS#12 file, as OpenSSL 3 writes it by default. */
-    private static Path pkcs12(String name, String password) throws Exception {
-        Path pkcs12 = openssl.resolve(name + ".p12");
-        run("openssl", "pkcs12", "-export", "-inkey", openssl.resolve(name + "-key.pem").toString(),
-            "-in", openssl.resolve(name + "-cert.pem").toString(), "-out", pkcs12.toString(), "-passout", "pass:" + password);
-        return pkcs12;
-    }
-
-    private static void run(String... command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(new ArrayList<>(List.of(command)))
-            .redirectErrorStream(true)
-            .redirectOutput(openssl.resolve("openssl.log").toFile())
-            .start();
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            throw new IllegalStateException(String.join(" ", command) + " failed: "
-                + Files.readString(openssl.resolve("openssl.log")));
-        }
     }
 }

@@ -126,15 +126,14 @@ public final class SmimeDecryptor {
     }
 
     /**
-     * AuthEnvelopedData is read whole: its tag follows the ciphertext, and no plaintext may be used before the tag is
-     * checked, so streaming would gain nothing (Bouncy Castle's streaming parser also returned empty content here).
+     * AuthEnvelopedData is parsed whole (Bouncy Castle's streaming parser returned empty content here); the plaintext is
+     * then streamed into the new message, which is used only if the tag, checked at the end of the stream, is right.
      */
     private Decrypted openAuthEnveloped(MimeEntity entity, InputStream cms, KeyLookup keys)
         throws CMSException, IOException, MessagingException, SmimeException {
         CMSAuthEnvelopedData envelope = new CMSAuthEnvelopedData(cms);
         Match match = findKey(envelope.getRecipientInfos(), keys, GCM_CIPHERS);
-        byte[] plaintext = match.recipient.getContent(match.opener);
-        return new Decrypted(readContent(entity, new java.io.ByteArrayInputStream(plaintext)), match.key, true);
+        return new Decrypted(readContent(entity, match.recipient.getContentStream(match.opener)), match.key, true);
     }
 
     private static final class Match {

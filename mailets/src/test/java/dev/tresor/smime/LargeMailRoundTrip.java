@@ -1,0 +1,59 @@
+package dev.tresor.smime;
+
+import java.security.MessageDigest;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+
+import javax.mail.internet.MimeMessage;
+import javax.mail.internet.MimeMultipart;
+
+import dev.tresor.keys.TestPki;
+import dev.tresor.mime.ByteSink;
+
+/**
+ * Signs, encrypts, decrypts and verifies a mail with a large random attachment, then compares the attachment byte for
+ * byte; prints the heap used at the end. Run in a JVM of its own with a small heap ({@link LargeMailTest}), since the
+ * point is that the whole round trip fits.
+ */
+public final class LargeMailRoundTrip {
+    private LargeMailRoundTrip() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int size = Integer.parseInt(args[0]);
+        EncryptionOptions.ContentCipher cipher = EncryptionOptions.ContentCipher.valueOf(args[1]);
+        TestPki ca = TestPki.ca("Large mail CA");
+        TestPki.Issued alice = ca.issuing("alice@acme.example").rsa().build();
+        TestPki.Issued bob = ca.issuing("bob@partner.example").rsa().build();
+        byte[] attachment = SmimeFixtures.randomBytes(size, 25);
+        byte[] expectedDigest = MessageDigest.getInstance("SHA-256").digest(attachment);
+
+        MimeMessage message = SmimeFixtures.mailWithAttachment("alice@acme.example", "bob@partner.example", attachment);
+        attachment = null;
+        MimeMessage signed = new SmimeSigner(SigningOptions.DEFAULT).sign(message, alice.privateKey(), alice.chain());
+        message = null;
+        MimeMessage encrypted = new SmimeEncryptor(EncryptionOptions.DEFAULT.withContentCipher(cipher))
+            .encrypt(signed, List.of(bob.certificate()));
+        signed = null;
+        MimeMessage decrypted = new SmimeDecryptor().decrypt(encrypted, SmimeEnvelopeTest.lookup(bob)).message();
+        encrypted = null;
+        SignatureVerdict verdict = new SmimeVerifier(new HttpCrlFetcher(Duration.ofSeconds(1)), Clock.systemUTC())
+            .verify(decrypted, VerificationOptions.trusting("large", List.of(ca.certificate())));
+        if (!verdict.isValid()) {
+            throw new AssertionError("Verdict " + verdict.status() + ": " + verdict.reason());
+        }
+        MimeMultipart signedParts = (MimeMultipart) decrypted.getContent();
+        MimeMultipart mixed = (MimeMultipart) signedParts.getBodyPart(0).getContent();
+        ByteSink decoded = new ByteSink(size);
+        decoded.readFrom(mixed.getBodyPart(1).getInputStream());
+        byte[] actualDigest = MessageDigest.getInstance("SHA-256").digest(decoded.toByteArray());
+        if (decoded.size() != size || !Arrays.equals(expectedDigest, actualDigest)) {
+            throw new AssertionError("Attachment differs after the round trip: " + decoded.size() + " bytes");
+        }
+        Runtime runtime = Runtime.getRuntime();
+        System.out.println("round trip ok: " + size + " bytes, " + cipher + ", heap limit "
+            + runtime.maxMemory() / (1024 * 1024) + " MiB, used " + (runtime.totalMemory() - runtime.freeMemory()) / (1024 * 1024) + " MiB");
+    }
+}
