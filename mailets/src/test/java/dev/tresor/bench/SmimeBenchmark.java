@@ -7,6 +7,7 @@ import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.SecureRandom;
+import java.security.cert.X509Certificate;
 import java.security.Signature;
 import java.time.Clock;
 import java.util.List;
@@ -51,6 +52,8 @@ import dev.tresor.keys.TenantId;
 import dev.tresor.keys.TestPki;
 import dev.tresor.mailets.DecryptSmime;
 import dev.tresor.mailets.EncryptSmime;
+import dev.tresor.mailets.LocalDomains;
+import dev.tresor.mailets.VerifySmime;
 import dev.tresor.mailets.SignSmime;
 import dev.tresor.mailets.TestVaults;
 import dev.tresor.smime.SmimeFixtures;
@@ -83,6 +86,9 @@ public class SmimeBenchmark {
     private EncryptSmime encryptCbc;
     private EncryptSmime encryptGcm;
     private DecryptSmime decrypt;
+    private VerifySmime verify;
+    private X509Certificate caCertificate;
+    private byte[] signedContent;
     private TestPki.Issued alice;
     private TestPki.Issued bob;
     private PrivateKey aliceKey;
@@ -90,6 +96,7 @@ public class SmimeBenchmark {
     private PrivateKey bobKey;
     private byte[] wrappedKey;
     private byte[] cbcCiphertext;
+    private byte[] floorSignature;
     private final SecureRandom random = new SecureRandom();
 
     @Setup(Level.Trial)
@@ -112,12 +119,20 @@ public class SmimeBenchmark {
         encryptCbc = init(new SignSmimeFactory(vaults).encrypt(), "cipher", "aes256-cbc");
         encryptGcm = init(new SignSmimeFactory(vaults).encrypt(), "cipher", "aes256-gcm");
         decrypt = init(new SignSmimeFactory(vaults).decrypt());
+        vaults.addTrustAnchor(globex, ca);
+        caCertificate = ca.certificate();
+        verify = new VerifySmime(vaults.repository(), vaults.tenantResolver());
+        verify.init(FakeMailetConfig.builder().mailetName("VerifySmime")
+            .mailetContext(LocalDomains.context(FakeMailContext.defaultContext(), "globex.example"))
+            .setProperty("revocation", "off").build());
 
         plain = SmimeFixtures.bytes(SmimeFixtures.mailWithAttachment("alice@acme.example", "bob@globex.example",
             SmimeFixtures.randomBytes(size * 3 / 4 - 600, 42)));
         Mail mail = outgoing(plain);
         sign.service(mail);
         signed = SmimeFixtures.bytes(mail.getMessage());
+        // the signed part is the message's content entity: as many bytes to digest as the plain message, near enough
+        signedContent = plain;
         Mail toEncrypt = outgoing(plain);
         encryptCbc.service(toEncrypt);
         encryptedCbc = SmimeFixtures.bytes(toEncrypt.getMessage());
@@ -129,6 +144,13 @@ public class SmimeBenchmark {
         Cipher cbc = Cipher.getInstance("AES/CBC/PKCS5Padding");
         cbc.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(new byte[16]));
         cbcCiphertext = cbc.doFinal(plain);
+        floorSignature = new byte[256];
+        Signature rsaSignature = Signature.getInstance("SHA256withRSA");
+        rsaSignature.initSign(aliceKey);
+        byte[] attributes = new byte[SIGNED_ATTRIBUTES_SIZE];
+        System.arraycopy(sha256(signedContent), 0, attributes, 0, 32);
+        rsaSignature.update(attributes);
+        floorSignature = rsaSignature.sign();
     }
 
     @TearDown(Level.Trial)
@@ -180,7 +202,11 @@ public class SmimeBenchmark {
         if (!"relay".equals(mail.getState())) {
             throw new IllegalStateException("Mailet failed: " + mail.getAttribute(dev.tresor.mailets.TresorAttributes.FAILURE_REASON));
         }
-        mail.getMessage().writeTo(new NullOutput(blackhole));
+        written(mail.getMessage(), blackhole);
+    }
+
+    private static void written(MimeMessage message, Blackhole blackhole) throws Exception {
+        message.writeTo(new NullOutput(blackhole));
     }
 
     // ---- mailets: the result is written out, as James does when it delivers -------------------------------------
@@ -220,6 +246,18 @@ public class SmimeBenchmark {
             .recipient("bob@globex.example").state("relay").build();
         decrypt.service(mail);
         written(mail, blackhole);
+    }
+
+    @Benchmark
+    public void verifySmime(Blackhole blackhole) throws Exception {
+        Mail mail = FakeMail.builder().name("bench").mimeMessage(SmimeFixtures.parse(signed)).sender("alice@acme.example")
+            .recipient("bob@globex.example").state("transport").build();
+        verify.service(mail);
+        String verdict = mail.getMessage().getHeader("X-Tresor-Signature", null);
+        if (verdict == null || !verdict.startsWith("valid")) {
+            throw new IllegalStateException("Verification failed: " + verdict);
+        }
+        written(mail.getMessage(), blackhole);
     }
 
     // ---- floors: the same cryptographic work, JDK providers, no MIME or CMS ------------------------------------
@@ -274,6 +312,19 @@ public class SmimeBenchmark {
         return cbc.doFinal(cbcCiphertext);
     }
 
+    /** Digest of the signed part, RSA verification of the signed attributes, and the signer certificate's signature. */
+    @Benchmark
+    public boolean verifyFloor() throws Exception {
+        byte[] signedAttributes = new byte[SIGNED_ATTRIBUTES_SIZE];
+        System.arraycopy(sha256(signedContent), 0, signedAttributes, 0, 32);
+        Signature signature = Signature.getInstance("SHA256withRSA");
+        signature.initVerify(alice.certificate().getPublicKey());
+        signature.update(signedAttributes);
+        boolean result = signature.verify(floorSignature);
+        alice.certificate().verify(caCertificate.getPublicKey(), EC_PROVIDER);
+        return result;
+    }
+
     // ---- Bouncy Castle's S/MIME signing, as its documentation shows ---------------------------------------------
 
     @Benchmark
@@ -293,6 +344,7 @@ public class SmimeBenchmark {
     }
 
     private static final String BOUNCY_CASTLE = registerBouncyCastle();
+    private static final java.security.Provider EC_PROVIDER = new BouncyCastleProvider();
 
     private static String registerBouncyCastle() {
         if (java.security.Security.getProvider("BC") == null) {

@@ -9,11 +9,11 @@ import org.apache.mailet.MailetContext;
 import org.apache.mailet.base.test.FakeMailContext;
 
 /** A {@link FakeMailContext} (which knows only {@code localhost}) that serves the given domains locally. */
-final class LocalDomains {
+public final class LocalDomains {
     private LocalDomains() {
     }
 
-    static MailetContext context(FakeMailContext fake, String... domains) {
+    public static MailetContext context(FakeMailContext fake, String... domains) {
         Set<Domain> local = Set.of(java.util.Arrays.stream(domains).map(Domain::of).toArray(Domain[]::new));
         return (MailetContext) Proxy.newProxyInstance(LocalDomains.class.getClassLoader(), new Class<?>[] {MailetContext.class},
             (proxy, method, arguments) -> {
