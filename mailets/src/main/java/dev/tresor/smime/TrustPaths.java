@@ -18,6 +18,7 @@ import java.util.Collections;
 import java.util.Date;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -39,6 +40,63 @@ final class TrustPaths {
 
         List<X509Certificate> certificates() {
             return certificates;
+        }
+
+        boolean isValidAt(Instant at) {
+            Date date = Date.from(at);
+            for (X509Certificate certificate : certificates) {
+                try {
+                    certificate.checkValidity(date);
+                } catch (java.security.cert.CertificateException e) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    }
+
+    /**
+     * Paths already validated, by signer, carried certificates and anchors. Building a path checks every signature on
+     * it with the JDK (slow for EC) and the answer only changes with those inputs and the date, which a hit re-checks;
+     * revocation is never cached here. A partner's mails share one signer, so the cache holds after the first.
+     */
+    private static final int CACHED_PATHS = 10_000;
+    private static final Map<PathKey, TrustedPath> VALIDATED = java.util.Collections.synchronizedMap(
+        new java.util.LinkedHashMap<PathKey, TrustedPath>(256, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<PathKey, TrustedPath> eldest) {
+                return size() > CACHED_PATHS;
+            }
+        });
+
+    private static final class PathKey {
+        private final X509Certificate signer;
+        private final List<X509Certificate> carried;
+        private final Set<X509Certificate> anchors;
+        private final boolean jdkCacerts;
+
+        PathKey(X509Certificate signer, List<X509Certificate> carried, VerificationOptions options) {
+            this.signer = signer;
+            this.carried = List.copyOf(carried);
+            this.anchors = Set.copyOf(options.trustAnchors());
+            this.jdkCacerts = options.trustJdkCacerts();
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (o instanceof PathKey) {
+                PathKey that = (PathKey) o;
+                return signer.equals(that.signer) && carried.equals(that.carried) && anchors.equals(that.anchors)
+                    && jdkCacerts == that.jdkCacerts;
+            }
+            return false;
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Objects.hash(signer, carried, anchors, jdkCacerts);
         }
     }
 
@@ -62,6 +120,18 @@ final class TrustPaths {
                 return new TrustedPath(List.of(signer));
             }
         }
+        PathKey key = new PathKey(signer, carried, options);
+        TrustedPath known = VALIDATED.get(key);
+        if (known != null && known.isValidAt(at)) {
+            return known;
+        }
+        TrustedPath built = buildWithPkix(signer, carried, anchors, options, at);
+        VALIDATED.put(key, built);
+        return built;
+    }
+
+    private static TrustedPath buildWithPkix(X509Certificate signer, List<X509Certificate> carried, Set<TrustAnchor> anchors,
+                                             VerificationOptions options, Instant at) throws NoPath {
         try {
             X509CertSelector target = new X509CertSelector();
             target.setCertificate(signer);
