@@ -2,7 +2,6 @@ package dev.tresor.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Durations.ONE_MINUTE;
 
 import java.util.Properties;
 import java.util.UUID;
@@ -15,13 +14,9 @@ import javax.mail.Transport;
 import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
 
-import org.apache.commons.net.imap.IMAPSClient;
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.JamesServerExtension;
-import org.apache.james.modules.protocols.ImapGuiceProbe;
 import org.apache.james.utils.DataProbeImpl;
-import org.apache.james.utils.TestIMAPClient;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -95,7 +90,7 @@ class InboundTlsAndIngressTest {
 
         sendOverSmtp(server, forged, true);
 
-        String delivered = readFirstMessageOverImaps(server);
+        String delivered = tresor.readFirstMessageOverImaps(server, ALICE, ALICE_PASSWORD);
         assertThat(delivered).contains("Subject: " + subject);
         assertThat(delivered).contains(TLS_HEADER + ": yes");
         assertThat(delivered).doesNotContain("X-Tresor-Signature: valid")
@@ -109,7 +104,7 @@ class InboundTlsAndIngressTest {
         message.setFrom(new InternetAddress(ALICE));
         message.saveChanges();
 
-        Properties properties = clientProperties("smtps", server.getProbe(SmtpListenersProbe.class).submissions());
+        Properties properties = tresor.clientProperties("smtps", server.getProbe(SmtpListenersProbe.class).submissions());
         properties.put("mail.smtps.auth", "true");
         try (Transport transport = Session.getInstance(properties).getTransport("smtps")) {
             transport.connect(ALICE, ALICE_PASSWORD);
@@ -124,7 +119,7 @@ class InboundTlsAndIngressTest {
     @Test
     void submissionShouldRefuseToRelayForAnUnauthenticatedClient(GuiceJamesServer server) throws Exception {
         MimeMessage message = message(uniqueSubject(), PARTNER);
-        Properties properties = clientProperties("smtp", server.getProbe(SmtpListenersProbe.class).submission());
+        Properties properties = tresor.clientProperties("smtp", server.getProbe(SmtpListenersProbe.class).submission());
         properties.put("mail.smtp.starttls.required", "true");
 
         assertThatThrownBy(() -> {
@@ -136,36 +131,14 @@ class InboundTlsAndIngressTest {
             .hasStackTraceContaining("530");
     }
 
-    private static String readFirstMessageOverImaps(GuiceJamesServer server) throws Exception {
-        IMAPSClient imaps = new IMAPSClient(true, TestTls.trusting(tresor.tlsCertificate()));
-        try (TestIMAPClient imap = new TestIMAPClient(imaps)) {
-            return imap.connect("127.0.0.1", server.getProbe(ImapGuiceProbe.class).getImapSSLPort())
-                .login(ALICE, ALICE_PASSWORD)
-                .select(TestIMAPClient.INBOX)
-                .awaitMessage(Awaitility.await().atMost(ONE_MINUTE))
-                .readFirstMessage();
-        }
-    }
-
     private static void sendOverSmtp(GuiceJamesServer server, MimeMessage message, boolean startTls) throws MessagingException {
-        Properties properties = clientProperties("smtp", server.getProbe(SmtpListenersProbe.class).mx());
+        Properties properties = tresor.clientProperties("smtp", server.getProbe(SmtpListenersProbe.class).mx());
         properties.put("mail.smtp.starttls.enable", Boolean.toString(startTls));
         properties.put("mail.smtp.starttls.required", Boolean.toString(startTls));
         try (Transport transport = Session.getInstance(properties).getTransport("smtp")) {
             transport.connect();
             transport.sendMessage(message, message.getRecipients(Message.RecipientType.TO));
         }
-    }
-
-    /** A javax.mail client for one of our listeners that trusts exactly the server's own certificate. */
-    private static Properties clientProperties(String protocol, int port) {
-        Properties properties = new Properties();
-        properties.put("mail." + protocol + ".host", "127.0.0.1");
-        properties.put("mail." + protocol + ".port", Integer.toString(port));
-        properties.put("mail." + protocol + ".localhost", "client.partner.example");
-        properties.put("mail." + protocol + ".starttls.enable", "true");
-        properties.put("mail." + protocol + ".ssl.socketFactory", TestTls.trusting(tresor.tlsCertificate()).getSocketFactory());
-        return properties;
     }
 
     private static MimeMessage message(String subject, String recipient) throws MessagingException {

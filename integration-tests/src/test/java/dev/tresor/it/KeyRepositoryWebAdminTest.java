@@ -1,6 +1,5 @@
 package dev.tresor.it;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsInAnyOrder;
@@ -22,7 +21,6 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
 
 /**
  * The key repository administered over James's real WebAdmin port, with the sample {@code conf/keyrepository.properties}
@@ -57,24 +55,24 @@ class KeyRepositoryWebAdminTest {
     @Test
     void aTenantWithDomainsAKeyAndAPartnerCertificateShouldRoundTrip(GuiceJamesServer server) {
         String tenant = "acme";
-        webAdmin(server).put("/tresor/tenants/" + tenant).then().statusCode(201);
-        webAdmin(server).put("/tresor/tenants/" + tenant + "/domains/acme.example").then().statusCode(204);
-        webAdmin(server).put("/tresor/tenants/" + tenant + "/domains/acme-corp.example").then().statusCode(204);
+        TresorJames.webAdmin(server).put("/tresor/tenants/" + tenant).then().statusCode(201);
+        TresorJames.webAdmin(server).put("/tresor/tenants/" + tenant + "/domains/acme.example").then().statusCode(204);
+        TresorJames.webAdmin(server).put("/tresor/tenants/" + tenant + "/domains/acme-corp.example").then().statusCode(204);
 
         String aliceFingerprint = importAlicesKey(server, tenant);
         String bobFingerprint = importBobsCertificate(server, tenant);
 
-        webAdmin(server).get("/tresor/tenants/" + tenant)
+        TresorJames.webAdmin(server).get("/tresor/tenants/" + tenant)
         .then()
             .statusCode(200)
             .body("domains", containsInAnyOrder("acme.example", "acme-corp.example"));
-        webAdmin(server).get("/tresor/tenants/" + tenant + "/certificates")
+        TresorJames.webAdmin(server).get("/tresor/tenants/" + tenant + "/certificates")
         .then()
             .statusCode(200)
             .body("fingerprint", containsInAnyOrder(aliceFingerprint, bobFingerprint))
             .body("find { it.fingerprint == '" + aliceFingerprint + "' }.hasPrivateKey", is(true))
             .body("find { it.fingerprint == '" + bobFingerprint + "' }.hasPrivateKey", is(false));
-        webAdmin(server).queryParam("address", BOB).get("/tresor/tenants/" + tenant + "/lookup")
+        TresorJames.webAdmin(server).queryParam("address", BOB).get("/tresor/tenants/" + tenant + "/lookup")
         .then()
             .statusCode(200)
             .body("fingerprint", contains(bobFingerprint));
@@ -85,21 +83,21 @@ class KeyRepositoryWebAdminTest {
     @Test
     void revokingThePartnerCertificateShouldEmptyTheLookupAndBeAudited(GuiceJamesServer server) {
         String tenant = "revoking";
-        webAdmin(server).put("/tresor/tenants/" + tenant).then().statusCode(201);
+        TresorJames.webAdmin(server).put("/tresor/tenants/" + tenant).then().statusCode(201);
         String aliceFingerprint = importAlicesKey(server, tenant);
         String bobFingerprint = importBobsCertificate(server, tenant);
 
-        webAdmin(server).body("{\"status\":\"revoked\"}")
+        TresorJames.webAdmin(server).body("{\"status\":\"revoked\"}")
             .patch("/tresor/tenants/" + tenant + "/certificates/" + bobFingerprint)
         .then()
             .statusCode(200)
             .body("status", is("revoked"));
 
-        webAdmin(server).queryParam("address", BOB).get("/tresor/tenants/" + tenant + "/lookup")
+        TresorJames.webAdmin(server).queryParam("address", BOB).get("/tresor/tenants/" + tenant + "/lookup")
         .then()
             .statusCode(200)
             .body(".", empty());
-        webAdmin(server).get("/tresor/tenants/" + tenant + "/audit")
+        TresorJames.webAdmin(server).get("/tresor/tenants/" + tenant + "/audit")
         .then()
             .statusCode(200)
             .body("operation", contains("REVOKE", "IMPORT", "IMPORT"))
@@ -109,7 +107,7 @@ class KeyRepositoryWebAdminTest {
 
     @Test
     void healthCheckShouldReportTheKeyRepository(GuiceJamesServer server) {
-        webAdmin(server).get("/healthcheck")
+        TresorJames.webAdmin(server).get("/healthcheck")
         .then()
             .statusCode(200)
             .body("checks.find { it.componentName == 'Tresor key repository' }.status", is("healthy"));
@@ -118,9 +116,9 @@ class KeyRepositoryWebAdminTest {
     @Test
     void corruptPemShouldBeRefusedWithWhatIsWrong(GuiceJamesServer server) {
         String tenant = "corrupt";
-        webAdmin(server).put("/tresor/tenants/" + tenant).then().statusCode(201);
+        TresorJames.webAdmin(server).put("/tresor/tenants/" + tenant).then().statusCode(201);
 
-        webAdmin(server)
+        TresorJames.webAdmin(server)
             .contentType("application/x-pem-file")
             .body("-----BEGIN CERTIFICATE-----\nnot base64 at all!\n-----END CERTIFICATE-----\n".getBytes(StandardCharsets.US_ASCII))
             .post("/tresor/tenants/" + tenant + "/certificates")
@@ -133,9 +131,9 @@ class KeyRepositoryWebAdminTest {
     @Test
     void aWrongPkcs12PasswordShouldBeRefusedAsSuch(GuiceJamesServer server) {
         String tenant = "wrongpassword";
-        webAdmin(server).put("/tresor/tenants/" + tenant).then().statusCode(201);
+        TresorJames.webAdmin(server).put("/tresor/tenants/" + tenant).then().statusCode(201);
 
-        webAdmin(server)
+        TresorJames.webAdmin(server)
             .contentType("application/x-pkcs12")
             .header("X-Tresor-Pkcs12-Password", "not the password")
             .body(alicePkcs12)
@@ -143,14 +141,14 @@ class KeyRepositoryWebAdminTest {
         .then()
             .statusCode(400)
             .body("message", is("Cannot read the PKCS#12 file: wrong PKCS#12 password"));
-        webAdmin(server).get("/tresor/tenants/" + tenant + "/certificates")
+        TresorJames.webAdmin(server).get("/tresor/tenants/" + tenant + "/certificates")
         .then()
             .body(".", empty());
     }
 
     @Test
     void anUnknownTenantShouldBeNotFound(GuiceJamesServer server) {
-        webAdmin(server)
+        TresorJames.webAdmin(server)
             .contentType("application/x-pem-file")
             .body(bobPem)
             .post("/tresor/tenants/nobody/certificates")
@@ -160,7 +158,7 @@ class KeyRepositoryWebAdminTest {
     }
 
     private static String importAlicesKey(GuiceJamesServer server, String tenant) {
-        return webAdmin(server)
+        return TresorJames.webAdmin(server)
             .contentType("application/x-pkcs12")
             .header("X-Tresor-Pkcs12-Password", P12_PASSWORD)
             .body(alicePkcs12)
@@ -173,7 +171,7 @@ class KeyRepositoryWebAdminTest {
     }
 
     private static String importBobsCertificate(GuiceJamesServer server, String tenant) {
-        return webAdmin(server)
+        return TresorJames.webAdmin(server)
             .contentType("application/x-pem-file")
             .body(bobPem)
             .post("/tresor/tenants/" + tenant + "/certificates")
@@ -181,13 +179,5 @@ class KeyRepositoryWebAdminTest {
             .statusCode(201)
             .body("addresses", contains(BOB))
             .extract().path("fingerprint");
-    }
-
-    private static RequestSpecification webAdmin(GuiceJamesServer server) {
-        return given()
-            .baseUri("http://127.0.0.1")
-            .port(server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue())
-            .contentType(ContentType.JSON)
-            .accept(ContentType.JSON);
     }
 }

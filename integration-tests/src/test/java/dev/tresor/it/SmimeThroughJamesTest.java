@@ -1,13 +1,11 @@
 package dev.tresor.it;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Properties;
 import java.util.UUID;
 
@@ -18,21 +16,14 @@ import javax.mail.Transport;
 import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
 
-import org.apache.commons.net.imap.IMAPSClient;
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.JamesServerExtension;
-import org.apache.james.modules.protocols.ImapGuiceProbe;
 import org.apache.james.utils.DataProbeImpl;
-import org.apache.james.utils.TestIMAPClient;
 import org.apache.james.utils.WebAdminGuiceProbe;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-
-import io.restassured.http.ContentType;
-import io.restassured.specification.RequestSpecification;
 
 /**
  * S/MIME end to end through a real James with the sample chain: an authenticated local sender's mail is signed and
@@ -69,16 +60,16 @@ class SmimeThroughJamesTest {
         openssl.selfSigned("dave", "/CN=Dave/O=Acme", DAVE);
         openssl.selfSigned("bob", "/CN=Bob/O=Partner", BOB);
 
-        webAdmin(server).put("/tresor/tenants/acme").then().statusCode(201);
-        webAdmin(server).put("/tresor/tenants/acme/domains/" + TresorJames.LOCAL_DOMAIN).then().statusCode(204);
+        TresorJames.webAdmin(server).put("/tresor/tenants/acme").then().statusCode(201);
+        TresorJames.webAdmin(server).put("/tresor/tenants/acme/domains/" + TresorJames.LOCAL_DOMAIN).then().statusCode(204);
         for (String user : new String[] {"alice", "dave"}) {
-            webAdmin(server).contentType("application/x-pkcs12").header("X-Tresor-Pkcs12-Password", P12_PASSWORD)
+            TresorJames.webAdmin(server).contentType("application/x-pkcs12").header("X-Tresor-Pkcs12-Password", P12_PASSWORD)
                 .body(Files.readAllBytes(openssl.pkcs12(user, P12_PASSWORD)))
                 .post("/tresor/tenants/acme/keys").then().statusCode(201);
         }
-        webAdmin(server).contentType("application/x-pem-file").body(Files.readAllBytes(openssl.certificate("bob")))
+        TresorJames.webAdmin(server).contentType("application/x-pem-file").body(Files.readAllBytes(openssl.certificate("bob")))
             .post("/tresor/tenants/acme/certificates").then().statusCode(201);
-        webAdmin(server).contentType("application/x-pem-file").body(Files.readAllBytes(openssl.certificate("bob")))
+        TresorJames.webAdmin(server).contentType("application/x-pem-file").body(Files.readAllBytes(openssl.certificate("bob")))
             .post("/tresor/tenants/acme/trust-anchors").then().statusCode(201);
     }
 
@@ -116,7 +107,7 @@ class SmimeThroughJamesTest {
 
         sendToMx(server, encrypted, DAVE);
 
-        String delivered = readFirstMessage(server, DAVE);
+        String delivered = tresor.readFirstMessageOverImaps(server, DAVE, PASSWORD);
         assertThat(delivered).contains("Subject: " + subject)
             .contains("Our offer stands.")
             .contains("X-Tresor-Decryption: decrypted")
@@ -135,14 +126,14 @@ class SmimeThroughJamesTest {
 
         sendToMx(server, forged, ALICE);
 
-        String delivered = readFirstMessage(server, ALICE);
+        String delivered = tresor.readFirstMessageOverImaps(server, ALICE, PASSWORD);
         assertThat(delivered).contains("Wire the money.")
             .contains("X-Tresor-Signature: none")
             .doesNotContain("X-Tresor-Signature: valid");
     }
 
     private static void submit(GuiceJamesServer server, MimeMessage message, String user) throws MessagingException {
-        Properties properties = client("smtp", server.getProbe(SmtpListenersProbe.class).submission());
+        Properties properties = tresor.clientProperties("smtp", server.getProbe(SmtpListenersProbe.class).submission());
         properties.put("mail.smtp.auth", "true");
         properties.put("mail.smtp.starttls.required", "true");
         try (Transport transport = Session.getInstance(properties).getTransport("smtp")) {
@@ -152,31 +143,10 @@ class SmimeThroughJamesTest {
     }
 
     private static void sendToMx(GuiceJamesServer server, MimeMessage message, String recipient) throws MessagingException {
-        Properties properties = client("smtp", server.getProbe(SmtpListenersProbe.class).mx());
+        Properties properties = tresor.clientProperties("smtp", server.getProbe(SmtpListenersProbe.class).mx());
         try (Transport transport = Session.getInstance(properties).getTransport("smtp")) {
             transport.connect();
             transport.sendMessage(message, new InternetAddress[] {new InternetAddress(recipient)});
-        }
-    }
-
-    private static Properties client(String protocol, int port) {
-        Properties properties = new Properties();
-        properties.put("mail." + protocol + ".host", "127.0.0.1");
-        properties.put("mail." + protocol + ".port", Integer.toString(port));
-        properties.put("mail." + protocol + ".localhost", "client.partner.example");
-        properties.put("mail." + protocol + ".starttls.enable", "true");
-        properties.put("mail." + protocol + ".ssl.socketFactory", TestTls.trusting(tresor.tlsCertificate()).getSocketFactory());
-        return properties;
-    }
-
-    private static String readFirstMessage(GuiceJamesServer server, String user) throws Exception {
-        IMAPSClient imaps = new IMAPSClient(true, TestTls.trusting(tresor.tlsCertificate()));
-        try (TestIMAPClient imap = new TestIMAPClient(imaps)) {
-            return imap.connect("127.0.0.1", server.getProbe(ImapGuiceProbe.class).getImapSSLPort())
-                .login(user, PASSWORD)
-                .select(TestIMAPClient.INBOX)
-                .awaitMessage(Awaitility.await().atMost(Duration.ofMinutes(1)))
-                .readFirstMessage();
         }
     }
 
@@ -184,13 +154,5 @@ class SmimeThroughJamesTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         message.writeTo(out);
         return out.toByteArray();
-    }
-
-    private static RequestSpecification webAdmin(GuiceJamesServer server) {
-        return given()
-            .baseUri("http://127.0.0.1")
-            .port(server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue())
-            .contentType(ContentType.JSON)
-            .accept(ContentType.JSON);
     }
 }

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Properties;
 import java.util.stream.Stream;
@@ -14,16 +15,26 @@ import javax.xml.transform.TransformerFactory;
 import javax.xml.transform.dom.DOMSource;
 import javax.xml.transform.stream.StreamResult;
 
+import org.apache.commons.net.imap.IMAPSClient;
+import org.apache.james.GuiceJamesServer;
 import org.apache.james.JamesServerBuilder;
 import org.apache.james.JamesServerExtension;
 import org.apache.james.MemoryJamesConfiguration;
 import org.apache.james.dnsservice.api.DNSService;
+import org.apache.james.modules.protocols.ImapGuiceProbe;
 import org.apache.james.utils.GuiceProbe;
+import org.apache.james.utils.TestIMAPClient;
+import org.apache.james.utils.WebAdminGuiceProbe;
+import org.awaitility.Awaitility;
 import org.w3c.dom.Document;
-
-import com.google.inject.multibindings.Multibinder;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
+
+import com.google.inject.multibindings.Multibinder;
+
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
 
 import dev.tresor.distribution.TresorServerMain;
 
@@ -68,6 +79,41 @@ public final class TresorJames {
     /** The certificate the server generated for itself on start, for clients that must trust exactly it. */
     public Path tlsCertificate() {
         return workingDirectory.resolve("conf/tls/server-cert.pem");
+    }
+
+    /**
+     * A javax.mail client configuration for one of the server's listeners ({@code smtp} with STARTTLS offered, or
+     * {@code smtps}) that trusts exactly the server's own certificate.
+     */
+    public Properties clientProperties(String protocol, int port) {
+        Properties properties = new Properties();
+        properties.put("mail." + protocol + ".host", "127.0.0.1");
+        properties.put("mail." + protocol + ".port", Integer.toString(port));
+        properties.put("mail." + protocol + ".localhost", "client.partner.example");
+        properties.put("mail." + protocol + ".starttls.enable", "true");
+        properties.put("mail." + protocol + ".ssl.socketFactory", TestTls.trusting(tlsCertificate()).getSocketFactory());
+        return properties;
+    }
+
+    /** A REST client for the server's WebAdmin, sending and accepting JSON unless a test says otherwise. */
+    public static RequestSpecification webAdmin(GuiceJamesServer server) {
+        return RestAssured.given()
+            .baseUri("http://127.0.0.1")
+            .port(server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue())
+            .contentType(ContentType.JSON)
+            .accept(ContentType.JSON);
+    }
+
+    /** Waits for the user's first INBOX message and reads it whole over IMAPS. */
+    public String readFirstMessageOverImaps(GuiceJamesServer server, String user, String password) throws Exception {
+        IMAPSClient imaps = new IMAPSClient(true, TestTls.trusting(tlsCertificate()));
+        try (TestIMAPClient imap = new TestIMAPClient(imaps)) {
+            return imap.connect("127.0.0.1", server.getProbe(ImapGuiceProbe.class).getImapSSLPort())
+                .login(user, password)
+                .select(TestIMAPClient.INBOX)
+                .awaitMessage(Awaitility.await().atMost(Duration.ofMinutes(1)))
+                .readFirstMessage();
+        }
     }
 
     private MemoryJamesConfiguration configuration(File workingDirectory) {

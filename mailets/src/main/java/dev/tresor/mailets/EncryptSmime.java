@@ -14,7 +14,6 @@ import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
-import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
@@ -132,7 +131,7 @@ public class EncryptSmime extends GenericMailet {
             return;
         }
         try {
-            TenantId tenant = tenants.tenantOf(Domain.of(sender.get().domain()));
+            TenantId tenant = tenants.tenantOf(sender.get());
             Map<EmailAddress, List<CertificateEntry>> certificates = recipientCertificates(tenant, mail);
             List<String> missing = certificates.entrySet().stream()
                 .filter(entry -> entry.getValue().isEmpty())

@@ -12,7 +12,6 @@ import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
-import org.apache.james.core.Domain;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
@@ -142,7 +141,7 @@ public class SignSmime extends GenericMailet {
             return;
         }
         try {
-            TenantId tenant = tenants.tenantOf(Domain.of(sender.get().domain()));
+            TenantId tenant = tenants.tenantOf(sender.get());
             Optional<KeyPairEntry> key = signingKey(tenant, sender.get());
             if (key.isEmpty()) {
                 failures.route(mail, "Not signed: no signing key for " + sender.get().asString() + " in tenant " + tenant.asString()

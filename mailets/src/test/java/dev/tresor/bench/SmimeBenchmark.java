@@ -115,16 +115,13 @@ public class SmimeBenchmark {
         bobKey = bob.privateKey();
         bobPublic = bob.certificate().getPublicKey();
 
-        sign = init(new SignSmimeFactory(vaults).sign());
-        encryptCbc = init(new SignSmimeFactory(vaults).encrypt(), "cipher", "aes256-cbc");
-        encryptGcm = init(new SignSmimeFactory(vaults).encrypt(), "cipher", "aes256-gcm");
-        decrypt = init(new SignSmimeFactory(vaults).decrypt());
+        sign = init(new SignSmime(vaults.repository(), vaults.tenantResolver()));
+        encryptCbc = init(new EncryptSmime(vaults.repository(), vaults.tenantResolver()), "cipher", "aes256-cbc");
+        encryptGcm = init(new EncryptSmime(vaults.repository(), vaults.tenantResolver()), "cipher", "aes256-gcm");
+        decrypt = init(new DecryptSmime(vaults.repository(), vaults.tenantResolver()));
         vaults.addTrustAnchor(globex, ca);
         caCertificate = ca.certificate();
-        verify = new VerifySmime(vaults.repository(), vaults.tenantResolver());
-        verify.init(FakeMailetConfig.builder().mailetName("VerifySmime")
-            .mailetContext(LocalDomains.context(FakeMailContext.defaultContext(), "globex.example"))
-            .setProperty("revocation", "off").build());
+        verify = init(new VerifySmime(vaults.repository(), vaults.tenantResolver()), "revocation", "off");
 
         plain = SmimeFixtures.bytes(SmimeFixtures.mailWithAttachment("alice@acme.example", "bob@globex.example",
             SmimeFixtures.randomBytes(size * 3 / 4 - 600, 42)));
@@ -160,30 +157,9 @@ public class SmimeBenchmark {
         }
     }
 
-    /** Builds the mailets the way James would, with a fake config. */
-    private static final class SignSmimeFactory {
-        private final TestVaults vaults;
-
-        SignSmimeFactory(TestVaults vaults) {
-            this.vaults = vaults;
-        }
-
-        SignSmime sign() {
-            return new SignSmime(vaults.repository(), vaults.tenantResolver());
-        }
-
-        EncryptSmime encrypt() {
-            return new EncryptSmime(vaults.repository(), vaults.tenantResolver());
-        }
-
-        DecryptSmime decrypt() {
-            return new DecryptSmime(vaults.repository(), vaults.tenantResolver());
-        }
-    }
-
     private static <M extends GenericMailet> M init(M mailet, String... parameters) throws Exception {
         FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName(mailet.getClass().getSimpleName())
-            .mailetContext(FakeMailContext.defaultContext());
+            .mailetContext(LocalDomains.context(FakeMailContext.defaultContext(), "globex.example"));
         for (int i = 0; i < parameters.length; i += 2) {
             config.setProperty(parameters[i], parameters[i + 1]);
         }
@@ -270,12 +246,7 @@ public class SmimeBenchmark {
     @Benchmark
     public byte[] encryptCbcFloor() throws Exception {
         SecretKey key = aesKey();
-        byte[] iv = new byte[16];
-        random.nextBytes(iv);
-        Cipher cbc = Cipher.getInstance("AES/CBC/PKCS5Padding");
-        cbc.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(iv));
-        byte[] ciphertext = cbc.doFinal(plain);
-        return wrap(key, ciphertext);
+        return wrap(key, cbcEncrypt(key));
     }
 
     @Benchmark
@@ -293,11 +264,7 @@ public class SmimeBenchmark {
     public byte[] signThenEncryptFloor() throws Exception {
         byte[] signature = rsaSign(sha256(plain));
         SecretKey key = aesKey();
-        byte[] iv = new byte[16];
-        random.nextBytes(iv);
-        Cipher cbc = Cipher.getInstance("AES/CBC/PKCS5Padding");
-        cbc.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(iv));
-        byte[] ciphertext = cbc.doFinal(plain);
+        byte[] ciphertext = cbcEncrypt(key);
         signature[0] ^= ciphertext[0];
         return wrap(key, signature);
     }
@@ -357,6 +324,14 @@ public class SmimeBenchmark {
         KeyGenerator generator = KeyGenerator.getInstance("AES");
         generator.init(256, random);
         return generator.generateKey();
+    }
+
+    private byte[] cbcEncrypt(SecretKey key) throws Exception {
+        byte[] iv = new byte[16];
+        random.nextBytes(iv);
+        Cipher cbc = Cipher.getInstance("AES/CBC/PKCS5Padding");
+        cbc.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(iv));
+        return cbc.doFinal(plain);
     }
 
     private byte[] wrap(SecretKey key, byte[] ciphertext) throws Exception {

@@ -30,7 +30,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.tresor.keys.AuditEvent;
-import dev.tresor.keys.CertificateEntry;
 import dev.tresor.keys.KeyStatus;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.TestPki;
@@ -345,13 +344,7 @@ class SmimeMailetsTest {
     }
 
     private static MimeMessage decryptWith(MimeMessage message, TestPki.Issued key) throws Exception {
-        return new SmimeDecryptor().decrypt(message, id -> id.serialNumber().filter(key.certificate().getSerialNumber()::equals).isPresent()
-            ? List.of(new dev.tresor.keys.KeyPairEntry(entryOf(key), key.privateKey())) : List.of()).message();
-    }
-
-    private static CertificateEntry entryOf(TestPki.Issued key) {
-        return new CertificateEntry(TenantId.of("t"), key.fingerprint(), key.certificate(), key.chain(), java.util.Set.of(),
-            true, true, dev.tresor.keys.Origin.IMPORTED, KeyStatus.ACTIVE, Instant.now());
+        return new SmimeDecryptor().decrypt(message, SmimeFixtures.keyLookup(key)).message();
     }
 
     private static String pem(java.security.cert.X509Certificate certificate) throws Exception {

@@ -37,7 +37,7 @@ public final class LargeMailRoundTrip {
         MimeMessage encrypted = new SmimeEncryptor(EncryptionOptions.DEFAULT.withContentCipher(cipher))
             .encrypt(signed, List.of(bob.certificate()));
         signed = null;
-        MimeMessage decrypted = new SmimeDecryptor().decrypt(encrypted, SmimeEnvelopeTest.lookup(bob)).message();
+        MimeMessage decrypted = new SmimeDecryptor().decrypt(encrypted, SmimeFixtures.keyLookup(bob)).message();
         encrypted = null;
         SignatureVerdict verdict = new SmimeVerifier(new HttpCrlFetcher(Duration.ofSeconds(1)), Clock.systemUTC())
             .verify(decrypted, VerificationOptions.trusting("large", List.of(ca.certificate())));

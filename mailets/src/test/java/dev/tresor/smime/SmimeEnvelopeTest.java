@@ -11,7 +11,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 
 import javax.mail.internet.MimeMessage;
@@ -23,12 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
-import dev.tresor.keys.CertificateEntry;
-import dev.tresor.keys.EmailAddress;
-import dev.tresor.keys.KeyPairEntry;
-import dev.tresor.keys.KeyStatus;
-import dev.tresor.keys.Origin;
-import dev.tresor.keys.TenantId;
 import dev.tresor.keys.TestPki;
 import dev.tresor.keys.io.ExternalTool;
 import dev.tresor.mime.ByteSink;
@@ -86,7 +79,7 @@ class SmimeEnvelopeTest {
 
         MimeMessage message = parse(encrypted);
         for (TestPki.Issued key : List.of(rsaBob, ecBob)) {
-            SmimeDecryptor.Decrypted decrypted = new SmimeDecryptor().decrypt(message, lookup(key));
+            SmimeDecryptor.Decrypted decrypted = new SmimeDecryptor().decrypt(message, SmimeFixtures.keyLookup(key));
 
             assertThat(decrypted.message().getContent()).isEqualTo("From openssl\r\n");
             assertThat(decrypted.message().getSubject()).isEqualTo("From openssl");
@@ -104,7 +97,7 @@ class SmimeEnvelopeTest {
 
         MimeMessage encrypted = new SmimeEncryptor(EncryptionOptions.DEFAULT.withContentCipher(cipher))
             .encrypt(parse(signedBytes), List.of(rsaBob.certificate()));
-        MimeMessage decrypted = new SmimeDecryptor().decrypt(parse(bytes(encrypted)), lookup(rsaBob)).message();
+        MimeMessage decrypted = new SmimeDecryptor().decrypt(parse(bytes(encrypted)), SmimeFixtures.keyLookup(rsaBob)).message();
 
         assertThat(bytes(decrypted)).isEqualTo(signedBytes);
         MimeMultipart signedParts = (MimeMultipart) decrypted.getContent();
@@ -126,7 +119,7 @@ class SmimeEnvelopeTest {
         int middle = text.indexOf("\r\n\r\n") + 2000;
         raw[middle] = (byte) (raw[middle] == 'A' ? 'B' : 'A');
 
-        assertThatThrownBy(() -> new SmimeDecryptor().decrypt(parse(raw), lookup(rsaBob)))
+        assertThatThrownBy(() -> new SmimeDecryptor().decrypt(parse(raw), SmimeFixtures.keyLookup(rsaBob)))
             .isInstanceOf(SmimeException.class);
     }
 
@@ -145,10 +138,10 @@ class SmimeEnvelopeTest {
         String headers = "From: a@b.example\r\nMIME-Version: 1.0\r\nContent-Type: application/pkcs7-mime; smime-type=enveloped-data\r\n"
             + "Content-Transfer-Encoding: base64\r\n\r\n";
         for (String body : List.of("", "AAAA", "MIIBkwYJKoZIhvcNAQcDoIIBhDCCAYACAQAx\r\n", "!!!!not base64 at all", "MIAGCSqGSIb3DQEHA6CAMIACAQIxggEnMIIBIwIBADA")) {
-            assertThatThrownBy(() -> new SmimeDecryptor().decrypt(parse(headers + body), lookup(rsaBob)))
+            assertThatThrownBy(() -> new SmimeDecryptor().decrypt(parse(headers + body), SmimeFixtures.keyLookup(rsaBob)))
                 .isInstanceOf(SmimeException.class);
         }
-        assertThatThrownBy(() -> new SmimeDecryptor().decrypt(textMail("a@b.example", "c@d.example", "plain\n"), lookup(rsaBob)))
+        assertThatThrownBy(() -> new SmimeDecryptor().decrypt(textMail("a@b.example", "c@d.example", "plain\n"), SmimeFixtures.keyLookup(rsaBob)))
             .isInstanceOf(SmimeException.class)
             .hasMessageContaining("Not an S/MIME encrypted message");
     }
@@ -159,20 +152,6 @@ class SmimeEnvelopeTest {
         SmimeFixtures.writeKey(directory.resolve("recipient.key"), recipient.privateKey());
         return new String(ExternalTool.run(directory, "openssl", "cms", "-decrypt", "-recip", "recipient.pem", "-inkey", "recipient.key",
             "-in", "encrypted.eml"), StandardCharsets.ISO_8859_1);
-    }
-
-    /** A key lookup that knows one key, matched the way the key repository matches: issuer and serial number. */
-    static SmimeDecryptor.KeyLookup lookup(TestPki.Issued key) {
-        return id -> id.issuer().isPresent()
-            && id.issuer().get().equals(key.certificate().getIssuerX500Principal())
-            && id.serialNumber().get().equals(key.certificate().getSerialNumber())
-            ? List.of(new KeyPairEntry(entry(key), key.privateKey()))
-            : List.of();
-    }
-
-    private static CertificateEntry entry(TestPki.Issued key) {
-        return new CertificateEntry(TenantId.of("t"), key.fingerprint(), key.certificate(), key.chain(),
-            java.util.Set.of(EmailAddress.of("bob@partner.example")), true, true, Origin.IMPORTED, KeyStatus.ACTIVE, Instant.now());
     }
 
 }

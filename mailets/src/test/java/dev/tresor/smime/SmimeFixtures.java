@@ -6,12 +6,21 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.cert.X509Certificate;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Random;
+import java.util.Set;
 
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
+import dev.tresor.keys.CertificateEntry;
+import dev.tresor.keys.KeyPairEntry;
+import dev.tresor.keys.KeyStatus;
+import dev.tresor.keys.Origin;
+import dev.tresor.keys.TenantId;
+import dev.tresor.keys.TestPki;
 import dev.tresor.mime.Mime;
 
 /** Messages and PEM files for S/MIME tests. */
@@ -74,5 +83,22 @@ public final class SmimeFixtures {
             + Base64.getMimeEncoder(64, new byte[] {'\n'}).encodeToString(key.getEncoded())
             + "\n-----END PRIVATE KEY-----\n", StandardCharsets.US_ASCII);
         return file;
+    }
+
+    /**
+     * A key lookup that knows the one key, matched as the key repository matches: issuer and serial number, (the
+     * envelopes of these tests never name a subject key identifier).
+     */
+    public static SmimeDecryptor.KeyLookup keyLookup(TestPki.Issued key) {
+        return id -> id.issuer().isPresent()
+            && id.issuer().get().equals(key.certificate().getIssuerX500Principal())
+            && id.serialNumber().get().equals(key.certificate().getSerialNumber())
+            ? List.of(new KeyPairEntry(entry(key), key.privateKey()))
+            : List.of();
+    }
+
+    private static CertificateEntry entry(TestPki.Issued key) {
+        return new CertificateEntry(TenantId.of("fixtures"), key.fingerprint(), key.certificate(), key.chain(), Set.of(),
+            true, true, Origin.IMPORTED, KeyStatus.ACTIVE, Instant.now());
     }
 }

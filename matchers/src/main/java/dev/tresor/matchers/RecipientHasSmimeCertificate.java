@@ -8,7 +8,6 @@ import java.util.stream.Collectors;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 
-import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
@@ -51,7 +50,7 @@ public class RecipientHasSmimeCertificate extends GenericMatcher {
         if (sender.isEmpty()) {
             return List.of();
         }
-        TenantId tenant = tenants.tenantOf(Domain.of(sender.get().domain()));
+        TenantId tenant = tenants.tenantOf(sender.get());
         return mail.getRecipients().stream()
             .filter(recipient -> hasCertificate(tenant, recipient))
             .collect(Collectors.toList());

@@ -7,7 +7,6 @@ import java.util.Optional;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 
-import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
@@ -45,7 +44,7 @@ public class SenderHasSmimeKey extends GenericMatcher {
     public Collection<MailAddress> match(Mail mail) throws MessagingException {
         Optional<EmailAddress> sender = Senders.from(mail.getMessage());
         boolean hasKey = sender.isPresent() && repository.privateKeys()
-            .signingKey(tenants.tenantOf(Domain.of(sender.get().domain())), sender.get())
+            .signingKey(tenants.tenantOf(sender.get()), sender.get())
             .isPresent();
         return hasKey ? mail.getRecipients() : List.of();
     }

@@ -59,6 +59,11 @@ public final class TenantResolver {
         return tenantOf(Objects.requireNonNull(address, "address").getDomain());
     }
 
+    /** The tenant of the address's domain. */
+    public TenantId tenantOf(EmailAddress address) {
+        return tenantOf(Domain.of(Objects.requireNonNull(address, "address").domain()));
+    }
+
     /**
      * @throws IllegalStateException when the RRT cannot be read, or the domain is an alias of domains of different
      *     tenants
