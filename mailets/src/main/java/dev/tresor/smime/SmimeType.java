@@ -17,8 +17,8 @@ import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import dev.tresor.mime.MimeEntity;
 
 /**
- * What S/MIME layer a message is, read from its top-level Content-Type (RFC 8551, 3.2) and, when a
- * {@code application/pkcs7-mime} part does not say its {@code smime-type}, from the CMS content type inside.
+ * What S/MIME layer a message is, read from its top-level Content-Type (RFC 8551, 3.2) and, for
+ * {@code application/pkcs7-mime}, from the CMS content type inside, whatever its {@code smime-type} parameter claims.
  * Only the outermost layer counts: what an encrypted message contains is unknown until it is decrypted.
  */
 public enum SmimeType {
@@ -50,18 +50,9 @@ public enum SmimeType {
                 ? SIGNED_DETACHED : NONE;
         }
         if (type.match("application/pkcs7-mime") || type.match("application/x-pkcs7-mime")) {
-            switch (lower(type.getParameter("smime-type"))) {
-                case "signed-data":
-                    return SIGNED_OPAQUE;
-                case "enveloped-data":
-                    return ENVELOPED;
-                case "authenveloped-data":
-                    return AUTH_ENVELOPED;
-                case "":
-                    return fromCmsContentType(message);
-                default:
-                    return OTHER_SMIME;
-            }
+            // the CMS content decides, not the smime-type label: a plain body labelled enveloped-data must never pass
+            // as encrypted
+            return fromCmsContentType(message);
         }
         return NONE;
     }

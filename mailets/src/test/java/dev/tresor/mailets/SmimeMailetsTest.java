@@ -248,6 +248,19 @@ class SmimeMailetsTest {
         }
 
         @Test
+        void aPlainMessageMerelyLabelledEncryptedShouldStillBeEncrypted() throws Exception {
+            EncryptSmime mailet = init(new EncryptSmime(vaults.repository(), vaults.tenantResolver()));
+            MimeMessage labelled = SmimeFixtures.parse("From: alice@acme.example\r\nTo: bob@partner.example\r\nMIME-Version: 1.0\r\n"
+                + "Content-Type: application/pkcs7-mime; smime-type=enveloped-data\r\n\r\nThe plain truth\r\n");
+            Mail mail = mail(labelled, "alice@acme.example", "bob@partner.example");
+
+            mailet.service(mail);
+
+            assertThat(new String(bytes(mail.getMessage()), StandardCharsets.US_ASCII)).doesNotContain("The plain truth");
+            assertThat(new String(bytes(decryptWith(mail.getMessage(), bobForAcme)), StandardCharsets.US_ASCII)).endsWith("The plain truth\r\n");
+        }
+
+        @Test
         void anExpiredOrRevokedCertificateShouldNotBeUsed() throws Exception {
             vaults.repository().certificates().setStatus(acme, bobForAcme.fingerprint(), KeyStatus.REVOKED);
             EncryptSmime mailet = init(new EncryptSmime(vaults.repository(), vaults.tenantResolver()));
