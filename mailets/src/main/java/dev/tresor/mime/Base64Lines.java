@@ -150,12 +150,14 @@ public final class Base64Lines {
                 if (read < 0) {
                     endOfInput = true;
                 } else {
+                    // branch-free: every byte is stored, and the position advances only past base64 characters
+                    int filled = textFilled;
                     for (int i = 0; i < read; i++) {
                         byte c = raw[i];
-                        if (isBase64(c)) {
-                            text[textFilled++] = c;
-                        }
+                        text[filled] = c;
+                        filled += BASE64_CHARACTER[c & 0xFF];
                     }
+                    textFilled = filled;
                 }
             }
             if (textFilled == 0) {
@@ -175,8 +177,16 @@ public final class Base64Lines {
             }
         }
 
-        private static boolean isBase64(byte c) {
-            return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' || c == '/' || c == '=';
+        /** 1 for the characters of base64 and its padding, 0 for everything else (line breaks, spaces). */
+        private static final byte[] BASE64_CHARACTER = base64Characters();
+
+        private static byte[] base64Characters() {
+            byte[] table = new byte[256];
+            String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
+            for (int i = 0; i < alphabet.length(); i++) {
+                table[alphabet.charAt(i)] = 1;
+            }
+            return table;
         }
     }
 }
