@@ -8,9 +8,11 @@ import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.cms.CMSTypedData;
 
+import dev.tresor.mime.Chunked;
+
 /**
- * CMS content that is a region of an array, written in one call so the digest runs in bulk over the bytes that the
- * signed message will carry (no copy, no byte-at-a-time canonicalising stream).
+ * CMS content that is a region of an array, written in large pieces so the digest runs in bulk over the bytes that
+ * the signed message will carry (no copy, no byte-at-a-time canonicalising stream).
  */
 final class ArrayContent implements CMSTypedData {
     private final byte[] array;
@@ -30,7 +32,7 @@ final class ArrayContent implements CMSTypedData {
 
     @Override
     public void write(OutputStream out) throws IOException {
-        out.write(array, offset, length);
+        Chunked.write(array, offset, length, out);
     }
 
     /** The region as a MIME entity (its headers parsed, its body a view of the same array). */

@@ -38,6 +38,7 @@ import org.bouncycastle.operator.jcajce.JcaAlgorithmParametersConverter;
 
 import dev.tresor.mime.Base64Lines;
 import dev.tresor.mime.ByteSink;
+import dev.tresor.mime.Chunked;
 import dev.tresor.mime.MimeEntity;
 
 /**
@@ -113,7 +114,7 @@ public final class SmimeEncryptor {
                 headers.crlf();
                 content.write(headers.array(), 0, headers.size());
                 try (InputStream body = entity.rawBody()) {
-                    body.transferTo(content);
+                    Chunked.copy(body, content);
                 }
             }
         } catch (CMSException e) {
