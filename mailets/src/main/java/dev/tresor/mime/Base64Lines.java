@@ -78,15 +78,23 @@ public final class Base64Lines {
             filled = 0;
         }
 
+        /** Copies the encoded text into the sink line by line, CRLF between lines, with one reservation. */
         private void writeLines(byte[] text, int length) {
             int end = length < 0 ? text.length : length;
+            int lines = (end + LINE - 1) / LINE;
+            byte[] target = sink.reserve(end + 2 * lines);
+            int position = sink.size();
             for (int start = 0; start < end; start += LINE) {
                 if (!firstLine) {
-                    sink.crlf();
+                    target[position++] = '\r';
+                    target[position++] = '\n';
                 }
                 firstLine = false;
-                sink.write(text, start, Math.min(LINE, end - start));
+                int count = Math.min(LINE, end - start);
+                System.arraycopy(text, start, target, position, count);
+                position += count;
             }
+            sink.advance(position - sink.size());
         }
     }
 

@@ -73,7 +73,8 @@ public final class SmimeEncryptor {
         }
         try {
             MimeEntity entity = MimeEntity.of(message);
-            ByteSink out = new ByteSink(entity.bodySizeHint() * 4 / 3 + 16 * 1024);
+            // base64 with a CRLF every 76 characters: 4/3 * 78/76 of the envelope, which is the body plus a little
+            ByteSink out = new ByteSink((int) Math.min(Integer.MAX_VALUE - 16, entity.bodySizeHint() * 1.37 + 16 * 1024));
             entity.writeEnvelopeHeaders(out);
             String smimeType = options.contentCipher().smimeType();
             out.ascii("MIME-Version: 1.0").crlf()
