@@ -52,6 +52,8 @@ import dev.tresor.mime.MimeEntity;
  */
 public final class SmimeEncryptor {
     private static final AlgorithmIdentifier RSA_OAEP_SHA256 = oaepSha256();
+    /** Ciphertext octet-string pieces; Bouncy Castle's default of 1,000 bytes costs framing and a call per kilobyte. */
+    private static final int OCTET_STRING_CHUNK = 64 * 1024;
 
     private final EncryptionOptions options;
 
@@ -100,11 +102,13 @@ public final class SmimeEncryptor {
             OutputStream plaintext;
             if (options.contentCipher() == EncryptionOptions.ContentCipher.AES256_GCM) {
                 CMSAuthEnvelopedDataStreamGenerator generator = new CMSAuthEnvelopedDataStreamGenerator();
+                generator.setBufferSize(OCTET_STRING_CHUNK);
                 recipientInfos.forEach(generator::addRecipientInfoGenerator);
                 OutputAEADEncryptor encryptor = (OutputAEADEncryptor) new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_GCM).build();
                 plaintext = generator.open(base64, encryptor);
             } else {
                 CMSEnvelopedDataStreamGenerator generator = new CMSEnvelopedDataStreamGenerator();
+                generator.setBufferSize(OCTET_STRING_CHUNK);
                 recipientInfos.forEach(generator::addRecipientInfoGenerator);
                 OutputEncryptor encryptor = new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_CBC).build();
                 plaintext = generator.open(base64, encryptor);
