@@ -70,12 +70,26 @@ public final class Canonical {
         return new Scan(crlf, clean && !longLine);
     }
 
+    /** The index of the first LF in {@code bytes[from, end)}, or -1; eight bytes are tested at a time. */
+    public static int indexOfLineFeed(byte[] bytes, int from, int end) {
+        int i = from;
+        while (i + Long.BYTES <= end && !hasZeroByte((long) WORDS.get(bytes, i) ^ LFS)) {
+            i += Long.BYTES;
+        }
+        for (; i < end; i++) {
+            if (bytes[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** No byte of the word is above 127, zero, CR or LF. */
     private static boolean isPlainWord(long word) {
         return (word & HIGH_BITS) == 0 && !hasZeroByte(word) && !hasZeroByte(word ^ LFS) && !hasZeroByte(word ^ CRS);
     }
 
-    /** Exact for words without high bits: a zero byte borrows in the subtraction and keeps its high bit set. */
+    /** Whether any byte of the word is zero (exact: the lowest zero byte always shows; higher ones may not). */
     private static boolean hasZeroByte(long word) {
         return ((word - LOW_BITS) & ~word & HIGH_BITS) != 0;
     }

@@ -163,12 +163,7 @@ final class SignedMessage {
         }
 
         private int indexOfLf(int from) {
-            for (int i = from; i < size; i++) {
-                if (bytes[i] == '\n') {
-                    return i;
-                }
-            }
-            return -1;
+            return Canonical.indexOfLineFeed(bytes, from, size);
         }
 
         /** The position after the line break that ends the line starting at {@code lineStart}. */

@@ -64,6 +64,22 @@ class CanonicalTest {
         }
     }
 
+    @Test
+    void indexOfLineFeedShouldFindTheFirstLineFeedFromAnyPosition() {
+        byte[] bytes = "abc\u00e9defghij\nklmnopqrstuvwx\nyz".getBytes(StandardCharsets.ISO_8859_1);
+        for (int from = 0; from <= bytes.length; from++) {
+            int expected = -1;
+            for (int i = from; i < bytes.length; i++) {
+                if (bytes[i] == '\n') {
+                    expected = i;
+                    break;
+                }
+            }
+            assertThat(Canonical.indexOfLineFeed(bytes, from, bytes.length)).as("from %d", from).isEqualTo(expected);
+        }
+        assertThat(Canonical.indexOfLineFeed(bytes, 0, 10)).isEqualTo(-1);
+    }
+
     private static boolean referenceCrlf(byte[] bytes, int offset, int length) {
         for (int i = offset; i < offset + length; i++) {
             if (bytes[i] == '\n' && (i == offset || bytes[i - 1] != '\r')) {
