@@ -35,6 +35,18 @@ final class ArrayContent implements CMSTypedData {
         Chunked.write(array, offset, length, out);
     }
 
+    byte[] array() {
+        return array;
+    }
+
+    int offset() {
+        return offset;
+    }
+
+    int length() {
+        return length;
+    }
+
     /** The region as a MIME entity (its headers parsed, its body a view of the same array). */
     javax.mail.internet.MimeBodyPart asBodyPart() throws javax.mail.MessagingException {
         return new javax.mail.internet.MimeBodyPart(new javax.mail.util.SharedByteArrayInputStream(array, offset, length));

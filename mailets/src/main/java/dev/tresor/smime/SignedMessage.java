@@ -3,6 +3,7 @@ package dev.tresor.smime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeBodyPart;
@@ -30,10 +31,37 @@ import dev.tresor.mime.MimeEntity;
 final class SignedMessage {
     private final CMSSignedData signedData;
     private final MimeBodyPart content;
+    private final Optional<ArrayContent> rawContent;
+    private final byte[] signature;
 
-    private SignedMessage(CMSSignedData signedData, MimeBodyPart content) {
+    private SignedMessage(CMSSignedData signedData, MimeBodyPart content, Optional<ArrayContent> rawContent, byte[] signature) {
         this.signedData = signedData;
         this.content = content;
+        this.rawContent = rawContent;
+        this.signature = signature;
+    }
+
+    /**
+     * The same detached signature over the entity converted to CRLF line ends, when the message was stored with bare
+     * line ends; empty when it was not (or is opaque). Asked only after the signature failed over the bytes as they
+     * are, so the common case, mail stored as it came over SMTP with CRLF, is never scanned for line ends.
+     */
+    Optional<SignedMessage> withCrlfLineEnds() throws SmimeException {
+        if (rawContent.isEmpty()) {
+            return Optional.empty();
+        }
+        ArrayContent raw = rawContent.get();
+        if (Canonical.scan(raw.array(), raw.offset(), raw.length()).isCrlf()) {
+            return Optional.empty();
+        }
+        ByteSink converted = new ByteSink(raw.length() + raw.length() / 16 + 16);
+        Canonical.toCrlf(raw.array(), raw.offset(), raw.length(), converted);
+        ArrayContent crlf = new ArrayContent(converted.array(), 0, converted.size());
+        try {
+            return Optional.of(new SignedMessage(new CMSSignedData(crlf, signature), crlf.asBodyPart(), Optional.empty(), signature));
+        } catch (CMSException | MessagingException e) {
+            throw new SmimeException("the signed message cannot be read: " + e.getMessage(), e);
+        }
     }
 
     CMSSignedData signedData() {
@@ -81,18 +109,9 @@ final class SignedMessage {
         }
 
         byte[] signature = decode(new MimeBodyPart(new SharedByteArrayInputStream(body.array(), signatureStart, signatureLength)));
-        ArrayContent signed = canonical(body.array(), contentStart, contentLength);
+        ArrayContent signed = new ArrayContent(body.array(), contentStart, contentLength);
         CMSSignedData signedData = new CMSSignedData(signed, signature);
-        return new SignedMessage(signedData, signed.asBodyPart());
-    }
-
-    private static ArrayContent canonical(byte[] array, int start, int length) {
-        if (Canonical.scan(array, start, length).isCrlf()) {
-            return new ArrayContent(array, start, length);
-        }
-        ByteSink converted = new ByteSink(length + length / 16 + 16);
-        Canonical.toCrlf(array, start, length, converted);
-        return new ArrayContent(converted.array(), 0, converted.size());
+        return new SignedMessage(signedData, signed.asBodyPart(), Optional.of(signed), signature);
     }
 
     private static SignedMessage opaque(MimeMessage message) throws MessagingException, IOException, CMSException,
@@ -108,7 +127,7 @@ final class SignedMessage {
             throw new SmimeException("the signed-data carries no content");
         }
         byte[] content = (byte[]) encapsulated.getContent();
-        return new SignedMessage(signedData, new MimeBodyPart(new SharedByteArrayInputStream(content)));
+        return new SignedMessage(signedData, new MimeBodyPart(new SharedByteArrayInputStream(content)), Optional.empty(), null);
     }
 
     private static byte[] decode(MimeBodyPart part) throws MessagingException, IOException, SmimeException {

@@ -91,7 +91,18 @@ public final class SmimeVerifier {
         }
         try {
             SignedMessage signed = SignedMessage.read(message, type);
-            return verifySigners(signed.signedData(), fromAddresses(message), options).withSignedContent(signed.content());
+            FromAddresses from = fromAddresses(message);
+            SignatureVerdict verdict = verifySigners(signed.signedData(), from, options);
+            if (verdict.status() == SignatureVerdict.Status.INVALID) {
+                Optional<SignedMessage> crlf = signed.withCrlfLineEnds();
+                if (crlf.isPresent()) {
+                    SignatureVerdict canonical = verifySigners(crlf.get().signedData(), from, options);
+                    if (canonical.status() != SignatureVerdict.Status.INVALID) {
+                        return canonical.withSignedContent(crlf.get().content());
+                    }
+                }
+            }
+            return verdict.withSignedContent(signed.content());
         } catch (SmimeException e) {
             return SignatureVerdict.unreadable(e.getMessage());
         } catch (RuntimeException e) {
