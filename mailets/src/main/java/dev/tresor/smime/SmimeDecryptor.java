@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
@@ -48,10 +49,12 @@ import dev.tresor.mime.MimeEntity;
 public final class SmimeDecryptor {
     private static final Provider JDK_CIPHERS = Security.getProvider("SunJCE");
     /**
-     * Bouncy Castle reads AES-GCM's CMS parameters by their OID, which the JDK's provider does not know, so GCM content
-     * is decrypted with Bouncy Castle (slower than the JDK's AES, but GCM mail is rare).
+     * Above this body size AES-GCM content is decrypted by Bouncy Castle, which streams: the JDK's GCM holds the whole
+     * ciphertext until it has checked the tag (a growing array, twice the envelope at worst), too much for a 25 MB
+     * attachment in a small heap. Below it the JDK's AES-NI code is several times faster.
      */
-    private static final Provider GCM_CIPHERS = Providers.BOUNCY_CASTLE;
+    private static final int LARGE_GCM_ENVELOPE = 8 * 1024 * 1024;
+
 
     /** Finds the private keys (with their certificates) that may open a RecipientInfo. */
     @FunctionalInterface
@@ -118,7 +121,7 @@ public final class SmimeDecryptor {
         throws CMSException, IOException, MessagingException, SmimeException {
         CMSEnvelopedDataParser parser = new CMSEnvelopedDataParser(cms);
         try {
-            Match match = findKey(parser.getRecipientInfos(), keys, JDK_CIPHERS);
+            Match match = findKey(parser.getRecipientInfos(), keys, key -> opener(key, JDK_CIPHERS));
             return new Decrypted(readContent(entity, match.recipient.getContentStream(match.opener)), match.key, false);
         } finally {
             parser.close();
@@ -128,11 +131,15 @@ public final class SmimeDecryptor {
     /**
      * AuthEnvelopedData is parsed whole (Bouncy Castle's streaming parser returned empty content here); the plaintext is
      * then streamed into the new message, which is used only if the tag, checked at the end of the stream, is right.
+     * Small envelopes go through the JDK's AES-GCM, large ones through Bouncy Castle's ({@link #LARGE_GCM_ENVELOPE}).
      */
     private Decrypted openAuthEnveloped(MimeEntity entity, InputStream cms, KeyLookup keys)
         throws CMSException, IOException, MessagingException, SmimeException {
         CMSAuthEnvelopedData envelope = new CMSAuthEnvelopedData(cms);
-        Match match = findKey(envelope.getRecipientInfos(), keys, GCM_CIPHERS);
+        Function<PrivateKey, Recipient> openers = entity.bodySizeHint() > LARGE_GCM_ENVELOPE
+            ? key -> opener(key, Providers.BOUNCY_CASTLE)
+            : key -> JdkGcmRecipients.forKey(key, JDK_CIPHERS);
+        Match match = findKey(envelope.getRecipientInfos(), keys, openers);
         return new Decrypted(readContent(entity, match.recipient.getContentStream(match.opener)), match.key, true);
     }
 
@@ -148,7 +155,7 @@ public final class SmimeDecryptor {
         }
     }
 
-    private static Match findKey(RecipientInformationStore recipients, KeyLookup keys, Provider contentProvider)
+    private static Match findKey(RecipientInformationStore recipients, KeyLookup keys, Function<PrivateKey, Recipient> openers)
         throws SmimeException {
         StringBuilder named = new StringBuilder();
         for (RecipientInformation recipient : recipients.getRecipients()) {
@@ -160,13 +167,14 @@ public final class SmimeDecryptor {
             List<KeyPairEntry> candidates = keys.keysFor(id.get());
             if (!candidates.isEmpty()) {
                 KeyPairEntry key = candidates.get(0);
-                return new Match(recipient, opener(key.privateKey(), contentProvider), key);
+                return new Match(recipient, openers.apply(key.privateKey()), key);
             }
         }
         throw new SmimeException("No private key for any recipient of the message (" + recipients.size()
             + " RecipientInfos: " + named + ")");
     }
 
+    /** Bouncy Castle's recipients, the content decrypted by the given provider. */
     private static Recipient opener(PrivateKey key, Provider contentProvider) {
         if (Providers.isEllipticCurve(key)) {
             return new JceKeyAgreeEnvelopedRecipient(key).setProvider(Providers.BOUNCY_CASTLE).setContentProvider(contentProvider);

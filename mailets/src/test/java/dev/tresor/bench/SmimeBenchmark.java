@@ -82,6 +82,8 @@ public class SmimeBenchmark {
     private byte[] plain;
     private byte[] signed;
     private byte[] encryptedCbc;
+    private byte[] encryptedGcm;
+    private byte[] gcmCiphertext;
     private SignSmime sign;
     private EncryptSmime encryptCbc;
     private EncryptSmime encryptGcm;
@@ -133,6 +135,9 @@ public class SmimeBenchmark {
         Mail toEncrypt = outgoing(plain);
         encryptCbc.service(toEncrypt);
         encryptedCbc = SmimeFixtures.bytes(toEncrypt.getMessage());
+        Mail toEncryptGcm = outgoing(plain);
+        encryptGcm.service(toEncryptGcm);
+        encryptedGcm = SmimeFixtures.bytes(toEncryptGcm.getMessage());
 
         SecretKey key = KeyGenerator.getInstance("AES").generateKey();
         Cipher rsa = Cipher.getInstance("RSA/ECB/PKCS1Padding");
@@ -141,6 +146,9 @@ public class SmimeBenchmark {
         Cipher cbc = Cipher.getInstance("AES/CBC/PKCS5Padding");
         cbc.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(new byte[16]));
         cbcCiphertext = cbc.doFinal(plain);
+        Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+        gcm.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, new byte[12]));
+        gcmCiphertext = gcm.doFinal(plain);
         floorSignature = new byte[256];
         Signature rsaSignature = Signature.getInstance("SHA256withRSA");
         rsaSignature.initSign(aliceKey);
@@ -218,9 +226,22 @@ public class SmimeBenchmark {
 
     @Benchmark
     public void decryptSmime(Blackhole blackhole) throws Exception {
-        Mail mail = FakeMail.builder().name("bench").mimeMessage(SmimeFixtures.parse(encryptedCbc)).sender("alice@acme.example")
+        decrypted(encryptedCbc, blackhole);
+    }
+
+    @Benchmark
+    public void decryptSmimeGcm(Blackhole blackhole) throws Exception {
+        decrypted(encryptedGcm, blackhole);
+    }
+
+    private void decrypted(byte[] encrypted, Blackhole blackhole) throws Exception {
+        Mail mail = FakeMail.builder().name("bench").mimeMessage(SmimeFixtures.parse(encrypted)).sender("alice@acme.example")
             .recipient("bob@globex.example").state("relay").build();
         decrypt.service(mail);
+        if (!"decrypted".equals(mail.getAttribute(dev.tresor.mailets.TresorAttributes.SMIME_DECRYPTION)
+            .flatMap(attribute -> attribute.getValue().valueAs(String.class)).orElse(""))) {
+            throw new IllegalStateException("Not decrypted");
+        }
         written(mail, blackhole);
     }
 
@@ -271,12 +292,22 @@ public class SmimeBenchmark {
 
     @Benchmark
     public byte[] decryptFloor() throws Exception {
+        Cipher cbc = Cipher.getInstance("AES/CBC/PKCS5Padding");
+        cbc.init(Cipher.DECRYPT_MODE, unwrap(), new IvParameterSpec(new byte[16]));
+        return cbc.doFinal(cbcCiphertext);
+    }
+
+    @Benchmark
+    public byte[] decryptGcmFloor() throws Exception {
+        Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+        gcm.init(Cipher.DECRYPT_MODE, unwrap(), new GCMParameterSpec(128, new byte[12]));
+        return gcm.doFinal(gcmCiphertext);
+    }
+
+    private SecretKey unwrap() throws Exception {
         Cipher rsa = Cipher.getInstance("RSA/ECB/PKCS1Padding");
         rsa.init(Cipher.DECRYPT_MODE, bobKey);
-        SecretKey key = new javax.crypto.spec.SecretKeySpec(rsa.doFinal(wrappedKey), "AES");
-        Cipher cbc = Cipher.getInstance("AES/CBC/PKCS5Padding");
-        cbc.init(Cipher.DECRYPT_MODE, key, new IvParameterSpec(new byte[16]));
-        return cbc.doFinal(cbcCiphertext);
+        return new javax.crypto.spec.SecretKeySpec(rsa.doFinal(wrappedKey), "AES");
     }
 
     /** Digest of the signed part, RSA verification of the signed attributes, and the signer certificate's signature. */

@@ -20,13 +20,21 @@ import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMatcherConfig;
 import org.junit.jupiter.api.Test;
 
+import dev.tresor.keys.TestPki;
 import dev.tresor.mime.Mime;
+import dev.tresor.smime.EncryptionOptions;
+import dev.tresor.smime.SigningOptions;
+import dev.tresor.smime.SmimeEncryptor;
+import dev.tresor.smime.SmimeFixtures;
+import dev.tresor.smime.SmimeSigner;
 
 class SmimeMatchersTest {
     private static final String DETACHED = "Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; "
         + "micalg=sha-256; boundary=b";
-    private static final String OPAQUE = "Content-Type: application/pkcs7-mime; smime-type=signed-data; name=smime.p7m";
-    private static final String ENVELOPED = "Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m";
+    private static final String LABELLED_ENVELOPED = "Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m";
+    private static final TestPki CA = TestPki.ca("Matcher test CA");
+    private static final TestPki.Issued ALICE = CA.issue("alice@partner.example");
+    private static final TestPki.Issued BOB = CA.issue("bob@acme.example");
     private static final String PLAIN = "Content-Type: text/plain";
 
     @Test
@@ -34,10 +42,20 @@ class SmimeMatchersTest {
         GenericMatcher matcher = init(new IsSmimeSigned(), "IsSmimeSigned", null);
 
         assertThat(matcher.match(mail(DETACHED))).containsExactly(new MailAddress("bob@acme.example"), new MailAddress("carol@acme.example"));
-        assertThat(matcher.match(mail(OPAQUE))).hasSize(2);
-        assertThat(matcher.match(mail(ENVELOPED))).isEmpty();
+        assertThat(matcher.match(mail(opaqueSigned()))).hasSize(2);
+        assertThat(matcher.match(mail(encrypted()))).isEmpty();
         assertThat(matcher.match(mail(PLAIN))).isEmpty();
         assertThat(matcher.match(mail("Content-Type: multipart/signed; protocol=\"application/pgp-signature\"; boundary=b"))).isEmpty();
+    }
+
+    @Test
+    void isSmimeEncryptedShouldMatchARealEnvelopeButNotAPlainBodyLabelledAsOne() throws Exception {
+        GenericMatcher matcher = init(new IsSmimeEncrypted(), "IsSmimeEncrypted", null);
+
+        assertThat(matcher.match(mail(encrypted()))).hasSize(2);
+        assertThat(matcher.match(mail(LABELLED_ENVELOPED))).isEmpty();
+        assertThat(matcher.match(mail(opaqueSigned()))).isEmpty();
+        assertThat(matcher.match(mail(PLAIN))).isEmpty();
     }
 
     @Test
@@ -54,6 +72,7 @@ class SmimeMatchersTest {
     void aConditionShouldBeRefused() {
         assertThatThrownBy(() -> init(new IsSmimeSigned(), "IsSmimeSigned", "strict")).isInstanceOf(MessagingException.class);
         assertThatThrownBy(() -> init(new HasValidSmimeSignature(), "HasValidSmimeSignature", "x")).isInstanceOf(MessagingException.class);
+        assertThatThrownBy(() -> init(new IsSmimeEncrypted(), "IsSmimeEncrypted", "x")).isInstanceOf(MessagingException.class);
     }
 
     private static Mail withVerdict(Mail mail, String status) {
@@ -69,8 +88,24 @@ class SmimeMatchersTest {
 
     private static Mail mail(String contentType) throws MessagingException {
         String raw = "From: alice@partner.example\r\nTo: bob@acme.example\r\nMIME-Version: 1.0\r\n" + contentType + "\r\n\r\nbody\r\n";
-        MimeMessage message = new MimeMessage(Mime.SESSION, new SharedByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII)));
+        return mail(new MimeMessage(Mime.SESSION, new SharedByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII))));
+    }
+
+    private static Mail mail(MimeMessage message) throws MessagingException {
         return FakeMail.builder().name("m").mimeMessage(message).sender("alice@partner.example")
             .recipients("bob@acme.example", "carol@acme.example").build();
+    }
+
+    private static MimeMessage plain() throws MessagingException {
+        return SmimeFixtures.textMail("alice@partner.example", "bob@acme.example", "body\n");
+    }
+
+    private static MimeMessage opaqueSigned() throws Exception {
+        return new SmimeSigner(SigningOptions.DEFAULT.withFormat(SigningOptions.Format.OPAQUE))
+            .sign(plain(), ALICE.privateKey(), ALICE.chain());
+    }
+
+    private static MimeMessage encrypted() throws Exception {
+        return new SmimeEncryptor(EncryptionOptions.DEFAULT).encrypt(plain(), java.util.List.of(BOB.certificate()));
     }
 }

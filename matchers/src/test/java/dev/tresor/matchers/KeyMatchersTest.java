@@ -1,0 +1,89 @@
+package dev.tresor.matchers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Clock;
+
+import javax.mail.MessagingException;
+
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.GenericMatcher;
+import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMatcherConfig;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.tresor.keys.KeyStatus;
+import dev.tresor.keys.TenantId;
+import dev.tresor.keys.TestPki;
+import dev.tresor.mailets.TestVaults;
+import dev.tresor.smime.SmimeFixtures;
+
+/** The matchers that ask the key repository, always in the sender's tenant. */
+class KeyMatchersTest {
+    private static final TestPki CA = TestPki.ca("Key matcher CA");
+
+    @TempDir
+    Path directory;
+
+    private TestVaults vaults;
+    private TenantId acme;
+    private TenantId globex;
+
+    @BeforeEach
+    void setUp() {
+        vaults = TestVaults.create(directory, Clock.systemUTC());
+        acme = vaults.tenant("acme", "acme.example");
+        globex = vaults.tenant("globex", "globex.example");
+    }
+
+    @Test
+    void recipientHasSmimeCertificateShouldMatchOnlyRecipientsTheSendersTenantHoldsACertificateFor() throws Exception {
+        vaults.addCertificate(acme, CA.issue("bob@partner.example"));
+        TestPki.Issued carolForGlobex = CA.issue("carol@partner.example");
+        vaults.addCertificate(globex, carolForGlobex);
+        GenericMatcher matcher = init(new RecipientHasSmimeCertificate(vaults.repository(), vaults.tenantResolver()));
+
+        Mail fromAcme = mail("alice@acme.example", "bob@partner.example", "carol@partner.example");
+        Mail fromGlobex = mail("gina@globex.example", "bob@partner.example", "carol@partner.example");
+
+        assertThat(matcher.match(fromAcme)).containsExactly(new MailAddress("bob@partner.example"));
+        assertThat(matcher.match(fromGlobex)).containsExactly(new MailAddress("carol@partner.example"));
+        vaults.repository().certificates().setStatus(globex, carolForGlobex.fingerprint(), KeyStatus.REVOKED);
+        assertThat(matcher.match(fromGlobex)).isEmpty();
+    }
+
+    @Test
+    void senderHasSmimeKeyShouldMatchWhenTheSendersOwnTenantHoldsHerKey() throws Exception {
+        vaults.addKeyPair(globex, CA.issue("alice@acme.example"));
+        GenericMatcher matcher = init(new SenderHasSmimeKey(vaults.repository(), vaults.tenantResolver()));
+
+        assertThat(matcher.match(mail("alice@acme.example", "bob@partner.example"))).as("only another tenant has a key").isEmpty();
+
+        vaults.addKeyPair(acme, CA.issue("alice@acme.example"));
+        assertThat(matcher.match(mail("alice@acme.example", "bob@partner.example"))).hasSize(1);
+        vaults.addCertificate(acme, CA.issue("dave@acme.example"));
+        assertThat(matcher.match(mail("dave@acme.example", "bob@partner.example"))).as("certificate without key").isEmpty();
+    }
+
+    @Test
+    void aConditionShouldBeRefused() {
+        assertThatThrownBy(() -> new RecipientHasSmimeCertificate(vaults.repository(), vaults.tenantResolver())
+            .init(FakeMatcherConfig.builder().matcherName("RecipientHasSmimeCertificate").condition("any").build()))
+            .isInstanceOf(MessagingException.class).hasMessageContaining("takes no condition");
+    }
+
+    private static GenericMatcher init(GenericMatcher matcher) throws MessagingException {
+        matcher.init(FakeMatcherConfig.builder().matcherName(matcher.getClass().getSimpleName()).build());
+        return matcher;
+    }
+
+    private static Mail mail(String from, String... recipients) throws MessagingException {
+        return FakeMail.builder().name("m").mimeMessage(SmimeFixtures.textMail(from, recipients[0], "Hi\n")).sender(from)
+            .recipients(recipients).build();
+    }
+}
