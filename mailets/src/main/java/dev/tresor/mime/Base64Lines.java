@@ -158,14 +158,7 @@ public final class Base64Lines {
                 if (read < 0) {
                     endOfInput = true;
                 } else {
-                    // branch-free: every byte is stored, and the position advances only past base64 characters
-                    int filled = textFilled;
-                    for (int i = 0; i < read; i++) {
-                        byte c = raw[i];
-                        text[filled] = c;
-                        filled += BASE64_CHARACTER[c & 0xFF];
-                    }
-                    textFilled = filled;
+                    textFilled = filter(read, textFilled);
                 }
             }
             if (textFilled == 0) {
@@ -175,6 +168,35 @@ public final class Base64Lines {
             decodedStart = 0;
             textFilled = 0;
             return true;
+        }
+
+        /**
+         * Appends the base64 characters of {@code raw[0, read)} to the text. A word of printable ASCII (the inside of
+         * a base64 line) is copied whole; the others byte by byte, where the position advances only past base64
+         * characters, so line breaks and white space drop out without a branch. A printable character outside the
+         * alphabet is copied and then refused by the decoder: base64 text holds none.
+         */
+        private int filter(int read, int filled) {
+            int i = 0;
+            for (; i + Long.BYTES <= read; i += Long.BYTES) {
+                long word = Words.get(raw, i);
+                if (Words.notPrintable(word) == 0) {
+                    Words.set(text, filled, word);
+                    filled += Long.BYTES;
+                } else {
+                    filled = filterBytes(i, i + Long.BYTES, filled);
+                }
+            }
+            return filterBytes(i, read, filled);
+        }
+
+        private int filterBytes(int from, int to, int filled) {
+            for (int i = from; i < to; i++) {
+                byte c = raw[i];
+                text[filled] = c;
+                filled += BASE64_CHARACTER[c & 0xFF];
+            }
+            return filled;
         }
 
         private int decode(byte[] quanta) throws IOException {

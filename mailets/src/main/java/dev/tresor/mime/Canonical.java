@@ -1,9 +1,5 @@
 package dev.tresor.mime;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-
 /**
  * MIME canonical form (RFC 5751, 3.1.1) checks and conversion for content about to be signed: every line ends with
  * CRLF, and for a signature to survive relays the content must also be 7-bit (no byte above 127, no NUL, lines of at
@@ -11,11 +7,6 @@ import java.nio.ByteOrder;
  */
 public final class Canonical {
     private static final int MAX_LINE = 998;
-    private static final VarHandle WORDS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final long LOW_BITS = 0x0101010101010101L;
-    private static final long HIGH_BITS = 0x8080808080808080L;
-    private static final long LFS = LOW_BITS * '\n';
-    private static final long CRS = LOW_BITS * '\r';
 
     /** What a scan found; content that is both {@link #isCrlf()} and {@link #isSevenBit()} can be signed as it is. */
     public static final class Scan {
@@ -40,8 +31,8 @@ public final class Canonical {
     }
 
     /**
-     * One pass over the content, eight bytes at a time: a word without a byte above 127, a zero, a CR or an LF is
-     * skipped whole, otherwise the scan jumps straight to the first such byte (about two per line).
+     * One pass over the content, eight bytes at a time: a word of printable ASCII is skipped whole, otherwise the scan
+     * jumps straight to its first other byte (for base64 lines, the CR and LF; for text, also the spaces).
      */
     public static Scan scan(byte[] bytes, int offset, int length) {
         int end = offset + length;
@@ -52,13 +43,12 @@ public final class Canonical {
         int i = offset;
         while (i < end) {
             if (i + Long.BYTES <= end) {
-                long word = (long) WORDS.get(bytes, i);
-                long special = (word & HIGH_BITS) | zeroBytes(word) | zeroBytes(word ^ LFS) | zeroBytes(word ^ CRS);
+                long special = Words.notPrintable(Words.get(bytes, i));
                 if (special == 0) {
                     i += Long.BYTES;
                     continue;
                 }
-                i += firstMarkedByte(special);
+                i += Words.firstMarked(special);
             }
             byte b = bytes[i];
             clean &= b > 0;
@@ -79,9 +69,9 @@ public final class Canonical {
     public static int indexOfLineFeed(byte[] bytes, int from, int end) {
         int i = from;
         for (; i + Long.BYTES <= end; i += Long.BYTES) {
-            long lineFeeds = zeroBytes((long) WORDS.get(bytes, i) ^ LFS);
+            long lineFeeds = Words.lineFeeds(Words.get(bytes, i));
             if (lineFeeds != 0) {
-                return i + firstMarkedByte(lineFeeds);
+                return i + Words.firstMarked(lineFeeds);
             }
         }
         for (; i < end; i++) {
@@ -90,19 +80,6 @@ public final class Canonical {
             }
         }
         return -1;
-    }
-
-    /**
-     * The high bit of each zero byte of the word. The lowest marked byte is always a zero byte (a borrow only runs
-     * upwards), which is all the callers use.
-     */
-    private static long zeroBytes(long word) {
-        return (word - LOW_BITS) & ~word & HIGH_BITS;
-    }
-
-    /** Offset, in a little-endian word, of the first byte whose high bit the mask sets. */
-    private static int firstMarkedByte(long mask) {
-        return Long.numberOfTrailingZeros(mask) >>> 3;
     }
 
     /** Copies the bytes to the sink with every bare LF or bare CR turned into CRLF. */
