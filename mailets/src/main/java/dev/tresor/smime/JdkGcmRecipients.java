@@ -1,5 +1,7 @@
 package dev.tresor.smime;
 
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.GeneralSecurityException;
@@ -8,6 +10,7 @@ import java.security.PrivateKey;
 import java.security.Provider;
 import java.util.Set;
 
+import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
@@ -24,8 +27,9 @@ import org.bouncycastle.cms.Recipient;
 import org.bouncycastle.cms.RecipientOperator;
 import org.bouncycastle.cms.jcajce.JceKeyAgreeRecipient;
 import org.bouncycastle.cms.jcajce.JceKeyTransRecipient;
-import org.bouncycastle.jcajce.io.CipherInputStream;
 import org.bouncycastle.operator.InputAEADDecryptor;
+
+import dev.tresor.mime.ByteSink;
 
 /**
  * Recipients that open AES-GCM AuthEnvelopedData (RFC 5083/5084) with the JDK's AES-GCM, which uses AES-NI and
@@ -116,10 +120,42 @@ final class JdkGcmRecipients {
             return algorithm;
         }
 
+        /**
+         * The plaintext, decrypted in one call when first read. The JDK's GCM releases nothing before the tag is
+         * checked anyway, and a single call keeps to the code paths the JIT has compiled (a megabyte fed in pieces
+         * through the buffering path ran about three times slower).
+         */
         @Override
         public InputStream getInputStream(InputStream in) {
             ciphertext = in;
-            return new CipherInputStream(in, cipher);
+            return new InputStream() {
+                private InputStream plaintext;
+
+                @Override
+                public int read() throws IOException {
+                    return plaintext().read();
+                }
+
+                @Override
+                public int read(byte[] buffer, int offset, int length) throws IOException {
+                    return plaintext().read(buffer, offset, length);
+                }
+
+                private InputStream plaintext() throws IOException {
+                    if (plaintext == null) {
+                        ByteSink sealed = new ByteSink(64 * 1024);
+                        sealed.readFrom(in);
+                        try {
+                            plaintext = new ByteArrayInputStream(cipher.doFinal(sealed.array(), 0, sealed.size()));
+                        } catch (AEADBadTagException e) {
+                            throw new IOException("AES-GCM tag mismatch: the content was altered", e);
+                        } catch (GeneralSecurityException e) {
+                            throw new IOException("AES-GCM decryption failed: " + e.getMessage(), e);
+                        }
+                    }
+                    return plaintext;
+                }
+            };
         }
 
         @Override
