@@ -8,7 +8,9 @@ import java.util.Optional;
 public final class AuditEvent {
 
     public enum Operation {
-        SIGN, VERIFY, ENCRYPT, DECRYPT, IMPORT, REVOKE, SUPERSEDE, EXPORT, HARVEST
+        SIGN, VERIFY, ENCRYPT, DECRYPT, IMPORT, REVOKE, SUPERSEDE, EXPORT, HARVEST,
+        /** A mail handed to the next hop over TLS (RequireTls); the key is the server certificate's fingerprint. */
+        DELIVER
     }
 
     private final Instant time;

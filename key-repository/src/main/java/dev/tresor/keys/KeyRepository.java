@@ -18,5 +18,7 @@ public interface KeyRepository {
 
     PdfPasswordVault pdfPasswords();
 
+    TlsPolicyVault tlsPolicies();
+
     AuditLog audit();
 }

@@ -66,6 +66,13 @@ public interface PgpKeyVault {
     /** {@link #decryptionKeys(TenantId, long)} by the fingerprint of the primary key or subkey (v6 messages name it). */
     List<PgpPrivateKeyEntry> decryptionKeys(TenantId tenant, PgpFingerprint keyFingerprint);
 
+    /**
+     * Every key ring of the tenant's own vault that holds a key (primary or subkey) with this key id, whatever its
+     * status, expiry or revocation, newest first: the candidates for the signer of a signature that names this issuer.
+     * The caller judges validity at the time of signing. Never from a federated vault.
+     */
+    List<PgpKeyEntry> keysWithKeyId(TenantId tenant, long keyId);
+
     /** The public key ring, ASCII-armored, as {@code gpg --import} takes it; empty if the tenant holds no such key. */
     Optional<byte[]> exportPublic(TenantId tenant, PgpFingerprint fingerprint);
 }

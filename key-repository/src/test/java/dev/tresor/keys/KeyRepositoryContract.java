@@ -2,6 +2,7 @@ package dev.tresor.keys;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 
 import java.nio.charset.StandardCharsets;
 import java.security.Signature;
@@ -444,6 +445,22 @@ public interface KeyRepositoryContract {
         assertThat(repository().pdfPasswords().get(HOSPITAL, john)).isEmpty();
         assertThat(repository().pdfPasswords().remove(BANK, john)).isTrue();
         assertThat(repository().pdfPasswords().get(BANK, john)).isEmpty();
+    }
+
+    // TLS policies
+
+    @Test
+    default void tlsPoliciesShouldRoundTripPerTenantUnderNormalisedDomains() {
+        withTenants(BANK, HOSPITAL);
+        TlsPolicy strict = TlsPolicy.parse("verify min=TLSv1.3 names=*.Partner.Example");
+
+        repository().tlsPolicies().set(BANK, "Partner.Example.", strict);
+
+        assertThat(repository().tlsPolicies().get(BANK, "partner.example")).contains(strict);
+        assertThat(repository().tlsPolicies().all(BANK)).containsExactly(entry("partner.example", strict));
+        assertThat(repository().tlsPolicies().get(HOSPITAL, "partner.example")).isEmpty();
+        assertThat(repository().tlsPolicies().remove(BANK, "PARTNER.example")).isTrue();
+        assertThat(repository().tlsPolicies().get(BANK, "partner.example")).isEmpty();
     }
 
     // audit

@@ -319,6 +319,22 @@ public interface PgpKeyVaultContract {
     }
 
     @Test
+    default void keysWithKeyIdShouldFindPublicKeysOfTheTenantOnlyWhateverTheirStatus() {
+        vault(BANK, HOSPITAL).addPublicKey(BANK, keys().carol.publicKey, Origin.IMPORTED);
+        vault().addSecretKey(BANK, keys().oldBob.secretKey, PgpTestKeys.PASSPHRASE);
+        vault().setStatus(BANK, keys().oldBob.fingerprint, KeyStatus.REVOKED);
+        vault().addPublicKey(HOSPITAL, keys().aliceAtHospital.publicKey, Origin.IMPORTED);
+        repository().tenants().grantFederation(HOSPITAL, BANK);
+
+        assertThat(fingerprints(vault().keysWithKeyId(BANK, keys().carol.firstSubkey.keyId())))
+            .as("revoked by its holder").containsExactly(keys().carol.fingerprint);
+        assertThat(fingerprints(vault().keysWithKeyId(BANK, keys().oldBob.fingerprint.keyId())))
+            .as("revoked by the admin, found by its primary key id").containsExactly(keys().oldBob.fingerprint);
+        assertThat(vault().keysWithKeyId(BANK, keys().aliceAtHospital.fingerprint.keyId())).as("another tenant's").isEmpty();
+        assertThat(vault().keysWithKeyId(HOSPITAL, keys().carol.fingerprint.keyId())).isEmpty();
+    }
+
+    @Test
     default void aSecondImportOfTheSecretKeyShouldKeepItUsable() {
         vault(BANK).addSecretKey(BANK, keys().oldBob.secretKey, PgpTestKeys.PASSPHRASE);
 

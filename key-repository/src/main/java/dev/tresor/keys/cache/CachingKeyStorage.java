@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -289,6 +290,26 @@ public final class CachingKeyStorage implements KeyStorage {
     @Override
     public boolean deletePdfPassword(TenantId tenant, String address) {
         return delegate.deletePdfPassword(tenant, address);
+    }
+
+    @Override
+    public void putTlsPolicy(TenantId tenant, String domain, String policy, Instant updatedAt) {
+        delegate.putTlsPolicy(tenant, domain, policy, updatedAt);
+    }
+
+    @Override
+    public Optional<String> tlsPolicy(TenantId tenant, String domain) {
+        return delegate.tlsPolicy(tenant, domain);
+    }
+
+    @Override
+    public SortedMap<String, String> tlsPolicies(TenantId tenant) {
+        return delegate.tlsPolicies(tenant);
+    }
+
+    @Override
+    public boolean deleteTlsPolicy(TenantId tenant, String domain) {
+        return delegate.deleteTlsPolicy(tenant, domain);
     }
 
     @Override

@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -121,6 +123,7 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
     private final String upsertPgpSecretKey;
     private final String insertTrustAnchor;
     private final String upsertPdfPassword;
+    private final String upsertTlsPolicy;
     private final JdbcTenantKeyStore tenantKeys;
 
     private JdbcKeyStorage(DataSource dataSource, SqlDialect dialect, Runnable closePool) {
@@ -140,6 +143,8 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
             List.of("tenant", "fingerprint", "der", "added_at"), List.of("tenant", "fingerprint"));
         this.upsertPdfPassword = dialect.upsert("tresor_pdf_passwords",
             List.of("tenant", "address", "protected_blob", "updated_at"), List.of("tenant", "address"));
+        this.upsertTlsPolicy = dialect.upsert("tresor_tls_policies",
+            List.of("tenant", "domain", "policy", "updated_at"), List.of("tenant", "domain"));
         this.tenantKeys = new JdbcTenantKeyStore(dataSource, dialect);
     }
 
@@ -580,6 +585,47 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
         return run("remove the PDF password of " + address + " for " + tenant,
             connection -> update(connection, "DELETE FROM tresor_pdf_passwords WHERE tenant = ? AND address = ?",
                 tenant.asString(), address)) > 0;
+    }
+
+    // TLS policies
+
+    @Override
+    public void putTlsPolicy(TenantId tenant, String domain, String policy, Instant updatedAt) {
+        write("store the TLS policy for " + domain + " of " + tenant, () -> new UnknownTenantException(tenant),
+            connection -> update(connection, upsertTlsPolicy, tenant.asString(), domain, policy, updatedAt));
+    }
+
+    @Override
+    public Optional<String> tlsPolicy(TenantId tenant, String domain) {
+        return run("read the TLS policy for " + domain + " of " + tenant, connection -> {
+            try (PreparedStatement statement = prepare(connection,
+                "SELECT policy FROM tresor_tls_policies WHERE tenant = ? AND domain = ?", tenant.asString(), domain);
+                 ResultSet rows = statement.executeQuery()) {
+                return rows.next() ? Optional.of(rows.getString(1)) : Optional.<String>empty();
+            }
+        });
+    }
+
+    @Override
+    public SortedMap<String, String> tlsPolicies(TenantId tenant) {
+        return run("list the TLS policies of " + tenant, connection -> {
+            try (PreparedStatement statement = prepare(connection,
+                "SELECT domain, policy FROM tresor_tls_policies WHERE tenant = ? ORDER BY tenant, domain", tenant.asString());
+                 ResultSet rows = statement.executeQuery()) {
+                SortedMap<String, String> policies = new TreeMap<>();
+                while (rows.next()) {
+                    policies.put(rows.getString(1), rows.getString(2));
+                }
+                return policies;
+            }
+        });
+    }
+
+    @Override
+    public boolean deleteTlsPolicy(TenantId tenant, String domain) {
+        return run("remove the TLS policy for " + domain + " of " + tenant,
+            connection -> update(connection, "DELETE FROM tresor_tls_policies WHERE tenant = ? AND domain = ?",
+                tenant.asString(), domain)) > 0;
     }
 
     // audit log

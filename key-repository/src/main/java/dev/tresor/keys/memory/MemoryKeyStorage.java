@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -41,6 +42,7 @@ public final class MemoryKeyStorage implements KeyStorage {
             return key.withSecretKey(pgpSecretKeys.containsKey(key.fingerprint()));
         }
         final Map<String, byte[]> pdfPasswords = new HashMap<>();
+        final SortedMap<String, String> tlsPolicies = new TreeMap<>();
         final List<AuditRecord> audit = new ArrayList<>();
     }
 
@@ -283,6 +285,27 @@ public final class MemoryKeyStorage implements KeyStorage {
     @Override
     public synchronized boolean deletePdfPassword(TenantId tenant, String address) {
         return existingVault(tenant).map(vault -> vault.pdfPasswords.remove(address) != null).orElse(false);
+    }
+
+    @Override
+    public synchronized void putTlsPolicy(TenantId tenant, String domain, String policy, Instant updatedAt) {
+        vault(tenant).tlsPolicies.put(domain, policy);
+    }
+
+    @Override
+    public synchronized Optional<String> tlsPolicy(TenantId tenant, String domain) {
+        return existingVault(tenant).map(vault -> vault.tlsPolicies.get(domain));
+    }
+
+    @Override
+    public synchronized SortedMap<String, String> tlsPolicies(TenantId tenant) {
+        return existingVault(tenant).<SortedMap<String, String>>map(vault -> new TreeMap<>(vault.tlsPolicies))
+            .orElseGet(TreeMap::new);
+    }
+
+    @Override
+    public synchronized boolean deleteTlsPolicy(TenantId tenant, String domain) {
+        return existingVault(tenant).map(vault -> vault.tlsPolicies.remove(domain) != null).orElse(false);
     }
 
     @Override

@@ -9,6 +9,7 @@ import dev.tresor.keys.PdfPasswordVault;
 import dev.tresor.keys.PgpKeyVault;
 import dev.tresor.keys.PrivateKeyVault;
 import dev.tresor.keys.TenantDirectory;
+import dev.tresor.keys.TlsPolicyVault;
 import dev.tresor.keys.TrustAnchorVault;
 import dev.tresor.keys.protection.KeyProtection;
 import dev.tresor.keys.spi.KeyStorage;
@@ -24,6 +25,7 @@ public final class StoredKeyRepository implements KeyRepository {
     private final StoredPgpKeyVault pgpKeys;
     private final StoredTrustAnchorVault trustAnchors;
     private final StoredPdfPasswordVault pdfPasswords;
+    private final StoredTlsPolicyVault tlsPolicies;
     private final StoredAuditLog audit;
 
     private StoredKeyRepository(KeyStorage storage, KeyProtection protection, Clock clock) {
@@ -33,6 +35,7 @@ public final class StoredKeyRepository implements KeyRepository {
         this.pgpKeys = new StoredPgpKeyVault(storage, protection, clock);
         this.trustAnchors = new StoredTrustAnchorVault(storage, clock);
         this.pdfPasswords = new StoredPdfPasswordVault(storage, protection, clock);
+        this.tlsPolicies = new StoredTlsPolicyVault(storage, clock);
         this.audit = new StoredAuditLog(storage);
     }
 
@@ -68,6 +71,11 @@ public final class StoredKeyRepository implements KeyRepository {
     @Override
     public PdfPasswordVault pdfPasswords() {
         return pdfPasswords;
+    }
+
+    @Override
+    public TlsPolicyVault tlsPolicies() {
+        return tlsPolicies;
     }
 
     @Override

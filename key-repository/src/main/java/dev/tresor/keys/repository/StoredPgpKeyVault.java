@@ -193,6 +193,14 @@ final class StoredPgpKeyVault implements PgpKeyVault {
     }
 
     @Override
+    public List<PgpKeyEntry> keysWithKeyId(TenantId tenant, long keyId) {
+        return storage.pgpKeysByKeyId(tenant, keyId).stream()
+            .map(StoredPgpKeyVault::toEntry)
+            .sorted(NEWEST_FIRST)
+            .collect(Collectors.toUnmodifiableList());
+    }
+
+    @Override
     public Optional<byte[]> exportPublic(TenantId tenant, PgpFingerprint fingerprint) {
         return get(tenant, fingerprint).map(entry -> PgpKeys.armor(entry.key()));
     }

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
 
 import dev.tresor.keys.Fingerprint;
 import dev.tresor.keys.KeyStatus;
@@ -154,6 +155,18 @@ public interface KeyStorage {
     Optional<byte[]> pdfPassword(TenantId tenant, String address);
 
     boolean deletePdfPassword(TenantId tenant, String address);
+
+    // TLS policies per normalised recipient domain, in their one-line form (TlsPolicy#asString)
+
+    void putTlsPolicy(TenantId tenant, String domain, String policy, Instant updatedAt);
+
+    Optional<String> tlsPolicy(TenantId tenant, String domain);
+
+    /** Every policy of the tenant, ordered by domain. */
+    SortedMap<String, String> tlsPolicies(TenantId tenant);
+
+    /** @return false if the tenant had no policy for the domain */
+    boolean deleteTlsPolicy(TenantId tenant, String domain);
 
     // audit log
 

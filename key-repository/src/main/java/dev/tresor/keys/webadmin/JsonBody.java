@@ -2,7 +2,10 @@ package dev.tresor.keys.webadmin;
 
 import static dev.tresor.keys.webadmin.ErrorResponses.badRequest;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -62,6 +65,33 @@ final class JsonBody {
             throw badRequest("Field '" + field + "' must be a JSON string");
         }
         return value.textValue();
+    }
+
+    Optional<String> optionalString(String field) {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        return Optional.of(requiredString(field));
+    }
+
+    /** An array of strings; empty when the field is absent or null. */
+    List<String> stringList(String field) {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            return List.of();
+        }
+        if (!value.isArray()) {
+            throw badRequest("Field '" + field + "' must be a JSON array of strings");
+        }
+        List<String> items = new ArrayList<>();
+        for (JsonNode item : value) {
+            if (!item.isTextual()) {
+                throw badRequest("Field '" + field + "' must be a JSON array of strings");
+            }
+            items.add(item.textValue());
+        }
+        return items;
     }
 
     private static String location(JsonLocation location) {

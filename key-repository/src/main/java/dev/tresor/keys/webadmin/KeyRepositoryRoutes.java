@@ -32,6 +32,8 @@ import spark.Service;
  *         encrypted to</td></tr>
  *     <tr><td>POST|GET /{tenant}/trust-anchors, DELETE /{tenant}/trust-anchors/{fingerprint}</td><td>trust anchors</td></tr>
  *     <tr><td>PUT|GET|DELETE /{tenant}/pdf-passwords/{address}</td><td>PDF passwords (never read back)</td></tr>
+ *     <tr><td>GET /{tenant}/tls-policies, PUT|GET|DELETE /{tenant}/tls-policies/{domain}</td><td>TLS policies per
+ *         recipient domain (RequireTls)</td></tr>
  *     <tr><td>GET /{tenant}/audit?from=&amp;to=&amp;limit=</td><td>audit log</td></tr>
  * </table>
  */
@@ -45,6 +47,7 @@ public final class KeyRepositoryRoutes implements Routes {
     private final PgpKeyRoutes pgpKeys;
     private final TrustAnchorRoutes trustAnchors;
     private final PdfPasswordRoutes pdfPasswords;
+    private final TlsPolicyRoutes tlsPolicies;
     private final AuditRoutes audit;
 
     @Inject
@@ -56,6 +59,7 @@ public final class KeyRepositoryRoutes implements Routes {
         this.pgpKeys = new PgpKeyRoutes(repository, adminAudit, json);
         this.trustAnchors = new TrustAnchorRoutes(repository, adminAudit, json);
         this.pdfPasswords = new PdfPasswordRoutes(repository);
+        this.tlsPolicies = new TlsPolicyRoutes(repository, json);
         this.audit = new AuditRoutes(repository, clock, json);
     }
 
@@ -72,6 +76,7 @@ public final class KeyRepositoryRoutes implements Routes {
         pgpKeys.define(service);
         trustAnchors.define(service);
         pdfPasswords.define(service);
+        tlsPolicies.define(service);
         audit.define(service);
     }
 }

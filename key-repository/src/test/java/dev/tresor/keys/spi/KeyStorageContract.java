@@ -2,6 +2,7 @@ package dev.tresor.keys.spi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.charset.StandardCharsets;
@@ -633,6 +634,34 @@ public interface KeyStorageContract {
         assertThatThrownBy(() -> storage().insertTrustAnchor(UNKNOWN, Fingerprint.sha256(anchor), anchor, NOW))
             .isInstanceOfSatisfying(UnknownTenantException.class, e -> assertThat(e.tenant()).isEqualTo(UNKNOWN));
         assertThat(storage().trustAnchors(UNKNOWN)).isEmpty();
+    }
+
+    // TLS policies
+
+    @Test
+    default void tlsPoliciesShouldBeReplacedListedInDomainOrderAndDeletedPerTenant() {
+        withTenants(ACME, GLOBEX);
+        storage().putTlsPolicy(ACME, "partner.example", "encrypt", NOW);
+        storage().putTlsPolicy(ACME, "bank.example", "may", NOW);
+        storage().putTlsPolicy(GLOBEX, "bank.example", "none", NOW);
+
+        storage().putTlsPolicy(ACME, "bank.example", "verify min=TLSv1.3", NOW.plusSeconds(1));
+
+        assertThat(storage().tlsPolicy(ACME, "bank.example")).contains("verify min=TLSv1.3");
+        assertThat(storage().tlsPolicies(ACME)).containsExactly(
+            entry("bank.example", "verify min=TLSv1.3"), entry("partner.example", "encrypt"));
+        assertThat(storage().tlsPolicy(GLOBEX, "bank.example")).contains("none");
+        assertThat(storage().deleteTlsPolicy(ACME, "bank.example")).isTrue();
+        assertThat(storage().deleteTlsPolicy(ACME, "bank.example")).isFalse();
+        assertThat(storage().tlsPolicy(ACME, "bank.example")).isEmpty();
+        assertThat(storage().tlsPolicy(GLOBEX, "bank.example")).contains("none");
+        assertThat(storage().tlsPolicies(UNKNOWN)).isEmpty();
+    }
+
+    @Test
+    default void tlsPolicyOfAnUnknownTenantShouldBeRefused() {
+        assertThatThrownBy(() -> storage().putTlsPolicy(UNKNOWN, "bank.example", "verify", NOW))
+            .isInstanceOf(UnknownTenantException.class);
     }
 
     // PDF passwords
