@@ -55,7 +55,7 @@ import dev.tresor.smime.SmimeVerifier;
  *       the recipients of the tenants that do not trust the signer, is sent to {@code quarantineProcessor}, where an
  *       admin can decide to import the certificate (or trust its CA). Nothing is stored automatically.</li>
  *   <li>{@code quarantineProcessor} — the processor for those copies, default {@value #DEFAULT_QUARANTINE_PROCESSOR}.</li>
- *   <li>{@code revocation}, {@code trustJdkCacerts} — as for {@link VerifySmime}, used only when this mailet has to
+ *   <li>{@code revocation}, {@code tenantRevocation}, {@code trustJdkCacerts} — as for {@link VerifySmime}, used only when this mailet has to
  *       verify the mail itself.</li>
  * </ul>
  *
@@ -107,7 +107,8 @@ public class HarvestCertificates extends GenericMailet {
                 + DEFAULT_QUARANTINE_PROCESSOR + ")");
         }
         check = new TenantSignatureCheck(repository, new SmimeVerifier(crls, clock),
-            VerificationParameters.revocation(this), VerificationParameters.trustJdkCacerts(this));
+            VerificationParameters.revocation(this), VerificationParameters.tenantRevocation(this),
+            VerificationParameters.trustJdkCacerts(this));
         audit = new KeyUseAudit(repository.audit(), clock);
     }
 

@@ -20,8 +20,9 @@ import dev.tresor.smime.SmimeVerifier;
 import dev.tresor.smime.VerificationOptions;
 
 /**
- * Verifies a mail's signature once for each recipient tenant, against that tenant's trust anchors: a certificate one
- * organisation trusts may mean nothing to another. Tenants with the same anchors share one verification.
+ * Verifies a mail's signature once for each recipient tenant, against that tenant's trust anchors and with its
+ * revocation policy: a certificate one organisation trusts may mean nothing to another. Tenants with the same anchors
+ * and policy share one verification.
  */
 final class TenantSignatureCheck {
     /** When tenants disagree, the mail as a whole gets the most alarming verdict. */
@@ -32,29 +33,33 @@ final class TenantSignatureCheck {
     private final KeyRepository repository;
     private final SmimeVerifier verifier;
     private final RevocationPolicy revocation;
+    private final Map<TenantId, RevocationPolicy> tenantRevocation;
     private final boolean trustJdkCacerts;
 
-    TenantSignatureCheck(KeyRepository repository, SmimeVerifier verifier, RevocationPolicy revocation, boolean trustJdkCacerts) {
+    TenantSignatureCheck(KeyRepository repository, SmimeVerifier verifier, RevocationPolicy revocation,
+                         Map<TenantId, RevocationPolicy> tenantRevocation, boolean trustJdkCacerts) {
         this.repository = repository;
         this.verifier = verifier;
         this.revocation = revocation;
+        this.tenantRevocation = Map.copyOf(tenantRevocation);
         this.trustJdkCacerts = trustJdkCacerts;
     }
 
     Map<TenantId, SignatureVerdict> verify(MimeMessage message, Set<TenantId> tenants) {
-        Map<List<X509Certificate>, SignatureVerdict> byAnchors = new HashMap<>();
+        Map<List<Object>, SignatureVerdict> byAnchorsAndPolicy = new HashMap<>();
         Map<TenantId, SignatureVerdict> verdicts = new LinkedHashMap<>();
         for (TenantId tenant : tenants) {
             List<X509Certificate> anchors = anchorsOf(tenant);
-            verdicts.put(tenant, byAnchors.computeIfAbsent(anchors,
-                key -> verifier.verify(message, options("tenant " + tenant.asString(), key))));
+            RevocationPolicy policy = tenantRevocation.getOrDefault(tenant, revocation);
+            verdicts.put(tenant, byAnchorsAndPolicy.computeIfAbsent(List.of(anchors, policy),
+                key -> verifier.verify(message, options("tenant " + tenant.asString(), anchors, policy))));
         }
         return verdicts;
     }
 
     /** For a mail without local recipients: no tenant's anchors apply, only the JDK's if configured. */
     SignatureVerdict verifyWithoutTenant(MimeMessage message) {
-        return verifier.verify(message, options("no local recipient", List.of()));
+        return verifier.verify(message, options("no local recipient", List.of(), revocation));
     }
 
     static SignatureVerdict worst(Collection<SignatureVerdict> verdicts) {
@@ -71,7 +76,7 @@ final class TenantSignatureCheck {
         }
     }
 
-    private VerificationOptions options(String context, List<X509Certificate> anchors) {
-        return VerificationOptions.trusting(context, anchors).withJdkCacerts(trustJdkCacerts).withRevocation(revocation);
+    private VerificationOptions options(String context, List<X509Certificate> anchors, RevocationPolicy policy) {
+        return VerificationOptions.trusting(context, anchors).withJdkCacerts(trustJdkCacerts).withRevocation(policy);
     }
 }

@@ -55,9 +55,11 @@ import dev.tresor.smime.VerificationReport;
  * <p>Init parameters (all optional; an unknown parameter or a value not listed fails start-up):
  * <ul>
  *   <li>{@code revocation} — {@code soft-fail} (default): a certificate whose CRL cannot be fetched is still valid,
- *       and the reason says revocation was not checked; {@code hard-fail}: it is untrusted; {@code off}: no CRLs are
- *       fetched. CRLs come from the certificates' http CRL distribution points and are cached until their next
- *       update.</li>
+ *       and the reason says revocation was not checked; {@code hard-fail}: it is untrusted, and so is one that names
+ *       no CRL distribution point; {@code off}: no CRLs are fetched. CRLs come from the certificates' http CRL
+ *       distribution points and are cached until their next update.</li>
+ *   <li>{@code tenantRevocation} — per-tenant exceptions to {@code revocation}, e.g. {@code acme=hard-fail, globex=off}:
+ *       each recipient tenant's verdict uses its own policy.</li>
  *   <li>{@code trustJdkCacerts} — {@code false} (default) or {@code true}: also trust the JDK's {@code cacerts}
  *       roots, in addition to the tenant's trust anchors.</li>
  *   <li>{@code report} — {@code none} (default), {@code text} or {@code html}: put a short verification report in
@@ -110,10 +112,12 @@ public class VerifySmime extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(Set.of(VerificationParameters.REVOCATION, VerificationParameters.TRUST_JDK_CACERTS, REPORT,
+        checkInitParameters(Set.of(VerificationParameters.REVOCATION, VerificationParameters.TENANT_REVOCATION,
+            VerificationParameters.TRUST_JDK_CACERTS, REPORT,
             STRIP_SIGNATURE));
         check = new TenantSignatureCheck(repository, new SmimeVerifier(crls, clock),
-            VerificationParameters.revocation(this), VerificationParameters.trustJdkCacerts(this));
+            VerificationParameters.revocation(this), VerificationParameters.tenantRevocation(this),
+            VerificationParameters.trustJdkCacerts(this));
         report = VerificationParameters.choice(this, REPORT, "none", "none", "text", "html");
         stripSignature = Boolean.parseBoolean(VerificationParameters.choice(this, STRIP_SIGNATURE, "false", "true", "false"));
         audit = new KeyUseAudit(repository.audit(), clock);

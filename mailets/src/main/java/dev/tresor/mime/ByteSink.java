@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Base64;
 
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
@@ -63,8 +62,11 @@ public final class ByteSink extends OutputStream {
 
     /** Writes the bytes base64-encoded in lines of 76 characters (RFC 2045), without a final line break. */
     public ByteSink base64(byte[] bytes) {
-        byte[] encoded = Base64.getMimeEncoder().encode(bytes);
-        write(encoded, 0, encoded.length);
+        try (java.io.OutputStream encoder = Base64Lines.encoder(this)) {
+            encoder.write(bytes);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         return this;
     }
 
@@ -72,7 +74,16 @@ public final class ByteSink extends OutputStream {
     public long readFrom(InputStream in) throws IOException {
         long total = 0;
         while (true) {
-            ensure(8192);
+            if (size == buffer.length) {
+                // full: grow only if there is more, so a buffer of the exact size is never copied at the end
+                int next = in.read();
+                if (next < 0) {
+                    return total;
+                }
+                ensure(8192);
+                buffer[size++] = (byte) next;
+                total++;
+            }
             int read = in.read(buffer, size, buffer.length - size);
             if (read < 0) {
                 return total;

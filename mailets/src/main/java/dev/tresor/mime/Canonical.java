@@ -7,6 +7,8 @@ package dev.tresor.mime;
  */
 public final class Canonical {
     private static final int MAX_LINE = 998;
+    /** The line length of base64 bodies (RFC 2045), the shape the scan recognises whole. */
+    private static final int BASE64_LINE = 76;
 
     /** What a scan found; content that is both {@link #isCrlf()} and {@link #isSevenBit()} can be signed as it is. */
     public static final class Scan {
@@ -42,6 +44,15 @@ public final class Canonical {
         int lineStart = offset;
         int i = offset;
         while (i < end) {
+            // the common line of base64 bodies: 76 printable characters and CRLF, checked as a whole
+            if (i + BASE64_LINE + 2 <= end && bytes[i + BASE64_LINE] == '\r' && bytes[i + BASE64_LINE + 1] == '\n'
+                && Words.allPrintable(bytes, i, BASE64_LINE)) {
+                int lineFeed = i + BASE64_LINE + 1;
+                longLine |= lineFeed - lineStart > MAX_LINE + 1;
+                lineStart = lineFeed + 1;
+                i = lineFeed + 1;
+                continue;
+            }
             if (i + Long.BYTES <= end) {
                 long special = Words.notPrintable(Words.get(bytes, i));
                 if (special == 0) {

@@ -3,6 +3,7 @@ package dev.tresor.mime;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -128,6 +129,31 @@ public final class MimeEntity {
         }
         for (String line : contentHeaders) {
             sink.headerLine(line);
+        }
+    }
+
+    /**
+     * Writes content headers, blank line and body to the sink in canonical 7-bit form, the form S/MIME and PGP/MIME
+     * sign (a relay may re-encode 8-bit content and so break a signature). The common case costs one copy and one
+     * scan; only content that is not canonical already is written again, converted.
+     */
+    public void writeSignable(ByteSink out) throws MessagingException, IOException {
+        int start = out.size();
+        writeContentHeaders(out);
+        out.crlf();
+        copyBody(out);
+        int length = out.size() - start;
+        Canonical.Scan scan = Canonical.scan(out.array(), start, length);
+        if (scan.isSevenBit() && scan.isCrlf()) {
+            return;
+        }
+        byte[] written = Arrays.copyOfRange(out.array(), start, start + length);
+        out.truncate(start);
+        if (scan.isSevenBit()) {
+            Canonical.toCrlf(written, 0, written.length, out);
+        } else {
+            ByteSink sevenBit = SevenBit.encode(written, written.length);
+            out.write(sevenBit.array(), 0, sevenBit.size());
         }
     }
 }

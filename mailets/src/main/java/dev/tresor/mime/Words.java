@@ -33,6 +33,15 @@ final class Words {
         return (word & HIGH_BITS) | ((word - PRINTABLE_START) & ~word & HIGH_BITS);
     }
 
+    /** Whether {@code bytes[from, from + length)}, eight bytes or more, are all printable: independent word tests. */
+    static boolean allPrintable(byte[] bytes, int from, int length) {
+        long marked = notPrintable(get(bytes, from + length - Long.BYTES));
+        for (int k = 0; k + Long.BYTES <= length; k += Long.BYTES) {
+            marked |= notPrintable(get(bytes, from + k));
+        }
+        return marked == 0;
+    }
+
     static long lineFeeds(long word) {
         long x = word ^ LINE_FEEDS;
         return (x - LOW_BITS) & ~x & HIGH_BITS;

@@ -143,7 +143,8 @@ final class JdkGcmRecipients {
 
                 private InputStream plaintext() throws IOException {
                     if (plaintext == null) {
-                        ByteSink sealed = new ByteSink(64 * 1024);
+                        // the envelope is parsed whole, so its content usually tells its size: no growing copies
+                        ByteSink sealed = new ByteSink(Math.max(64 * 1024, in.available() + 16));
                         sealed.readFrom(in);
                         try {
                             plaintext = new ByteArrayInputStream(cipher.doFinal(sealed.array(), 0, sealed.size()));

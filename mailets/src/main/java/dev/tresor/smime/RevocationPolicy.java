@@ -7,7 +7,10 @@ public enum RevocationPolicy {
      * stays valid and the verdict's reason says that revocation was not checked.
      */
     SOFT_FAIL,
-    /** As {@link #SOFT_FAIL}, but a certificate whose CRL cannot be fetched is untrusted. */
+    /**
+     * Every certificate of the path needs a known status: one whose CRL cannot be fetched, or that names no http CRL
+     * distribution point at all, makes the signature untrusted.
+     */
     HARD_FAIL,
     /** Revocation is not checked at all. */
     OFF

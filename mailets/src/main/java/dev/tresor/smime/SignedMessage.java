@@ -2,7 +2,7 @@ package dev.tresor.smime;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.Optional;
 
 import javax.mail.MessagingException;
@@ -11,13 +11,21 @@ import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeUtility;
 import javax.mail.util.SharedByteArrayInputStream;
 
+import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedData;
-import org.bouncycastle.cms.CMSTypedData;
+import org.bouncycastle.cms.CMSSignedDataParser;
+import org.bouncycastle.cms.CMSTypedStream;
+import org.bouncycastle.cms.SignerInformationStore;
+import org.bouncycastle.operator.DigestCalculatorProvider;
+import org.bouncycastle.operator.OperatorCreationException;
+import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
+import org.bouncycastle.util.Store;
 
+import dev.tresor.mime.Base64Lines;
 import dev.tresor.mime.ByteSink;
 import dev.tresor.mime.Canonical;
-import dev.tresor.mime.MimeEntity;
+import dev.tresor.mime.TwoParts;
 
 /**
  * The CMS SignedData of a signed message and the entity it signs, read with as few copies as possible.
@@ -29,16 +37,27 @@ import dev.tresor.mime.MimeEntity;
  * encapsulated content is the signed entity.
  */
 final class SignedMessage {
-    private final CMSSignedData signedData;
+    /** The JDK's digests (SHA-2 with CPU intrinsics) for the content of opaque signatures. */
+    private static final DigestCalculatorProvider DIGESTS = jdkDigests();
+
+    private final SignerInformationStore signers;
+    private final Store<X509CertificateHolder> certificates;
     private final MimeBodyPart content;
     private final Optional<ArrayContent> rawContent;
     private final byte[] signature;
 
-    private SignedMessage(CMSSignedData signedData, MimeBodyPart content, Optional<ArrayContent> rawContent, byte[] signature) {
-        this.signedData = signedData;
+    private SignedMessage(SignerInformationStore signers, Store<X509CertificateHolder> certificates, MimeBodyPart content,
+                          Optional<ArrayContent> rawContent, byte[] signature) {
+        this.signers = signers;
+        this.certificates = certificates;
         this.content = content;
         this.rawContent = rawContent;
         this.signature = signature;
+    }
+
+    private static SignedMessage detached(CMSSignedData signedData, MimeBodyPart content, Optional<ArrayContent> rawContent,
+                                          byte[] signature) {
+        return new SignedMessage(signedData.getSignerInfos(), signedData.getCertificates(), content, rawContent, signature);
     }
 
     /**
@@ -58,14 +77,19 @@ final class SignedMessage {
         Canonical.toCrlf(raw.array(), raw.offset(), raw.length(), converted);
         ArrayContent crlf = new ArrayContent(converted.array(), 0, converted.size());
         try {
-            return Optional.of(new SignedMessage(new CMSSignedData(crlf, signature), crlf.asBodyPart(), Optional.empty(), signature));
+            return Optional.of(detached(new CMSSignedData(crlf, signature), crlf.asBodyPart(), Optional.empty(), signature));
         } catch (CMSException | MessagingException e) {
             throw new SmimeException("the signed message cannot be read: " + e.getMessage(), e);
         }
     }
 
-    CMSSignedData signedData() {
-        return signedData;
+    /** The signers, their content digests computed (for an opaque signature, as its content was read). */
+    SignerInformationStore signers() {
+        return signers;
+    }
+
+    Store<X509CertificateHolder> certificates() {
+        return certificates;
     }
 
     MimeBodyPart content() {
@@ -85,49 +109,46 @@ final class SignedMessage {
 
     private static SignedMessage detached(MimeMessage message) throws MessagingException, IOException, CMSException,
         SmimeException {
-        String boundary = MimeEntity.of(message).contentType().getParameter("boundary");
-        if (boundary == null || boundary.isEmpty()) {
-            throw new SmimeException("malformed multipart/signed: no boundary parameter");
+        TwoParts parts;
+        try {
+            parts = TwoParts.read(message);
+        } catch (TwoParts.Malformed e) {
+            throw new SmimeException(e.noBoundary() ? "malformed multipart/signed: no boundary parameter"
+                : "malformed multipart/signed: expected two body parts between '--" + e.boundary() + "' delimiters");
         }
-        ByteSink body = new ByteSink(Math.max(0, message.getSize()) + 1024);
-        try (InputStream raw = message.getRawInputStream()) {
-            body.readFrom(raw);
-        }
-        Delimiters delimiters = new Delimiters(body.array(), body.size(), ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1));
-        int first = delimiters.next(0);
-        int second = first < 0 ? -1 : delimiters.next(delimiters.lineEnd(first));
-        int last = second < 0 ? -1 : delimiters.next(delimiters.lineEnd(second));
-        if (last < 0) {
-            throw new SmimeException("malformed multipart/signed: expected two body parts between '--" + boundary + "' delimiters");
-        }
-        int contentStart = delimiters.lineEnd(first);
-        int contentLength = delimiters.lineBreakBefore(second) - contentStart;
-        int signatureStart = delimiters.lineEnd(second);
-        int signatureLength = delimiters.lineBreakBefore(last) - signatureStart;
-        if (contentLength < 0 || signatureLength < 0) {
+        if (parts.firstLength() < 0 || parts.secondLength() < 0) {
             throw new SmimeException("malformed multipart/signed: empty body part");
         }
 
-        byte[] signature = decode(new MimeBodyPart(new SharedByteArrayInputStream(body.array(), signatureStart, signatureLength)));
-        ArrayContent signed = new ArrayContent(body.array(), contentStart, contentLength);
+        byte[] signature = decode(parts.secondPart());
+        ArrayContent signed = new ArrayContent(parts.bytes(), parts.firstStart(), parts.firstLength());
         CMSSignedData signedData = new CMSSignedData(signed, signature);
-        return new SignedMessage(signedData, signed.asBodyPart(), Optional.of(signed), signature);
+        return detached(signedData, signed.asBodyPart(), Optional.of(signed), signature);
     }
 
+    /**
+     * Streams: the body is decoded and parsed as it is read, the encapsulated content digested on its way into its
+     * own buffer, so a large opaque mail is held as its text and its content, not parsed whole.
+     */
     private static SignedMessage opaque(MimeMessage message) throws MessagingException, IOException, CMSException,
         SmimeException {
-        String encoding = message.getEncoding() == null ? "7bit" : message.getEncoding();
-        ByteSink decoded = new ByteSink(Math.max(0, message.getSize()) + 1024);
-        try (InputStream body = MimeUtility.decode(message.getRawInputStream(), encoding)) {
-            decoded.readFrom(body);
+        String encoding = message.getEncoding() == null ? "7bit" : message.getEncoding().trim().toLowerCase(Locale.ROOT);
+        InputStream raw = message.getRawInputStream();
+        try (InputStream body = encoding.equals("base64") ? Base64Lines.decoder(raw) : MimeUtility.decode(raw, encoding)) {
+            CMSSignedDataParser parser = new CMSSignedDataParser(DIGESTS, body);
+            CMSTypedStream encapsulated = parser.getSignedContent();
+            if (encapsulated == null) {
+                throw new SmimeException("the signed-data carries no content");
+            }
+            ByteSink content = new ByteSink(Math.max(0, message.getSize()) / 4 * 3 + 1024);
+            try (InputStream in = encapsulated.getContentStream()) {
+                content.readFrom(in);
+            }
+            Store<X509CertificateHolder> certificates = parser.getCertificates();
+            SignerInformationStore signers = parser.getSignerInfos();
+            return new SignedMessage(signers, certificates,
+                new MimeBodyPart(new SharedByteArrayInputStream(content.array(), 0, content.size())), Optional.empty(), null);
         }
-        CMSSignedData signedData = new CMSSignedData(decoded.toByteArray());
-        CMSTypedData encapsulated = signedData.getSignedContent();
-        if (encapsulated == null || !(encapsulated.getContent() instanceof byte[])) {
-            throw new SmimeException("the signed-data carries no content");
-        }
-        byte[] content = (byte[]) encapsulated.getContent();
-        return new SignedMessage(signedData, new MimeBodyPart(new SharedByteArrayInputStream(content)), Optional.empty(), null);
     }
 
     private static byte[] decode(MimeBodyPart part) throws MessagingException, IOException, SmimeException {
@@ -142,62 +163,11 @@ final class SignedMessage {
         return decoded.toByteArray();
     }
 
-    /** Finds boundary delimiter lines (RFC 2046, 5.1.1) in a raw multipart body, CRLF or bare LF. */
-    private static final class Delimiters {
-        private final byte[] bytes;
-        private final int size;
-        private final byte[] delimiter;
-
-        Delimiters(byte[] bytes, int size, byte[] delimiter) {
-            this.bytes = bytes;
-            this.size = size;
-            this.delimiter = delimiter;
-        }
-
-        /** The start of the next line at or after {@code from} that is a delimiter (or close delimiter), or -1. */
-        int next(int from) {
-            int position = from;
-            while (position >= 0 && position + delimiter.length <= size) {
-                if ((position == 0 || bytes[position - 1] == '\n') && startsWithDelimiter(position)) {
-                    return position;
-                }
-                position = indexOfLf(position) + 1;
-                if (position == 0) {
-                    return -1;
-                }
-            }
-            return -1;
-        }
-
-        private boolean startsWithDelimiter(int position) {
-            for (int i = 0; i < delimiter.length; i++) {
-                if (bytes[position + i] != delimiter[i]) {
-                    return false;
-                }
-            }
-            // what follows must be "--", white space or the line end, not more boundary characters
-            int after = position + delimiter.length;
-            return after == size || bytes[after] == '-' || bytes[after] == '\r' || bytes[after] == '\n'
-                || bytes[after] == ' ' || bytes[after] == '\t';
-        }
-
-        private int indexOfLf(int from) {
-            return Canonical.indexOfLineFeed(bytes, from, size);
-        }
-
-        /** The position after the line break that ends the line starting at {@code lineStart}. */
-        int lineEnd(int lineStart) {
-            int lf = indexOfLf(lineStart);
-            return lf < 0 ? size : lf + 1;
-        }
-
-        /** The position of the line break (CRLF or LF) just before the line starting at {@code lineStart}. */
-        int lineBreakBefore(int lineStart) {
-            int end = lineStart - 1;
-            if (end > 0 && bytes[end - 1] == '\r') {
-                end--;
-            }
-            return end;
+    private static DigestCalculatorProvider jdkDigests() {
+        try {
+            return new JcaDigestCalculatorProviderBuilder().build();
+        } catch (OperatorCreationException e) {
+            throw new IllegalStateException("The JDK offers no message digests", e);
         }
     }
 }

@@ -1,12 +1,12 @@
 package dev.tresor.smime;
 
 import java.io.IOException;
+import java.io.OutputStream;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 
@@ -27,7 +27,9 @@ import org.bouncycastle.cert.jcajce.JcaCertStore;
 import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.CMSSignedDataGenerator;
+import org.bouncycastle.cms.CMSSignedDataStreamGenerator;
 import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
+import org.bouncycastle.cms.SignerInfoGenerator;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
 import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.operator.DigestCalculatorProvider;
@@ -35,11 +37,11 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 
+import dev.tresor.mime.Base64Lines;
 import dev.tresor.mime.Boundaries;
 import dev.tresor.mime.ByteSink;
-import dev.tresor.mime.Canonical;
+import dev.tresor.mime.Chunked;
 import dev.tresor.mime.MimeEntity;
-import dev.tresor.mime.SevenBit;
 
 /**
  * Signs a message with one private key and its certificate chain (RFC 8551).
@@ -102,7 +104,7 @@ public final class SmimeSigner {
             .crlf()
             .ascii("--" + boundary).crlf();
         int start = out.size();
-        writeSignableEntity(entity, out);
+        entity.writeSignable(out);
         int length = out.size() - start;
 
         byte[] signature = signedData(new ArrayContent(out.array(), start, length), false, key, chain);
@@ -118,71 +120,80 @@ public final class SmimeSigner {
         return out.toMessage();
     }
 
+    /**
+     * The opaque form streams: the canonical entity goes through Bouncy Castle's streaming generator (digested on the
+     * way, with the JDK's SHA-2) straight into base64 lines of the new message, so a large mail is held twice (entity
+     * and result), not five times.
+     */
     private MimeMessage signOpaque(MimeEntity entity, PrivateKey key, List<X509Certificate> chain)
         throws MessagingException, IOException, SmimeException {
         ByteSink content = new ByteSink(estimateSize(entity));
-        writeSignableEntity(entity, content);
-        byte[] signedData = signedData(new ArrayContent(content.array(), 0, content.size()), true, key, chain);
+        entity.writeSignable(content);
 
-        ByteSink out = new ByteSink(signedData.length * 4 / 3 + 4096);
+        ByteSink out = new ByteSink((int) Math.min(Integer.MAX_VALUE - 16, content.size() * 1.37 + 16 * 1024));
         entity.writeEnvelopeHeaders(out);
         out.ascii("MIME-Version: 1.0").crlf()
             .ascii("Content-Type: application/pkcs7-mime; smime-type=signed-data; name=\"smime.p7m\"").crlf()
             .ascii("Content-Transfer-Encoding: base64").crlf()
             .ascii("Content-Disposition: attachment; filename=\"smime.p7m\"").crlf()
             .crlf();
-        out.base64(signedData);
+        X509Certificate signer = checkedSigner(key, chain);
+        try (OutputStream base64 = Base64Lines.encoder(out)) {
+            CMSSignedDataStreamGenerator generator = new CMSSignedDataStreamGenerator();
+            generator.addSignerInfoGenerator(signerInfoGenerator(key, signer));
+            generator.addCertificates(new JcaCertStore(distinct(chain)));
+            try (OutputStream signed = generator.open(base64, true)) {
+                Chunked.write(content.array(), 0, content.size(), signed);
+            }
+        } catch (OperatorCreationException | CertificateEncodingException e) {
+            throw cannotSign(signer, e);
+        } catch (CMSException | RuntimeException e) {
+            throw signingFailed(signer, e);
+        }
         out.crlf();
         return out.toMessage();
     }
 
-    /**
-     * Writes content headers, blank line and body to the sink in canonical 7-bit form. The common case costs one copy
-     * and one scan; only content that is not canonical already is written again, converted.
-     */
-    private static void writeSignableEntity(MimeEntity entity, ByteSink out) throws MessagingException, IOException {
-        int start = out.size();
-        entity.writeContentHeaders(out);
-        out.crlf();
-        entity.copyBody(out);
-        int length = out.size() - start;
-        Canonical.Scan scan = Canonical.scan(out.array(), start, length);
-        if (scan.isSevenBit() && scan.isCrlf()) {
-            return;
-        }
-        byte[] written = Arrays.copyOfRange(out.array(), start, start + length);
-        out.truncate(start);
-        if (scan.isSevenBit()) {
-            Canonical.toCrlf(written, 0, written.length, out);
-        } else {
-            ByteSink sevenBit = SevenBit.encode(written, written.length);
-            out.write(sevenBit.array(), 0, sevenBit.size());
+    private byte[] signedData(ArrayContent content, boolean encapsulate, PrivateKey key, List<X509Certificate> chain)
+        throws SmimeException {
+        X509Certificate signer = checkedSigner(key, chain);
+        try {
+            CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
+            generator.addSignerInfoGenerator(signerInfoGenerator(key, signer));
+            generator.addCertificates(new JcaCertStore(distinct(chain)));
+            CMSSignedData signed = generator.generate(content, encapsulate);
+            return signed.getEncoded("DER");
+        } catch (OperatorCreationException | CertificateEncodingException e) {
+            throw cannotSign(signer, e);
+        } catch (CMSException | IOException | RuntimeException e) {
+            throw signingFailed(signer, e);
         }
     }
 
-    private byte[] signedData(ArrayContent content, boolean encapsulate, PrivateKey key, List<X509Certificate> chain)
-        throws SmimeException {
+    private static X509Certificate checkedSigner(PrivateKey key, List<X509Certificate> chain) throws SmimeException {
         X509Certificate signer = chain.get(0);
         if (!KeyMatch.matches(key, signer.getPublicKey())) {
             throw new SmimeException("The private key does not belong to the certificate of "
                 + signer.getSubjectX500Principal().getName() + " (serial " + signer.getSerialNumber().toString(16) + ")");
         }
-        try {
-            ContentSigner contentSigner = contentSigner(key);
-            CMSSignedDataGenerator generator = new CMSSignedDataGenerator();
-            generator.addSignerInfoGenerator(new JcaSignerInfoGeneratorBuilder(DIGESTS)
-                .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(smimeAttributes(signer)))
-                .build(contentSigner, signer));
-            generator.addCertificates(new JcaCertStore(distinct(chain)));
-            CMSSignedData signed = generator.generate(content, encapsulate);
-            return signed.getEncoded("DER");
-        } catch (OperatorCreationException | CertificateEncodingException e) {
-            throw new SmimeException("Cannot sign with the key of " + signer.getSubjectX500Principal().getName() + ": "
-                + e.getMessage(), e);
-        } catch (CMSException | IOException | RuntimeException e) {
-            throw new SmimeException("Signing failed with the key of " + signer.getSubjectX500Principal().getName()
-                + " (does the private key belong to the certificate?): " + e.getMessage(), e);
-        }
+        return signer;
+    }
+
+    private SignerInfoGenerator signerInfoGenerator(PrivateKey key, X509Certificate signer)
+        throws OperatorCreationException, CertificateEncodingException, SmimeException {
+        return new JcaSignerInfoGeneratorBuilder(DIGESTS)
+            .setSignedAttributeGenerator(new DefaultSignedAttributeTableGenerator(smimeAttributes(signer)))
+            .build(contentSigner(key), signer);
+    }
+
+    private static SmimeException cannotSign(X509Certificate signer, Exception e) {
+        return new SmimeException("Cannot sign with the key of " + signer.getSubjectX500Principal().getName() + ": "
+            + e.getMessage(), e);
+    }
+
+    private static SmimeException signingFailed(X509Certificate signer, Exception e) {
+        return new SmimeException("Signing failed with the key of " + signer.getSubjectX500Principal().getName()
+            + " (does the private key belong to the certificate?): " + e.getMessage(), e);
     }
 
     private ContentSigner contentSigner(PrivateKey key) throws OperatorCreationException, SmimeException {

@@ -26,7 +26,6 @@ import org.bouncycastle.asn1.cms.Time;
 import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
-import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.CMSSignerDigestMismatchException;
 import org.bouncycastle.cms.DefaultCMSSignatureAlgorithmNameGenerator;
 import org.bouncycastle.cms.SignerInformation;
@@ -92,11 +91,11 @@ public final class SmimeVerifier {
         try {
             SignedMessage signed = SignedMessage.read(message, type);
             FromAddresses from = fromAddresses(message);
-            SignatureVerdict verdict = verifySigners(signed.signedData(), from, options);
+            SignatureVerdict verdict = verifySigners(signed, from, options);
             if (verdict.status() == SignatureVerdict.Status.INVALID) {
                 Optional<SignedMessage> crlf = signed.withCrlfLineEnds();
                 if (crlf.isPresent()) {
-                    SignatureVerdict canonical = verifySigners(crlf.get().signedData(), from, options);
+                    SignatureVerdict canonical = verifySigners(crlf.get(), from, options);
                     if (canonical.status() != SignatureVerdict.Status.INVALID) {
                         return canonical.withSignedContent(crlf.get().content());
                     }
@@ -111,16 +110,16 @@ public final class SmimeVerifier {
         }
     }
 
-    private SignatureVerdict verifySigners(CMSSignedData signedData, FromAddresses from, VerificationOptions options)
+    private SignatureVerdict verifySigners(SignedMessage signed, FromAddresses from, VerificationOptions options)
         throws SmimeException {
-        Collection<SignerInformation> signers = signedData.getSignerInfos().getSigners();
+        Collection<SignerInformation> signers = signed.signers().getSigners();
         if (signers.isEmpty()) {
             throw new SmimeException("the signature names no signer");
         }
-        List<X509Certificate> carried = certificates(signedData.getCertificates());
+        List<X509Certificate> carried = certificates(signed.certificates());
         List<SignatureVerdict> verdicts = new ArrayList<>();
         for (SignerInformation signer : signers) {
-            SignatureVerdict verdict = verifySigner(signer, signedData.getCertificates(), carried, from, options);
+            SignatureVerdict verdict = verifySigner(signer, signed.certificates(), carried, from, options);
             if (verdict.isValid()) {
                 return verdict;
             }
@@ -186,6 +185,11 @@ public final class SmimeVerifier {
             return options.revocation() == RevocationPolicy.HARD_FAIL
                 ? trusted.of(SignatureVerdict.Status.UNTRUSTED, "revocation status unknown: " + unknown, signerAddress)
                 : trusted.of(SignatureVerdict.Status.VALID, "signature valid; revocation not checked: " + unknown, signerAddress);
+        }
+        if (!outcome.notes().isEmpty() && options.revocation() == RevocationPolicy.HARD_FAIL) {
+            // hard-fail wants a known status for every certificate; one that names no CRL has none
+            return trusted.of(SignatureVerdict.Status.UNTRUSTED, "revocation status unknown: "
+                + String.join("; ", outcome.notes()), signerAddress);
         }
         String notes = outcome.notes().isEmpty() ? "" : "; revocation not checked: " + String.join("; ", outcome.notes());
         return trusted.of(SignatureVerdict.Status.VALID, "signature valid, signed by " + Names.of(certificate) + notes,

@@ -83,6 +83,20 @@ class VerifySmimeTest {
     }
 
     @Test
+    void eachTenantShouldUseItsOwnRevocationPolicy() throws Exception {
+        // ALICE's certificate names no CRL distribution point: fine under soft-fail, unknown status under hard-fail
+        vaults.addTrustAnchor(beta, PARTNER_CA);
+        Mail mail = mail(signed(), "bob@acme.example", "carol@beta.example");
+
+        mailet("revocation", "soft-fail", "tenantRevocation", "beta=hard-fail").service(mail);
+
+        SignatureAttribute attribute = SignatureAttribute.of(mail).orElseThrow();
+        assertThat(attribute.statusFor(acme)).isEqualTo(SignatureVerdict.Status.VALID);
+        assertThat(attribute.statusFor(beta)).isEqualTo(SignatureVerdict.Status.UNTRUSTED);
+        assertThat(header(mail)).startsWith("untrusted;").contains("revocation status unknown");
+    }
+
+    @Test
     void aValidSignatureShouldBeRecordedAndAuditedForTheRecipientTenant() throws Exception {
         Mail mail = mail(signed(), "bob@acme.example");
 
@@ -135,6 +149,9 @@ class VerifySmimeTest {
         assertThatThrownBy(() -> mailet("report", "pdf")).hasMessageContaining("'report'");
         assertThatThrownBy(() -> mailet("trustJdkCacerts", "yes")).hasMessageContaining("'trustJdkCacerts'");
         assertThatThrownBy(() -> mailet("revocaton", "off")).isInstanceOf(MessagingException.class).hasMessageContaining("revocaton");
+        assertThatThrownBy(() -> mailet("tenantRevocation", "acme:hard-fail")).hasMessageContaining("'tenantRevocation'")
+            .hasMessageContaining("tenant=soft-fail|hard-fail|off");
+        assertThatThrownBy(() -> mailet("tenantRevocation", "acme=hard-fail, acme=off")).hasMessageContaining("named twice");
     }
 
     static MimeMessage signed() throws Exception {

@@ -17,7 +17,7 @@ class Base64LinesTest {
     @Test
     void whatTheEncoderWritesShouldBeMimeBase64AndDecodeBackForAnySize() throws Exception {
         Random random = new Random(2045);
-        for (int size : new int[] {0, 1, 2, 3, 56, 57, 58, 57 * 1024, 57 * 1024 + 1, 300_001}) {
+        for (int size : new int[] {0, 1, 2, 3, 56, 57, 58, 57 * 1024, 57 * 1024 + 1, 57 * 2048, 300_001}) {
             byte[] data = new byte[size];
             random.nextBytes(data);
             ByteSink sink = new ByteSink(16);
@@ -30,6 +30,25 @@ class Base64LinesTest {
             assertThat(new String(sink.toByteArray(), StandardCharsets.US_ASCII)).isEqualTo(Base64.getMimeEncoder().encodeToString(data));
             assertThat(decode(sink.toByteArray())).isEqualTo(data);
         }
+    }
+
+    @Test
+    void aSinkSizedByTheEncodedCapacityShouldNeverGrow() throws Exception {
+        Random random = new Random(2046);
+        for (int size : new int[] {1, 2, 3, 56, 57, 58, 57 * 1024 - 1, 57 * 1024, 57 * 1024 + 1, 1_000_003}) {
+            byte[] data = new byte[size];
+            random.nextBytes(data);
+            int capacity = Math.toIntExact(Base64Lines.encodedCapacity(size));
+            ByteSink sink = new ByteSink(capacity);
+            byte[] array = sink.array();
+            try (OutputStream encoder = Base64Lines.encoder(sink)) {
+                encoder.write(data);
+            }
+
+            assertThat(sink.array()).as("sink for %d bytes grew", size).isSameAs(array);
+            assertThat(sink.size()).as("capacity for %d bytes is tight", size).isEqualTo(capacity - 2);
+        }
+        assertThat(Base64Lines.encodedCapacity(0)).isZero();
     }
 
     @Test
@@ -50,6 +69,24 @@ class Base64LinesTest {
         }
 
         assertThat(decode(messy.toString().getBytes(StandardCharsets.US_ASCII))).isEqualTo(data);
+    }
+
+    @Test
+    void standardLinesWithWhiteSpaceInsideShouldStillDecode() throws Exception {
+        byte[] data = new byte[60_000];
+        new Random(9).nextBytes(data);
+        String encoded = Base64.getEncoder().encodeToString(data);
+        StringBuilder lines = new StringBuilder();
+        int line = 0;
+        for (int start = 0; start < encoded.length(); line++) {
+            // every third line is 75 characters and a space, then CRLF: 76 bytes before the line break, one not base64
+            int length = line % 3 == 0 ? 75 : 76;
+            int end = Math.min(encoded.length(), start + length);
+            lines.append(encoded, start, end).append(line % 3 == 0 ? " " : "").append("\r\n");
+            start = end;
+        }
+
+        assertThat(decode(lines.toString().getBytes(StandardCharsets.US_ASCII))).isEqualTo(data);
     }
 
     @Test

@@ -65,6 +65,32 @@ class CanonicalTest {
     }
 
     @Test
+    void base64ShapedLinesWithFlawsShouldBeJudgedAsAByteAtATimeScanJudgesThem() {
+        Random random = new Random(2045);
+        byte[] flaws = {'\n', '\r', (byte) 0x80, 0, ' ', 'x'};
+        for (int round = 0; round < 2000; round++) {
+            StringBuilder text = new StringBuilder();
+            int lines = 1 + random.nextInt(20);
+            for (int line = 0; line < lines; line++) {
+                text.append("QUJD".repeat(19));
+                // now and then a line runs on into the next, so that a run of lines exceeds 998 octets
+                text.append(random.nextInt(30) == 0 ? "" : "\r\n");
+            }
+            byte[] bytes = text.toString().getBytes(StandardCharsets.US_ASCII);
+            for (int flaw = random.nextInt(3); flaw > 0; flaw--) {
+                bytes[random.nextInt(bytes.length)] = flaws[random.nextInt(flaws.length)];
+            }
+            int offset = random.nextInt(3) == 0 ? random.nextInt(bytes.length) : 0;
+            int length = bytes.length - offset;
+
+            Canonical.Scan scan = Canonical.scan(bytes, offset, length);
+
+            assertThat(scan.isCrlf()).isEqualTo(referenceCrlf(bytes, offset, length));
+            assertThat(scan.isSevenBit()).isEqualTo(referenceSevenBit(bytes, offset, length));
+        }
+    }
+
+    @Test
     void indexOfLineFeedShouldFindTheFirstLineFeedFromAnyPosition() {
         byte[] bytes = "abc\u00e9defghij\nklmnopqrstuvwx\nyz".getBytes(StandardCharsets.ISO_8859_1);
         for (int from = 0; from <= bytes.length; from++) {

@@ -24,6 +24,7 @@ public final class LargeMailRoundTrip {
     public static void main(String[] args) throws Exception {
         int size = Integer.parseInt(args[0]);
         EncryptionOptions.ContentCipher cipher = EncryptionOptions.ContentCipher.valueOf(args[1]);
+        SigningOptions.Format format = args.length > 2 ? SigningOptions.Format.valueOf(args[2]) : SigningOptions.Format.DETACHED;
         TestPki ca = TestPki.ca("Large mail CA");
         TestPki.Issued alice = ca.issuing("alice@acme.example").rsa().build();
         TestPki.Issued bob = ca.issuing("bob@partner.example").rsa().build();
@@ -32,7 +33,8 @@ public final class LargeMailRoundTrip {
 
         MimeMessage message = SmimeFixtures.mailWithAttachment("alice@acme.example", "bob@partner.example", attachment);
         attachment = null;
-        MimeMessage signed = new SmimeSigner(SigningOptions.DEFAULT).sign(message, alice.privateKey(), alice.chain());
+        MimeMessage signed = new SmimeSigner(new SigningOptions(format, SigningOptions.Digest.SHA256,
+            SigningOptions.RsaPadding.PKCS1)).sign(message, alice.privateKey(), alice.chain());
         message = null;
         MimeMessage encrypted = new SmimeEncryptor(EncryptionOptions.DEFAULT.withContentCipher(cipher))
             .encrypt(signed, List.of(bob.certificate()));
@@ -44,8 +46,9 @@ public final class LargeMailRoundTrip {
         if (!verdict.isValid()) {
             throw new AssertionError("Verdict " + verdict.status() + ": " + verdict.reason());
         }
-        MimeMultipart signedParts = (MimeMultipart) decrypted.getContent();
-        MimeMultipart mixed = (MimeMultipart) signedParts.getBodyPart(0).getContent();
+        MimeMultipart mixed = format == SigningOptions.Format.DETACHED
+            ? (MimeMultipart) ((MimeMultipart) decrypted.getContent()).getBodyPart(0).getContent()
+            : (MimeMultipart) verdict.signedContent().orElseThrow().getContent();
         ByteSink decoded = new ByteSink(size);
         decoded.readFrom(mixed.getBodyPart(1).getInputStream());
         byte[] actualDigest = MessageDigest.getInstance("SHA-256").digest(decoded.toByteArray());
@@ -53,7 +56,7 @@ public final class LargeMailRoundTrip {
             throw new AssertionError("Attachment differs after the round trip: " + decoded.size() + " bytes");
         }
         Runtime runtime = Runtime.getRuntime();
-        System.out.println("round trip ok: " + size + " bytes, " + cipher + ", heap limit "
+        System.out.println("round trip ok: " + size + " bytes, " + cipher + ", " + format + ", heap limit "
             + runtime.maxMemory() / (1024 * 1024) + " MiB, used " + (runtime.totalMemory() - runtime.freeMemory()) / (1024 * 1024) + " MiB");
     }
 }

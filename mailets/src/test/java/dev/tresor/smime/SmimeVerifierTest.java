@@ -186,6 +186,38 @@ class SmimeVerifierTest {
     }
 
     @Test
+    void anOpaqueSignatureOverAlteredContentShouldBeInvalid() throws Exception {
+        MimeMessage opaque = sign(SigningOptions.DEFAULT.withFormat(SigningOptions.Format.OPAQUE), rsaAlice,
+            textMail(ALICE, BOB, "Pay 100 EUR\n"));
+        String raw = new String(bytes(opaque), StandardCharsets.ISO_8859_1);
+        int body = raw.indexOf("\r\n\r\n") + 4;
+        byte[] der = java.util.Base64.getMimeDecoder().decode(raw.substring(body));
+        String cms = new String(der, StandardCharsets.ISO_8859_1);
+        int amount = cms.indexOf("Pay 100 EUR");
+        assertThat(amount).isPositive();
+        der[amount + 4] = '9';
+        String tampered = raw.substring(0, body) + java.util.Base64.getMimeEncoder().encodeToString(der) + "\r\n";
+
+        SignatureVerdict verdict = verifier.verify(parse(tampered.getBytes(StandardCharsets.ISO_8859_1)), trustingCa);
+
+        assertThat(verdict.status()).as(verdict.reason()).isEqualTo(SignatureVerdict.Status.INVALID);
+    }
+
+    @Test
+    void aCertificateWithoutCrlDistributionPointShouldBeUntrustedOnlyWhenHardFailing() throws Exception {
+        TestPki.Issued signer = CA.issuing(ALICE).build();
+        MimeMessage signed = sign(SigningOptions.DEFAULT, signer, textMail(ALICE, BOB, "Hi\n"));
+
+        SignatureVerdict hard = verifier.verify(signed, trustingCa.withRevocation(RevocationPolicy.HARD_FAIL));
+        SignatureVerdict soft = verifier.verify(signed, trustingCa.withRevocation(RevocationPolicy.SOFT_FAIL));
+
+        assertThat(hard.status()).isEqualTo(SignatureVerdict.Status.UNTRUSTED);
+        assertThat(hard.reason()).startsWith("revocation status unknown").contains("names no http CRL distribution point");
+        assertThat(soft.status()).isEqualTo(SignatureVerdict.Status.VALID);
+        assertThat(soft.reason()).contains("revocation not checked").contains("names no http CRL distribution point");
+    }
+
+    @Test
     void aCorruptSignatureShouldBeInvalidWithoutAnException() throws Exception {
         String raw = new String(bytes(sign(SigningOptions.DEFAULT, ecAlice, textMail(ALICE, BOB, "Hi\n"))), StandardCharsets.ISO_8859_1);
         int signature = raw.indexOf("smime.p7s\"\r\n\r\n") + "smime.p7s\"\r\n\r\n".length();
