@@ -1,11 +1,6 @@
 package dev.tresor.mailets;
 
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -66,7 +61,7 @@ public class DecryptSmime extends GenericMailet {
     private final TenantResolver tenants;
     private final Clock clock;
     private final SmimeDecryptor decryptor = new SmimeDecryptor();
-    private Optional<String> onFailure;
+    private UndecryptedMail failed;
     private KeyUseAudit audit;
 
     @Inject
@@ -84,7 +79,7 @@ public class DecryptSmime extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         checkInitParameters(Set.of(FailureRouting.PARAMETER));
-        onFailure = new InitParameters(this).optional(FailureRouting.PARAMETER);
+        failed = new UndecryptedMail(TresorAttributes.SMIME_DECRYPTION, new InitParameters(this).optional(FailureRouting.PARAMETER));
         audit = new KeyUseAudit(repository.audit(), clock);
     }
 
@@ -94,19 +89,13 @@ public class DecryptSmime extends GenericMailet {
         if (!SmimeDecryptor.isEncrypted(message) || mail.getRecipients().isEmpty()) {
             return;
         }
-        Map<TenantId, List<MailAddress>> byTenant;
+        TenantId tenant;
         try {
-            byTenant = recipientsByTenant(mail.getRecipients());
+            tenant = TenantSplit.keepFirstTenant(mail, getMailetContext(), tenants);
         } catch (RuntimeException e) {
-            fail(mail, "cannot resolve the recipients' tenant: " + e.getMessage());
+            failed.handle(mail, "cannot resolve the recipients' tenant: " + e.getMessage());
             return;
         }
-        List<TenantId> order = new ArrayList<>(byTenant.keySet());
-        for (TenantId other : order.subList(1, order.size())) {
-            sendCopyFor(mail, byTenant.get(other));
-        }
-        TenantId tenant = order.get(0);
-        mail.setRecipients(byTenant.get(tenant));
         decrypt(mail, tenant);
     }
 
@@ -126,40 +115,11 @@ public class DecryptSmime extends GenericMailet {
             mail.setAttribute(new Attribute(TresorAttributes.SMIME_DECRYPTION, AttributeValue.of("decrypted")));
             mail.setAttribute(new Attribute(TresorAttributes.TENANT, AttributeValue.of(tenant.asString())));
         } catch (SmimeException e) {
-            fail(mail, e.getMessage() + " (tenant " + tenant.asString() + ")");
+            failed.handle(mail, e.getMessage() + " (tenant " + tenant.asString() + ")");
         } catch (RuntimeException e) {
             LOGGER.error("Decrypting mail {} failed", mail.getName(), e);
-            fail(mail, e.toString());
+            failed.handle(mail, e.toString());
         }
-    }
-
-    private void fail(Mail mail, String reason) throws MessagingException {
-        mail.setAttribute(new Attribute(TresorAttributes.SMIME_DECRYPTION, AttributeValue.of("not decrypted: " + reason)));
-        if (onFailure.isPresent()) {
-            mail.setAttribute(new Attribute(TresorAttributes.FAILURE_REASON, AttributeValue.of("Not decrypted: " + reason)));
-            mail.setState(onFailure.get());
-            LOGGER.warn("Mail {} not decrypted, sent to {}: {}", mail.getName(), onFailure.get(), reason);
-            return;
-        }
-        MimeMessage message = mail.getMessage();
-        message.setHeader(HEADER, "failed; reason=\"" + reason.replace("\"", "'").replaceAll("[\\r\\n]+", " ") + "\"");
-        message.saveChanges();
-        LOGGER.info("Mail {} delivered encrypted: {}", mail.getName(), reason);
-    }
-
-    private Map<TenantId, List<MailAddress>> recipientsByTenant(Collection<MailAddress> recipients) {
-        Map<TenantId, List<MailAddress>> byTenant = new LinkedHashMap<>();
-        for (MailAddress recipient : recipients) {
-            byTenant.computeIfAbsent(tenants.tenantOf(recipient), tenant -> new ArrayList<>()).add(recipient);
-        }
-        return byTenant;
-    }
-
-    private void sendCopyFor(Mail mail, List<MailAddress> recipients) throws MessagingException {
-        Mail copy = mail.duplicate();
-        copy.setRecipients(recipients);
-        getMailetContext().sendMail(copy, mail.getState());
-        LOGGER.debug("Mail {}: recipients {} belong to another tenant, sent as {}", mail.getName(), recipients, copy.getName());
     }
 
     @Override

@@ -14,7 +14,6 @@ import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
-import org.apache.james.core.MailAddress;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
@@ -132,7 +131,7 @@ public class EncryptSmime extends GenericMailet {
         }
         try {
             TenantId tenant = tenants.tenantOf(sender.get());
-            Map<EmailAddress, List<CertificateEntry>> certificates = recipientCertificates(tenant, mail);
+            Map<EmailAddress, List<CertificateEntry>> certificates = RecipientKeys.of(mail, escrow, address -> certificates(tenant, address));
             List<String> missing = certificates.entrySet().stream()
                 .filter(entry -> entry.getValue().isEmpty())
                 .map(entry -> entry.getKey().asString())
@@ -156,17 +155,6 @@ public class EncryptSmime extends GenericMailet {
             LOGGER.error("Encrypting mail {} failed", mail.getName(), e);
             failures.route(mail, "Not encrypted: " + e);
         }
-    }
-
-    /** Each recipient (and the escrow address) with its usable certificates; an empty list means none. */
-    private Map<EmailAddress, List<CertificateEntry>> recipientCertificates(TenantId tenant, Mail mail) {
-        Map<EmailAddress, List<CertificateEntry>> certificates = new LinkedHashMap<>();
-        for (MailAddress recipient : mail.getRecipients()) {
-            EmailAddress address = EmailAddress.of(recipient.asString());
-            certificates.put(address, certificates(tenant, address));
-        }
-        escrow.ifPresent(address -> certificates.putIfAbsent(address, certificates(tenant, address)));
-        return certificates;
     }
 
     private List<CertificateEntry> certificates(TenantId tenant, EmailAddress address) {

@@ -10,6 +10,7 @@ import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.AuditLog;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.Fingerprint;
+import dev.tresor.keys.PgpFingerprint;
 import dev.tresor.keys.TenantId;
 
 /**
@@ -27,10 +28,27 @@ public final class KeyUseAudit {
 
     public void record(TenantId tenant, AuditEvent.Operation operation, Fingerprint key, Optional<EmailAddress> counterpart,
                        Optional<String> messageId) {
-        AuditEvent event = AuditEvent.of(clock.instant(), tenant, operation).withKey(key);
+        append(AuditEvent.of(clock.instant(), tenant, operation).withKey(key), counterpart, messageId);
+    }
+
+    /** An OpenPGP key's use, by the fingerprint of its primary key. */
+    public void record(TenantId tenant, AuditEvent.Operation operation, PgpFingerprint key, Optional<EmailAddress> counterpart,
+                       Optional<String> messageId) {
+        append(AuditEvent.of(clock.instant(), tenant, operation).withKey(key), counterpart, messageId);
+    }
+
+    private void append(AuditEvent keyUse, Optional<EmailAddress> counterpart, Optional<String> messageId) {
+        AuditEvent event = keyUse;
         event = counterpart.map(event::withCounterpart).orElse(event);
         event = messageId.map(event::withMessageId).orElse(event);
         log.append(event);
+    }
+
+    /** A use of a password rather than a key (PdfWrap): no fingerprint, the kind of password in the detail. */
+    public void recordPassword(TenantId tenant, AuditEvent.Operation operation, EmailAddress counterpart, Optional<String> messageId,
+                               String detail) {
+        AuditEvent event = AuditEvent.of(clock.instant(), tenant, operation).withCounterpart(counterpart).withDetail(detail);
+        log.append(messageId.map(event::withMessageId).orElse(event));
     }
 
     /** The Message-ID header, which audit events carry so an admin can find the mail. */

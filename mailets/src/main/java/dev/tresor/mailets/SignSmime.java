@@ -69,15 +69,12 @@ import dev.tresor.smime.SmimeSigner;
 public class SignSmime extends GenericMailet {
     public static final String PROTECTION = "smime-signed";
     private static final Logger LOGGER = LoggerFactory.getLogger(SignSmime.class);
-    private static final String AUTHENTICATED = "authenticated";
-    private static final String AUTHENTICATED_OR_NETWORK = "authenticated-or-network";
 
     private final KeyRepository repository;
     private final TenantResolver tenants;
     private final Clock clock;
     private SmimeSigner signer;
-    private boolean allowNetworks;
-    private Networks networks;
+    private SigningAuthorisation authorisation;
     private Optional<String> gatewayKey;
     private FailureRouting failures;
     private KeyUseAudit audit;
@@ -96,25 +93,15 @@ public class SignSmime extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(Set.of("digest", "format", "rsaPadding", "signFor", "networks", "gatewayKey", FailureRouting.PARAMETER));
+        checkInitParameters(Set.of("digest", "format", "rsaPadding", SigningAuthorisation.SIGN_FOR, SigningAuthorisation.NETWORKS,
+            "gatewayKey", FailureRouting.PARAMETER));
         InitParameters parameters = new InitParameters(this);
         SigningOptions.Digest digest = parameters.choice("digest", "sha-256",
             Map.of("sha-256", SigningOptions.Digest.SHA256, "sha-384", SigningOptions.Digest.SHA384, "sha-512", SigningOptions.Digest.SHA512));
         SigningOptions.Format format = parameters.choice("format", "detached", InitParameters.names(SigningOptions.Format.class));
         SigningOptions.RsaPadding padding = parameters.choice("rsaPadding", "pkcs1", InitParameters.names(SigningOptions.RsaPadding.class));
         signer = new SmimeSigner(new SigningOptions(format, digest, padding));
-        allowNetworks = parameters.choice("signFor", AUTHENTICATED,
-            Map.of(AUTHENTICATED, false, AUTHENTICATED_OR_NETWORK, true));
-        try {
-            networks = Networks.parse(parameters.list("networks"));
-        } catch (IllegalArgumentException e) {
-            throw parameters.invalid("networks", getInitParameter("networks"), "comma-separated IP networks: " + e.getMessage());
-        }
-        if (allowNetworks == networks.isEmpty()) {
-            throw parameters.invalid("networks", getInitParameter("networks", ""), allowNetworks
-                ? "at least one network with signFor=" + AUTHENTICATED_OR_NETWORK
-                : "none unless signFor=" + AUTHENTICATED_OR_NETWORK);
-        }
+        authorisation = SigningAuthorisation.of(this);
         gatewayKey = parameters.optional("gatewayKey");
         if (gatewayKey.isPresent() && gatewayKey.get().contains("@")) {
             throw parameters.invalid("gatewayKey", gatewayKey.get(), "a local part such as 'gateway'");
@@ -131,13 +118,9 @@ public class SignSmime extends GenericMailet {
             return;
         }
         Optional<EmailAddress> sender = Senders.from(message);
-        if (sender.isEmpty()) {
-            failures.route(mail, "Not signed: the From header must name exactly one address");
-            return;
-        }
-        Optional<String> unauthorised = unauthorisedReason(mail, sender.get());
-        if (unauthorised.isPresent()) {
-            failures.route(mail, "Not signed: " + unauthorised.get());
+        Optional<String> refused = authorisation.refusal(mail, sender);
+        if (refused.isPresent()) {
+            failures.route(mail, "Not signed: " + refused.get());
             return;
         }
         try {
@@ -160,33 +143,6 @@ public class SignSmime extends GenericMailet {
             LOGGER.error("Signing mail {} failed", mail.getName(), e);
             failures.route(mail, "Not signed: " + e);
         }
-    }
-
-    private Optional<String> unauthorisedReason(Mail mail, EmailAddress sender) {
-        Optional<String> authUser = mail.getAttribute(Mail.SMTP_AUTH_USER)
-            .flatMap(attribute -> attribute.getValue().valueAs(String.class));
-        if (authUser.isPresent()) {
-            return isSameUser(authUser.get(), sender)
-                ? Optional.empty()
-                : Optional.of("authenticated as " + authUser.get() + ", not as the sender " + sender.asString());
-        }
-        if (allowNetworks && networks.contains(mail.getRemoteAddr())) {
-            return Optional.empty();
-        }
-        return Optional.of("sender " + sender.asString() + " did not authenticate"
-            + (allowNetworks ? " and " + mail.getRemoteAddr() + " is not in an authorised network" : ""));
-    }
-
-    private static boolean isSameUser(String authUser, EmailAddress sender) {
-        String user = authUser.trim();
-        if (user.contains("@")) {
-            try {
-                return EmailAddress.of(user).equals(sender);
-            } catch (IllegalArgumentException e) {
-                return false;
-            }
-        }
-        return user.equalsIgnoreCase(sender.localPart());
     }
 
     private Optional<KeyPairEntry> signingKey(TenantId tenant, EmailAddress sender) {

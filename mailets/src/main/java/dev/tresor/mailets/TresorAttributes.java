@@ -20,6 +20,15 @@ public final class TresorAttributes {
     public static final AttributeName SMIME_HARVEST = AttributeName.of("tresor.smime.harvest");
     /** What DecryptSmime did: {@code decrypted}, or why not. */
     public static final AttributeName SMIME_DECRYPTION = AttributeName.of("tresor.smime.decryption");
+    /** Which password PdfWrap locked the PDF with: {@code pre-shared} or {@code generated} (never the password). */
+    public static final AttributeName PDF_PASSWORD = AttributeName.of("tresor.pdf.password");
+
+    /** The OpenPGP signature verdict, a map: status, signer (fingerprint), user id, reason (see VerifyPgp). */
+    public static final AttributeName PGP_SIGNATURE = AttributeName.of("tresor.pgp.signature");
+    /** What DecryptPgp did: {@code decrypted}, or why not. */
+    public static final AttributeName PGP_DECRYPTION = AttributeName.of("tresor.pgp.decryption");
+    /** Set by Autocrypt on mail whose Autocrypt header it stored: the key's fingerprint, or why it did not. */
+    public static final AttributeName PGP_AUTOCRYPT = AttributeName.of("tresor.pgp.autocrypt");
 
     private TresorAttributes() {
     }

@@ -1,23 +1,12 @@
 package dev.tresor.matchers;
 
-import java.util.Collection;
-import java.util.List;
-import java.util.Optional;
-import java.util.stream.Collectors;
-
 import javax.inject.Inject;
-import javax.mail.MessagingException;
-
-import org.apache.james.core.MailAddress;
-import org.apache.mailet.Mail;
-import org.apache.mailet.base.GenericMatcher;
 
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.SelectionPolicy;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
-import dev.tresor.mailets.Senders;
 
 /**
  * Matches the recipients for whom the <b>sender's tenant</b> holds a usable S/MIME encryption certificate (its own
@@ -29,36 +18,14 @@ import dev.tresor.mailets.Senders;
  * <mailet match="dev.tresor.matchers.RecipientHasSmimeCertificate" class="dev.tresor.mailets.EncryptSmime"/>
  * }</pre>
  */
-public class RecipientHasSmimeCertificate extends GenericMatcher {
-    private final KeyRepository repository;
-    private final TenantResolver tenants;
-
+public class RecipientHasSmimeCertificate extends SenderTenantMatcher.ForRecipients {
     @Inject
     public RecipientHasSmimeCertificate(KeyRepository repository, TenantResolver tenants) {
-        this.repository = repository;
-        this.tenants = tenants;
+        super(repository, tenants);
     }
 
     @Override
-    public void init() throws MessagingException {
-        Conditions.refuse(this);
-    }
-
-    @Override
-    public Collection<MailAddress> match(Mail mail) throws MessagingException {
-        Optional<EmailAddress> sender = Senders.from(mail.getMessage());
-        if (sender.isEmpty()) {
-            return List.of();
-        }
-        TenantId tenant = tenants.tenantOf(sender.get());
-        return mail.getRecipients().stream()
-            .filter(recipient -> hasCertificate(tenant, recipient))
-            .collect(Collectors.toList());
-    }
-
-    private boolean hasCertificate(TenantId tenant, MailAddress recipient) {
-        return !repository.certificates()
-            .encryptionCertificates(tenant, EmailAddress.of(recipient.asString()), SelectionPolicy.NEWEST)
-            .isEmpty();
+    boolean serves(KeyRepository repository, TenantId tenant, EmailAddress recipient) {
+        return !repository.certificates().encryptionCertificates(tenant, recipient, SelectionPolicy.NEWEST).isEmpty();
     }
 }

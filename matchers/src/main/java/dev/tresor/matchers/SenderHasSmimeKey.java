@@ -1,20 +1,11 @@
 package dev.tresor.matchers;
 
-import java.util.Collection;
-import java.util.List;
-import java.util.Optional;
-
 import javax.inject.Inject;
-import javax.mail.MessagingException;
-
-import org.apache.james.core.MailAddress;
-import org.apache.mailet.Mail;
-import org.apache.mailet.base.GenericMatcher;
 
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyRepository;
+import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
-import dev.tresor.mailets.Senders;
 
 /**
  * Matches every recipient when the sender (the single From address) has a personal S/MIME signing key in its tenant:
@@ -25,27 +16,14 @@ import dev.tresor.mailets.Senders;
  * <mailet match="dev.tresor.matchers.SenderHasSmimeKey" class="dev.tresor.mailets.SignSmime"/>
  * }</pre>
  */
-public class SenderHasSmimeKey extends GenericMatcher {
-    private final KeyRepository repository;
-    private final TenantResolver tenants;
-
+public class SenderHasSmimeKey extends SenderTenantMatcher.ForSender {
     @Inject
     public SenderHasSmimeKey(KeyRepository repository, TenantResolver tenants) {
-        this.repository = repository;
-        this.tenants = tenants;
+        super(repository, tenants);
     }
 
     @Override
-    public void init() throws MessagingException {
-        Conditions.refuse(this);
-    }
-
-    @Override
-    public Collection<MailAddress> match(Mail mail) throws MessagingException {
-        Optional<EmailAddress> sender = Senders.from(mail.getMessage());
-        boolean hasKey = sender.isPresent() && repository.privateKeys()
-            .signingKey(tenants.tenantOf(sender.get()), sender.get())
-            .isPresent();
-        return hasKey ? mail.getRecipients() : List.of();
+    boolean serves(KeyRepository repository, TenantId tenant, EmailAddress sender) {
+        return repository.privateKeys().signingKey(tenant, sender).isPresent();
     }
 }

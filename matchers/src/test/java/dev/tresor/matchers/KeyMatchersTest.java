@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyStatus;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.TestPki;
@@ -71,7 +72,25 @@ class KeyMatchersTest {
     }
 
     @Test
+    void recipientHasPdfPasswordShouldMatchOnlyPasswordsTheSendersTenantAgreed() throws Exception {
+        vaults.repository().pdfPasswords().set(acme, EmailAddress.of("bob@partner.example"), "bob-and-acme".toCharArray());
+        vaults.repository().pdfPasswords().set(globex, EmailAddress.of("carol@partner.example"), "carol-and-globex".toCharArray());
+        vaults.repository().tenants().grantFederation(globex, acme);
+        GenericMatcher matcher = init(new RecipientHasPdfPassword(vaults.repository(), vaults.tenantResolver()));
+
+        assertThat(matcher.match(mail("alice@acme.example", "bob@partner.example", "carol@partner.example", "dave@partner.example")))
+            .as("federation shares certificates, never passwords").containsExactly(new MailAddress("bob@partner.example"));
+        assertThat(matcher.match(mail("gina@globex.example", "bob@partner.example", "carol@partner.example")))
+            .containsExactly(new MailAddress("carol@partner.example"));
+        vaults.repository().pdfPasswords().remove(acme, EmailAddress.of("bob@partner.example"));
+        assertThat(matcher.match(mail("alice@acme.example", "bob@partner.example"))).isEmpty();
+    }
+
+    @Test
     void aConditionShouldBeRefused() {
+        assertThatThrownBy(() -> new RecipientHasPdfPassword(vaults.repository(), vaults.tenantResolver())
+            .init(FakeMatcherConfig.builder().matcherName("RecipientHasPdfPassword").condition("any").build()))
+            .isInstanceOf(MessagingException.class).hasMessageContaining("takes no condition");
         assertThatThrownBy(() -> new RecipientHasSmimeCertificate(vaults.repository(), vaults.tenantResolver())
             .init(FakeMatcherConfig.builder().matcherName("RecipientHasSmimeCertificate").condition("any").build()))
             .isInstanceOf(MessagingException.class).hasMessageContaining("takes no condition");

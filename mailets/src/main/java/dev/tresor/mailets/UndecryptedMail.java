@@ -1,0 +1,44 @@
+package dev.tresor.mailets;
+
+import java.util.Optional;
+
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the decrypting mailets do with a mail they cannot open: the reason in their attribute, then either the
+ * {@code onFailure} processor (with {@code tresor.failure.reason}) or, without one, delivery as it came, still
+ * encrypted, with the reason in the {@code X-Tresor-Decryption} header.
+ */
+final class UndecryptedMail {
+    private static final Logger LOGGER = LoggerFactory.getLogger(UndecryptedMail.class);
+
+    private final AttributeName attribute;
+    private final Optional<String> onFailure;
+
+    UndecryptedMail(AttributeName attribute, Optional<String> onFailure) {
+        this.attribute = attribute;
+        this.onFailure = onFailure;
+    }
+
+    void handle(Mail mail, String reason) throws MessagingException {
+        mail.setAttribute(new Attribute(attribute, AttributeValue.of("not decrypted: " + reason)));
+        if (onFailure.isPresent()) {
+            mail.setAttribute(new Attribute(TresorAttributes.FAILURE_REASON, AttributeValue.of("Not decrypted: " + reason)));
+            mail.setState(onFailure.get());
+            LOGGER.warn("Mail {} not decrypted, sent to {}: {}", mail.getName(), onFailure.get(), reason);
+            return;
+        }
+        MimeMessage message = mail.getMessage();
+        message.setHeader(DecryptSmime.HEADER, "failed; reason=\"" + reason.replace("\"", "'").replaceAll("[\\r\\n]+", " ") + "\"");
+        message.saveChanges();
+        LOGGER.info("Mail {} delivered encrypted: {}", mail.getName(), reason);
+    }
+}
