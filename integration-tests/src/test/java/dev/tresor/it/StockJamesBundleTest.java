@@ -270,6 +270,32 @@ class StockJamesBundleTest {
         assertThat(workingDirectory.resolve("var/tresor/keys.mv.db")).isRegularFile();
     }
 
+    @Test
+    void pdfWrapFromTheBundleWrapsMailToAPartnerWithAPdfPassword() throws Exception {
+        // given the sender's tenant and a password it agreed with a partner, set through the bundle's WebAdmin routes
+        assertThat(http("PUT", "/tresor/tenants/client", null).statusCode()).isEqualTo(201);
+        assertThat(http("PUT", "/tresor/tenants/client/domains/client.test", null).statusCode()).isEqualTo(204);
+        HttpResponse<String> password = http("PUT", "/tresor/tenants/client/pdf-passwords/carol@remote.test",
+            "{\"password\":\"agreed with carol\"}".getBytes(UTF_8));
+        assertThat(password.statusCode()).as(password.body()).isEqualTo(204);
+        String token = uniqueToken();
+
+        // when mail to that partner goes through the stock James
+        submit(token, false, Collections.emptyList(), "carol@remote.test");
+
+        // then it leaves as a PDF that PDFBox, from the bundle, wrote and locked with the agreed password
+        SmtpSink.ReceivedMail relayed = sink.awaitMailWithSubject(token);
+        assertThat(relayed.envelopeRecipients()).containsExactly("carol@remote.test");
+        assertThat(relayed.message().getHeader("X-Tresor-Protection")).as(serverLogTail()).containsExactly("pdf");
+        javax.mail.internet.MimeMultipart parts = (javax.mail.internet.MimeMultipart) relayed.message().getContent();
+        Path pdf = workingDirectory.resolve("carol.pdf");
+        try (java.io.InputStream in = parts.getBodyPart(1).getInputStream(); java.io.OutputStream out = Files.newOutputStream(pdf)) {
+            in.transferTo(out); // javax.mail's base64 stream can end early for readAllBytes
+        }
+        assertThat(dev.tresor.pdf.PdfTools.succeed(workingDirectory, "pdftotext", "-upw", "agreed with carol", pdf.toString(), "-"))
+            .contains("Sent by StockJamesBundleTest, " + token);
+    }
+
     private static HttpResponse<String> http(String method, String path, byte[] body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + webAdminPort + path))
             .timeout(Duration.ofSeconds(20))
@@ -377,6 +403,10 @@ class StockJamesBundleTest {
     // --- SMTP client and sink --------------------------------------------------------------------------------------
 
     private static void submit(String token, boolean startTls, List<String[]> extraHeaders) throws MessagingException {
+        submit(token, startTls, extraHeaders, RECIPIENT);
+    }
+
+    private static void submit(String token, boolean startTls, List<String[]> extraHeaders, String recipient) throws MessagingException {
         Properties properties = new Properties();
         properties.put("mail.smtp.host", "127.0.0.1");
         properties.put("mail.smtp.port", Integer.toString(smtpPort));
@@ -391,7 +421,7 @@ class StockJamesBundleTest {
         Session session = Session.getInstance(properties);
         MimeMessage message = new MimeMessage(session);
         message.setFrom(new InternetAddress(SENDER));
-        message.setRecipient(Message.RecipientType.TO, new InternetAddress(RECIPIENT));
+        message.setRecipient(Message.RecipientType.TO, new InternetAddress(recipient));
         message.setSubject(token);
         for (String[] header : extraHeaders) {
             message.addHeader(header[0], header[1]);
