@@ -34,6 +34,7 @@ import org.bouncycastle.openpgp.PGPMarker;
 import org.bouncycastle.openpgp.PGPObjectFactory;
 import org.bouncycastle.openpgp.PGPOnePassSignatureList;
 import org.bouncycastle.openpgp.PGPPadding;
+import org.bouncycastle.openpgp.PGPPrivateKey;
 import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPPublicKeyRing;
 import org.bouncycastle.openpgp.PGPSecretKeyRing;
@@ -118,6 +119,23 @@ public final class PgpKeys {
             keys.add(key);
         }
         return Collections.unmodifiableList(keys);
+    }
+
+    /**
+     * The private keys of one binary secret key ring that a store wrote itself without passphrase protection
+     * ({@link PgpSecretKeyInfo#withoutPassphrase}), unlocked. Its self-signatures are not checked again, which for
+     * Curve25519 keys costs several times the signature a mail needs: they were checked when the key was imported,
+     * and the store seals the ring with authenticated encryption, so it is still exactly what was checked.
+     *
+     * @throws KeyMaterialException when the bytes are not one secret key ring or hold no secret key material
+     */
+    public static Map<Long, PGPPrivateKey> unlockStoredSecretKey(byte[] packets) throws KeyMaterialException {
+        List<Object> rings = keyRingsIn(packets);
+        if (rings.size() != 1 || !(rings.get(0) instanceof PGPSecretKeyRing)) {
+            throw new KeyMaterialException("a stored OpenPGP secret key must be one secret key ring, not " + rings.size()
+                + " key rings");
+        }
+        return PgpSecretKeyInfo.unlock((PGPSecretKeyRing) rings.get(0), new char[0]);
     }
 
     /**

@@ -66,6 +66,10 @@ public final class PgpSecretKeyInfo {
      * @throws KeyMaterialException "wrong OpenPGP passphrase for key ...", or when the ring holds no secret material
      */
     public Map<Long, PGPPrivateKey> unlock(char[] passphrase) throws KeyMaterialException {
+        return unlock(keyRing, passphrase);
+    }
+
+    static Map<Long, PGPPrivateKey> unlock(PGPSecretKeyRing keyRing, char[] passphrase) throws KeyMaterialException {
         Map<Long, PGPPrivateKey> privateKeys = new LinkedHashMap<>();
         Iterator<PGPSecretKey> secretKeys = keyRing.getSecretKeys();
         while (secretKeys.hasNext()) {
@@ -85,8 +89,8 @@ public final class PgpSecretKeyInfo {
             }
         }
         if (privateKeys.isEmpty()) {
-            throw new KeyMaterialException("OpenPGP key " + fingerprint() + " holds no secret key material (only stubs"
-                + " for keys kept elsewhere, e.g. on a smartcard)");
+            throw new KeyMaterialException("OpenPGP key " + PgpKeys.hex(keyRing.getPublicKey().getFingerprint())
+                + " holds no secret key material (only stubs for keys kept elsewhere, e.g. on a smartcard)");
         }
         return Collections.unmodifiableMap(privateKeys);
     }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -52,9 +53,40 @@ final class StoredPgpKeyVault implements PgpKeyVault {
         .thenComparing(PgpKeyEntry::fingerprint)
         .reversed();
 
+    private static final int PARSED_CACHE_SIZE = 4096;
+    private static final int UNLOCKED_CACHE_SIZE = 1024;
+
     private final KeyStorage storage;
     private final KeyProtection protection;
     private final Clock clock;
+    /**
+     * Parsed public key rings by their exact bytes. Parsing checks every self-signature again (for a Curve25519 key
+     * several times the work of the signature a mail needs); the same bytes always give the same facts, and a ring
+     * that changes (a merge, a revocation) has other bytes, so what a ring says is still judged by the same code.
+     */
+    private final Map<RingBytes, PgpPublicKeyInfo> parsed = new LinkedHashMap<>(256, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<RingBytes, PgpPublicKeyInfo> eldest) {
+            return size() > PARSED_CACHE_SIZE;
+        }
+    };
+
+    /**
+     * Unlocked secret keys by tenant and sealed blob, as {@link KeyProtection} keeps unwrapped tenant keys: unsealing,
+     * parsing and unlocking a ring, and then deriving an Ed25519 public key again, cost more than the signature a
+     * mail needs. A key is only found here through its sealed blob, which is read from storage on every use, so a
+     * deleted key is gone at once and a re-imported one (other bytes) is unlocked anew.
+     */
+    private final Map<UnlockedKey, Map<Long, PGPPrivateKey>> unlocked = new LinkedHashMap<>(64, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<UnlockedKey, Map<Long, PGPPrivateKey>> eldest) {
+            return size() > UNLOCKED_CACHE_SIZE;
+        }
+    };
 
     StoredPgpKeyVault(KeyStorage storage, KeyProtection protection, Clock clock) {
         this.storage = storage;
@@ -113,13 +145,13 @@ final class StoredPgpKeyVault implements PgpKeyVault {
 
     @Override
     public Optional<PgpKeyEntry> get(TenantId tenant, PgpFingerprint fingerprint) {
-        return storage.pgpKey(tenant, fingerprint).map(StoredPgpKeyVault::toEntry);
+        return storage.pgpKey(tenant, fingerprint).map(this::toEntry);
     }
 
     @Override
     public List<PgpKeyEntry> list(TenantId tenant, Optional<PgpFingerprint> after, int limit) {
         return storage.pgpKeys(tenant, after, limit).stream()
-            .map(StoredPgpKeyVault::toEntry)
+            .map(this::toEntry)
             .collect(Collectors.toUnmodifiableList());
     }
 
@@ -141,7 +173,7 @@ final class StoredPgpKeyVault implements PgpKeyVault {
             return List.of();
         }
         return storage.pgpKeysByAddress(tenants, address.asString()).stream()
-            .map(StoredPgpKeyVault::toEntry)
+            .map(this::toEntry)
             .filter(entry -> !entry.encryptionKeysAt(now).isEmpty())
             .sorted(NEWEST_FIRST)
             .collect(Collectors.toUnmodifiableList());
@@ -152,7 +184,7 @@ final class StoredPgpKeyVault implements PgpKeyVault {
         Instant now = clock.instant();
         return storage.pgpKeysByAddress(List.of(tenant), sender.asString()).stream()
             .filter(PgpKeyRecord::hasSecretKey)
-            .map(StoredPgpKeyVault::toEntry)
+            .map(this::toEntry)
             .filter(entry -> !entry.signingKeysAt(now).isEmpty())
             .sorted(NEWEST_FIRST)
             .map(entry -> newestSigningKey(tenant, entry, now))
@@ -173,7 +205,7 @@ final class StoredPgpKeyVault implements PgpKeyVault {
         List<PgpPrivateKeyEntry> found = new ArrayList<>();
         List<PgpKeyEntry> entries = storage.pgpKeysByKeyId(tenant, keyId).stream()
             .filter(PgpKeyRecord::hasSecretKey)
-            .map(StoredPgpKeyVault::toEntry)
+            .map(this::toEntry)
             .sorted(NEWEST_FIRST)
             .collect(Collectors.toList());
         for (PgpKeyEntry entry : entries) {
@@ -195,7 +227,7 @@ final class StoredPgpKeyVault implements PgpKeyVault {
     @Override
     public List<PgpKeyEntry> keysWithKeyId(TenantId tenant, long keyId) {
         return storage.pgpKeysByKeyId(tenant, keyId).stream()
-            .map(StoredPgpKeyVault::toEntry)
+            .map(this::toEntry)
             .sorted(NEWEST_FIRST)
             .collect(Collectors.toUnmodifiableList());
     }
@@ -213,9 +245,26 @@ final class StoredPgpKeyVault implements PgpKeyVault {
     }
 
     private Map<Long, PGPPrivateKey> unlock(TenantId tenant, PgpKeyEntry entry) {
-        return storedSecretKey(tenant, entry.fingerprint())
-            .map(secretKey -> read(() -> secretKey.unlock(NO_PASSPHRASE)))
-            .orElse(Map.of());
+        PgpFingerprint fingerprint = entry.fingerprint();
+        return storage.pgpSecretKey(tenant, fingerprint).map(blob -> {
+            UnlockedKey cacheKey = new UnlockedKey(tenant, blob);
+            synchronized (unlocked) {
+                Map<Long, PGPPrivateKey> cached = unlocked.get(cacheKey);
+                if (cached != null) {
+                    return cached;
+                }
+            }
+            byte[] unprotected = protection.unprotect(tenant, ProtectedKey.fromBytes(blob), context(fingerprint));
+            try {
+                Map<Long, PGPPrivateKey> keys = read(() -> PgpKeys.unlockStoredSecretKey(unprotected));
+                synchronized (unlocked) {
+                    unlocked.put(cacheKey, keys);
+                }
+                return keys;
+            } finally {
+                Arrays.fill(unprotected, (byte) 0);
+            }
+        }).orElse(Map.of());
     }
 
     private Optional<PgpSecretKeyInfo> storedSecretKey(TenantId tenant, PgpFingerprint fingerprint) {
@@ -245,14 +294,29 @@ final class StoredPgpKeyVault implements PgpKeyVault {
             keyIds, origin, status, addedAt, false);
     }
 
-    private static PgpKeyEntry toEntry(PgpKeyRecord record) {
+    private PgpKeyEntry toEntry(PgpKeyRecord record) {
         PgpPublicKeyInfo key = parse(record);
         return new PgpKeyEntry(record.tenant(), key,
             record.addresses().stream().map(EmailAddress::of).collect(Collectors.toSet()),
             record.origin(), record.status(), record.addedAt(), record.hasSecretKey());
     }
 
-    private static PgpPublicKeyInfo parse(PgpKeyRecord record) {
+    private PgpPublicKeyInfo parse(PgpKeyRecord record) {
+        RingBytes ring = new RingBytes(record.keyRing());
+        synchronized (parsed) {
+            PgpPublicKeyInfo cached = parsed.get(ring);
+            if (cached != null) {
+                return cached;
+            }
+        }
+        PgpPublicKeyInfo key = parseAgain(record);
+        synchronized (parsed) {
+            parsed.put(ring, key);
+        }
+        return key;
+    }
+
+    private static PgpPublicKeyInfo parseAgain(PgpKeyRecord record) {
         try {
             return single(PgpKeys.readPublicKeys(record.keyRing()));
         } catch (KeyMaterialException | IllegalArgumentException e) {
@@ -280,6 +344,49 @@ final class StoredPgpKeyVault implements PgpKeyVault {
             return reading.read();
         } catch (KeyMaterialException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /** A sealed secret key of a tenant as a map key: equal when the tenant and the sealed bytes are. */
+    private static final class UnlockedKey {
+        private final String tenant;
+        private final RingBytes sealed;
+
+        UnlockedKey(TenantId tenant, byte[] sealed) {
+            this.tenant = tenant.asString();
+            this.sealed = new RingBytes(sealed);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof UnlockedKey && tenant.equals(((UnlockedKey) other).tenant)
+                && sealed.equals(((UnlockedKey) other).sealed);
+        }
+
+        @Override
+        public int hashCode() {
+            return 31 * tenant.hashCode() + sealed.hashCode();
+        }
+    }
+
+    /** A key ring's bytes as a map key: equal when the bytes are. */
+    private static final class RingBytes {
+        private final byte[] bytes;
+        private final int hash;
+
+        RingBytes(byte[] bytes) {
+            this.bytes = bytes;
+            this.hash = Arrays.hashCode(bytes);
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof RingBytes && Arrays.equals(bytes, ((RingBytes) other).bytes);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
         }
     }
 
