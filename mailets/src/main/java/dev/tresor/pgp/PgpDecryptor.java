@@ -48,6 +48,8 @@ import dev.tresor.mime.MimeEntity;
  * whole; it is never merged with other parts.
  */
 public final class PgpDecryptor {
+    /** The recipients' private keys as Bouncy Castle's curves (and the JDK's RSA through it) use them, converted once. */
+    private static final JcaPrivateKeys DECRYPTION_KEYS = new JcaPrivateKeys(PgpProviders.CURVES_WITH_JDK_DIGESTS);
 
     private final DecryptionLimits limits;
 
@@ -193,12 +195,13 @@ public final class PgpDecryptor {
         for (Map.Entry<PGPPublicKeyEncryptedData, List<PgpPrivateKeyEntry>> candidate : candidates.entrySet()) {
             PGPPublicKeyEncryptedData data = candidate.getKey();
             for (PgpPrivateKeyEntry key : candidate.getValue()) {
-                PublicKeyDataDecryptorFactory factory = new JcePublicKeyDataDecryptorFactoryBuilder()
-                    .setProvider(PgpProviders.CURVES_WITH_JDK_DIGESTS)
-                    .setContentProvider(data.isAEAD() ? PgpProviders.BOUNCY_CASTLE : PgpProviders.JDK_CIPHERS)
-                    .build(key.privateKey());
+                PublicKeyDataDecryptorFactory factory;
                 InputStream clear;
                 try {
+                    factory = new JcePublicKeyDataDecryptorFactoryBuilder()
+                        .setProvider(PgpProviders.CURVES_WITH_JDK_DIGESTS)
+                        .setContentProvider(data.isAEAD() ? PgpProviders.BOUNCY_CASTLE : PgpProviders.JDK_CIPHERS)
+                        .build(DECRYPTION_KEYS.of(key.privateKey(), Signatures.publicKey(key)));
                     clear = data.getDataStream(factory);
                 } catch (PGPException | RuntimeException e) {
                     // a key id collision, or a key that is not the one the session key was encrypted to

@@ -21,6 +21,10 @@ final class Signatures {
     private static final PGPContentVerifierBuilderProvider BC_VERIFIERS =
         new JcaPGPContentVerifierBuilderProvider().setProvider(PgpProviders.CURVES_WITH_JDK_DIGESTS);
 
+    /** Private keys for the JDK's RSA and for Bouncy Castle's curves, each converted once (see {@link JcaPrivateKeys}). */
+    private static final JcaPrivateKeys JDK_KEYS = new JcaPrivateKeys(null);
+    private static final JcaPrivateKeys CURVE_KEYS = new JcaPrivateKeys(PgpProviders.CURVES_WITH_JDK_DIGESTS);
+
     private Signatures() {
     }
 
@@ -31,13 +35,14 @@ final class Signatures {
     static PGPSignatureGenerator generator(PgpPrivateKeyEntry signer, int hashAlgorithm, Date time) throws PgpException {
         PGPPublicKey publicKey = publicKey(signer);
         JcaPGPContentSignerBuilder builder = new JcaPGPContentSignerBuilder(publicKey.getAlgorithm(), hashAlgorithm);
-        if (!PgpProviders.isRsa(publicKey.getAlgorithm())) {
+        boolean rsa = PgpProviders.isRsa(publicKey.getAlgorithm());
+        if (!rsa) {
             builder.setProvider(PgpProviders.CURVES_WITH_JDK_DIGESTS);
         }
         builder.setDigestProvider(Security.getProvider("SUN"));
         try {
             PGPSignatureGenerator generator = new PGPSignatureGenerator(builder, publicKey);
-            generator.init(PGPSignature.BINARY_DOCUMENT, signer.privateKey());
+            generator.init(PGPSignature.BINARY_DOCUMENT, (rsa ? JDK_KEYS : CURVE_KEYS).of(signer.privateKey(), publicKey));
             PGPSignatureSubpacketGenerator hashed = new PGPSignatureSubpacketGenerator();
             hashed.setSignatureCreationTime(false, time);
             hashed.setIssuerFingerprint(false, publicKey);
