@@ -114,6 +114,22 @@ public interface PgpKeyVaultContract {
     }
 
     @Test
+    default void keysAlreadyUsedShouldShowLaterRevocationsAndStatusChanges() {
+        vault(BANK).addPublicKey(BANK, keys().carolBeforeRevocation, Origin.IMPORTED);
+        vault().addSecretKey(BANK, keys().oldBob.secretKey, PgpTestKeys.PASSPHRASE);
+        assertThat(vault().encryptionKeys(BANK, EmailAddress.of("carol@partner.example"), SelectionPolicy.ALL_VALID)).hasSize(1);
+        assertThat(vault().signingKey(BANK, BOB)).isPresent();
+
+        vault().addPublicKey(BANK, keys().carol.publicKey, Origin.IMPORTED);
+        vault().setStatus(BANK, keys().oldBob.fingerprint, KeyStatus.REVOKED);
+
+        assertThat(vault().encryptionKeys(BANK, EmailAddress.of("carol@partner.example"), SelectionPolicy.ALL_VALID))
+            .as("revoked by its holder after it was used").isEmpty();
+        assertThat(vault().signingKey(BANK, BOB)).as("revoked by the admin after it signed").isEmpty();
+        assertThat(vault().decryptionKeys(BANK, keys().oldBob.firstSubkey.keyId())).as("old mail stays readable").hasSize(1);
+    }
+
+    @Test
     default void aHarvestedCopyShouldChangeNothingOfAnImportedKey() {
         vault(BANK).addPublicKey(BANK, keys().frankWithOneSubkey, Origin.IMPORTED);
 
