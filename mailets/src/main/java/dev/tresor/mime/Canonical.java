@@ -93,6 +93,26 @@ public final class Canonical {
         return -1;
     }
 
+    /** The index of the first byte in {@code [from, end)} that is {@code a} or {@code b}, eight bytes at a time, or -1. */
+    public static int indexOfEither(byte[] bytes, int from, int end, byte a, byte b) {
+        long first = Words.repeated(a);
+        long second = Words.repeated(b);
+        int i = from;
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            long word = Words.get(bytes, i);
+            long found = Words.equal(word, first) | Words.equal(word, second);
+            if (found != 0) {
+                return i + Words.firstMarked(found);
+            }
+        }
+        for (; i < end; i++) {
+            if (bytes[i] == a || bytes[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** Copies the bytes to the sink with every bare LF or bare CR turned into CRLF. */
     public static void toCrlf(byte[] bytes, int offset, int length, ByteSink sink) {
         int end = offset + length;

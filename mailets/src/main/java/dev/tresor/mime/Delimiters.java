@@ -17,15 +17,18 @@ public final class Delimiters {
 
     /** The start of the next line at or after {@code from} that is a delimiter (or close delimiter), or -1. */
     public int next(int from) {
+        // a delimiter line starts with '-': visiting each '-' (eight bytes at a time in between) finds the first one
+        // faster than visiting each line, since base64 lines hold none and text few
         int position = from;
-        while (position >= 0 && position + delimiter.length <= size) {
-            if ((position == 0 || bytes[position - 1] == '\n') && startsWithDelimiter(position)) {
-                return position;
-            }
-            position = indexOfLf(position) + 1;
-            if (position == 0) {
+        while (position + delimiter.length <= size) {
+            int dash = Canonical.indexOfEither(bytes, position, size, (byte) '-', (byte) '-');
+            if (dash < 0 || dash + delimiter.length > size) {
                 return -1;
             }
+            if ((dash == 0 || bytes[dash - 1] == '\n') && startsWithDelimiter(dash)) {
+                return dash;
+            }
+            position = dash + 1;
         }
         return -1;
     }

@@ -47,6 +47,16 @@ final class Words {
         return (x - LOW_BITS) & ~x & HIGH_BITS;
     }
 
+    /** Bytes equal to the byte {@code pattern} repeats ({@code 0x0101010101010101L * b}). */
+    static long equal(long word, long pattern) {
+        long x = word ^ pattern;
+        return (x - LOW_BITS) & ~x & HIGH_BITS;
+    }
+
+    static long repeated(byte b) {
+        return LOW_BITS * (b & 0xFF);
+    }
+
     /** Offset, in the little-endian word, of the first byte the mask marks. */
     static int firstMarked(long mask) {
         return Long.numberOfTrailingZeros(mask) >>> 3;

@@ -69,6 +69,13 @@ final class Armor {
         int dataStart = line;
         int dataEnd = -1;
         int checksumLine = -1;
+        // neither '=' nor '-' is a base64 letter: the lines before the first of them are data, which the loop
+        // below would only step over; padding at the end of the data, the checksum and the footer start there
+        int special = Canonical.indexOfEither(text, dataStart, end, (byte) '=', (byte) '-');
+        if (special > dataStart) {
+            int lf = lastLineFeed(text, dataStart, special);
+            line = lf < 0 ? dataStart : lf + 1;
+        }
         while (line < end) {
             if (text[line] == '=') {
                 checksumLine = line;
@@ -150,6 +157,15 @@ final class Armor {
             }
         }
         return true;
+    }
+
+    private static int lastLineFeed(byte[] text, int from, int before) {
+        for (int i = before - 1; i >= from; i--) {
+            if (text[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
     }
 
     private static int nextLine(byte[] text, int line, int end) {

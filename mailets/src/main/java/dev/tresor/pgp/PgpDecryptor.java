@@ -23,9 +23,10 @@ import org.bouncycastle.openpgp.PGPEncryptedDataList;
 import org.bouncycastle.openpgp.PGPException;
 import org.bouncycastle.openpgp.PGPMarker;
 import org.bouncycastle.openpgp.PGPPublicKeyEncryptedData;
+import org.bouncycastle.openpgp.PGPSessionKey;
 import org.bouncycastle.openpgp.jcajce.JcaPGPObjectFactory;
-import org.bouncycastle.openpgp.operator.PublicKeyDataDecryptorFactory;
 import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyDataDecryptorFactoryBuilder;
+import org.bouncycastle.openpgp.operator.jcajce.JceSessionKeyDataDecryptorFactoryBuilder;
 
 import dev.tresor.keys.PgpPrivateKeyEntry;
 import dev.tresor.mime.ByteSink;
@@ -195,20 +196,24 @@ public final class PgpDecryptor {
         for (Map.Entry<PGPPublicKeyEncryptedData, List<PgpPrivateKeyEntry>> candidate : candidates.entrySet()) {
             PGPPublicKeyEncryptedData data = candidate.getKey();
             for (PgpPrivateKeyEntry key : candidate.getValue()) {
-                PublicKeyDataDecryptorFactory factory;
+                PGPSessionKey sessionKey;
                 InputStream clear;
                 try {
-                    factory = new JcePublicKeyDataDecryptorFactoryBuilder()
+                    // the session key is recovered once (one X25519 agreement or RSA decryption) and then both
+                    // named and used; asking Bouncy Castle for the algorithm and the stream separately does it twice
+                    sessionKey = data.getSessionKey(new JcePublicKeyDataDecryptorFactoryBuilder()
                         .setProvider(PgpProviders.CURVES_WITH_JDK_DIGESTS)
                         .setContentProvider(data.isAEAD() ? PgpProviders.BOUNCY_CASTLE : PgpProviders.JDK_CIPHERS)
-                        .build(DECRYPTION_KEYS.of(key.privateKey(), Signatures.publicKey(key)));
-                    clear = data.getDataStream(factory);
+                        .build(DECRYPTION_KEYS.of(key.privateKey(), Signatures.publicKey(key))));
+                    clear = data.getDataStream(new JceSessionKeyDataDecryptorFactoryBuilder()
+                        .setProvider(data.isAEAD() ? PgpProviders.BOUNCY_CASTLE : PgpProviders.JDK_CIPHERS)
+                        .build(sessionKey));
                 } catch (PGPException | RuntimeException e) {
                     // a key id collision, or a key that is not the one the session key was encrypted to
                     failures.add(key.component().fingerprint() + ": " + e.getMessage());
                     continue;
                 }
-                return new Opened(key, protection(data, factory), readVerified(data, clear, packets.size()));
+                return new Opened(key, protection(data, sessionKey), readVerified(data, clear, packets.size()));
             }
         }
         throw new PgpException("none of the recipient's private keys opens the message: " + String.join("; ", failures));
@@ -233,13 +238,8 @@ public final class PgpDecryptor {
         return content;
     }
 
-    private static String protection(PGPPublicKeyEncryptedData data, PublicKeyDataDecryptorFactory factory) {
-        String cipher;
-        try {
-            cipher = cipherName(data.getSymmetricAlgorithm(factory));
-        } catch (PGPException | RuntimeException e) {
-            cipher = "AES";
-        }
+    private static String protection(PGPPublicKeyEncryptedData data, PGPSessionKey sessionKey) {
+        String cipher = cipherName(sessionKey.getAlgorithm());
         return data.isAEAD() ? cipher + ", SEIPD v2 (AEAD)" : cipher + ", SEIPD v1 (MDC)";
     }
 

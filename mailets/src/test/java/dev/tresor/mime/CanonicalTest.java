@@ -139,4 +139,19 @@ class CanonicalTest {
         byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
         return Canonical.scan(bytes, 0, bytes.length);
     }
+
+    @Test
+    void indexOfEitherShouldFindTheFirstOfTwoBytesInEveryPositionOfAWord() {
+        for (int position = 0; position < 40; position++) {
+            byte[] bytes = new byte[41];
+            java.util.Arrays.fill(bytes, (byte) 'A');
+            bytes[position] = (byte) (position % 2 == 0 ? '=' : '-');
+            bytes[40] = '=';
+
+            assertThat(Canonical.indexOfEither(bytes, 0, bytes.length, (byte) '=', (byte) '-')).isEqualTo(position);
+            assertThat(Canonical.indexOfEither(bytes, position + 1, 40, (byte) '=', (byte) '-')).isEqualTo(-1);
+        }
+        assertThat(Canonical.indexOfEither(new byte[] {(byte) 0xBD, '='}, 0, 2, (byte) '=', (byte) '-'))
+            .as("0xBD is not '=' with the high bit").isEqualTo(1);
+    }
 }
