@@ -40,7 +40,16 @@ public final class Base64Lines {
 
     /** An input stream of the bytes that the base64 text of {@code in} encodes; characters outside base64 are skipped. */
     public static InputStream decoder(InputStream in) {
-        return new Decoder(in);
+        return new Decoder(in, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #decoder(InputStream)}, for input known to hold about {@code expectedCharacters}: its buffers are
+     * no larger than that (a signature's few hundred characters need no 64 KiB chunks). More input is still read,
+     * in chunks of that size.
+     */
+    public static InputStream decoder(InputStream in, int expectedCharacters) {
+        return new Decoder(in, expectedCharacters);
     }
 
     private static final class Encoder extends OutputStream {
@@ -169,16 +178,21 @@ public final class Base64Lines {
         private static final int TEXT_CHUNK = 64 * 1024;
 
         private final InputStream in;
-        private final byte[] raw = new byte[TEXT_CHUNK];
-        private final byte[] text = new byte[TEXT_CHUNK];
-        private final byte[] decoded = new byte[TEXT_CHUNK / 4 * 3];
+        private final byte[] raw;
+        private final byte[] text;
+        private final byte[] decoded;
         private int textFilled;
         private int decodedStart;
         private int decodedEnd;
         private boolean endOfInput;
 
-        Decoder(InputStream in) {
+        /** @param expected how many characters the input holds, if known; a chunk never needs to be larger */
+        Decoder(InputStream in, int expected) {
             this.in = in;
+            int chunk = (int) Math.min(TEXT_CHUNK, ((long) Math.max(expected, 64) + 3) / 4 * 4);
+            this.raw = new byte[chunk];
+            this.text = new byte[chunk];
+            this.decoded = new byte[chunk / 4 * 3];
         }
 
         @Override
@@ -219,8 +233,8 @@ public final class Base64Lines {
 
         /** Collects a full chunk of base64 characters (or the last, shorter one) and decodes it; false at the end. */
         private boolean fill() throws IOException {
-            while (textFilled < TEXT_CHUNK && !endOfInput) {
-                int read = in.read(raw, 0, TEXT_CHUNK - textFilled);
+            while (textFilled < text.length && !endOfInput) {
+                int read = in.read(raw, 0, text.length - textFilled);
                 if (read < 0) {
                     endOfInput = true;
                 } else {

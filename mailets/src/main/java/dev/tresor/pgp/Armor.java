@@ -100,7 +100,7 @@ final class Armor {
      */
     private static ByteSink decode(byte[] text, int start, int end) throws PgpException {
         ByteSink binary = new ByteSink((end - start) / 4 * 3 + 16);
-        try (InputStream decoder = Base64Lines.decoder(new java.io.ByteArrayInputStream(text, start, end - start))) {
+        try (InputStream decoder = Base64Lines.decoder(new java.io.ByteArrayInputStream(text, start, end - start), end - start)) {
             binary.readFrom(decoder);
         } catch (IOException | IllegalArgumentException e) {
             throw new PgpException("corrupt ASCII armor: " + e.getMessage(), e);

@@ -9,6 +9,7 @@ import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureGenerator;
 import org.bouncycastle.openpgp.PGPSignatureSubpacketGenerator;
+import org.bouncycastle.openpgp.operator.PGPContentSignerBuilder;
 import org.bouncycastle.openpgp.operator.PGPContentVerifierBuilderProvider;
 import org.bouncycastle.openpgp.operator.jcajce.JcaPGPContentSignerBuilder;
 import org.bouncycastle.openpgp.operator.jcajce.JcaPGPContentVerifierBuilderProvider;
@@ -34,12 +35,17 @@ final class Signatures {
      */
     static PGPSignatureGenerator generator(PgpPrivateKeyEntry signer, int hashAlgorithm, Date time) throws PgpException {
         PGPPublicKey publicKey = publicKey(signer);
-        JcaPGPContentSignerBuilder builder = new JcaPGPContentSignerBuilder(publicKey.getAlgorithm(), hashAlgorithm);
-        boolean rsa = PgpProviders.isRsa(publicKey.getAlgorithm());
-        if (!rsa) {
-            builder.setProvider(PgpProviders.CURVES_WITH_JDK_DIGESTS);
+        int keyAlgorithm = publicKey.getAlgorithm();
+        boolean rsa = PgpProviders.isRsa(keyAlgorithm);
+        PGPContentSignerBuilder builder;
+        if (SingleDigestSigner.supports(keyAlgorithm)) {
+            builder = new SingleDigestSigner(publicKey, hashAlgorithm);
+        } else {
+            JcaPGPContentSignerBuilder bouncyCastle = new JcaPGPContentSignerBuilder(keyAlgorithm, hashAlgorithm)
+                .setProvider(PgpProviders.CURVES_WITH_JDK_DIGESTS);
+            bouncyCastle.setDigestProvider(Security.getProvider("SUN"));
+            builder = bouncyCastle;
         }
-        builder.setDigestProvider(Security.getProvider("SUN"));
         try {
             PGPSignatureGenerator generator = new PGPSignatureGenerator(builder, publicKey);
             generator.init(PGPSignature.BINARY_DOCUMENT, (rsa ? JDK_KEYS : CURVE_KEYS).of(signer.privateKey(), publicKey));

@@ -52,6 +52,19 @@ class Base64LinesTest {
     }
 
     @Test
+    void aDecoderSizedForLessInputShouldStillDecodeAllOfIt() throws Exception {
+        byte[] data = new byte[300_001];
+        new Random(2047).nextBytes(data);
+        byte[] text = Base64.getMimeEncoder().encode(data);
+
+        for (int expected : new int[] {0, 5, 100, 4096, text.length}) {
+            try (InputStream decoder = Base64Lines.decoder(new ByteArrayInputStream(text), expected)) {
+                assertThat(decoder.readAllBytes()).as("expected %d characters", expected).isEqualTo(data);
+            }
+        }
+    }
+
+    @Test
     void theDecoderShouldSkipLineBreaksAndWhiteSpaceOfAnyShape() throws Exception {
         byte[] data = new byte[100_000];
         new Random(7).nextBytes(data);
