@@ -30,16 +30,20 @@ final class Words {
 
     /** Bytes that are not printable ASCII: controls (CR, LF, NUL, tab), the space, and anything above 127. */
     static long notPrintable(long word) {
-        return (word & HIGH_BITS) | ((word - PRINTABLE_START) & ~word & HIGH_BITS);
+        // a byte below 0x21 borrows, so its high bit is set; a byte from 0x80 has it set already. A borrow only runs
+        // on from a byte that is marked itself, so the lowest marked byte is exact.
+        return ((word - PRINTABLE_START) | word) & HIGH_BITS;
     }
 
     /** Whether {@code bytes[from, from + length)}, eight bytes or more, are all printable: independent word tests. */
     static boolean allPrintable(byte[] bytes, int from, int length) {
-        long marked = notPrintable(get(bytes, from + length - Long.BYTES));
+        long last = get(bytes, from + length - Long.BYTES);
+        long marked = (last - PRINTABLE_START) | last;
         for (int k = 0; k + Long.BYTES <= length; k += Long.BYTES) {
-            marked |= notPrintable(get(bytes, from + k));
+            long word = get(bytes, from + k);
+            marked |= (word - PRINTABLE_START) | word;
         }
-        return marked == 0;
+        return (marked & HIGH_BITS) == 0;
     }
 
     static long lineFeeds(long word) {
