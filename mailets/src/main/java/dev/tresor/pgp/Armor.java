@@ -19,6 +19,10 @@ import dev.tresor.mime.Canonical;
  * software), the base64 lines, the checksum line {@code =XXXX} (left out for messages protected by SEIPD v2, which
  * RFC 9580 says must not carry one), {@code -----END PGP <kind>-----}, every line ending in CRLF. Reading skips the
  * armor headers and the checksum line.
+ *
+ * <p>The checksum stays for SEIPD v1 although RFC 9580 (6.1) says not to write it unless a reader needs it: GnuPG 2.2
+ * (Debian 12's) does. Without it, gpg reads the footer line as more base64 after some messages and fails with
+ * "invalid packet" once it has decrypted them (seen in PgpMailetsTest when the checksum was left out).
  */
 final class Armor {
     static final String MESSAGE = "MESSAGE";
