@@ -93,6 +93,24 @@ public final class Canonical {
         return -1;
     }
 
+    /** The index of the first byte {@code b} in {@code [from, end)}, eight bytes at a time, or -1. */
+    public static int indexOf(byte[] bytes, int from, int end, byte b) {
+        long pattern = Words.repeated(b);
+        int i = from;
+        for (; i + Long.BYTES <= end; i += Long.BYTES) {
+            long found = Words.equal(Words.get(bytes, i), pattern);
+            if (found != 0) {
+                return i + Words.firstMarked(found);
+            }
+        }
+        for (; i < end; i++) {
+            if (bytes[i] == b) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** The index of the first byte in {@code [from, end)} that is {@code a} or {@code b}, eight bytes at a time, or -1. */
     public static int indexOfEither(byte[] bytes, int from, int end, byte a, byte b) {
         long first = Words.repeated(a);

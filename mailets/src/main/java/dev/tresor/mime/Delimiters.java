@@ -21,7 +21,7 @@ public final class Delimiters {
         // faster than visiting each line, since base64 lines hold none and text few
         int position = from;
         while (position + delimiter.length <= size) {
-            int dash = Canonical.indexOfEither(bytes, position, size, (byte) '-', (byte) '-');
+            int dash = Canonical.indexOf(bytes, position, size, (byte) '-');
             if (dash < 0 || dash + delimiter.length > size) {
                 return -1;
             }

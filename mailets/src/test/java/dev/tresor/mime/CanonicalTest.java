@@ -150,6 +150,8 @@ class CanonicalTest {
 
             assertThat(Canonical.indexOfEither(bytes, 0, bytes.length, (byte) '=', (byte) '-')).isEqualTo(position);
             assertThat(Canonical.indexOfEither(bytes, position + 1, 40, (byte) '=', (byte) '-')).isEqualTo(-1);
+            assertThat(Canonical.indexOf(bytes, 0, bytes.length, bytes[position])).isEqualTo(position);
+            assertThat(Canonical.indexOf(bytes, position + 1, bytes.length, (byte) '=')).isEqualTo(40);
         }
         assertThat(Canonical.indexOfEither(new byte[] {(byte) 0xBD, '='}, 0, 2, (byte) '=', (byte) '-'))
             .as("0xBD is not '=' with the high bit").isEqualTo(1);
