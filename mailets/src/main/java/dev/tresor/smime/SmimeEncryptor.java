@@ -75,8 +75,10 @@ public final class SmimeEncryptor {
         }
         try {
             MimeEntity entity = MimeEntity.of(message);
-            // base64 with a CRLF every 76 characters: 4/3 * 78/76 of the envelope, which is the body plus a little
-            ByteSink out = new ByteSink((int) Math.min(Integer.MAX_VALUE - 16, entity.bodySizeHint() * 1.37 + 16 * 1024));
+            // base64 with a CRLF every 76 characters of the envelope, which is the body plus recipient infos and
+            // padding (64 KiB is room enough), sized so that the sink never grows under a large mail
+            ByteSink out = new ByteSink((int) Math.min(Integer.MAX_VALUE - 16,
+                Base64Lines.encodedCapacity(entity.bodySizeHint() + 64L * 1024) + 16 * 1024));
             entity.writeEnvelopeHeaders(out);
             String smimeType = options.contentCipher().smimeType();
             out.ascii("MIME-Version: 1.0").crlf()
