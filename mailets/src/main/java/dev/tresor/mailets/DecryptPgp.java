@@ -122,14 +122,10 @@ public class DecryptPgp extends GenericMailet {
         if (!PgpDecryptor.isEncrypted(message) || mail.getRecipients().isEmpty()) {
             return;
         }
-        TenantId tenant;
-        try {
-            tenant = TenantSplit.keepFirstTenant(mail, getMailetContext(), tenants);
-        } catch (RuntimeException e) {
-            failed.handle(mail, "cannot resolve the recipients' tenant: " + e.getMessage());
-            return;
+        Optional<TenantId> tenant = failed.recipientTenant(mail, getMailetContext(), tenants);
+        if (tenant.isPresent()) {
+            decrypt(mail, tenant.get());
         }
-        decrypt(mail, tenant);
     }
 
     private void decrypt(Mail mail, TenantId tenant) throws MessagingException {

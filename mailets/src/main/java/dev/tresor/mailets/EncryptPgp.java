@@ -14,8 +14,6 @@ import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
-import org.apache.mailet.Attribute;
-import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.bouncycastle.openpgp.PGPPublicKey;
@@ -104,20 +102,15 @@ public class EncryptPgp extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(Set.of("selection", "sign", SigningAuthorisation.SIGN_FOR, SigningAuthorisation.NETWORKS,
-            "encryptToSender", "escrow", FailureRouting.PARAMETER));
+        checkInitParameters(Set.of(RecipientKeys.SELECTION, "sign", SigningAuthorisation.SIGN_FOR, SigningAuthorisation.NETWORKS,
+            "encryptToSender", RecipientKeys.ESCROW, FailureRouting.PARAMETER));
         InitParameters parameters = new InitParameters(this);
         encryptor = new PgpEncryptor(clock);
-        selection = parameters.choice("selection", "newest", Map.of("newest", SelectionPolicy.NEWEST, "all", SelectionPolicy.ALL_VALID));
+        selection = RecipientKeys.selection(parameters);
         sign = parameters.bool("sign", false);
         authorisation = SigningAuthorisation.of(this);
         encryptToSender = parameters.bool("encryptToSender", false);
-        Optional<String> escrowAddress = parameters.optional("escrow");
-        try {
-            escrow = escrowAddress.map(EmailAddress::of);
-        } catch (IllegalArgumentException e) {
-            throw parameters.invalid("escrow", escrowAddress.orElse(""), "an email address");
-        }
+        escrow = RecipientKeys.escrow(parameters);
         failures = FailureRouting.of(this, LOGGER);
         audit = new KeyUseAudit(repository.audit(), clock);
     }
@@ -166,12 +159,11 @@ public class EncryptPgp extends GenericMailet {
             }
             MimeMessage encrypted = encryptor.encrypt(message, distinctKeys(keys, now), signer);
             recordUse(tenant, keys, signer, message);
-            mail.setMessage(encrypted);
-            mail.setAttribute(new Attribute(TresorAttributes.TENANT, AttributeValue.of(tenant.asString())));
             if (signer.isPresent()) {
-                Protections.add(mail, SignPgp.PROTECTION);
+                Protections.applied(mail, encrypted, tenant, SignPgp.PROTECTION, PROTECTION);
+            } else {
+                Protections.applied(mail, encrypted, tenant, PROTECTION);
             }
-            Protections.add(mail, PROTECTION);
         } catch (PgpException e) {
             failures.route(mail, "Not encrypted: " + e.getMessage());
         } catch (RuntimeException e) {

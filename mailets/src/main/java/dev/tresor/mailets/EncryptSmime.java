@@ -14,8 +14,6 @@ import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
-import org.apache.mailet.Attribute;
-import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
@@ -98,21 +96,16 @@ public class EncryptSmime extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(Set.of("cipher", "keyTransport", "selection", "encryptToSender", "escrow", FailureRouting.PARAMETER));
+        checkInitParameters(Set.of("cipher", "keyTransport", RecipientKeys.SELECTION, "encryptToSender", RecipientKeys.ESCROW, FailureRouting.PARAMETER));
         InitParameters parameters = new InitParameters(this);
         EncryptionOptions.ContentCipher cipher = parameters.choice("cipher", "aes256-cbc",
             InitParameters.names(EncryptionOptions.ContentCipher.class));
         EncryptionOptions.KeyTransport transport = parameters.choice("keyTransport", "rsa-pkcs1",
             InitParameters.names(EncryptionOptions.KeyTransport.class));
         encryptor = new SmimeEncryptor(new EncryptionOptions(cipher, transport));
-        selection = parameters.choice("selection", "newest", Map.of("newest", SelectionPolicy.NEWEST, "all", SelectionPolicy.ALL_VALID));
+        selection = RecipientKeys.selection(parameters);
         encryptToSender = parameters.bool("encryptToSender", false);
-        Optional<String> escrowAddress = parameters.optional("escrow");
-        try {
-            escrow = escrowAddress.map(EmailAddress::of);
-        } catch (IllegalArgumentException e) {
-            throw parameters.invalid("escrow", escrowAddress.orElse(""), "an email address");
-        }
+        escrow = RecipientKeys.escrow(parameters);
         failures = FailureRouting.of(this, LOGGER);
         audit = new KeyUseAudit(repository.audit(), clock);
     }
@@ -146,9 +139,7 @@ public class EncryptSmime extends GenericMailet {
             }
             MimeMessage encrypted = encryptor.encrypt(message, distinctCertificates(certificates));
             recordUse(tenant, certificates, message);
-            mail.setMessage(encrypted);
-            mail.setAttribute(new Attribute(TresorAttributes.TENANT, AttributeValue.of(tenant.asString())));
-            Protections.add(mail, PROTECTION);
+            Protections.applied(mail, encrypted, tenant, PROTECTION);
         } catch (SmimeException e) {
             failures.route(mail, "Not encrypted: " + e.getMessage());
         } catch (RuntimeException e) {

@@ -6,14 +6,36 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
+import javax.mail.MessagingException;
+
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 
 import dev.tresor.keys.EmailAddress;
+import dev.tresor.keys.SelectionPolicy;
 
 /** The keys (certificates, OpenPGP keys) an encrypting mailet found for each recipient of a mail. */
 final class RecipientKeys {
+    /** The parameters every encrypting mailet takes for choosing keys: which of a recipient's keys, and escrow. */
+    static final String SELECTION = "selection";
+    static final String ESCROW = "escrow";
+
     private RecipientKeys() {
+    }
+
+    /** {@code selection}: {@code newest} (default) or {@code all} valid keys of each recipient. */
+    static SelectionPolicy selection(InitParameters parameters) throws MessagingException {
+        return parameters.choice(SELECTION, "newest", Map.of("newest", SelectionPolicy.NEWEST, "all", SelectionPolicy.ALL_VALID));
+    }
+
+    /** {@code escrow}: the address whose key is always added, if any. */
+    static Optional<EmailAddress> escrow(InitParameters parameters) throws MessagingException {
+        Optional<String> escrowAddress = parameters.optional(ESCROW);
+        try {
+            return escrowAddress.map(EmailAddress::of);
+        } catch (IllegalArgumentException e) {
+            throw parameters.invalid(ESCROW, escrowAddress.orElse(""), "an email address");
+        }
     }
 
     /**

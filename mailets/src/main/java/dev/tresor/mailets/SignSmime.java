@@ -12,8 +12,6 @@ import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
-import org.apache.mailet.Attribute;
-import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
@@ -134,9 +132,7 @@ public class SignSmime extends GenericMailet {
             MimeMessage signed = signer.sign(message, key.get().privateKey(), chain(key.get()));
             audit.record(tenant, AuditEvent.Operation.SIGN, key.get().certificate().fingerprint(), Optional.empty(),
                 KeyUseAudit.messageId(message));
-            mail.setMessage(signed);
-            mail.setAttribute(new Attribute(TresorAttributes.TENANT, AttributeValue.of(tenant.asString())));
-            Protections.add(mail, PROTECTION);
+            Protections.applied(mail, signed, tenant, PROTECTION);
         } catch (SmimeException e) {
             failures.route(mail, "Not signed: " + e.getMessage());
         } catch (RuntimeException e) {

@@ -9,8 +9,12 @@ import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
+import org.apache.mailet.MailetContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.tresor.keys.TenantId;
+import dev.tresor.keys.james.TenantResolver;
 
 /**
  * What the decrypting mailets do with a mail they cannot open: the reason in their attribute, then either the
@@ -26,6 +30,19 @@ final class UndecryptedMail {
     UndecryptedMail(AttributeName attribute, Optional<String> onFailure) {
         this.attribute = attribute;
         this.onFailure = onFailure;
+    }
+
+    /**
+     * The recipients' tenant, the mail keeping only the first recipient's tenant ({@link TenantSplit}); empty when
+     * it cannot be resolved, the mail then handled as one that cannot be opened.
+     */
+    Optional<TenantId> recipientTenant(Mail mail, MailetContext context, TenantResolver tenants) throws MessagingException {
+        try {
+            return Optional.of(TenantSplit.keepFirstTenant(mail, context, tenants));
+        } catch (RuntimeException e) {
+            handle(mail, "cannot resolve the recipients' tenant: " + e.getMessage());
+            return Optional.empty();
+        }
     }
 
     void handle(Mail mail, String reason) throws MessagingException {
