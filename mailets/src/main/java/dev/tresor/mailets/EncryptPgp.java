@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
@@ -131,10 +130,7 @@ public class EncryptPgp extends GenericMailet {
             TenantId tenant = tenants.tenantOf(sender.get());
             Instant now = clock.instant();
             Map<EmailAddress, List<PgpKeyEntry>> keys = RecipientKeys.of(mail, escrow, address -> keys(tenant, address));
-            List<String> missing = keys.entrySet().stream()
-                .filter(entry -> entry.getValue().isEmpty())
-                .map(entry -> entry.getKey().asString())
-                .collect(Collectors.toList());
+            List<String> missing = RecipientKeys.missing(keys);
             if (!missing.isEmpty()) {
                 failures.route(mail, "Not encrypted: no usable OpenPGP key in tenant " + tenant.asString() + " for "
                     + String.join(", ", missing));

@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Collectors;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
@@ -125,10 +124,7 @@ public class EncryptSmime extends GenericMailet {
         try {
             TenantId tenant = tenants.tenantOf(sender.get());
             Map<EmailAddress, List<CertificateEntry>> certificates = RecipientKeys.of(mail, escrow, address -> certificates(tenant, address));
-            List<String> missing = certificates.entrySet().stream()
-                .filter(entry -> entry.getValue().isEmpty())
-                .map(entry -> entry.getKey().asString())
-                .collect(Collectors.toList());
+            List<String> missing = RecipientKeys.missing(certificates);
             if (!missing.isEmpty()) {
                 failures.route(mail, "Not encrypted: no usable S/MIME certificate in tenant " + tenant.asString() + " for "
                     + String.join(", ", missing));

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import javax.mail.MessagingException;
 
@@ -36,6 +37,14 @@ final class RecipientKeys {
         } catch (IllegalArgumentException e) {
             throw parameters.invalid(ESCROW, escrowAddress.orElse(""), "an email address");
         }
+    }
+
+    /** The addresses for which nothing was found, in order: when there is any, the mail must not be encrypted. */
+    static <K> List<String> missing(Map<EmailAddress, List<K>> keys) {
+        return keys.entrySet().stream()
+            .filter(entry -> entry.getValue().isEmpty())
+            .map(entry -> entry.getKey().asString())
+            .collect(Collectors.toList());
     }
 
     /**
