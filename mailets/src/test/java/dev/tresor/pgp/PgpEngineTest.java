@@ -364,9 +364,32 @@ class PgpEngineTest {
         Crc24 fast = new Crc24();
         fast.update(data, 0, 50_001);
         fast.update(data, 50_001, data.length - 50_001);
+        assertThat(fast.value()).isEqualTo(referenceCrc24(data, 0, data.length));
+    }
+
+    /** Pieces of every size around the two-chain threshold and the 16-byte step, at odd offsets. */
+    @Test
+    void crc24ShouldMatchTheReferenceForPiecesOfAnySize() {
+        byte[] data = PgpFixtures.randomBytes(70_000, 12);
+        for (int length : new int[] {0, 1, 15, 16, 17, 31, 4_095, 4_096, 4_097, 4_111, 4_112, 4_127, 65_536, data.length - 7}) {
+            Crc24 fast = new Crc24();
+            fast.update(data, 7, length);
+            assertThat(fast.value()).as("length %d", length).isEqualTo(referenceCrc24(data, 7, length));
+        }
+        Crc24 inPieces = new Crc24();
+        int offset = 0;
+        for (int piece : new int[] {3, 5_000, 17, 60_000}) {
+            inPieces.update(data, offset, piece);
+            offset += piece;
+        }
+        assertThat(inPieces.value()).isEqualTo(referenceCrc24(data, 0, offset));
+    }
+
+    /** RFC 4880, 6.1, bit by bit. */
+    private static int referenceCrc24(byte[] data, int offset, int length) {
         int reference = 0xB704CE;
-        for (byte b : data) {
-            reference ^= (b & 0xFF) << 16;
+        for (int j = offset; j < offset + length; j++) {
+            reference ^= (data[j] & 0xFF) << 16;
             for (int i = 0; i < 8; i++) {
                 reference <<= 1;
                 if ((reference & 0x1000000) != 0) {
@@ -374,7 +397,7 @@ class PgpEngineTest {
                 }
             }
         }
-        assertThat(fast.value()).isEqualTo(reference & 0xFFFFFF);
+        return reference & 0xFFFFFF;
     }
 
     // helpers
