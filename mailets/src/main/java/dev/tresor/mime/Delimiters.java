@@ -6,12 +6,19 @@ package dev.tresor.mime;
  */
 public final class Delimiters {
     private final byte[] bytes;
+    private final int start;
     private final int size;
     private final byte[] delimiter;
 
     public Delimiters(byte[] bytes, int size, byte[] delimiter) {
+        this(bytes, 0, size, delimiter);
+    }
+
+    /** Delimiters in {@code bytes[start..end)}; positions are indexes into {@code bytes}. */
+    public Delimiters(byte[] bytes, int start, int end, byte[] delimiter) {
         this.bytes = bytes;
-        this.size = size;
+        this.start = start;
+        this.size = end;
         this.delimiter = delimiter;
     }
 
@@ -25,7 +32,7 @@ public final class Delimiters {
             if (dash < 0 || dash + delimiter.length > size) {
                 return -1;
             }
-            if ((dash == 0 || bytes[dash - 1] == '\n') && startsWithDelimiter(dash)) {
+            if ((dash == start || bytes[dash - 1] == '\n') && startsWithDelimiter(dash)) {
                 return dash;
             }
             position = dash + 1;
@@ -58,7 +65,7 @@ public final class Delimiters {
     /** The position of the line break (CRLF or LF) just before the line starting at {@code lineStart}. */
     public int lineBreakBefore(int lineStart) {
         int end = lineStart - 1;
-        if (end > 0 && bytes[end - 1] == '\r') {
+        if (end > start && bytes[end - 1] == '\r') {
             end--;
         }
         return end;

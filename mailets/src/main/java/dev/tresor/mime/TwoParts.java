@@ -37,14 +37,14 @@ public final class TwoParts {
         }
     }
 
-    private final ByteSink body;
+    private final RawBytes body;
     private final String boundary;
     private final Delimiters delimiters;
     private final int first;
     private final int second;
     private final int last;
 
-    private TwoParts(ByteSink body, String boundary, Delimiters delimiters, int first, int second, int last) {
+    private TwoParts(RawBytes body, String boundary, Delimiters delimiters, int first, int second, int last) {
         this.body = body;
         this.boundary = boundary;
         this.delimiters = delimiters;
@@ -58,12 +58,13 @@ public final class TwoParts {
         if (boundary == null || boundary.isEmpty()) {
             throw new Malformed(null);
         }
-        ByteSink body = new ByteSink(Math.max(0, message.getSize()) + 16);
+        RawBytes body;
         try (InputStream raw = message.getRawInputStream()) {
-            body.readFrom(raw);
+            body = RawBytes.read(raw, message.getSize());
         }
-        Delimiters delimiters = new Delimiters(body.array(), body.size(), ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1));
-        int first = delimiters.next(0);
+        Delimiters delimiters = new Delimiters(body.array(), body.start(), body.end(),
+            ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1));
+        int first = delimiters.next(body.start());
         int second = first < 0 ? -1 : delimiters.next(delimiters.lineEnd(first));
         int last = second < 0 ? -1 : delimiters.next(delimiters.lineEnd(second));
         if (last < 0) {
@@ -76,7 +77,7 @@ public final class TwoParts {
         return boundary;
     }
 
-    /** The raw body the offsets refer to. */
+    /** The array the offsets refer to: it holds the raw body, and may be the message's own array: read only. */
     public byte[] bytes() {
         return body.array();
     }
@@ -100,7 +101,7 @@ public final class TwoParts {
     /** Whether the delimiter after the second part is the close delimiter, so that no third part follows. */
     public boolean closed() {
         int after = last + 2 + boundary.length();
-        return after + 1 < body.size() && body.array()[after] == '-' && body.array()[after + 1] == '-';
+        return after + 1 < body.end() && body.array()[after] == '-' && body.array()[after + 1] == '-';
     }
 
     /** The first part as a view of the body's bytes (empty when its length is negative). */
