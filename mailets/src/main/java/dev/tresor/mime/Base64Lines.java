@@ -19,7 +19,6 @@ import java.util.Base64;
 public final class Base64Lines {
     private static final int LINE = 76;
     private static final int BYTES_PER_LINE = LINE / 4 * 3;
-    private static final int LINES_PER_CHUNK = 1024;
 
     private Base64Lines() {
     }
@@ -52,9 +51,13 @@ public final class Base64Lines {
         return new Decoder(in, expectedCharacters);
     }
 
+    /**
+     * Whole lines are encoded straight from the caller's array into the sink; only a line's worth of bytes that does not
+     * fill it waits in {@code line} for the next write.
+     */
     private static final class Encoder extends OutputStream {
         private final ByteSink sink;
-        private final byte[] chunk = new byte[BYTES_PER_LINE * LINES_PER_CHUNK];
+        private final byte[] line = new byte[BYTES_PER_LINE];
         private int filled;
         private boolean firstLine = true;
 
@@ -64,52 +67,60 @@ public final class Base64Lines {
 
         @Override
         public void write(int b) {
-            chunk[filled++] = (byte) b;
-            if (filled == chunk.length) {
-                flushChunk(filled);
+            line[filled++] = (byte) b;
+            if (filled == BYTES_PER_LINE) {
+                encodeLines(line, 0, 1);
+                filled = 0;
             }
         }
 
         @Override
         public void write(byte[] bytes, int offset, int length) {
-            while (length > 0) {
-                int taken = Math.min(length, chunk.length - filled);
-                System.arraycopy(bytes, offset, chunk, filled, taken);
+            if (filled > 0) {
+                int taken = Math.min(length, BYTES_PER_LINE - filled);
+                System.arraycopy(bytes, offset, line, filled, taken);
                 filled += taken;
                 offset += taken;
                 length -= taken;
-                if (filled == chunk.length) {
-                    flushChunk(filled);
+                if (filled < BYTES_PER_LINE) {
+                    return;
                 }
+                encodeLines(line, 0, 1);
+                filled = 0;
             }
+            int lines = length / BYTES_PER_LINE;
+            if (lines > 0) {
+                encodeLines(bytes, offset, lines);
+            }
+            int rest = length - lines * BYTES_PER_LINE;
+            System.arraycopy(bytes, offset + lines * BYTES_PER_LINE, line, 0, rest);
+            filled = rest;
         }
 
         @Override
         public void close() {
             if (filled > 0) {
                 byte[] rest = new byte[filled];
-                System.arraycopy(chunk, 0, rest, 0, filled);
+                System.arraycopy(line, 0, rest, 0, filled);
                 writeLines(Base64.getEncoder().encode(rest), -1);
                 filled = 0;
             }
         }
 
-        /** A full chunk is whole lines: encoded straight into the sink, a CRLF before each line but the first. */
-        private void flushChunk(int length) {
-            int lines = length / BYTES_PER_LINE;
+        /** Whole lines, encoded straight into the sink with one reservation, a CRLF before each line but the first. */
+        private void encodeLines(byte[] source, int from, int lines) {
             byte[] target = sink.reserve(lines * (LINE + 2));
             int position = sink.size();
-            int from = 0;
-            for (int line = 0; line < lines; line++, from += BYTES_PER_LINE) {
+            int at = from;
+            for (int i = 0; i < lines; i++, at += BYTES_PER_LINE) {
                 if (!firstLine) {
                     target[position++] = '\r';
                     target[position++] = '\n';
                 }
                 firstLine = false;
-                position = encodeLine(chunk, from, target, position);
+                position = encodeLine(source, at, target, position);
             }
             sink.advance(position - sink.size());
-            filled = 0;
         }
 
         /** Copies the encoded text into the sink line by line, CRLF between lines, with one reservation. */

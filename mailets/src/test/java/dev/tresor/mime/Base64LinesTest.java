@@ -32,6 +32,30 @@ class Base64LinesTest {
         }
     }
 
+    /** Pieces that end inside a line, exactly at its end, or span several lines, and single bytes in between. */
+    @Test
+    void theEncoderShouldWriteTheSameLinesWhateverThePiecesItIsGiven() throws Exception {
+        Random random = new Random(2046);
+        byte[] data = new byte[20_000];
+        random.nextBytes(data);
+        int[] pieces = {1, 56, 1, 57, 58, 114, 3, 0, 171, 2_000, 5, 57 * 40, 1};
+        ByteSink sink = new ByteSink(16);
+        int offset = 0;
+        try (OutputStream encoder = Base64Lines.encoder(sink)) {
+            for (int i = 0; offset < data.length; i++) {
+                int piece = Math.min(pieces[i % pieces.length], data.length - offset);
+                if (piece == 1) {
+                    encoder.write(data[offset]);
+                } else {
+                    encoder.write(data, offset, piece);
+                }
+                offset += piece;
+            }
+        }
+
+        assertThat(new String(sink.toByteArray(), StandardCharsets.US_ASCII)).isEqualTo(Base64.getMimeEncoder().encodeToString(data));
+    }
+
     @Test
     void aSinkSizedByTheEncodedCapacityShouldNeverGrow() throws Exception {
         Random random = new Random(2046);
