@@ -2,6 +2,7 @@ package dev.tresor.mime;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -129,6 +130,67 @@ public final class MimeEntity {
         }
         for (String line : contentHeaders) {
             sink.headerLine(line);
+        }
+    }
+
+    /**
+     * The entity in the canonical 7-bit CRLF form that S/MIME and PGP/MIME sign, as {@link #writeSignable} writes it,
+     * but without copying a body that is canonical already (the common case): the result then refers to the message's
+     * own body bytes (see {@link RawBytes}), which must not be written to.
+     */
+    public Signable signable() throws MessagingException, IOException {
+        ByteSink head = new ByteSink(1024);
+        writeContentHeaders(head);
+        head.crlf();
+        RawBytes body;
+        try (InputStream in = rawBody()) {
+            body = RawBytes.read(in, bodySizeHint());
+        }
+        Canonical.Scan headScan = Canonical.scan(head.array(), 0, head.size());
+        Canonical.Scan bodyScan = Canonical.scan(body.array(), body.start(), body.length());
+        if (headScan.isSevenBit() && headScan.isCrlf() && bodyScan.isSevenBit() && bodyScan.isCrlf()) {
+            return new Signable(head, body.array(), body.start(), body.end());
+        }
+        ByteSink written = new ByteSink(head.size() + body.length() + 16);
+        written.write(head.array(), 0, head.size());
+        written.write(body.array(), body.start(), body.length());
+        ByteSink converted;
+        if (headScan.isSevenBit() && bodyScan.isSevenBit()) {
+            converted = new ByteSink(written.size() + written.size() / 16 + 16);
+            Canonical.toCrlf(written.array(), 0, written.size(), converted);
+        } else {
+            converted = SevenBit.encode(written.array(), written.size());
+        }
+        return new Signable(converted, new byte[0], 0, 0);
+    }
+
+    /** The signable entity: text of its own, then a range of the message's body (possibly empty). */
+    public static final class Signable {
+        private final ByteSink head;
+        private final byte[] body;
+        private final int bodyStart;
+        private final int bodyEnd;
+
+        private Signable(ByteSink head, byte[] body, int bodyStart, int bodyEnd) {
+            this.head = head;
+            this.body = body;
+            this.bodyStart = bodyStart;
+            this.bodyEnd = bodyEnd;
+        }
+
+        public long length() {
+            return head.size() + (long) (bodyEnd - bodyStart);
+        }
+
+        /** Writes the signed bytes, in pieces of at most 64 KiB. */
+        public void writeTo(OutputStream out) throws IOException {
+            Chunked.write(head.array(), 0, head.size(), out);
+            Chunked.write(body, bodyStart, bodyEnd - bodyStart, out);
+        }
+
+        /** Adds the signed bytes to a message being built, the body as a shared range. */
+        public void addTo(Pieces pieces) {
+            pieces.add(head).add(body, bodyStart, bodyEnd);
         }
     }
 

@@ -14,16 +14,17 @@ import org.bouncycastle.openpgp.PGPSignatureGenerator;
 import dev.tresor.keys.PgpPrivateKeyEntry;
 import dev.tresor.mime.Boundaries;
 import dev.tresor.mime.ByteSink;
-import dev.tresor.mime.Chunked;
 import dev.tresor.mime.MimeEntity;
+import dev.tresor.mime.Pieces;
 
 /**
  * Signs a message as PGP/MIME (RFC 3156, 5): {@code multipart/signed; micalg=pgp-sha256;
  * protocol="application/pgp-signature"}, the first part the message's {@code Content-*} headers and body in canonical
  * 7-bit CRLF form, the second a detached, ASCII-armored binary-document signature over exactly those bytes.
  *
- * <p>SHA-256, SHA-384 or SHA-512, never SHA-1. The entity is written once into the new message and digested there in
- * bulk (the JDK's SHA-2; RSA with the JDK, EdDSA and ECDSA with Bouncy Castle).
+ * <p>SHA-256, SHA-384 or SHA-512, never SHA-1. The entity is digested in bulk (the JDK's SHA-2; RSA with the JDK, EdDSA
+ * and ECDSA with Bouncy Castle), and the new message is made of its own text and the original body's bytes, which are
+ * not copied when they are canonical already.
  */
 public final class PgpSigner {
     /** The hash algorithms offered; Bouncy Castle's tags. */
@@ -62,31 +63,33 @@ public final class PgpSigner {
         try {
             MimeEntity entity = MimeEntity.of(message);
             String boundary = Boundaries.random("Signed");
-            ByteSink out = new ByteSink(entity.bodySizeHint() + 16 * 1024);
-            entity.writeEnvelopeHeaders(out);
-            out.ascii("MIME-Version: 1.0").crlf()
+            ByteSink head = new ByteSink(8 * 1024);
+            entity.writeEnvelopeHeaders(head);
+            head.ascii("MIME-Version: 1.0").crlf()
                 .ascii("Content-Type: multipart/signed; micalg=" + Signatures.micalg(hash.tag())
                     + "; protocol=\"application/pgp-signature\";").crlf()
                 .ascii("\tboundary=\"" + boundary + "\"").crlf()
                 .crlf()
                 .ascii("This is an OpenPGP/MIME signed message (RFC 4880 and 3156)").crlf()
                 .ascii("--" + boundary).crlf();
-            int start = out.size();
-            entity.writeSignable(out);
-            int length = out.size() - start;
+            // the signed entity is not copied: the new message refers to the original body where it is canonical
+            MimeEntity.Signable signable = entity.signable();
 
             PGPSignatureGenerator generator = Signatures.generator(signer, hash.tag(), Date.from(clock.instant()));
-            Chunked.write(out.array(), start, length, new SignatureUpdater(generator));
+            signable.writeTo(new SignatureUpdater(generator));
             byte[] signature = generator.generate().getEncoded();
 
-            out.crlf().ascii("--" + boundary).crlf()
+            ByteSink tail = new ByteSink(2 * 1024);
+            tail.crlf().ascii("--" + boundary).crlf()
                 .ascii("Content-Type: application/pgp-signature; name=\"signature.asc\"").crlf()
                 .ascii("Content-Description: OpenPGP digital signature").crlf()
                 .ascii("Content-Disposition: attachment; filename=\"signature.asc\"").crlf()
                 .crlf();
-            Armor.write(out, Armor.SIGNATURE, signature);
-            out.crlf().ascii("--" + boundary + "--").crlf();
-            return out.toMessage();
+            Armor.write(tail, Armor.SIGNATURE, signature);
+            tail.crlf().ascii("--" + boundary + "--").crlf();
+            Pieces pieces = new Pieces().add(head);
+            signable.addTo(pieces);
+            return pieces.add(tail).toMessage();
         } catch (MessagingException | IOException e) {
             throw new PgpException("Cannot sign a malformed message: " + e.getMessage(), e);
         } catch (PGPException e) {
@@ -94,7 +97,7 @@ public final class PgpSigner {
         }
     }
 
-    /** Lets {@link Chunked} feed a signature generator. */
+    /** Lets the signable entity feed a signature generator. */
     private static final class SignatureUpdater extends java.io.OutputStream {
         private final PGPSignatureGenerator generator;
 

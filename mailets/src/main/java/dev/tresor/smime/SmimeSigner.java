@@ -14,7 +14,9 @@ import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
 import org.bouncycastle.asn1.ASN1EncodableVector;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.cms.AttributeTable;
+import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.asn1.cms.IssuerAndSerialNumber;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.smime.SMIMECapabilitiesAttribute;
@@ -28,6 +30,7 @@ import org.bouncycastle.cms.CMSException;
 import org.bouncycastle.cms.CMSSignedData;
 import org.bouncycastle.cms.CMSSignedDataGenerator;
 import org.bouncycastle.cms.CMSSignedDataStreamGenerator;
+import org.bouncycastle.cms.CMSTypedData;
 import org.bouncycastle.cms.DefaultSignedAttributeTableGenerator;
 import org.bouncycastle.cms.SignerInfoGenerator;
 import org.bouncycastle.cms.jcajce.JcaSignerInfoGeneratorBuilder;
@@ -42,6 +45,7 @@ import dev.tresor.mime.Boundaries;
 import dev.tresor.mime.ByteSink;
 import dev.tresor.mime.Chunked;
 import dev.tresor.mime.MimeEntity;
+import dev.tresor.mime.Pieces;
 
 /**
  * Signs a message with one private key and its certificate chain (RFC 8551).
@@ -93,9 +97,9 @@ public final class SmimeSigner {
     private MimeMessage signDetached(MimeEntity entity, PrivateKey key, List<X509Certificate> chain)
         throws MessagingException, IOException, SmimeException {
         String boundary = Boundaries.random("Signed");
-        ByteSink out = new ByteSink(estimateSize(entity));
-        entity.writeEnvelopeHeaders(out);
-        out.ascii("MIME-Version: 1.0").crlf()
+        ByteSink head = new ByteSink(8 * 1024);
+        entity.writeEnvelopeHeaders(head);
+        head.ascii("MIME-Version: 1.0").crlf()
             .ascii("Content-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; micalg="
                 + options.digest().micalg() + ";").crlf()
             .ascii("\tboundary=\"" + boundary + "\"").crlf()
@@ -103,21 +107,51 @@ public final class SmimeSigner {
             .ascii("This is an S/MIME signed message.").crlf()
             .crlf()
             .ascii("--" + boundary).crlf();
-        int start = out.size();
-        entity.writeSignable(out);
-        int length = out.size() - start;
+        // the signed entity is not copied: the new message refers to the original body where it is canonical
+        MimeEntity.Signable signable = entity.signable();
 
-        byte[] signature = signedData(new ArrayContent(out.array(), start, length), false, key, chain);
+        byte[] signature = signedData(new SignableContent(signable), false, key, chain);
 
-        out.crlf().ascii("--" + boundary).crlf()
+        ByteSink tail = new ByteSink((int) Base64Lines.encodedCapacity(signature.length) + 1024);
+        tail.crlf().ascii("--" + boundary).crlf()
             .ascii("Content-Type: application/pkcs7-signature; name=\"smime.p7s\"").crlf()
             .ascii("Content-Transfer-Encoding: base64").crlf()
             .ascii("Content-Disposition: attachment; filename=\"smime.p7s\"").crlf()
             .ascii("Content-Description: S/MIME Cryptographic Signature").crlf()
             .crlf();
-        out.base64(signature);
-        out.crlf().ascii("--" + boundary + "--").crlf();
-        return out.toMessage();
+        tail.base64(signature);
+        tail.crlf().ascii("--" + boundary + "--").crlf();
+        Pieces pieces = new Pieces().add(head);
+        signable.addTo(pieces);
+        return pieces.add(tail).toMessage();
+    }
+
+    /** The signable entity as CMS content, written in large pieces so the digest runs in bulk. */
+    private static final class SignableContent implements CMSTypedData {
+        private final MimeEntity.Signable signable;
+
+        SignableContent(MimeEntity.Signable signable) {
+            this.signable = signable;
+        }
+
+        @Override
+        public ASN1ObjectIdentifier getContentType() {
+            return CMSObjectIdentifiers.data;
+        }
+
+        @Override
+        public void write(OutputStream out) throws IOException {
+            signable.writeTo(out);
+        }
+
+        /**
+         * Bouncy Castle only runs the signers when this is not null, and reads it only when it encapsulates, which a
+         * detached signature does not: the entity itself stands for its bytes, rather than a copy of them.
+         */
+        @Override
+        public Object getContent() {
+            return signable;
+        }
     }
 
     /**
@@ -159,7 +193,7 @@ public final class SmimeSigner {
         return out.toMessage();
     }
 
-    private byte[] signedData(ArrayContent content, boolean encapsulate, PrivateKey key, List<X509Certificate> chain)
+    private byte[] signedData(CMSTypedData content, boolean encapsulate, PrivateKey key, List<X509Certificate> chain)
         throws SmimeException {
         X509Certificate signer = checkedSigner(key, chain);
         try {
