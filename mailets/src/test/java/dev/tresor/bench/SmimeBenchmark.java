@@ -1,5 +1,8 @@
 package dev.tresor.bench;
 
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -56,6 +59,8 @@ import dev.tresor.mailets.LocalDomains;
 import dev.tresor.mailets.VerifySmime;
 import dev.tresor.mailets.SignSmime;
 import dev.tresor.mailets.TestVaults;
+import dev.tresor.mime.Base64Lines;
+import dev.tresor.mime.ByteSink;
 import dev.tresor.smime.SmimeFixtures;
 
 /**
@@ -101,6 +106,8 @@ public class SmimeBenchmark {
     private byte[] floorSignature;
     private byte[] cbcCiphertextBase64;
     private byte[] gcmCiphertextBase64;
+    private byte[] cbcCiphertextLines;
+    private byte[] gcmCiphertextLines;
     private final SecureRandom random = new SecureRandom();
 
     @Setup(Level.Trial)
@@ -153,6 +160,8 @@ public class SmimeBenchmark {
         gcmCiphertext = gcm.doFinal(plain);
         cbcCiphertextBase64 = Base64.getEncoder().encode(cbcCiphertext);
         gcmCiphertextBase64 = Base64.getEncoder().encode(gcmCiphertext);
+        cbcCiphertextLines = lines(cbcCiphertext).toByteArray();
+        gcmCiphertextLines = lines(gcmCiphertext).toByteArray();
         floorSignature = new byte[256];
         Signature rsaSignature = Signature.getInstance("SHA256withRSA");
         rsaSignature.initSign(aliceKey);
@@ -341,6 +350,64 @@ public class SmimeBenchmark {
         Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
         gcm.init(Cipher.DECRYPT_MODE, unwrap(), new GCMParameterSpec(128, new byte[12]));
         return gcm.doFinal(Base64.getDecoder().decode(gcmCiphertextBase64));
+    }
+
+    // ---- the same bounds with Tresor's own codec, in the 76-character lines with CRLF that MIME requires (RFC 2045) --
+
+    @Benchmark
+    public int encryptCbcFloorPlusLines() throws Exception {
+        SecretKey key = aesKey();
+        byte[] ciphertext = cbcEncrypt(key);
+        return lines(ciphertext).size() ^ wrap(key, ciphertext)[0];
+    }
+
+    @Benchmark
+    public int encryptGcmFloorPlusLines() throws Exception {
+        byte[] ciphertext = encryptGcmFloorCiphertext();
+        return lines(ciphertext).size();
+    }
+
+    @Benchmark
+    public byte[] decryptFloorPlusLines() throws Exception {
+        Cipher cbc = Cipher.getInstance("AES/CBC/PKCS5Padding");
+        cbc.init(Cipher.DECRYPT_MODE, unwrap(), new IvParameterSpec(new byte[16]));
+        ByteSink ciphertext = unlined(cbcCiphertextLines);
+        return cbc.doFinal(ciphertext.array(), 0, ciphertext.size());
+    }
+
+    @Benchmark
+    public byte[] decryptGcmFloorPlusLines() throws Exception {
+        Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+        gcm.init(Cipher.DECRYPT_MODE, unwrap(), new GCMParameterSpec(128, new byte[12]));
+        ByteSink ciphertext = unlined(gcmCiphertextLines);
+        return gcm.doFinal(ciphertext.array(), 0, ciphertext.size());
+    }
+
+    private byte[] encryptGcmFloorCiphertext() throws Exception {
+        SecretKey key = aesKey();
+        byte[] nonce = new byte[12];
+        random.nextBytes(nonce);
+        Cipher gcm = Cipher.getInstance("AES/GCM/NoPadding");
+        gcm.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(128, nonce));
+        byte[] ciphertext = gcm.doFinal(plain);
+        ciphertext[0] ^= wrap(key, ciphertext)[0];
+        return ciphertext;
+    }
+
+    private static ByteSink lines(byte[] binary) throws Exception {
+        ByteSink sink = new ByteSink((int) Base64Lines.encodedCapacity(binary.length));
+        try (OutputStream encoder = Base64Lines.encoder(sink)) {
+            encoder.write(binary);
+        }
+        return sink;
+    }
+
+    private static ByteSink unlined(byte[] text) throws Exception {
+        ByteSink binary = new ByteSink(text.length / 4 * 3 + 16);
+        try (InputStream decoder = Base64Lines.decoder(new ByteArrayInputStream(text))) {
+            binary.readFrom(decoder);
+        }
+        return binary;
     }
 
     private SecretKey unwrap() throws Exception {
