@@ -45,6 +45,17 @@ public final class RawBytes {
         return new RawBytes(copy.array(), 0, copy.size());
     }
 
+    /**
+     * The rest of {@code in} when it is a byte array stream, which gives its bytes without a copy; null for any other
+     * stream, which the caller had better stream than hold whole.
+     */
+    public static RawBytes ifShared(InputStream in) throws IOException {
+        if (in.getClass() == SharedByteArrayInputStream.class || in.getClass() == ByteArrayInputStream.class) {
+            return read(in, 0);
+        }
+        return null;
+    }
+
     /** The array the range is in; read only. */
     public byte[] array() {
         return array;

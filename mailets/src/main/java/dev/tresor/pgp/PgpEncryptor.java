@@ -28,6 +28,7 @@ import dev.tresor.mime.Boundaries;
 import dev.tresor.mime.ByteSink;
 import dev.tresor.mime.Chunked;
 import dev.tresor.mime.MimeEntity;
+import dev.tresor.mime.RawBytes;
 
 /**
  * Encrypts a message as PGP/MIME (RFC 3156, 4) to a set of recipient keys at once: every recipient of the mail, and any
@@ -120,12 +121,17 @@ public final class PgpEncryptor {
                 ByteSink headers = new ByteSink(1024);
                 entity.writeContentHeaders(headers);
                 headers.crlf();
-                write(headers.array(), headers.size(), content, signature);
+                write(headers.array(), 0, headers.size(), content, signature);
                 try (InputStream body = entity.rawBody()) {
-                    byte[] buffer = new byte[BUFFER];
-                    int read;
-                    while ((read = body.read(buffer)) >= 0) {
-                        write(buffer, read, content, signature);
+                    RawBytes shared = RawBytes.ifShared(body);
+                    if (shared != null) {
+                        write(shared.array(), shared.start(), shared.length(), content, signature);
+                    } else {
+                        byte[] buffer = new byte[BUFFER];
+                        int read;
+                        while ((read = body.read(buffer)) >= 0) {
+                            write(buffer, 0, read, content, signature);
+                        }
                     }
                 }
             }
@@ -137,10 +143,11 @@ public final class PgpEncryptor {
         }
     }
 
-    private static void write(byte[] bytes, int length, OutputStream content, PGPSignatureGenerator signature) throws IOException {
-        Chunked.write(bytes, 0, length, content);
+    private static void write(byte[] bytes, int offset, int length, OutputStream content, PGPSignatureGenerator signature)
+        throws IOException {
+        Chunked.write(bytes, offset, length, content);
         if (signature != null) {
-            signature.update(bytes, 0, length);
+            signature.update(bytes, offset, length);
         }
     }
 

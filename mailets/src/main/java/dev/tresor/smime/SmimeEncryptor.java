@@ -40,6 +40,7 @@ import dev.tresor.mime.Base64Lines;
 import dev.tresor.mime.ByteSink;
 import dev.tresor.mime.Chunked;
 import dev.tresor.mime.MimeEntity;
+import dev.tresor.mime.RawBytes;
 
 /**
  * Encrypts a message to a set of recipient certificates: one envelope (RFC 8551 {@code application/pkcs7-mime}) with
@@ -75,10 +76,10 @@ public final class SmimeEncryptor {
         }
         try {
             MimeEntity entity = MimeEntity.of(message);
-            // base64 with a CRLF every 76 characters of the envelope, which is the body plus recipient infos and
-            // padding (64 KiB is room enough), sized so that the sink never grows under a large mail
+            // base64 with a CRLF every 76 characters of the envelope, sized so that the sink never grows under a large
+            // mail, and without much more room than it needs, since every byte of it is zeroed first
             ByteSink out = new ByteSink((int) Math.min(Integer.MAX_VALUE - 16,
-                Base64Lines.encodedCapacity(entity.bodySizeHint() + 64L * 1024) + 16 * 1024));
+                Base64Lines.encodedCapacity(envelopeSize(entity.bodySizeHint(), recipients.size())) + 8 * 1024));
             entity.writeEnvelopeHeaders(out);
             String smimeType = options.contentCipher().smimeType();
             out.ascii("MIME-Version: 1.0").crlf()
@@ -104,13 +105,13 @@ public final class SmimeEncryptor {
             OutputStream plaintext;
             if (options.contentCipher() == EncryptionOptions.ContentCipher.AES256_GCM) {
                 CMSAuthEnvelopedDataStreamGenerator generator = new CMSAuthEnvelopedDataStreamGenerator();
-                generator.setBufferSize(OCTET_STRING_CHUNK);
+                generator.setBufferSize(octetStringChunk(entity.bodySizeHint()));
                 recipientInfos.forEach(generator::addRecipientInfoGenerator);
                 OutputAEADEncryptor encryptor = (OutputAEADEncryptor) new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_GCM).build();
                 plaintext = generator.open(base64, encryptor);
             } else {
                 CMSEnvelopedDataStreamGenerator generator = new CMSEnvelopedDataStreamGenerator();
-                generator.setBufferSize(OCTET_STRING_CHUNK);
+                generator.setBufferSize(octetStringChunk(entity.bodySizeHint()));
                 recipientInfos.forEach(generator::addRecipientInfoGenerator);
                 OutputEncryptor encryptor = new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_CBC).build();
                 plaintext = generator.open(base64, encryptor);
@@ -121,12 +122,31 @@ public final class SmimeEncryptor {
                 headers.crlf();
                 content.write(headers.array(), 0, headers.size());
                 try (InputStream body = entity.rawBody()) {
-                    Chunked.copy(body, content);
+                    RawBytes shared = RawBytes.ifShared(body);
+                    if (shared != null) {
+                        Chunked.write(shared.array(), shared.start(), shared.length(), content);
+                    } else {
+                        Chunked.copy(body, content);
+                    }
                 }
             }
         } catch (CMSException e) {
             throw new SmimeException("Encryption failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * An upper bound of the envelope's size: the content (its headers are part of the message's size too) and its
+     * padding, a few bytes of header per octet string, the recipient infos (an RSA-4096 one is under 1 KiB, an ECDH
+     * one with its ephemeral key under 2 KiB) and the envelope's own structure.
+     */
+    private static long envelopeSize(int messageSize, int recipients) {
+        return messageSize + 16 + 8L * (messageSize / 1024 + 1) + 2048L * recipients + 4096;
+    }
+
+    /** The content's octet strings: 64 KiB, or less for a smaller mail, whose buffer need not be that large. */
+    private static int octetStringChunk(int messageSize) {
+        return Math.max(4096, Math.min(OCTET_STRING_CHUNK, Integer.highestOneBit(Math.max(1, messageSize)) * 2));
     }
 
     private List<RecipientInfoGenerator> recipientInfos(List<X509Certificate> recipients) throws SmimeException {

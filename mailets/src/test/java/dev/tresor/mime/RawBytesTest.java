@@ -46,6 +46,16 @@ class RawBytesTest {
     }
 
     @Test
+    void onlyAByteArrayStreamShouldBeTakenWhenAskedIfShared() throws Exception {
+        RawBytes shared = RawBytes.ifShared(new SharedByteArrayInputStream(MESSAGE, 5, 20));
+
+        assertThat(shared.array()).isSameAs(MESSAGE);
+        assertThat(shared.start()).isEqualTo(5);
+        assertThat(shared.end()).isEqualTo(25);
+        assertThat(RawBytes.ifShared(new BufferedInputStream(new ByteArrayInputStream(MESSAGE)))).isNull();
+    }
+
+    @Test
     void anEmptyStreamShouldGiveAnEmptyRange() throws Exception {
         assertThat(RawBytes.read(new ByteArrayInputStream(new byte[0]), 0).length()).isZero();
         assertThat(RawBytes.read(new BufferedInputStream(new ByteArrayInputStream(new byte[0])), 0).length()).isZero();
