@@ -45,7 +45,12 @@ public final class Base64Lines {
 
     /** An output stream that writes what it is given to the sink as base64 lines; {@link #close()} writes the rest. */
     public static OutputStream encoder(ByteSink sink) {
-        return new Encoder(sink);
+        return new Encoder(sink, JDK_INTRINSIC);
+    }
+
+    /** As {@link #encoder(ByteSink)}, choosing whether whole blocks go through the JDK's encoder (for tests). */
+    static OutputStream encoder(ByteSink sink, boolean throughJdk) {
+        return new Encoder(sink, throughJdk);
     }
 
     /** An input stream of the bytes that the base64 text of {@code in} encodes; characters outside base64 are skipped. */
@@ -69,14 +74,16 @@ public final class Base64Lines {
     private static final class Encoder extends OutputStream {
         private final ByteSink sink;
         private final byte[] line = new byte[BYTES_PER_LINE];
+        private final boolean throughJdk;
         /** For {@link #encodeBlock}, made on first use: a small output never needs them. */
         private byte[] blockIn;
         private byte[] blockOut;
         private int filled;
         private boolean firstLine = true;
 
-        Encoder(ByteSink sink) {
+        Encoder(ByteSink sink, boolean throughJdk) {
             this.sink = sink;
+            this.throughJdk = throughJdk;
         }
 
         @Override
@@ -125,7 +132,7 @@ public final class Base64Lines {
         private void encodeLines(byte[] source, int from, int lines) {
             int at = from;
             int left = lines;
-            if (JDK_INTRINSIC) {
+            if (throughJdk) {
                 for (; left >= BLOCK_LINES; left -= BLOCK_LINES, at += BLOCK_LINES * BYTES_PER_LINE) {
                     encodeBlock(source, at);
                 }

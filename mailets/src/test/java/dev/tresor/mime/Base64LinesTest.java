@@ -32,6 +32,26 @@ class Base64LinesTest {
         }
     }
 
+    /** Both ways of encoding whole lines, the JDK's blocks and Tresor's own loop, write the same text. */
+    @Test
+    void theJdkBlocksAndTheOwnLoopShouldWriteTheSameLines() throws Exception {
+        Random random = new Random(2047);
+        for (int size : new int[] {57 * 63, 57 * 64, 57 * 64 + 1, 57 * 130 + 20, 200_003}) {
+            byte[] data = new byte[size];
+            random.nextBytes(data);
+            String expected = Base64.getMimeEncoder().encodeToString(data);
+            for (boolean throughJdk : new boolean[] {true, false}) {
+                ByteSink sink = new ByteSink(16);
+                try (OutputStream encoder = Base64Lines.encoder(sink, throughJdk)) {
+                    encoder.write(data, 0, size / 3);
+                    encoder.write(data, size / 3, size - size / 3);
+                }
+                assertThat(new String(sink.toByteArray(), StandardCharsets.US_ASCII)).as("size %d, JDK %s", size, throughJdk)
+                    .isEqualTo(expected);
+            }
+        }
+    }
+
     /** Pieces that end inside a line, exactly at its end, or span several lines, and single bytes in between. */
     @Test
     void theEncoderShouldWriteTheSameLinesWhateverThePiecesItIsGiven() throws Exception {
