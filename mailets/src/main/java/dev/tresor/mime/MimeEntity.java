@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
@@ -134,9 +133,10 @@ public final class MimeEntity {
     }
 
     /**
-     * The entity in the canonical 7-bit CRLF form that S/MIME and PGP/MIME sign, as {@link #writeSignable} writes it,
-     * but without copying a body that is canonical already (the common case): the result then refers to the message's
-     * own body bytes (see {@link RawBytes}), which must not be written to.
+     * The entity in the canonical 7-bit form that S/MIME and PGP/MIME sign: content headers, blank line and body, with
+     * CRLF line ends (a relay may re-encode 8-bit content and so break a signature). A body that is canonical already
+     * (the common case) is not copied: the result then refers to the message's own body bytes (see {@link RawBytes}),
+     * which must not be written to. Other content is converted once: line ends to CRLF, 8-bit parts re-encoded.
      */
     public Signable signable() throws MessagingException, IOException {
         ByteSink head = new ByteSink(1024);
@@ -194,28 +194,4 @@ public final class MimeEntity {
         }
     }
 
-    /**
-     * Writes content headers, blank line and body to the sink in canonical 7-bit form, the form S/MIME and PGP/MIME
-     * sign (a relay may re-encode 8-bit content and so break a signature). The common case costs one copy and one
-     * scan; only content that is not canonical already is written again, converted.
-     */
-    public void writeSignable(ByteSink out) throws MessagingException, IOException {
-        int start = out.size();
-        writeContentHeaders(out);
-        out.crlf();
-        copyBody(out);
-        int length = out.size() - start;
-        Canonical.Scan scan = Canonical.scan(out.array(), start, length);
-        if (scan.isSevenBit() && scan.isCrlf()) {
-            return;
-        }
-        byte[] written = Arrays.copyOfRange(out.array(), start, start + length);
-        out.truncate(start);
-        if (scan.isSevenBit()) {
-            Canonical.toCrlf(written, 0, written.length, out);
-        } else {
-            ByteSink sevenBit = SevenBit.encode(written, written.length);
-            out.write(sevenBit.array(), 0, sevenBit.size());
-        }
-    }
 }

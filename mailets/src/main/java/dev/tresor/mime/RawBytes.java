@@ -34,11 +34,9 @@ public final class RawBytes {
      * @param sizeHint the expected number of bytes, to size a copy when one is needed
      */
     public static RawBytes read(InputStream in, int sizeHint) throws IOException {
-        if (in.getClass() == SharedByteArrayInputStream.class || in.getClass() == ByteArrayInputStream.class) {
-            // available() is exactly what is left; a first write of all of it is the stream's own array
-            Taker taker = new Taker(in.available());
-            in.transferTo(taker);
-            return taker.result();
+        RawBytes shared = ifShared(in);
+        if (shared != null) {
+            return shared;
         }
         ByteSink copy = new ByteSink(Math.max(0, sizeHint) + 16);
         copy.readFrom(in);
@@ -50,10 +48,13 @@ public final class RawBytes {
      * stream, which the caller had better stream than hold whole.
      */
     public static RawBytes ifShared(InputStream in) throws IOException {
-        if (in.getClass() == SharedByteArrayInputStream.class || in.getClass() == ByteArrayInputStream.class) {
-            return read(in, 0);
+        if (in.getClass() != SharedByteArrayInputStream.class && in.getClass() != ByteArrayInputStream.class) {
+            return null;
         }
-        return null;
+        // available() is exactly what is left; a first write of all of it is the stream's own array
+        Taker taker = new Taker(in.available());
+        in.transferTo(taker);
+        return taker.result();
     }
 
     /** The array the range is in; read only. */

@@ -43,7 +43,6 @@ import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import dev.tresor.mime.Base64Lines;
 import dev.tresor.mime.Boundaries;
 import dev.tresor.mime.ByteSink;
-import dev.tresor.mime.Chunked;
 import dev.tresor.mime.MimeEntity;
 import dev.tresor.mime.Pieces;
 
@@ -155,18 +154,17 @@ public final class SmimeSigner {
     }
 
     /**
-     * The opaque form streams: the canonical entity goes through Bouncy Castle's streaming generator (digested on the
-     * way, with the JDK's SHA-2) straight into base64 lines of the new message, so a large mail is held twice (entity
-     * and result), not five times.
+     * The opaque form streams: the canonical entity (the original body's bytes where they are canonical already) goes
+     * through Bouncy Castle's streaming generator (digested on the way, with the JDK's SHA-2) straight into base64
+     * lines of the new message, so a large mail is held twice (entity and result), not five times.
      */
     private MimeMessage signOpaque(MimeEntity entity, PrivateKey key, List<X509Certificate> chain)
         throws MessagingException, IOException, SmimeException {
-        ByteSink content = new ByteSink(estimateSize(entity));
-        entity.writeSignable(content);
+        MimeEntity.Signable content = entity.signable();
 
         // the base64 of the CMS (the content, certificates and signature: 64 KiB is room enough beside it), sized so
         // that the sink never grows: growing would hold two copies of a 25 MB mail's text at once
-        ByteSink out = new ByteSink(capacity(Base64Lines.encodedCapacity(content.size() + 64L * 1024) + 16 * 1024));
+        ByteSink out = new ByteSink(capacity(Base64Lines.encodedCapacity(content.length() + 64L * 1024) + 16 * 1024));
         entity.writeEnvelopeHeaders(out);
         out.ascii("MIME-Version: 1.0").crlf()
             .ascii("Content-Type: application/pkcs7-mime; smime-type=signed-data; name=\"smime.p7m\"").crlf()
@@ -182,7 +180,7 @@ public final class SmimeSigner {
             generator.addSignerInfoGenerator(signerInfoGenerator(key, signer));
             generator.addCertificates(new JcaCertStore(distinct(chain)));
             try (OutputStream signed = generator.open(base64, true)) {
-                Chunked.write(content.array(), 0, content.size(), signed);
+                content.writeTo(signed);
             }
         } catch (OperatorCreationException | CertificateEncodingException e) {
             throw cannotSign(signer, e);
@@ -274,10 +272,6 @@ public final class SmimeSigner {
 
     private static int capacity(long bytes) {
         return (int) Math.min(Integer.MAX_VALUE - 16, bytes);
-    }
-
-    private static int estimateSize(MimeEntity entity) {
-        return entity.bodySizeHint() + 16 * 1024;
     }
 
     private static DigestCalculatorProvider jdkDigests() {
