@@ -133,6 +133,25 @@ public final class MimeEntity {
     }
 
     /**
+     * Writes the entity as it is (content headers, blank line, raw body), as encryption takes it, in pieces of at most
+     * 64 KiB; a body javax.mail holds in an array is written from there (see {@link RawBytes}), any other is streamed.
+     */
+    public void writeEntity(OutputStream out) throws MessagingException, IOException {
+        ByteSink headers = new ByteSink(1024);
+        writeContentHeaders(headers);
+        headers.crlf();
+        Chunked.write(headers.array(), 0, headers.size(), out);
+        try (InputStream body = rawBody()) {
+            RawBytes shared = RawBytes.ifShared(body);
+            if (shared != null) {
+                Chunked.write(shared.array(), shared.start(), shared.length(), out);
+            } else {
+                Chunked.copy(body, out);
+            }
+        }
+    }
+
+    /**
      * The entity in the canonical 7-bit form that S/MIME and PGP/MIME sign: content headers, blank line and body, with
      * CRLF line ends (a relay may re-encode 8-bit content and so break a signature). A body that is canonical already
      * (the common case) is not copied: the result then refers to the message's own body bytes (see {@link RawBytes}),

@@ -1,7 +1,6 @@
 package dev.tresor.pgp;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Clock;
 import java.util.Date;
@@ -26,9 +25,7 @@ import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyKeyEncryptionMethodG
 import dev.tresor.keys.PgpPrivateKeyEntry;
 import dev.tresor.mime.Boundaries;
 import dev.tresor.mime.ByteSink;
-import dev.tresor.mime.Chunked;
 import dev.tresor.mime.MimeEntity;
-import dev.tresor.mime.RawBytes;
 
 /**
  * Encrypts a message as PGP/MIME (RFC 3156, 4) to a set of recipient keys at once: every recipient of the mail, and any
@@ -118,22 +115,7 @@ public final class PgpEncryptor {
             }
             PGPLiteralDataGenerator literal = new PGPLiteralDataGenerator();
             try (OutputStream content = literal.open(encrypted, PGPLiteralData.BINARY, "", now, new byte[BUFFER])) {
-                ByteSink headers = new ByteSink(1024);
-                entity.writeContentHeaders(headers);
-                headers.crlf();
-                write(headers.array(), 0, headers.size(), content, signature);
-                try (InputStream body = entity.rawBody()) {
-                    RawBytes shared = RawBytes.ifShared(body);
-                    if (shared != null) {
-                        write(shared.array(), shared.start(), shared.length(), content, signature);
-                    } else {
-                        byte[] buffer = new byte[BUFFER];
-                        int read;
-                        while ((read = body.read(buffer)) >= 0) {
-                            write(buffer, 0, read, content, signature);
-                        }
-                    }
-                }
+                entity.writeEntity(signature == null ? content : new SignedContent(content, signature));
             }
             if (signature != null) {
                 signature.generate().encode(encrypted);
@@ -143,10 +125,24 @@ public final class PgpEncryptor {
         }
     }
 
-    private static void write(byte[] bytes, int offset, int length, OutputStream content, PGPSignatureGenerator signature)
-        throws IOException {
-        Chunked.write(bytes, offset, length, content);
-        if (signature != null) {
+    /** The literal content, also fed to the signature of a sign-then-encrypt message. */
+    private static final class SignedContent extends OutputStream {
+        private final OutputStream content;
+        private final PGPSignatureGenerator signature;
+
+        SignedContent(OutputStream content, PGPSignatureGenerator signature) {
+            this.content = content;
+            this.signature = signature;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            content.write(bytes, offset, length);
             signature.update(bytes, offset, length);
         }
     }

@@ -1,7 +1,6 @@
 package dev.tresor.smime;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
@@ -38,9 +37,7 @@ import org.bouncycastle.operator.jcajce.JcaAlgorithmParametersConverter;
 
 import dev.tresor.mime.Base64Lines;
 import dev.tresor.mime.ByteSink;
-import dev.tresor.mime.Chunked;
 import dev.tresor.mime.MimeEntity;
-import dev.tresor.mime.RawBytes;
 
 /**
  * Encrypts a message to a set of recipient certificates: one envelope (RFC 8551 {@code application/pkcs7-mime}) with
@@ -117,18 +114,7 @@ public final class SmimeEncryptor {
                 plaintext = generator.open(base64, encryptor);
             }
             try (OutputStream content = plaintext) {
-                ByteSink headers = new ByteSink(1024);
-                entity.writeContentHeaders(headers);
-                headers.crlf();
-                content.write(headers.array(), 0, headers.size());
-                try (InputStream body = entity.rawBody()) {
-                    RawBytes shared = RawBytes.ifShared(body);
-                    if (shared != null) {
-                        Chunked.write(shared.array(), shared.start(), shared.length(), content);
-                    } else {
-                        Chunked.copy(body, content);
-                    }
-                }
+                entity.writeEntity(content);
             }
         } catch (CMSException e) {
             throw new SmimeException("Encryption failed: " + e.getMessage(), e);
