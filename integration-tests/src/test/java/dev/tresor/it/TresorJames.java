@@ -75,14 +75,14 @@ public final class TresorJames {
             .build();
     }
 
-    /** James's working directory: {@code conf/}, and {@code var/} where the server keeps its data. */
+    /** James's working directory: {@code conf/}, and the data ({@code var/}, {@code tls/}) the server keeps. */
     public Path workingDirectory() {
         return workingDirectory;
     }
 
     /** The certificate the server generated for itself on start, for clients that must trust exactly it. */
     public Path tlsCertificate() {
-        return workingDirectory.resolve("conf/tls/server-cert.pem");
+        return workingDirectory.resolve("tls/server-cert.pem");
     }
 
     /**

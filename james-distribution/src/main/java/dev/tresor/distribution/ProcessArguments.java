@@ -33,8 +33,9 @@ final class ProcessArguments {
         "  --remote-addr IP       the client address the mail came from (default " + DEFAULT_REMOTE_ADDRESS + ")",
         "  --local-domain DOMAIN  a domain to treat as local, besides the domains mapped to tenants in the key repository",
         "  --conf DIR             the James configuration directory to read keyrepository.properties from (default:",
-        "                         this distribution's conf/); relative paths in it are resolved against DIR/..",
-        "                         (relative DIRs of --conf and --copies: against the distribution directory)",
+        "                         this distribution's conf/, whose relative paths are in the data directory",
+        "                         $TRESOR_DATA); relative paths in another DIR are resolved against DIR/..",
+        "                         (relative DIRs of --conf and --copies: against the current directory)",
         "  --copies DIR           write mail the mailets send on (copies, bounces) to DIR/copy-N.eml",
         "  --quiet                do not list the mail's tresor.* attributes on standard error",
         "",
@@ -189,17 +190,15 @@ final class ProcessArguments {
         return Collections.unmodifiableList(localDomains);
     }
 
-    /**
-     * The configuration directory: {@code workingDirectory/conf} unless {@code --conf} names another, a relative one
-     * against the working directory (as {@code tresor-rotate-master-key} resolves its argument).
-     */
-    Path configurationDirectory(Path workingDirectory) {
-        return Objects.requireNonNull(workingDirectory).resolve(configurationDirectory.orElse(Path.of("conf"))).normalize();
+    /** The configuration directory {@code --conf} names, a relative one against {@code baseDirectory}. */
+    Optional<Path> configurationDirectory(Path baseDirectory) {
+        Objects.requireNonNull(baseDirectory);
+        return configurationDirectory.map(directory -> baseDirectory.resolve(directory).normalize());
     }
 
-    /** Where to write the mail the mailets send on, a relative directory against the working directory. */
-    Optional<Path> copiesDirectory(Path workingDirectory) {
-        return copiesDirectory.map(directory -> workingDirectory.resolve(directory).normalize());
+    /** Where to write the mail the mailets send on, a relative directory against {@code baseDirectory}. */
+    Optional<Path> copiesDirectory(Path baseDirectory) {
+        return copiesDirectory.map(directory -> baseDirectory.resolve(directory).normalize());
     }
 
     boolean quiet() {

@@ -64,7 +64,8 @@ import dev.tresor.keys.james.KeyRepositoryExtensionModule;
 
 /**
  * {@code bin/tresor-process}: runs Tresor mailets over one message offline, so that an admin can try a chain without
- * sending mail. From the distribution directory:
+ * sending mail. From the distribution directory (state in the data directory {@code $TRESOR_DATA}, see
+ * {@link TresorServerMain}):
  * <pre>
  * bin/tresor-process --mailet SignSmime --param digest=SHA-384 --auth-user alice@acme.example &lt; in.eml &gt; out.eml
  * bin/tresor-process --mailet StripTresorHeaders --mailet SetMimeHeader --param name=X-Tried --param value=yes &lt; in.eml
@@ -104,12 +105,12 @@ public final class ProcessMail {
     private static final AttributeName FAILURE_REASON = AttributeName.of("tresor.failure.reason");
 
     private final ProcessArguments arguments;
-    private final Path workingDirectory;
+    private final Path baseDirectory;
     private final PrintStream stderr;
 
-    private ProcessMail(ProcessArguments arguments, Path workingDirectory, PrintStream stderr) {
+    private ProcessMail(ProcessArguments arguments, Path baseDirectory, PrintStream stderr) {
         this.arguments = arguments;
-        this.workingDirectory = workingDirectory;
+        this.baseDirectory = baseDirectory;
         this.stderr = stderr;
     }
 
@@ -117,19 +118,30 @@ public final class ProcessMail {
         PrintStream stdout = System.out;
         // standard output carries the message only: whatever a library prints there goes to standard error instead
         System.setOut(System.err);
-        Path workingDirectory = Path.of(System.getProperty("working.directory", ".")).toAbsolutePath();
-        int status = run(args, workingDirectory, System.in, stdout, System.err);
+        Path dataDirectory = Path.of(System.getProperty(TresorServerMain.WORKING_DIRECTORY, ".")).toAbsolutePath();
+        Path configuration = TresorServerMain.configurationDirectory(dataDirectory);
+        int status = run(args, Path.of("").toAbsolutePath(), configuration, dataDirectory, System.in, stdout, System.err);
         stdout.flush();
         System.exit(status);
+    }
+
+    /** {@link #run(String[], Path, Path, Path, InputStream, OutputStream, PrintStream)} with everything in one directory. */
+    static int run(String[] args, Path workingDirectory, InputStream stdin, OutputStream stdout, PrintStream stderr) {
+        Path absolute = workingDirectory.toAbsolutePath();
+        return run(args, absolute, absolute.resolve("conf"), absolute, stdin, stdout, stderr);
     }
 
     /**
      * The whole command, with its streams as parameters.
      *
-     * @param workingDirectory the distribution's directory, whose {@code conf/} is read unless {@code --conf} is given
+     * @param baseDirectory what relative {@code --conf} and {@code --copies} directories are resolved against
+     * @param configuration the configuration directory read unless {@code --conf} names another
+     * @param dataDirectory against which the relative paths of {@code configuration} are resolved (a {@code --conf}
+     *     directory's are resolved against its parent)
      * @return the exit status
      */
-    static int run(String[] args, Path workingDirectory, InputStream stdin, OutputStream stdout, PrintStream stderr) {
+    static int run(String[] args, Path baseDirectory, Path configuration, Path dataDirectory, InputStream stdin,
+                   OutputStream stdout, PrintStream stderr) {
         ProcessArguments arguments;
         try {
             arguments = ProcessArguments.parse(args);
@@ -142,12 +154,14 @@ public final class ProcessMail {
             new PrintStream(stdout, true).println(ProcessArguments.USAGE);
             return OK;
         }
-        Path absoluteWorkingDirectory = workingDirectory.toAbsolutePath();
-        return new ProcessMail(arguments, absoluteWorkingDirectory, stderr)
-            .run(arguments.configurationDirectory(absoluteWorkingDirectory), stdin, stdout);
+        Path base = baseDirectory.toAbsolutePath();
+        Optional<Path> named = arguments.configurationDirectory(base);
+        Path configurationDirectory = named.orElse(configuration.toAbsolutePath());
+        Path workingDirectory = named.map(Path::getParent).orElse(dataDirectory.toAbsolutePath());
+        return new ProcessMail(arguments, base, stderr).run(configurationDirectory, workingDirectory, stdin, stdout);
     }
 
-    private int run(Path configurationDirectory, InputStream stdin, OutputStream stdout) {
+    private int run(Path configurationDirectory, Path workingDirectory, InputStream stdin, OutputStream stdout) {
         List<Class<? extends Mailet>> mailetClasses = new ArrayList<>();
         try {
             for (MailetCall call : arguments.mailets()) {
@@ -161,7 +175,7 @@ public final class ProcessMail {
         }
         Injector injector;
         try {
-            injector = openKeyRepository(configurationDirectory);
+            injector = openKeyRepository(configurationDirectory, workingDirectory);
         } catch (CreationException e) {
             return cannotSetUp("the key repository cannot be opened", e);
         }
@@ -176,7 +190,7 @@ public final class ProcessMail {
         OfflineMailetContext context;
         try {
             context = new OfflineMailetContext(injector.getInstance(KeyRepository.class).tenants(),
-                arguments.localDomains(), stderr, arguments.copiesDirectory(workingDirectory));
+                arguments.localDomains(), stderr, arguments.copiesDirectory(baseDirectory));
         } catch (ProvisionException e) {
             return cannotSetUp("the key repository cannot be opened", e);
         }
@@ -205,14 +219,18 @@ public final class ProcessMail {
 
     // setting up
 
+    /** {@link #openKeyRepository(Path, Path)} with the configuration directory's parent as working directory. */
+    static Injector openKeyRepository(Path configurationDirectory) {
+        return openKeyRepository(configurationDirectory, configurationDirectory.toAbsolutePath().getParent());
+    }
+
     /**
      * A Guice injector with the key repository module and what it needs of James: the configuration directory and
-     * James's working directory (its parent, against which the configuration's relative paths are resolved), a
-     * clock, and an empty recipient rewrite table. The storage is opened here; close it with
+     * James's working directory (the data directory, against which the configuration's relative paths are
+     * resolved), a clock, and an empty recipient rewrite table. The storage is opened here; close it with
      * {@link ConfiguredKeyStorage#close()}.
      */
-    static Injector openKeyRepository(Path configurationDirectory) {
-        Path workingDirectory = configurationDirectory.toAbsolutePath().getParent();
+    static Injector openKeyRepository(Path configurationDirectory, Path workingDirectory) {
         JamesServerResourceLoader directories = new JamesServerResourceLoader(workingDirectory.toString());
         FileSystemImpl fileSystem = new FileSystemImpl(directories);
         PropertiesProvider properties = new PropertiesProvider(fileSystem,

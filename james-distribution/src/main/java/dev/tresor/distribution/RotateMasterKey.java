@@ -19,7 +19,8 @@ import dev.tresor.keys.protection.MasterKey;
 
 /**
  * Re-wraps every tenant key of the key repository under a new master key, with James stopped. The private keys
- * themselves are not touched. Usage, from the distribution directory:
+ * themselves are not touched. Usage, from the distribution directory (a relative {@code file:} path is in the data
+ * directory {@code $TRESOR_DATA}, like the relative paths of {@code conf/keyrepository.properties}):
  * <pre>
  * bin/tresor-rotate-master-key file:var/tresor/master-2026.key     (created if missing, mode 600)
  * bin/tresor-rotate-master-key environment:TRESOR_NEW_MASTER_KEY
@@ -40,9 +41,9 @@ public final class RotateMasterKey {
             System.err.println("usage: tresor-rotate-master-key file:<path> | environment:<VARIABLE>");
             System.exit(2);
         }
-        Path workingDirectory = Path.of(System.getProperty("working.directory", ".")).toAbsolutePath();
+        Path workingDirectory = Path.of(System.getProperty(TresorServerMain.WORKING_DIRECTORY, ".")).toAbsolutePath();
         try {
-            int rewrapped = rotate(workingDirectory, args[0]);
+            int rewrapped = rotate(TresorServerMain.configurationDirectory(workingDirectory), workingDirectory, args[0]);
             System.out.println("Re-wrapped " + rewrapped + " tenant key(s) under the new master key. Now point "
                 + "masterkey.* in conf/keyrepository.properties at it, then start James.");
         } catch (IllegalArgumentException | IllegalStateException e) {
@@ -51,9 +52,14 @@ public final class RotateMasterKey {
         }
     }
 
-    /** @return how many tenant keys were re-wrapped */
+    /** {@link #rotate(Path, Path, String)} with the configuration in {@code workingDirectory/conf}. */
     static int rotate(Path workingDirectory, String newMasterKey) throws ConfigurationException {
-        KeyRepositoryConfiguration configuration = configuration(workingDirectory);
+        return rotate(workingDirectory.resolve("conf"), workingDirectory, newMasterKey);
+    }
+
+    /** @return how many tenant keys were re-wrapped */
+    static int rotate(Path configurationDirectory, Path workingDirectory, String newMasterKey) throws ConfigurationException {
+        KeyRepositoryConfiguration configuration = configuration(configurationDirectory, workingDirectory);
         MasterKey next = parse(newMasterKey, workingDirectory);
         MasterKey current = configuration.openMasterKey();
         if (current.id().equals(next.id())) {
@@ -78,9 +84,10 @@ public final class RotateMasterKey {
             + "': use file:<path> or environment:<VARIABLE>");
     }
 
-    static KeyRepositoryConfiguration configuration(Path workingDirectory) throws ConfigurationException {
+    static KeyRepositoryConfiguration configuration(Path configurationDirectory, Path workingDirectory) throws ConfigurationException {
         FileSystem fileSystem = new FileSystemImpl(new JamesServerResourceLoader(workingDirectory.toString()));
-        PropertiesProvider properties = new PropertiesProvider(fileSystem, new ConfigurationPath(FileSystem.FILE_PROTOCOL_AND_CONF));
+        PropertiesProvider properties = new PropertiesProvider(fileSystem,
+            new ConfigurationPath(FileSystem.FILE_PROTOCOL + configurationDirectory.toAbsolutePath() + "/"));
         try {
             return KeyRepositoryConfiguration.from(properties.getConfiguration(KeyRepositoryConfiguration.FILE_NAME), workingDirectory);
         } catch (FileNotFoundException e) {

@@ -72,15 +72,21 @@ public final class ServerTlsIdentity {
         this.certificateFile = Objects.requireNonNull(certificateFile);
     }
 
+    /** {@link #configuredIn(Path, Path)} with the configuration in {@code workingDirectory/conf}. */
+    public static Set<ServerTlsIdentity> configuredIn(Path workingDirectory) throws IOException {
+        return configuredIn(workingDirectory.resolve("conf"), workingDirectory);
+    }
+
     /**
      * The PEM key and certificate pairs that the enabled, TLS-using listeners of {@code smtpserver.xml} and
-     * {@code imapserver.xml} in {@code workingDirectory/conf} point to. Listeners that use a keystore instead are
-     * left to the operator.
+     * {@code imapserver.xml} in {@code configurationDirectory} point to, their {@code file://} locations resolved as
+     * James resolves them, against its {@code workingDirectory}. Listeners that use a keystore instead are left to
+     * the operator.
      */
-    public static Set<ServerTlsIdentity> configuredIn(Path workingDirectory) throws IOException {
+    public static Set<ServerTlsIdentity> configuredIn(Path configurationDirectory, Path workingDirectory) throws IOException {
         Set<ServerTlsIdentity> identities = new LinkedHashSet<>();
         for (String file : PROTOCOL_CONFIGURATIONS) {
-            Path configuration = workingDirectory.resolve("conf").resolve(file);
+            Path configuration = configurationDirectory.resolve(file);
             if (Files.exists(configuration)) {
                 identities.addAll(listedIn(configuration, workingDirectory));
             }
@@ -113,7 +119,7 @@ public final class ServerTlsIdentity {
             || Boolean.parseBoolean(tls.getAttribute("socketTLS").trim());
     }
 
-    /** James's {@code file://} URLs: {@code file://conf/x} is relative to the working directory, {@code file:///x} absolute. */
+    /** James's {@code file://} URLs: {@code file://tls/x} and {@code file://conf/x} are relative to the working directory, {@code file:///x} absolute. */
     static Path resolveJamesUrl(String url, Path workingDirectory) {
         String trimmed = url.trim();
         if (!trimmed.startsWith(FILE_PROTOCOL)) {

@@ -72,7 +72,7 @@ class RotateMasterKeyTest {
     }
 
     private void withRepository(RepositoryUse use) throws Exception {
-        KeyRepositoryConfiguration configuration = RotateMasterKey.configuration(workingDirectory);
+        KeyRepositoryConfiguration configuration = RotateMasterKey.configuration(workingDirectory.resolve("conf"), workingDirectory);
         ConfiguredKeyStorage storage = new ConfiguredKeyStorage(configuration);
         try {
             use.accept(StoredKeyRepository.create(storage.storage(),

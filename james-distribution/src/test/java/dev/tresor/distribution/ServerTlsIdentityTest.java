@@ -123,8 +123,8 @@ class ServerTlsIdentityTest {
     }
 
     private static ServerTlsIdentity identityIn(Path workingDirectory) {
-        return new ServerTlsIdentity(workingDirectory.resolve("conf/tls/server-key.pem"),
-            workingDirectory.resolve("conf/tls/server-cert.pem"));
+        return new ServerTlsIdentity(workingDirectory.resolve("tls/server-key.pem"),
+            workingDirectory.resolve("tls/server-cert.pem"));
     }
 
     private static X509Certificate readCertificate(Path file) throws Exception {
