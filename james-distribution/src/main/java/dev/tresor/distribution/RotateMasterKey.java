@@ -60,13 +60,13 @@ public final class RotateMasterKey {
     /** @return how many tenant keys were re-wrapped */
     static int rotate(Path configurationDirectory, Path workingDirectory, String newMasterKey) throws ConfigurationException {
         KeyRepositoryConfiguration configuration = configuration(configurationDirectory, workingDirectory);
-        MasterKey next = parse(newMasterKey, workingDirectory);
-        MasterKey current = configuration.openMasterKey();
-        if (current.id().equals(next.id())) {
-            throw new IllegalArgumentException("the new master key is the current one (" + current.id() + ")");
-        }
         ConfiguredKeyStorage storage = new ConfiguredKeyStorage(configuration);
         try {
+            MasterKey current = configuration.openMasterKey(storage.tenantKeys());
+            MasterKey next = parse(newMasterKey, workingDirectory);
+            if (current.id().equals(next.id())) {
+                throw new IllegalArgumentException("the new master key is the current one (" + current.id() + ")");
+            }
             return KeyProtection.create(current, storage.tenantKeys()).rotateMasterKey(next);
         } finally {
             storage.close();

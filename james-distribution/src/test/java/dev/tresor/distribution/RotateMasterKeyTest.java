@@ -76,7 +76,7 @@ class RotateMasterKeyTest {
         ConfiguredKeyStorage storage = new ConfiguredKeyStorage(configuration);
         try {
             use.accept(StoredKeyRepository.create(storage.storage(),
-                KeyProtection.create(configuration.openMasterKey(), storage.tenantKeys()), Clock.systemUTC()));
+                KeyProtection.create(configuration.openMasterKey(storage.tenantKeys()), storage.tenantKeys()), Clock.systemUTC()));
         } finally {
             storage.close();
         }

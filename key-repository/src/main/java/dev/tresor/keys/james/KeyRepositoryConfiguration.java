@@ -1,6 +1,7 @@
 package dev.tresor.keys.james;
 
 import java.nio.file.InvalidPathException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
@@ -22,8 +23,10 @@ import org.apache.james.util.DurationParser;
 import dev.tresor.keys.cache.CachingKeyStorage;
 import dev.tresor.keys.protection.EnvironmentMasterKey;
 import dev.tresor.keys.protection.FileMasterKey;
+import dev.tresor.keys.protection.KeyProtectionException;
 import dev.tresor.keys.protection.MasterKey;
 import dev.tresor.keys.protection.Pkcs11MasterKey;
+import dev.tresor.keys.protection.TenantKeyStore;
 
 /**
  * Where the key repository keeps its data and its master key, read from {@code conf/keyrepository.properties}. A
@@ -258,8 +261,14 @@ public final class KeyRepositoryConfiguration {
     }
 
     /** Certificates with a private key expiring within this period make the health check degraded; zero: never. */
-    /** The master key this configuration names (a file master key is created on first use). */
-    public MasterKey openMasterKey() {
+    /**
+     * The master key this configuration names. A master key file is created only for a store that holds no tenant
+     * key yet: a missing file in front of wrapped tenant keys is a lost key, never something to replace.
+     *
+     * @throws KeyProtectionException if the master key file is missing while {@code tenantKeys} holds wrapped keys,
+     *     saying what the admin can do, or if the configured master key cannot be opened
+     */
+    public MasterKey openMasterKey(TenantKeyStore tenantKeys) {
         switch (masterKeyProvider) {
             case ENVIRONMENT:
                 return EnvironmentMasterKey.from(masterKeyEnvironmentVariable());
@@ -267,6 +276,17 @@ public final class KeyRepositoryConfiguration {
                 Pkcs11 token = pkcs11().orElseThrow();
                 return Pkcs11MasterKey.open(token.library(), token.slot(), token.pin(), token.label());
             default:
+                if (Files.notExists(masterKeyFile())) {
+                    int stored = tenantKeys.all().size();
+                    if (stored > 0) {
+                        throw new KeyProtectionException("The master key file " + masterKeyFile() + " does not exist, "
+                            + "but the key repository holds " + stored + " tenant key(s) wrapped by a master key: "
+                            + "without it no stored private key can be used, and a new master key would not help. "
+                            + "Restore it from your backup to " + masterKeyFile() + " (mode 600), or point "
+                            + "masterkey.* in keyrepository.properties at it. Only to start over, losing every stored "
+                            + "private key, stop James and move the key database aside (" + storage + describeStorage() + ").");
+                    }
+                }
                 return FileMasterKey.loadOrCreate(masterKeyFile());
         }
     }

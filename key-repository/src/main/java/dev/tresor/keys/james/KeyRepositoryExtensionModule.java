@@ -42,6 +42,7 @@ public final class KeyRepositoryExtensionModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(ConfiguredKeyStorage.class).asEagerSingleton();
+        bind(KeyProtection.class).toProvider(CheckedKeyProtection.class).asEagerSingleton();
     }
 
     @Provides
@@ -66,8 +67,7 @@ public final class KeyRepositoryExtensionModule extends AbstractModule {
 
     @Provides
     @Singleton
-    KeyRepository repository(ConfiguredKeyStorage configured, KeyRepositoryConfiguration configuration, Clock clock) {
-        KeyProtection protection = KeyProtection.create(configuration.openMasterKey(), configured.tenantKeys());
+    KeyRepository repository(ConfiguredKeyStorage configured, KeyProtection protection, Clock clock) {
         return StoredKeyRepository.create(configured.storage(), protection, clock);
     }
 }

@@ -17,13 +17,15 @@ import org.apache.james.core.healthcheck.Result;
 import org.reactivestreams.Publisher;
 
 import dev.tresor.keys.KeyStatus;
+import dev.tresor.keys.protection.KeyProtection;
 import dev.tresor.keys.spi.CertificateRecord;
 import dev.tresor.keys.spi.KeyStorage;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 /**
- * Reports on James's {@code /healthcheck}: <em>unhealthy</em> when the key storage does not answer, <em>degraded</em>
+ * Reports on James's {@code /healthcheck}: <em>unhealthy</em> when the key storage does not answer or the master key
+ * in use cannot unwrap a stored tenant key (another node rotated the master key, say), <em>degraded</em>
  * when active certificates with a private key (the ones Tresor signs and decrypts with) expire within
  * {@code healthcheck.expiringWithinDays}, listing them, <em>healthy</em> otherwise. Certificates already expired, or
  * revoked or superseded, are not reported: they are kept on purpose, to decrypt old mail.
@@ -35,16 +37,19 @@ public final class KeyRepositoryHealthCheck implements HealthCheck {
     private static final int LISTED = 10;
 
     private final KeyStorage storage;
+    private final KeyProtection protection;
     private final Duration warningPeriod;
     private final Clock clock;
 
     @Inject
-    public KeyRepositoryHealthCheck(KeyStorage storage, KeyRepositoryConfiguration configuration, Clock clock) {
-        this(storage, configuration.expiryWarning(), clock);
+    public KeyRepositoryHealthCheck(KeyStorage storage, KeyProtection protection, KeyRepositoryConfiguration configuration,
+                                    Clock clock) {
+        this(storage, protection, configuration.expiryWarning(), clock);
     }
 
-    KeyRepositoryHealthCheck(KeyStorage storage, Duration warningPeriod, Clock clock) {
+    KeyRepositoryHealthCheck(KeyStorage storage, KeyProtection protection, Duration warningPeriod, Clock clock) {
         this.storage = storage;
+        this.protection = protection;
         this.warningPeriod = warningPeriod;
         this.clock = clock;
     }
@@ -64,6 +69,11 @@ public final class KeyRepositoryHealthCheck implements HealthCheck {
     private Result checkNow() {
         Instant now = clock.instant();
         storage.tenants();
+        List<String> unwrappable = protection.unwrappableTenantKeyProblems();
+        if (!unwrappable.isEmpty()) {
+            return Result.unhealthy(COMPONENT, CheckedKeyProtection.describe(protection, unwrappable)
+                + ": no private key of those tenants can be used. Configure the master key they were stored under.");
+        }
         if (warningPeriod.isZero()) {
             return Result.healthy(COMPONENT);
         }

@@ -72,13 +72,27 @@ public final class FileMasterKey implements MasterKey {
     public static FileMasterKey loadOrCreate(Path file) {
         Path absolute = file.toAbsolutePath();
         try {
-            return load(absolute);
+            return loadExisting(absolute);
         } catch (NoSuchFileException e) {
             return create(absolute);
         }
     }
 
-    private static FileMasterKey load(Path file) throws NoSuchFileException {
+    /**
+     * Loads the master key from an existing {@code file}, never creating one.
+     *
+     * @throws KeyProtectionException if the file does not exist, or for the reasons of {@link #loadOrCreate}
+     */
+    public static FileMasterKey load(Path file) {
+        Path absolute = file.toAbsolutePath();
+        try {
+            return loadExisting(absolute);
+        } catch (NoSuchFileException e) {
+            throw new KeyProtectionException("Master key file " + absolute + " does not exist", e);
+        }
+    }
+
+    private static FileMasterKey loadExisting(Path file) throws NoSuchFileException {
         checkOwnerOnly(file);
         byte[] content = read(file);
         try {
@@ -212,7 +226,7 @@ public final class FileMasterKey implements MasterKey {
 
     private static FileMasterKey loadCreatedConcurrently(Path file) {
         try {
-            return load(file);
+            return loadExisting(file);
         } catch (NoSuchFileException e) {
             throw new KeyProtectionException("Master key file " + file + " vanished while being created", e);
         }

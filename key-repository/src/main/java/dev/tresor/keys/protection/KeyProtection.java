@@ -3,6 +3,7 @@ package dev.tresor.keys.protection;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -237,6 +238,42 @@ public final class KeyProtection {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Unwraps every stored tenant key with the current master key (each at most once: unwrapped keys are cached), to
+     * find out whether this master key is the one the store was written with.
+     *
+     * @return one line per tenant key that the current master key cannot unwrap, naming the tenant, the version
+     *     and the master key it is wrapped by; empty when every tenant key unwraps
+     */
+    public List<String> unwrappableTenantKeyProblems() {
+        Lock lock = masterKeyLock.readLock();
+        lock.lock();
+        try {
+            List<String> problems = new ArrayList<>();
+            MasterKey current = masterKey;
+            for (WrappedTenantKey stored : store.all()) {
+                try {
+                    if (!stored.masterKeyId().equals(current.id())) {
+                        // cached or not: the stored key changed under us (another node rotated the master key)
+                        throw new KeyProtectionException("wrapped by another master key");
+                    }
+                    unwrapCached(stored);
+                } catch (KeyProtectionException e) {
+                    problems.add("tenant " + stored.tenant() + " key v" + stored.version() + " (wrapped by master key '"
+                        + stored.masterKeyId() + "')");
+                }
+            }
+            return List.copyOf(problems);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The id of the master key in use. */
+    public String masterKeyId() {
+        return masterKey.id();
     }
 
     private static WrappedTenantKey rewrap(WrappedTenantKey stored, MasterKey oldMasterKey, MasterKey newMasterKey) {

@@ -38,15 +38,17 @@ class KeyRepositoryHealthCheckTest {
     private MemoryKeyStorage storage;
     private KeyRepository repository;
     private KeyRepositoryHealthCheck healthCheck;
+    private MemoryTenantKeyStore tenantKeys;
+    private KeyProtection protection;
 
     @BeforeEach
     void setUp() {
         storage = new MemoryKeyStorage();
-        repository = StoredKeyRepository.create(storage,
-            KeyProtection.create(FileMasterKey.loadOrCreate(directory.resolve("master.key")), MemoryTenantKeyStore.create()),
-            clock);
+        tenantKeys = MemoryTenantKeyStore.create();
+        protection = KeyProtection.create(FileMasterKey.loadOrCreate(directory.resolve("master.key")), tenantKeys);
+        repository = StoredKeyRepository.create(storage, protection, clock);
         repository.tenants().create(ACME);
-        healthCheck = new KeyRepositoryHealthCheck(storage, WARNING, clock);
+        healthCheck = new KeyRepositoryHealthCheck(storage, protection, WARNING, clock);
     }
 
     @Test
@@ -104,7 +106,7 @@ class KeyRepositoryHealthCheckTest {
     void aZeroWarningPeriodShouldNeverBeDegraded() {
         addKey(expiringSoon("alice@acme.example"));
 
-        Result result = Mono.from(new KeyRepositoryHealthCheck(storage, Duration.ZERO, clock).check()).block();
+        Result result = Mono.from(new KeyRepositoryHealthCheck(storage, protection, Duration.ZERO, clock).check()).block();
 
         assertThat(result.getStatus()).isEqualTo(ResultStatus.HEALTHY);
     }
@@ -114,10 +116,25 @@ class KeyRepositoryHealthCheckTest {
         JdbcKeyStorage database = JdbcKeyStorage.h2(directory.resolve("keys"));
         database.close();
 
-        Result result = Mono.from(new KeyRepositoryHealthCheck(database, WARNING, clock).check()).block();
+        Result result = Mono.from(new KeyRepositoryHealthCheck(database, protection, WARNING, clock).check()).block();
 
         assertThat(result.getStatus()).isEqualTo(ResultStatus.UNHEALTHY);
         assertThat(result.getCause()).hasValueSatisfying(cause -> assertThat(cause).startsWith("The key storage does not answer: "));
+    }
+
+    @Test
+    void tenantKeysTheMasterKeyCannotUnwrapShouldBeUnhealthy() {
+        // given a private key stored under this node's master key
+        addKey(CA.issuing("alice@acme.example").build());
+
+        // when the node runs with another master key over the same tenant keys (another node rotated, a file was swapped)
+        KeyProtection otherMasterKey = KeyProtection.create(FileMasterKey.loadOrCreate(directory.resolve("other.key")), tenantKeys);
+        Result result = Mono.from(new KeyRepositoryHealthCheck(storage, otherMasterKey, WARNING, clock).check()).block();
+
+        // then the repository is unhealthy, saying why
+        assertThat(result.getStatus()).isEqualTo(ResultStatus.UNHEALTHY);
+        assertThat(result.getCause()).hasValueSatisfying(cause -> assertThat(cause)
+            .contains("cannot unwrap 1 stored tenant key(s)").contains("acme"));
     }
 
     private Result check() {

@@ -32,6 +32,7 @@ import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.Origin;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.TestPki;
+import dev.tresor.keys.protection.FileMasterKey;
 import dev.tresor.keys.spi.KeyStorage;
 import dev.tresor.keys.webadmin.KeyRepositoryRoutes;
 import dev.tresor.keys.webadmin.TresorRequestLogger;
@@ -115,6 +116,42 @@ class KeyRepositoryModuleTest {
     }
 
     @Test
+    void aLostMasterKeyFileShouldStopTheStartInsteadOfBeingReplaced() throws IOException {
+        // given a key repository holding a private key
+        storeAlicesKey();
+        Path masterKey = james.resolve("var/tresor/master.key");
+
+        // when the master key file is lost and James starts again
+        Files.delete(masterKey);
+
+        // then the start stops, saying what is missing and what the admin can do, and writes no new master key
+        assertThatThrownBy(this::start)
+            .isInstanceOf(CreationException.class)
+            .hasMessageContaining("master key file " + masterKey + " does not exist")
+            .hasMessageContaining("1 tenant key(s)")
+            .hasMessageContaining("Restore it from your backup")
+            .hasMessageContaining("start over");
+        assertThat(masterKey).doesNotExist();
+    }
+
+    @Test
+    void anotherMasterKeyShouldStopTheStart() throws IOException {
+        // given a key repository holding a private key
+        storeAlicesKey();
+        Path masterKey = james.resolve("var/tresor/master.key");
+
+        // when its master key file is replaced by another master key
+        Files.delete(masterKey);
+        Files.move(FileMasterKey.loadOrCreate(james.resolve("other.key")).file(), masterKey);
+
+        // then the start stops, naming the master key the stored keys need
+        assertThatThrownBy(this::start)
+            .isInstanceOf(CreationException.class)
+            .hasMessageContaining("cannot unwrap 1 stored tenant key(s)")
+            .hasMessageContaining("Restore");
+    }
+
+    @Test
     void closingShouldReleaseTheDatabase() {
         Injector injector = start();
         ConfiguredKeyStorage storage = injector.getInstance(ConfiguredKeyStorage.class);
@@ -122,6 +159,16 @@ class KeyRepositoryModuleTest {
         storage.close();
 
         assertThatThrownBy(() -> storage.storage().tenants()).isInstanceOf(RuntimeException.class);
+    }
+
+    private void storeAlicesKey() {
+        TestPki.Issued alice = TestPki.ca("Module test CA").issue("alice@acme.example");
+        Injector first = start();
+        KeyRepository repository = first.getInstance(KeyRepository.class);
+        repository.tenants().create(ACME);
+        repository.certificates().add(ACME, alice.chain(), Origin.IMPORTED);
+        repository.privateKeys().add(ACME, alice.fingerprint(), alice.privateKey());
+        first.getInstance(ConfiguredKeyStorage.class).close();
     }
 
     private Injector start() {
