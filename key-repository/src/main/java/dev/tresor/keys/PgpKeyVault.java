@@ -58,6 +58,13 @@ public interface PgpKeyVault {
     Optional<PgpPrivateKeyEntry> signingKey(TenantId tenant, EmailAddress sender);
 
     /**
+     * Whether the tenant's own vault holds a usable key with a secret key and a valid signing key for
+     * {@code sender}, without decrypting the secret: a key that then cannot be decrypted makes the signing mailet
+     * fail closed, to its {@code onFailure}.
+     */
+    boolean hasSigningKey(TenantId tenant, EmailAddress sender);
+
+    /**
      * Every private key of the tenant's own vault with this key id (as an encrypted message names its recipient
      * key), whatever its status, expiry or revocation: all of its history. Usually one; key ids may collide.
      */

@@ -19,6 +19,12 @@ public interface PrivateKeyVault {
 
     boolean has(TenantId tenant, Fingerprint certificate);
 
+    /**
+     * Whether {@link #signingKey} has a certificate with a stored private key to offer, without decrypting the key:
+     * a key that then cannot be decrypted makes the signing mailet fail closed, to its {@code onFailure}.
+     */
+    boolean hasSigningKey(TenantId tenant, EmailAddress sender);
+
     /** The newest usable signing certificate with its key for this sender, from the tenant's own vault. */
     Optional<KeyPairEntry> signingKey(TenantId tenant, EmailAddress sender);
 

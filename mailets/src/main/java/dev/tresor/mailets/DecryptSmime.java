@@ -114,7 +114,7 @@ public class DecryptSmime extends GenericMailet {
             failed.handle(mail, e.getMessage() + " (tenant " + tenant.asString() + ")");
         } catch (RuntimeException e) {
             LOGGER.error("Decrypting mail {} failed", mail.getName(), e);
-            failed.handle(mail, e.toString());
+            failed.handle(mail, FailureRouting.unexpected(e, mail));
         }
     }
 

@@ -164,7 +164,7 @@ public class EncryptPgp extends GenericMailet {
             failures.route(mail, "Not encrypted: " + e.getMessage());
         } catch (RuntimeException e) {
             LOGGER.error("Encrypting mail {} failed", mail.getName(), e);
-            failures.route(mail, "Not encrypted: " + e);
+            failures.route(mail, "Not encrypted: " + FailureRouting.unexpected(e, mail));
         }
     }
 

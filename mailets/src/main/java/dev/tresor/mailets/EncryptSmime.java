@@ -140,7 +140,7 @@ public class EncryptSmime extends GenericMailet {
             failures.route(mail, "Not encrypted: " + e.getMessage());
         } catch (RuntimeException e) {
             LOGGER.error("Encrypting mail {} failed", mail.getName(), e);
-            failures.route(mail, "Not encrypted: " + e);
+            failures.route(mail, "Not encrypted: " + FailureRouting.unexpected(e, mail));
         }
     }
 

@@ -8,6 +8,8 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 
+import dev.tresor.keys.protection.KeyProtectionException;
+
 /**
  * Fail closed: a mail that had to be protected and could not be goes, whole and unchanged, to the processor named by
  * the mailet's {@code onFailure} parameter (default {@value #DEFAULT_PROCESSOR}, a quarantine repository in the sample
@@ -38,6 +40,19 @@ public final class FailureRouting {
 
     public String processor() {
         return processor;
+    }
+
+    /**
+     * The reason to record for a failure nobody expected (a bug, an unusable key): plain words and the mail's name,
+     * under which the log holds the details. Never the exception's class or message: they name internals, and a
+     * failure reason can reach the sender in a bounce. Log the exception with its stack trace before calling this.
+     */
+    public static String unexpected(Exception e, Mail mail) {
+        if (e instanceof KeyProtectionException) {
+            return "the key repository cannot decrypt the private key it holds (is the right master key configured? "
+                + "details in the server log under mail " + mail.getName() + ")";
+        }
+        return "an internal error occurred (details in the server log under mail " + mail.getName() + ")";
     }
 
     public void route(Mail mail, String reason) {

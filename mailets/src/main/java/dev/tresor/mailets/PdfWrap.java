@@ -286,7 +286,7 @@ public class PdfWrap extends GenericMailet {
                 + "); create the tenant, through which passwords are stored and audited");
         } catch (MessagingException | RuntimeException e) {
             LOGGER.error("Wrapping mail {} as PDF failed", mail.getName(), e);
-            failures.route(mail, "Not wrapped as PDF: " + e);
+            failures.route(mail, "Not wrapped as PDF: " + FailureRouting.unexpected(e, mail));
         } finally {
             if (password != null) {
                 Arrays.fill(password, '\0');

@@ -312,7 +312,8 @@ public class RequireTls extends GenericMailet {
                 // a bug or a broken JDK set-up must neither lose the mail nor undo what other domains already got
                 LOGGER.error("Mail {}: delivery to {} failed unexpectedly", mail.getName(), domain.getKey(), e);
                 result = DeliveryResult.all(recipients, DeliveryResult.Status.TEMPORARY_FAILURE,
-                    "internal error delivering to " + domain.getKey() + ": " + e);
+                    "internal error delivering to " + domain.getKey() + " (details in the server log under mail "
+                        + mail.getName() + ")");
             }
             LOGGER.info("Mail {} to {} under policy '{}': {}", mail.getName(), domain.getKey(), policies.get(domain.getKey()), result);
             for (MailAddress recipient : domain.getValue()) {

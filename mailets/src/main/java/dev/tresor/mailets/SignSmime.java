@@ -137,7 +137,7 @@ public class SignSmime extends GenericMailet {
             failures.route(mail, "Not signed: " + e.getMessage());
         } catch (RuntimeException e) {
             LOGGER.error("Signing mail {} failed", mail.getName(), e);
-            failures.route(mail, "Not signed: " + e);
+            failures.route(mail, "Not signed: " + FailureRouting.unexpected(e, mail));
         }
     }
 

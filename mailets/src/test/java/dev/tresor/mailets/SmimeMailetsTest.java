@@ -30,10 +30,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.tresor.keys.AuditEvent;
+import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.KeyStatus;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.TestPki;
 import dev.tresor.keys.io.ExternalTool;
+import dev.tresor.keys.james.TenantResolver;
 import dev.tresor.smime.SmimeDecryptor;
 import dev.tresor.smime.SmimeException;
 import dev.tresor.smime.SmimeFixtures;
@@ -154,6 +156,27 @@ class SmimeMailetsTest {
             assertThat(mail.getState()).isEqualTo("no-key");
             assertThat(mail.getAttribute(TresorAttributes.FAILURE_REASON).get().getValue().value().toString())
                 .isEqualTo("Not signed: no signing key for dave@acme.example in tenant acme");
+        }
+
+        @Test
+        void aSigningKeyThatCannotBeDecryptedShouldGoToTheFailureProcessorWithAPlainReason() throws Exception {
+            // given Alice's key, seen through a master key that cannot unwrap it
+            KeyRepository lostMasterKey = vaults.repositoryWithAnotherMasterKey(directory.resolve("other-master.key"));
+            SignSmime mailet = init(new SignSmime(lostMasterKey, new TenantResolver(lostMasterKey, vaults.recipientRewriteTable())),
+                "onFailure", "no-key");
+            Mail mail = authenticated(mail(textMail("alice@acme.example", "bob@partner.example", "Hi\n"), "alice@acme.example",
+                "bob@partner.example"), "alice@acme.example");
+
+            // when she sends a mail
+            mailet.service(mail);
+
+            // then it goes unsigned to the failure processor, with a reason that names no Java internals
+            assertThat(mail.getState()).isEqualTo("no-key");
+            assertThat(SmimeType.of(mail.getMessage())).isEqualTo(SmimeType.NONE);
+            assertThat(mail.getAttribute(TresorAttributes.FAILURE_REASON).get().getValue().value().toString())
+                .startsWith("Not signed: the key repository cannot decrypt the private key")
+                .contains(mail.getName())
+                .doesNotContain("Exception").doesNotContain("dev.tresor").doesNotContain("master key '");
         }
 
         @Test

@@ -26,24 +26,31 @@ import dev.tresor.keys.repository.StoredKeyRepository;
  */
 public final class TestVaults {
     private final KeyRepository repository;
+    private final MemoryKeyStorage storage;
+    private final MemoryTenantKeyStore tenantKeys;
+    private final Clock clock;
     private final MemoryRecipientRewriteTable recipientRewriteTable;
     private final TenantResolver tenantResolver;
 
-    private TestVaults(KeyRepository repository, MemoryRecipientRewriteTable recipientRewriteTable) {
-        this.repository = repository;
+    private TestVaults(MemoryKeyStorage storage, MemoryTenantKeyStore tenantKeys, KeyProtection protection, Clock clock,
+                       MemoryRecipientRewriteTable recipientRewriteTable) {
+        this.storage = storage;
+        this.tenantKeys = tenantKeys;
+        this.clock = clock;
+        this.repository = StoredKeyRepository.create(storage, protection, clock);
         this.recipientRewriteTable = recipientRewriteTable;
         this.tenantResolver = new TenantResolver(repository, recipientRewriteTable);
     }
 
     public static TestVaults create(Path directory, Clock clock) {
-        KeyProtection protection = KeyProtection.create(FileMasterKey.loadOrCreate(directory.resolve("master.key")),
-            MemoryTenantKeyStore.create());
+        MemoryTenantKeyStore tenantKeys = MemoryTenantKeyStore.create();
+        KeyProtection protection = KeyProtection.create(FileMasterKey.loadOrCreate(directory.resolve("master.key")), tenantKeys);
         try {
             MemoryDomainList domainList = new MemoryDomainList(null);
             domainList.configure(DomainListConfiguration.builder().autoDetect(false).autoDetectIp(false).build());
             MemoryRecipientRewriteTable recipientRewriteTable = new MemoryRecipientRewriteTable();
             recipientRewriteTable.setDomainList(domainList);
-            return new TestVaults(StoredKeyRepository.create(new MemoryKeyStorage(), protection, clock), recipientRewriteTable);
+            return new TestVaults(new MemoryKeyStorage(), tenantKeys, protection, clock, recipientRewriteTable);
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
@@ -51,6 +58,12 @@ public final class TestVaults {
 
     public KeyRepository repository() {
         return repository;
+    }
+
+    /** The same keys seen through another master key (a lost and replaced one): no private key can be decrypted. */
+    public KeyRepository repositoryWithAnotherMasterKey(Path masterKeyFile) {
+        return StoredKeyRepository.create(storage,
+            KeyProtection.create(FileMasterKey.loadOrCreate(masterKeyFile), tenantKeys), clock);
     }
 
     public TenantResolver tenantResolver() {

@@ -24,6 +24,6 @@ public class SenderHasPgpKey extends SenderTenantMatcher.ForSender {
 
     @Override
     boolean serves(KeyRepository repository, TenantId tenant, EmailAddress sender) {
-        return repository.pgpKeys().signingKey(tenant, sender).isPresent();
+        return repository.pgpKeys().hasSigningKey(tenant, sender);
     }
 }

@@ -24,6 +24,6 @@ public class SenderHasSmimeKey extends SenderTenantMatcher.ForSender {
 
     @Override
     boolean serves(KeyRepository repository, TenantId tenant, EmailAddress sender) {
-        return repository.privateKeys().signingKey(tenant, sender).isPresent();
+        return repository.privateKeys().hasSigningKey(tenant, sender);
     }
 }

@@ -18,9 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.tresor.keys.EmailAddress;
+import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.KeyStatus;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.TestPki;
+import dev.tresor.keys.james.TenantResolver;
 import dev.tresor.mailets.TestVaults;
 import dev.tresor.smime.SmimeFixtures;
 
@@ -69,6 +71,18 @@ class KeyMatchersTest {
         assertThat(matcher.match(mail("alice@acme.example", "bob@partner.example"))).hasSize(1);
         vaults.addCertificate(acme, CA.issue("dave@acme.example"));
         assertThat(matcher.match(mail("dave@acme.example", "bob@partner.example"))).as("certificate without key").isEmpty();
+    }
+
+    @Test
+    void senderHasSmimeKeyShouldMatchAKeyThatCannotBeDecryptedSoThatSigningFailsClosed() throws Exception {
+        // given Alice's key, seen through a master key that cannot unwrap it
+        vaults.addKeyPair(acme, CA.issue("alice@acme.example"));
+        KeyRepository lostMasterKey = vaults.repositoryWithAnotherMasterKey(directory.resolve("other-master.key"));
+        GenericMatcher matcher = init(new SenderHasSmimeKey(lostMasterKey, new TenantResolver(lostMasterKey,
+            vaults.recipientRewriteTable())));
+
+        // when / then the matcher answers from the stored facts, without throwing into James's error processor
+        assertThat(matcher.match(mail("alice@acme.example", "bob@partner.example"))).hasSize(1);
     }
 
     @Test

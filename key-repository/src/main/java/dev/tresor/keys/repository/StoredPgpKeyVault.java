@@ -180,6 +180,15 @@ final class StoredPgpKeyVault implements PgpKeyVault {
     }
 
     @Override
+    public boolean hasSigningKey(TenantId tenant, EmailAddress sender) {
+        Instant now = clock.instant();
+        return storage.pgpKeysByAddress(List.of(tenant), sender.asString()).stream()
+            .filter(PgpKeyRecord::hasSecretKey)
+            .map(this::toEntry)
+            .anyMatch(entry -> !entry.signingKeysAt(now).isEmpty());
+    }
+
+    @Override
     public Optional<PgpPrivateKeyEntry> signingKey(TenantId tenant, EmailAddress sender) {
         Instant now = clock.instant();
         return storage.pgpKeysByAddress(List.of(tenant), sender.asString()).stream()

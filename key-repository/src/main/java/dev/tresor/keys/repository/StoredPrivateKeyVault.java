@@ -58,6 +58,12 @@ final class StoredPrivateKeyVault implements PrivateKeyVault {
     }
 
     @Override
+    public boolean hasSigningKey(TenantId tenant, EmailAddress sender) {
+        return certificates.usable(List.of(tenant), sender, clock.instant(), CertificateEntry::canSign).stream()
+            .anyMatch(entry -> has(tenant, entry.fingerprint()));
+    }
+
+    @Override
     public Optional<KeyPairEntry> signingKey(TenantId tenant, EmailAddress sender) {
         return certificates.usable(List.of(tenant), sender, clock.instant(), CertificateEntry::canSign).stream()
             .map(entry -> withPrivateKey(tenant, entry))
