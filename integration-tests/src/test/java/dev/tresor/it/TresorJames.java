@@ -6,8 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -56,11 +59,18 @@ public final class TresorJames {
 
     private final SmtpSink sink;
     private final String[] dnsNames;
+    private final List<Consumer<Document>> mailetContainerChanges = new ArrayList<>();
     private volatile Path workingDirectory;
 
     public TresorJames(SmtpSink sink, String... remoteDomains) {
         this.sink = sink;
         this.dnsNames = Stream.concat(Stream.of("localhost", LOCAL_DOMAIN), Stream.of(remoteDomains)).toArray(String[]::new);
+    }
+
+    /** A change a test makes to the sample {@code mailetcontainer.xml} before the server starts. */
+    public TresorJames changingMailetContainer(Consumer<Document> change) {
+        mailetContainerChanges.add(change);
+        return this;
     }
 
     /** The extension to register with {@code @RegisterExtension}: one server per test class. */
@@ -129,6 +139,11 @@ public final class TresorJames {
             bindListenersToLoopback(conf.resolve("imapserver.xml"));
             setProperties(conf.resolve("webadmin.properties"), Map.of("port", "0"));
             relayTo(conf.resolve("mailetcontainer.xml"), sink.port());
+            if (!mailetContainerChanges.isEmpty()) {
+                Document mailetContainer = parse(conf.resolve("mailetcontainer.xml"));
+                mailetContainerChanges.forEach(change -> change.accept(mailetContainer));
+                write(mailetContainer, conf.resolve("mailetcontainer.xml"));
+            }
         } catch (Exception e) {
             throw new IllegalStateException("Cannot prepare the test configuration", e);
         }
