@@ -3,6 +3,7 @@ package dev.tresor.mime;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.Charset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Enumeration;
@@ -24,6 +25,9 @@ import javax.mail.internet.InternetHeaders;
 import javax.mail.internet.MimeBodyPart;
 import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeMultipart;
+import javax.mail.internet.MimePart;
+import javax.mail.internet.MimePartDataSource;
+import javax.mail.internet.MimeUtility;
 import javax.mail.internet.ParameterList;
 import javax.mail.internet.ParseException;
 
@@ -248,15 +252,16 @@ public final class HeaderProtection {
         if (!message.isMimeType("multipart/signed")) {
             return Optional.empty();
         }
-        try {
-            Object content = message.getContent();
-            if (content instanceof MimeMultipart && ((MimeMultipart) content).getCount() == 2) {
-                return Optional.of((MimeBodyPart) ((MimeMultipart) content).getBodyPart(0));
-            }
-            return Optional.empty();
-        } catch (IOException e) {
-            throw new MessagingException("Cannot read the signed part: " + e.getMessage(), e);
-        }
+        MimeMultipart parts = parts(message);
+        return parts.getCount() == 2 ? Optional.of((MimeBodyPart) parts.getBodyPart(0)) : Optional.empty();
+    }
+
+    /**
+     * The parts of a multipart, parsed by javax.mail itself: never through whichever content handler a {@code mailcap}
+     * on the class path maps the type to (a jakarta-flavoured one for {@code multipart/signed} breaks javax.mail).
+     */
+    private static MimeMultipart parts(Part part) throws MessagingException {
+        return new MimeMultipart(new MimePartDataSource((MimePart) part));
     }
 
     /**
@@ -356,10 +361,10 @@ public final class HeaderProtection {
      * payload. The rest is the original body: a single part replaces the payload, several stay in it.
      */
     private static MimeMessage withoutLegacyDisplayPart(MimeMessage message) throws MessagingException, IOException {
-        if (!message.isMimeType("multipart/mixed") || !(message.getContent() instanceof MimeMultipart)) {
+        if (!message.isMimeType("multipart/mixed")) {
             return message;
         }
-        MimeMultipart parts = (MimeMultipart) message.getContent();
+        MimeMultipart parts = parts(message);
         if (parts.getCount() < 2 || !isLegacyDisplayPart(parts.getBodyPart(0))) {
             return message;
         }
@@ -393,13 +398,10 @@ public final class HeaderProtection {
 
     private static boolean hasLegacyDisplayElement(Part part) throws MessagingException, IOException {
         if (part.isMimeType("multipart/*") && !part.isMimeType("multipart/signed")) {
-            Object content = part.getContent();
-            if (content instanceof MimeMultipart) {
-                MimeMultipart parts = (MimeMultipart) content;
-                for (int i = 0; i < parts.getCount(); i++) {
-                    if (hasLegacyDisplayElement(parts.getBodyPart(i))) {
-                        return true;
-                    }
+            MimeMultipart parts = parts(part);
+            for (int i = 0; i < parts.getCount(); i++) {
+                if (hasLegacyDisplayElement(parts.getBodyPart(i))) {
+                    return true;
                 }
             }
             return false;
@@ -421,8 +423,8 @@ public final class HeaderProtection {
 
     /** Writes a part's content (Content-* fields, blank line, body), each marked text part without its element. */
     private static void writeWithoutElements(Part part, ByteSink out) throws MessagingException, IOException {
-        if (part.isMimeType("multipart/*") && !part.isMimeType("multipart/signed") && part.getContent() instanceof MimeMultipart) {
-            MimeMultipart parts = (MimeMultipart) part.getContent();
+        if (part.isMimeType("multipart/*") && !part.isMimeType("multipart/signed")) {
+            MimeMultipart parts = parts(part);
             writeContentHeaders(headerLines(part), out);
             out.crlf();
             String boundary = boundary(part);
@@ -446,7 +448,22 @@ public final class HeaderProtection {
     private static void writeTextWithoutElement(Part part, ByteSink out) throws MessagingException, IOException {
         ContentType type = parse(part.getHeader("Content-Type")[0]).orElseThrow();
         String charset = Optional.ofNullable(type.getParameter("charset")).orElse("us-ascii");
-        String text = String.valueOf(part.getContent());
+        Charset decoder;
+        try {
+            decoder = Charset.forName(MimeUtility.javaCharset(charset));
+        } catch (IllegalArgumentException e) {
+            writeContentHeaders(headerLines(part), out);
+            out.crlf();
+            try (InputStream body = rawBody(part)) {
+                out.readFrom(body);
+            }
+            return;
+        }
+        ByteArrayOutputStream decoded = new ByteArrayOutputStream();
+        try (InputStream in = part.getInputStream()) {
+            in.transferTo(decoded);
+        }
+        String text = new String(decoded.toByteArray(), decoder);
         String kept = part.isMimeType("text/html") ? withoutElementDiv(text) : withoutHeaderLines(text);
         MimeBodyPart rewritten = new MimeBodyPart();
         rewritten.setText(kept, charset, part.isMimeType("text/html") ? "html" : "plain");

@@ -203,10 +203,49 @@ class ProtectedHeadersTest {
         assertThat(mail.getMessage().getHeader("Cc")).containsExactly("mallory@evil.example");
     }
 
-    private MimeMessage signedByGpg(String outerSubject) throws Exception {
-        String payload = "Content-Type: text/plain; charset=us-ascii; hp=\"clear\"\r\n"
-            + "From: Bob <bob@partner.example>\r\nTo: Alice <alice@acme.example>\r\nSubject: Signed subject\r\n"
+    @Test
+    void aSignedFromTheSignerDoesNotOwnShouldBeShownAndCheckedNotHiddenBehindTheOuterOne() throws Exception {
+        vaults.repository().pgpKeys().addPublicKey(acme, KEYS.bobRsa.publicKey, Origin.IMPORTED);
+        Mail mail = mail(signedByGpg("Subject: Changed on the way\r\n", "From: The CEO <ceo@acme.example>"));
+
+        init(new VerifyPgp(vaults.repository(), vaults.tenantResolver())).service(mail);
+
+        assertThat(mail.getMessage().getHeader("From")).containsExactly("The CEO <ceo@acme.example>");
+        assertThat(mail.getMessage().getHeader(VerifyPgp.HEADER, null)).startsWith("invalid");
+    }
+
+    @Test
+    void aValidSmimeSignatureOverProtectedHeadersShouldReplaceTheUnsignedOuterOnes() throws Exception {
+        TestPki.Issued bob = CA.issuing("bob@partner.example").rsa().build();
+        vaults.addTrustAnchor(acme, CA);
+        SmimeFixtures.writePem(directory.resolve("bob.pem"), bob.certificate());
+        SmimeFixtures.writeKey(directory.resolve("bob.key"), bob.privateKey());
+        Files.write(directory.resolve("signed-payload.eml"), clearPayload("From: Bob <bob@partner.example>").getBytes(StandardCharsets.US_ASCII));
+        ExternalTool.run(directory, "openssl", "cms", "-sign", "-signer", "bob.pem", "-inkey", "bob.key", "-in", "signed-payload.eml",
+            "-out", "signed.eml");
+        Mail mail = mail(SmimeFixtures.parse(("From: Bob <bob@partner.example>\r\nTo: Alice <alice@acme.example>\r\n"
+            + "Subject: Changed on the way\r\nCc: mallory@evil.example\r\nDate: " + DATE + "\r\n"
+            + new String(Files.readAllBytes(directory.resolve("signed.eml")), StandardCharsets.US_ASCII)).getBytes(StandardCharsets.US_ASCII)));
+
+        init(new VerifySmime(vaults.repository(), vaults.tenantResolver())).service(mail);
+
+        assertThat(mail.getMessage().getHeader(VerifySmime.HEADER, null)).startsWith("valid");
+        assertThat(mail.getMessage().getHeader("Subject")).containsExactly("Signed subject");
+        assertThat(mail.getMessage().getHeader("Cc")).isNull();
+    }
+
+    private static String clearPayload(String from) {
+        return "Content-Type: text/plain; charset=us-ascii; hp=\"clear\"\r\n"
+            + from + "\r\nTo: Alice <alice@acme.example>\r\nSubject: Signed subject\r\n"
             + "Date: " + DATE + "\r\nMessage-ID: <signed@partner.example>\r\n\r\nSigned text.\r\n";
+    }
+
+    private MimeMessage signedByGpg(String outerSubject) throws Exception {
+        return signedByGpg(outerSubject, "From: Bob <bob@partner.example>");
+    }
+
+    private MimeMessage signedByGpg(String outerSubject, String signedFrom) throws Exception {
+        String payload = clearPayload(signedFrom);
         byte[] signature;
         try (PgpFixtures.Gpg gpg = PgpFixtures.gpg(directory, KEYS.bobRsa)) {
             signature = gpg.detachSign(payload.getBytes(StandardCharsets.US_ASCII), KEYS.bobRsa.fingerprint);
