@@ -266,14 +266,15 @@ public final class HeaderProtection {
 
     /**
      * Replaces the outer fields by the protected ones. Each protected field replaces every outer field of its name;
-     * an RFC 9788 payload also removes the user-facing outer fields it does not have.
+     * an RFC 9788 payload also removes the user-facing outer fields it does not have, provided it has a From (one
+     * without is no copy of the composer's header, and is not allowed to strip the outer one).
      */
     public static Restored restore(MimeMessage message, Declared declared) throws MessagingException {
         Set<String> names = new LinkedHashSet<>();
         for (String line : declared.fields()) {
             names.add(canonical(name(line)));
         }
-        if (declared.scheme().isRfc9788()) {
+        if (declared.scheme().isRfc9788() && names.contains("From")) {
             names.addAll(ADDED_ON_THE_WAY);
         }
         Optional<String> outerFrom = fromAddress(message.getHeader("From", ","));

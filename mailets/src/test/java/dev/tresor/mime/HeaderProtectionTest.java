@@ -54,6 +54,22 @@ class HeaderProtectionTest {
     }
 
     @Test
+    void anRfc9788PayloadWithoutFromShouldNotStripTheOuterHeader() throws Exception {
+        MimeMessage payload = message("Content-Type: text/plain; hp=\"cipher\"\r\nSubject: Real\r\n\r\nbody\r\n");
+        MimeMessage target = message("From: b@x.example\r\nTo: c@x.example\r\nSubject: ...\r\n\r\nbody\r\n");
+
+        HeaderProtection.restore(target, HeaderProtection.declaredBy(payload).orElseThrow());
+
+        assertThat(target.getHeader("Subject")).containsExactly("Real");
+        assertThat(target.getHeader("From")).containsExactly("b@x.example");
+        assertThat(target.getHeader("To")).containsExactly("c@x.example");
+    }
+
+    private static MimeMessage message(String raw) throws Exception {
+        return new MimeMessage(Mime.SESSION, new java.io.ByteArrayInputStream(raw.getBytes(StandardCharsets.US_ASCII)));
+    }
+
+    @Test
     void restoringShouldReplaceEveryOuterFieldOfARestoredNameAndReportTheChange() throws Exception {
         MimeMessage message = new MimeMessage(Mime.SESSION, new java.io.ByteArrayInputStream(("From: a@x.example\r\n"
             + "Subject: ...\r\nSubject: second\r\nX-Tresor-Decryption: decrypted\r\nContent-Type: text/plain; protected-headers=v1\r\n"
