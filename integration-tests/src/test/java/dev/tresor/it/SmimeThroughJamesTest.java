@@ -28,7 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * S/MIME end to end through a real James with the sample chain: an authenticated local sender's mail is signed and
  * encrypted on the way out (openssl opens and verifies what the relay target receives), a partner's mail that openssl
- * signed and encrypted is decrypted and verified on the way in (read over IMAP), and a forged verdict never survives.
+ * signed and encrypted is decrypted and verified on the way in (read over IMAP), a partner's mail with protected headers
+ * is read with its real Subject, and a forged verdict never survives.
  * Keys are made by openssl and imported over WebAdmin, as an admin would.
  */
 class SmimeThroughJamesTest {
@@ -130,6 +131,37 @@ class SmimeThroughJamesTest {
         assertThat(delivered).contains("Wire the money.")
             .contains("X-Tresor-Signature: none")
             .doesNotContain("X-Tresor-Signature: valid");
+    }
+
+    @Test
+    void aPartnersMailWithProtectedHeadersShouldBeReadWithItsRealSubject(GuiceJamesServer server) throws Exception {
+        String carol = "carol@" + TresorJames.LOCAL_DOMAIN;
+        server.getProbe(DataProbeImpl.class).fluent().addUser(carol, PASSWORD);
+        openssl.selfSigned("carol", "/CN=Carol/O=Acme", carol);
+        TresorJames.webAdmin(server).contentType("application/x-pkcs12").header("X-Tresor-Pkcs12-Password", P12_PASSWORD)
+            .body(Files.readAllBytes(openssl.pkcs12("carol", P12_PASSWORD)))
+            .post("/tresor/tenants/acme/keys").then().statusCode(201);
+        String subject = "protected " + UUID.randomUUID();
+        Files.writeString(directory.resolve("protected.txt"), "Content-Type: multipart/mixed; boundary=\"hp\";\r\n"
+            + " protected-headers=\"v1\"\r\nFrom: " + BOB + "\r\nTo: " + carol + "\r\nSubject: " + subject + "\r\n"
+            + "Message-ID: <" + UUID.randomUUID() + "@partner.example>\r\n\r\n"
+            + "--hp\r\nContent-Type: text/rfc822-headers; protected-headers=\"v1\"\r\nContent-Disposition: inline\r\n\r\n"
+            + "Subject: " + subject + "\r\n\r\n"
+            + "--hp\r\nContent-Type: text/plain; charset=UTF-8; format=flowed\r\n\r\nOnly the two of us know the subject.\r\n"
+            + "--hp--\r\n");
+        openssl.run("cms", "-encrypt", "-binary", "-aes256", "-recip", "carol-cert.pem", "-from", BOB, "-to", carol,
+            "-subject", "...", "-in", "protected.txt", "-out", "protected.eml");
+        MimeMessage encrypted = new MimeMessage(Session.getInstance(new Properties()),
+            Files.newInputStream(directory.resolve("protected.eml")));
+
+        sendToMx(server, encrypted, carol);
+
+        String delivered = tresor.readFirstMessageOverImaps(server, carol, PASSWORD);
+        assertThat(delivered).contains("Subject: " + subject)
+            .doesNotContain("Subject: ...")
+            .doesNotContain("text/rfc822-headers")
+            .contains("Only the two of us know the subject.")
+            .contains("X-Tresor-Decryption: decrypted");
     }
 
     private static void submit(GuiceJamesServer server, MimeMessage message, String user) throws MessagingException {

@@ -63,7 +63,12 @@ import dev.tresor.pgp.TenantPgpKeys;
  *   <li>{@code onFailure}: processor for mail that cannot be decrypted; default none (deliver it encrypted).</li>
  * </ul>
  *
- * <p>Writes: the decrypted message (outer headers kept, {@code Content-*} headers and body from inside);
+ * <p>Protected headers (RFC 9788 {@code hp="cipher"}, or {@code protected-headers="v1"} as Thunderbird writes them)
+ * replace the outer placeholders and a legacy display is removed, as DecryptSmime does
+ * ({@link dev.tresor.mime.HeaderProtection}); no other header inside reaches the outer header.
+ *
+ * <p>Writes: the decrypted message (outer headers kept but for protected ones, {@code Content-*} headers and body from
+ * inside);
  * {@code tresor.pgp.decryption}; {@code X-Tresor-Decryption: decrypted (OpenPGP, AES-256, SEIPD v1 (MDC))} or
  * {@code failed; reason="..."}; {@code tresor.tenant}; an audit event DECRYPT per recipient with the key's fingerprint.
  */

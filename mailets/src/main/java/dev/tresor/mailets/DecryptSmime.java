@@ -48,8 +48,14 @@ import dev.tresor.smime.SmimeException;
  *   <li>{@code onFailure}: processor for mail that cannot be decrypted; default none (deliver it encrypted).</li>
  * </ul>
  *
- * <p>Writes: the decrypted message (outer headers kept, content from the envelope, which may still be signed: put
- * VerifySmime after this mailet); {@code tresor.smime.decryption} = {@code decrypted} or the reason;
+ * <p>Protected headers (RFC 9788 {@code hp="cipher"}, or {@code protected-headers="v1"} as Thunderbird writes them):
+ * the Subject, From, To, Cc, Date, Reply-To, Message-ID, ... inside the envelope replace the outer placeholders (Subject
+ * {@code ...}), and a legacy display (a {@code text/rfc822-headers} part, or the header lines heading the text) is
+ * removed, as RFC 9788 asks of a receiving agent ({@link dev.tresor.mime.HeaderProtection}). No other header inside
+ * reaches the outer header: an {@code X-Tresor-*} inside never does, trace and verdict headers outside stay.
+ *
+ * <p>Writes: the decrypted message (outer headers kept but for protected ones, content from the envelope, which may
+ * still be signed: put VerifySmime after this mailet); {@code tresor.smime.decryption} = {@code decrypted} or the reason;
  * {@code X-Tresor-Decryption: decrypted (AES-GCM authenticated)} or {@code decrypted} or {@code failed; reason="..."};
  * {@code tresor.tenant}; an audit event DECRYPT per recipient with the key's fingerprint.
  */

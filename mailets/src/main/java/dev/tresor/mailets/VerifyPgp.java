@@ -9,6 +9,7 @@ import java.util.Set;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
+import javax.mail.internet.MimeBodyPart;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.MailAddress;
@@ -23,6 +24,7 @@ import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
+import dev.tresor.mime.HeaderProtection;
 import dev.tresor.pgp.PgpVerdict;
 import dev.tresor.pgp.PgpVerifier;
 import dev.tresor.pgp.TenantPgpKeys;
@@ -50,6 +52,13 @@ import dev.tresor.pgp.TenantPgpKeys;
  * <mailet match="dev.tresor.matchers.IsPgpSigned" class="dev.tresor.mailets.VerifyPgp"/>
  * }</pre>
  * It takes no parameters. Match {@code All} instead to write a {@code none} verdict on unsigned mail too.
+ *
+ * <p>Protected headers (RFC 9788 {@code hp="clear"} or {@code hp="cipher"}, or {@code protected-headers="v1"} as
+ * Thunderbird writes them) in the validly signed part of a {@code multipart/signed} mail replace the unsigned outer
+ * ones (Subject, From, To, Cc, Date, Reply-To, Message-ID, ...; see {@link HeaderProtection}), so what the recipient
+ * reads is what was signed; the replacement is logged with the field names. When that changes the From address, the
+ * signature is checked again against the signed From, and that verdict is the one recorded. With any other verdict
+ * the outer headers stay as they came. The signed part itself is left unchanged.
  */
 public class VerifyPgp extends GenericMailet {
     public static final String HEADER = PgpSignatureRecord.HEADER;
@@ -89,11 +98,39 @@ public class VerifyPgp extends GenericMailet {
         for (TenantId tenant : tenants.keySet()) {
             perTenant.put(tenant, verifier.verify(message, from, new TenantPgpKeys(repository.pgpKeys(), tenant)));
         }
-        PgpVerdict verdict = perTenant.isEmpty()
-            ? verifier.verify(message, from, keyId -> List.of())
-            : PgpSignatureRecord.worst(perTenant.values());
+        PgpVerdict verdict = worst(message, from, perTenant);
+        if (withSignedHeaders(mail, message, verdict)) {
+            from = Senders.from(message);
+            for (TenantId tenant : tenants.keySet()) {
+                perTenant.put(tenant, verifier.verify(message, from, new TenantPgpKeys(repository.pgpKeys(), tenant)));
+            }
+            verdict = worst(message, from, perTenant);
+        }
         PgpSignatureRecord.record(mail, message, verdict, perTenant, from, audit);
         LOGGER.debug("Mail {}: OpenPGP signature {}", mail.getName(), verdict);
+    }
+
+    private PgpVerdict worst(MimeMessage message, Optional<EmailAddress> from, Map<TenantId, PgpVerdict> perTenant) {
+        return perTenant.isEmpty() ? verifier.verify(message, from, keyId -> List.of()) : PgpSignatureRecord.worst(perTenant.values());
+    }
+
+    /**
+     * A valid signature over protected headers: the signed fields replace the unsigned outer ones.
+     *
+     * @return whether the From address changed, so that the signature must be checked against the signed From
+     */
+    private static boolean withSignedHeaders(Mail mail, MimeMessage message, PgpVerdict verdict) throws MessagingException {
+        if (!verdict.isValid()) {
+            return false;
+        }
+        Optional<MimeBodyPart> signed = HeaderProtection.signedPart(message);
+        Optional<HeaderProtection.Restored> restored = signed.isPresent()
+            ? HeaderProtection.restoreSigned(message, signed.get()) : Optional.empty();
+        if (restored.isEmpty() || restored.get().changed().isEmpty()) {
+            return false;
+        }
+        LOGGER.info("Mail {}: the signed protected headers {} replace the unsigned outer ones", mail.getName(), restored.get().changed());
+        return restored.get().fromChanged();
     }
 
     @Override

@@ -25,6 +25,7 @@ import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
+import dev.tresor.mime.HeaderProtection;
 import dev.tresor.smime.CachingCrlFetcher;
 import dev.tresor.smime.CrlFetcher;
 import dev.tresor.smime.HttpCrlFetcher;
@@ -79,6 +80,14 @@ import dev.tresor.smime.VerificationReport;
  * }</pre>
  * Match {@code All} instead of {@code IsSmimeSigned} to write a {@code none} verdict on unsigned mail too, which
  * {@code HasValidSmimeSignature} and a later chain can rely on.
+ *
+ * <p>Protected headers (RFC 9788 {@code hp="clear"} or {@code hp="cipher"}, or {@code protected-headers="v1"} as
+ * Thunderbird writes them) in validly signed content replace the unsigned outer ones (Subject, From, To, Cc, Date,
+ * Reply-To, Message-ID, In-Reply-To, References, ...; see {@link HeaderProtection}), so what the recipient reads is
+ * what was signed; the replacement is logged with the field names. When that changes the From address, the signature
+ * is checked again against the signed From, and that verdict is the one recorded. With any other verdict the outer
+ * headers stay as they came: headers from content whose signature does not hold are never trusted. The signed
+ * content itself is left unchanged.
  */
 public class VerifySmime extends GenericMailet {
     public static final String HEADER = "X-Tresor-Signature";
@@ -129,9 +138,11 @@ public class VerifySmime extends GenericMailet {
         message.removeHeader(HEADER);
         Map<TenantId, List<MailAddress>> tenants = RecipientTenants.of(mail, getMailetContext(), tenantResolver);
         Map<TenantId, SignatureVerdict> perTenant = check.verify(message, tenants.keySet());
-        SignatureVerdict verdict = perTenant.isEmpty()
-            ? check.verifyWithoutTenant(message)
-            : TenantSignatureCheck.worst(perTenant.values());
+        SignatureVerdict verdict = worst(message, perTenant);
+        if (withSignedHeaders(mail, message, verdict)) {
+            perTenant = check.verify(message, tenants.keySet());
+            verdict = worst(message, perTenant);
+        }
 
         auditVerifications(perTenant, message);
         mail.setAttribute(SignatureAttribute.of(verdict, perTenant));
@@ -141,6 +152,27 @@ public class VerifySmime extends GenericMailet {
             mail.setMessage(result);
         }
         LOGGER.debug("Mail {}: signature {}", mail.getName(), verdict);
+    }
+
+    private SignatureVerdict worst(MimeMessage message, Map<TenantId, SignatureVerdict> perTenant) throws MessagingException {
+        return perTenant.isEmpty() ? check.verifyWithoutTenant(message) : TenantSignatureCheck.worst(perTenant.values());
+    }
+
+    /**
+     * A valid signature over protected headers: the signed fields replace the unsigned outer ones.
+     *
+     * @return whether the From address changed, so that the signature must be checked against the signed From
+     */
+    private static boolean withSignedHeaders(Mail mail, MimeMessage message, SignatureVerdict verdict) throws MessagingException {
+        if (!verdict.isValid() || verdict.signedContent().isEmpty()) {
+            return false;
+        }
+        Optional<HeaderProtection.Restored> restored = HeaderProtection.restoreSigned(message, verdict.signedContent().get());
+        if (restored.isEmpty() || restored.get().changed().isEmpty()) {
+            return false;
+        }
+        LOGGER.info("Mail {}: the signed protected headers {} replace the unsigned outer ones", mail.getName(), restored.get().changed());
+        return restored.get().fromChanged();
     }
 
     private MimeMessage rewrite(MimeMessage message, SignatureVerdict verdict) throws MessagingException {

@@ -3,7 +3,6 @@ package dev.tresor.pgp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +30,7 @@ import org.bouncycastle.openpgp.operator.jcajce.JceSessionKeyDataDecryptorFactor
 import dev.tresor.keys.PgpPrivateKeyEntry;
 import dev.tresor.mime.ByteSink;
 import dev.tresor.mime.Canonical;
+import dev.tresor.mime.HeaderProtection;
 import dev.tresor.mime.TwoParts;
 import dev.tresor.mime.MimeEntity;
 
@@ -306,28 +306,18 @@ public final class PgpDecryptor {
 
     /**
      * The outer headers (From, To, Subject, ...) with the decrypted MIME entity: only its {@code Content-*} headers
-     * are taken, so that a header inside cannot add a second Subject or From to the message.
+     * are taken, so that a header inside cannot add a second Subject or From to the message; protected headers
+     * (RFC 9788 or {@code protected-headers="v1"}) replace the outer ones ({@link HeaderProtection}).
      */
     private static MimeMessage withMimeContent(MimeMessage message, LiteralContent content) throws MessagingException {
         SharedByteArrayInputStream in = new SharedByteArrayInputStream(content.array(), 0, content.length());
         InternetHeaders inner = new InternetHeaders(in);
         int bodyStart = (int) in.getPosition();
         ByteSink out = new ByteSink(content.length() + 8192);
-        MimeEntity.of(message).writeEnvelopeHeaders(out);
-        out.ascii("MIME-Version: 1.0").crlf();
-        boolean hasContentType = false;
-        for (String line : Collections.list(inner.getAllHeaderLines())) {
-            if (MimeEntity.isContentHeader(line)) {
-                out.headerLine(line);
-                hasContentType |= line.regionMatches(true, 0, "Content-Type:", 0, 13);
-            }
-        }
-        if (!hasContentType) {
-            out.ascii("Content-Type: text/plain; charset=us-ascii").crlf();
-        }
+        HeaderProtection.writeDecryptedHeader(MimeEntity.of(message), inner, out);
         out.crlf();
         out.write(content.array(), bodyStart, content.length() - bodyStart);
-        return out.toMessage();
+        return HeaderProtection.afterDecryption(out.toMessage(), inner);
     }
 
     /** Inline PGP: the decrypted text replaces the armored text, in the charset the message declared. */

@@ -2,6 +2,7 @@ package dev.tresor.smime;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PushbackInputStream;
 import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.Security;
@@ -12,6 +13,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import javax.mail.MessagingException;
+import javax.mail.internet.InternetHeaders;
 import javax.mail.internet.MimeMessage;
 import javax.security.auth.x500.X500Principal;
 
@@ -32,6 +34,7 @@ import dev.tresor.keys.KeyPairEntry;
 import dev.tresor.keys.RecipientId;
 import dev.tresor.mime.Base64Lines;
 import dev.tresor.mime.ByteSink;
+import dev.tresor.mime.HeaderProtection;
 import dev.tresor.mime.MimeEntity;
 
 /**
@@ -43,8 +46,10 @@ import dev.tresor.mime.MimeEntity;
  * left alone: splicing decrypted content into attacker-controlled plain parts is how EFAIL exfiltrates plaintext.
  *
  * <p>The result keeps the outer headers (From, To, Subject, ...) and takes the {@code Content-*} headers and body from
- * the decrypted entity, which may itself be signed (sign-then-encrypt); verifying that is VerifySmime's job. One
- * streaming pass: raw body, base64, CMS, AES, into the new message's buffer.
+ * the decrypted entity, which may itself be signed (sign-then-encrypt); verifying that is VerifySmime's job. Protected
+ * headers inside (RFC 9788 or {@code protected-headers="v1"}) replace the outer ones and a legacy display is removed
+ * ({@link HeaderProtection}); no other header inside reaches the outer header. One streaming pass: raw body, base64,
+ * CMS, AES, into the new message's buffer.
  */
 public final class SmimeDecryptor {
     private static final Provider JDK_CIPHERS = Security.getProvider("SunJCE");
@@ -216,12 +221,14 @@ public final class SmimeDecryptor {
 
     private static MimeMessage readContent(MimeEntity entity, InputStream content) throws IOException, MessagingException {
         ByteSink out = new ByteSink(entity.bodySizeHint() * 3 / 4 + 16 * 1024);
-        entity.writeEnvelopeHeaders(out);
-        out.ascii("MIME-Version: 1.0").crlf();
-        try (InputStream plaintext = content) {
+        InternetHeaders payload;
+        try (InputStream plaintext = new PushbackInputStream(content, 2)) {
+            payload = new InternetHeaders(plaintext);
+            HeaderProtection.writeDecryptedHeader(entity, payload, out);
+            out.crlf();
             out.readFrom(plaintext);
         }
-        return out.toMessage();
+        return HeaderProtection.afterDecryption(out.toMessage(), payload);
     }
 
     private static InputStream cmsStream(MimeEntity entity) throws MessagingException {
