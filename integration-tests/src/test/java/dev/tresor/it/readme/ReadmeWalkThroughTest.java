@@ -76,14 +76,18 @@ class ReadmeWalkThroughTest {
         // when terminal one starts the server and terminal two runs the blocks in order
         server.start();
         List<String> skipped = new ArrayList<>();
+        List<String> timings = new ArrayList<>();
         try (BashSession terminal = new BashSession(repository, environment, transcript)) {
             for (Block block : blocks) {
                 if (block.skipReason.isPresent()) {
                     skipped.add(block.name() + ": " + block.skipReason.get());
                     continue;
                 }
+                long started = System.nanoTime();
                 setServer(block);
                 BashSession.Outcome outcome = terminal.run(block.number, block.script, BLOCK_TIMEOUT);
+                timings.add(block.number + ": " + Duration.ofNanos(System.nanoTime() - started).toMillis() / 100 / 10.0
+                    + " s");
 
                 // then each block completes and shows what the README says it shows
                 if (!outcome.completed) {
@@ -94,7 +98,8 @@ class ReadmeWalkThroughTest {
             }
         }
         System.out.println("README: " + blocks.size() + " shell blocks, " + (blocks.size() - skipped.size())
-            + " run, " + skipped.size() + " skipped:\n  " + String.join("\n  ", skipped));
+            + " run (block: seconds, with a server stop or start it asked for) " + timings + ", " + skipped.size()
+            + " skipped:\n  " + String.join("\n  ", skipped));
     }
 
     private void setServer(Block block) throws IOException, InterruptedException {
