@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +57,7 @@ class ReadmeWalkThroughTest {
         }
         if (user != null) {
             stopGpgAgents(user);
+            deleteRecursively(user);
         }
     }
 
@@ -146,6 +148,17 @@ class ReadmeWalkThroughTest {
         for (Path home : homes) {
             new ProcessBuilder("gpgconf", "--homedir", home.toString(), "--kill", "gpg-agent").inheritIO().start()
                 .waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Best effort: a stopping gpg-agent may still remove its sockets while the walk runs. */
+    private static void deleteRecursively(Path directory) {
+        try (Stream<Path> walk = Files.walk(directory)) {
+            for (Path file : (Iterable<Path>) walk.sorted(Comparator.reverseOrder())::iterator) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            System.out.println("README executor: left " + directory + " behind (" + e.getMessage() + ")");
         }
     }
 

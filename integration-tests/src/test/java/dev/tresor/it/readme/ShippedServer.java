@@ -63,6 +63,12 @@ final class ShippedServer {
         builder.environment().clear();
         builder.environment().putAll(environment);
         process = builder.start();
+        Process started = process;
+        // a test JVM that is killed must not leave a server holding the fixed ports for the next build
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            started.descendants().forEach(ProcessHandle::destroyForcibly);
+            started.destroyForcibly();
+        }));
         awaitReady();
     }
 
