@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import dev.tresor.keys.DomainName;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.Fingerprint;
 import dev.tresor.keys.KeyStatus;
@@ -49,6 +50,15 @@ final class RequestParameters {
         }
     }
 
+    /** A tenant named by the query parameter {@code name}. */
+    static TenantId tenant(String name, String value) {
+        try {
+            return TenantId.of(value);
+        } catch (IllegalArgumentException e) {
+            throw badRequest("Invalid " + name + ": " + e.getMessage());
+        }
+    }
+
     /** The tenant named by the {@code :tenant} path parameter; 404 if it does not exist. */
     static TenantId existingTenant(Request request, TenantDirectory tenants) {
         return existingTenant(request, TENANT, tenants);
@@ -66,20 +76,13 @@ final class RequestParameters {
         return notFound("Unknown tenant '" + tenant.asString() + "'");
     }
 
-    /** A domain name, normalised as the key repository stores it: lower case, IDN as punycode, no trailing dot. */
+    /** A domain name in the canonical form the key repository stores ({@link DomainName}). */
     static String domain(Request request) {
-        String raw = request.params(DOMAIN);
-        String normalised;
         try {
-            normalised = EmailAddress.normaliseDomain(raw);
+            return DomainName.canonical(request.params(DOMAIN));
         } catch (IllegalArgumentException e) {
-            throw badRequest("Invalid domain '" + raw + "': " + e.getMessage());
+            throw badRequest(e.getMessage());
         }
-        if (!HOST_NAME.matcher(normalised).matches()) {
-            throw badRequest("Invalid domain '" + raw + "': use a host name such as example.com (labels of letters, "
-                + "digits and '-', separated by dots)");
-        }
-        return normalised;
     }
 
     static Fingerprint fingerprint(Request request) {
