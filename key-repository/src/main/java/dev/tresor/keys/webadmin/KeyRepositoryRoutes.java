@@ -70,6 +70,8 @@ public final class KeyRepositoryRoutes implements Routes {
 
     @Override
     public void define(Service service) {
+        service.before(TENANTS, (request, response) -> RequestBody.claim(request));
+        service.before(TENANTS + "/*", (request, response) -> RequestBody.claim(request));
         tenants.define(service);
         certificates.define(service);
         privateKeys.define(service);
