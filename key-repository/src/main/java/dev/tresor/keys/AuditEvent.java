@@ -10,7 +10,11 @@ public final class AuditEvent {
     public enum Operation {
         SIGN, VERIFY, ENCRYPT, DECRYPT, IMPORT, REVOKE, SUPERSEDE, EXPORT, HARVEST,
         /** A mail handed to the next hop over TLS (RequireTls); the key is the server certificate's fingerprint. */
-        DELIVER
+        DELIVER,
+        /** A mail domain given to the tenant (new, or moved from another tenant: the detail says which). No key. */
+        MAP_DOMAIN,
+        /** A mail domain taken from the tenant (unmapped, or moved to another tenant: the detail says which). No key. */
+        UNMAP_DOMAIN
     }
 
     private final Instant time;

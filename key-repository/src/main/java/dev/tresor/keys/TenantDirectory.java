@@ -19,10 +19,33 @@ public interface TenantDirectory {
 
     List<TenantId> list();
 
-    /** Gives the domain to the tenant (moving it from another tenant if needed). */
+    /**
+     * Gives a domain that no tenant owns to the tenant, in its canonical form ({@link DomainName}); does nothing if
+     * the tenant owns it already. Never takes a domain from another tenant: that would silently change whose keys
+     * protect the domain's mail (see {@link #moveDomain}). Recorded in the tenant's audit log.
+     *
+     * @throws IllegalArgumentException if {@code domain} is not a host name
+     * @throws DomainOwnershipException if another tenant owns the domain ({@link DomainOwnershipException#owner()})
+     * @throws UnknownTenantException if the tenant does not exist
+     */
     void mapDomain(String domain, TenantId tenant);
 
-    /** @return false if the domain was not mapped */
+    /**
+     * Moves a domain, deliberately, from the tenant that owns it to another: mail of the domain is then protected
+     * with the new tenant's keys only. Recorded in both tenants' audit logs. Does nothing if {@code from} and
+     * {@code to} are the same tenant and it owns the domain.
+     *
+     * @throws IllegalArgumentException if {@code domain} is not a host name
+     * @throws DomainOwnershipException if {@code from} does not own the domain (another tenant or none does)
+     * @throws UnknownTenantException if {@code to} does not exist
+     */
+    void moveDomain(String domain, TenantId from, TenantId to);
+
+    /**
+     * Takes the domain from its tenant: it is its own tenant again. Recorded in that tenant's audit log.
+     *
+     * @return false if the domain was not mapped
+     */
     boolean unmapDomain(String domain);
 
     /** The tenant owning the domain: the mapped one, or the domain itself as a tenant. */

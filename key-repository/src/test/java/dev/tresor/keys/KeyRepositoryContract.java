@@ -3,6 +3,7 @@ package dev.tresor.keys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.entry;
+import static org.assertj.core.api.Assertions.tuple;
 
 import java.nio.charset.StandardCharsets;
 import java.security.Signature;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 
@@ -66,14 +68,102 @@ public interface KeyRepositoryContract {
     }
 
     @Test
-    default void mappingADomainAgainShouldMoveIt() {
+    default void mappingADomainAnotherTenantOwnsShouldBeRefusedAndChangeNothing() {
         withTenants(BANK, HOSPITAL);
         repository().tenants().mapDomain("shared.example", BANK);
 
-        repository().tenants().mapDomain("shared.example", HOSPITAL);
+        assertThatThrownBy(() -> repository().tenants().mapDomain("Shared.Example", HOSPITAL))
+            .isInstanceOfSatisfying(DomainOwnershipException.class, e -> {
+                assertThat(e.owner()).contains(BANK);
+                assertThat(e.domain()).isEqualTo("shared.example");
+            })
+            .hasMessageContaining("'bank'");
+
+        assertThat(repository().tenants().tenantOf("shared.example")).isEqualTo(BANK);
+        assertThat(repository().tenants().domains(HOSPITAL)).isEmpty();
+        assertThat(domainEvents(HOSPITAL)).isEmpty();
+    }
+
+    @Test
+    default void mappingADomainItsTenantOwnsAlreadyShouldChangeNothing() {
+        withTenants(BANK);
+        repository().tenants().mapDomain("bank.example", BANK);
+
+        repository().tenants().mapDomain("BANK.example.", BANK);
+
+        assertThat(repository().tenants().domains(BANK)).containsExactly("bank.example");
+        assertThat(domainEvents(BANK)).hasSize(1);
+    }
+
+    @Test
+    default void movingADomainShouldBeExplicitAndAuditedInBothTenants() {
+        withTenants(BANK, HOSPITAL);
+        repository().tenants().mapDomain("shared.example", BANK);
+
+        repository().tenants().moveDomain("shared.example", BANK, HOSPITAL);
 
         assertThat(repository().tenants().tenantOf("shared.example")).isEqualTo(HOSPITAL);
         assertThat(repository().tenants().domains(BANK)).isEmpty();
+        assertThat(domainEvents(BANK)).extracting(AuditEvent::operation, AuditEvent::detail)
+            .containsExactly(
+                tuple(Operation.UNMAP_DOMAIN, Optional.of("domain shared.example moved to tenant hospital")),
+                tuple(Operation.MAP_DOMAIN, Optional.of("domain shared.example mapped")));
+        assertThat(domainEvents(HOSPITAL)).extracting(AuditEvent::operation, AuditEvent::detail)
+            .containsExactly(tuple(Operation.MAP_DOMAIN, Optional.of("domain shared.example moved from tenant bank")));
+    }
+
+    @Test
+    default void movingADomainFromATenantThatDoesNotOwnItShouldFailAndNameTheOwner() {
+        withTenants(BANK, HOSPITAL, PARTNER_DIRECTORY);
+        repository().tenants().mapDomain("shared.example", BANK);
+
+        assertThatThrownBy(() -> repository().tenants().moveDomain("shared.example", HOSPITAL, PARTNER_DIRECTORY))
+            .isInstanceOfSatisfying(DomainOwnershipException.class, e -> assertThat(e.owner()).contains(BANK));
+        assertThatThrownBy(() -> repository().tenants().moveDomain("free.example", HOSPITAL, PARTNER_DIRECTORY))
+            .isInstanceOfSatisfying(DomainOwnershipException.class, e -> assertThat(e.owner()).isEmpty());
+
+        assertThat(repository().tenants().tenantOf("shared.example")).isEqualTo(BANK);
+        assertThat(repository().tenants().domains(PARTNER_DIRECTORY)).isEmpty();
+    }
+
+    @Test
+    default void malformedDomainsShouldNeverBeMapped() {
+        withTenants(BANK);
+        List<String> malformed = List.of("not_a_domain", "", " ", "bank..example", ".bank.example", "bank example",
+            " bank.example", "bank.example\n", "-bank.example", "bank-.example", "x".repeat(64) + ".example",
+            ("a".repeat(60) + ".").repeat(5) + "example", "bank.example/x", "bank@example", "10.0.0.1", "*.example");
+
+        for (String domain : malformed) {
+            assertThatThrownBy(() -> repository().tenants().mapDomain(domain, BANK))
+                .as("mapping '%s'", domain)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Invalid domain");
+        }
+
+        assertThat(repository().tenants().domains(BANK)).isEmpty();
+        assertThat(domainEvents(BANK)).isEmpty();
+    }
+
+    @Test
+    default void internationalisedDomainsShouldBeMappedInTheirCanonicalForm() {
+        withTenants(BANK);
+
+        repository().tenants().mapDomain("Bücher.example", BANK);
+        repository().tenants().mapDomain("\u2603.example.", BANK);
+
+        assertThat(repository().tenants().domains(BANK)).containsExactly("xn--bcher-kva.example", "xn--n3h.example");
+        assertThat(repository().tenants().tenantOf("bücher.EXAMPLE")).isEqualTo(BANK);
+    }
+
+    @Test
+    default void unmappingShouldBeAuditedInTheTenantThatOwnedTheDomain() {
+        withTenants(BANK);
+        repository().tenants().mapDomain("bank.example", BANK);
+
+        repository().tenants().unmapDomain("bank.example");
+
+        assertThat(domainEvents(BANK)).extracting(AuditEvent::operation)
+            .containsExactly(Operation.UNMAP_DOMAIN, Operation.MAP_DOMAIN);
     }
 
     @Test
@@ -92,6 +182,12 @@ public interface KeyRepositoryContract {
         assertThatThrownBy(() -> repository().tenants().mapDomain("bank.example", BANK))
             .isInstanceOf(UnknownTenantException.class)
             .hasMessageContaining("bank");
+    }
+
+    private List<AuditEvent> domainEvents(TenantId tenant) {
+        return repository().audit().query(tenant, Instant.EPOCH, clock().instant().plusSeconds(1), 100).stream()
+            .filter(event -> event.operation() == Operation.MAP_DOMAIN || event.operation() == Operation.UNMAP_DOMAIN)
+            .collect(Collectors.toList());
     }
 
     // certificates

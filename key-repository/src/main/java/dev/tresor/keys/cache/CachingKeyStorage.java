@@ -122,9 +122,13 @@ public final class CachingKeyStorage implements KeyStorage {
     }
 
     @Override
-    public void mapDomain(String domain, TenantId tenant) {
-        delegate.mapDomain(domain, tenant);
-        cache.clear();
+    public TenantId mapDomain(String domain, TenantId tenant) {
+        return invalidating(delegate.mapDomain(domain, tenant));
+    }
+
+    @Override
+    public boolean moveDomain(String domain, TenantId from, TenantId to) {
+        return invalidating(delegate.moveDomain(domain, from, to));
     }
 
     @Override

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.math.BigInteger;
 import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
 import java.security.SecureRandom;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -11,6 +12,7 @@ import java.security.PrivateKey;
 import java.security.Provider;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
+import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -41,6 +43,7 @@ import org.bouncycastle.asn1.pkcs.CertBag;
 import org.bouncycastle.asn1.pkcs.ContentInfo;
 import org.bouncycastle.asn1.pkcs.EncryptionScheme;
 import org.bouncycastle.asn1.pkcs.KeyDerivationFunc;
+import org.bouncycastle.asn1.pkcs.MacData;
 import org.bouncycastle.asn1.pkcs.PBES2Parameters;
 import org.bouncycastle.asn1.pkcs.PBKDF2Params;
 import org.bouncycastle.asn1.pkcs.PKCS12PBEParams;
@@ -48,7 +51,10 @@ import org.bouncycastle.asn1.pkcs.PKCSObjectIdentifiers;
 import org.bouncycastle.asn1.pkcs.Pfx;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.crypto.Digest;
 import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.generators.PKCS12ParametersGenerator;
+import org.bouncycastle.crypto.macs.HMac;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.bouncycastle.openssl.PEMException;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
@@ -65,7 +71,6 @@ import org.bouncycastle.pkcs.PKCS12SafeBagFactory;
 import org.bouncycastle.pkcs.PKCSException;
 import org.bouncycastle.pkcs.PKCS8EncryptedPrivateKeyInfo;
 import org.bouncycastle.pkcs.bc.BcPKCS12MacCalculatorBuilder;
-import org.bouncycastle.pkcs.bc.BcPKCS12MacCalculatorBuilderProvider;
 import org.bouncycastle.pkcs.jcajce.JcaPKCS12SafeBagBuilder;
 import org.bouncycastle.pkcs.jcajce.JcePKCSPBEInputDecryptorProviderBuilder;
 
@@ -195,23 +200,41 @@ public final class Pkcs12 {
         return new PKCS12PfxPdu(pfx);
     }
 
-    /** Returns whether a MAC proved the password; a file without MAC (rare) can only be checked by decrypting it. */
+    /**
+     * Returns whether a MAC proved the password; a file without MAC (rare) can only be checked by decrypting it.
+     *
+     * <p>The MAC is computed here and only its value compared, as OpenSSL and Java do. Bouncy Castle's
+     * {@code PKCS12PfxPdu.isMacValid} compares the whole re-encoded MacData instead, so a file whose digest
+     * AlgorithmIdentifier has no NULL parameters (both encodings are allowed; the S/MIME sample keys of RFC 9216's
+     * drafts are written so) was reported as a wrong password although the password was right.
+     */
     private static boolean verifyMac(PKCS12PfxPdu pfx, char[] password) throws KeyMaterialException {
         if (!pfx.hasMac()) {
             return false;
         }
-        BigInteger iterations = pfx.toASN1Structure().getMacData().getIterationCount();
+        MacData macData = pfx.toASN1Structure().getMacData();
+        BigInteger iterations = macData.getIterationCount();
         if (isImplausible(iterations)) {
             throw new KeyMaterialException("corrupt PKCS#12 file: implausible MAC iteration count " + iterations);
         }
-        boolean valid;
+        AlgorithmIdentifier digestAlgorithm = macData.getMac().getAlgorithmId();
+        byte[] expected;
         try {
-            valid = pfx.isMacValid(new BcPKCS12MacCalculatorBuilderProvider(BcDefaultDigestProvider.INSTANCE), password);
-        } catch (PKCSException | RuntimeException e) {
+            Digest digest = BcDefaultDigestProvider.INSTANCE.get(digestAlgorithm);
+            PKCS12ParametersGenerator generator = new PKCS12ParametersGenerator(digest);
+            generator.init(PKCS12ParametersGenerator.PKCS12PasswordToBytes(password), macData.getSalt(),
+                iterations.intValueExact());
+            HMac hmac = new HMac(digest);
+            hmac.init(generator.generateDerivedMacParameters(digest.getDigestSize() * 8));
+            byte[] content = ASN1OctetString.getInstance(pfx.toASN1Structure().getAuthSafe().getContent()).getOctets();
+            hmac.update(content, 0, content.length);
+            expected = new byte[hmac.getMacSize()];
+            hmac.doFinal(expected, 0);
+        } catch (OperatorCreationException | RuntimeException e) {
             throw new KeyMaterialException("unsupported PKCS#12 integrity protection (MAC with "
-                + pfx.getMacAlgorithmID().getAlgorithm().getId() + "): " + Certificates.rootMessage(e), e);
+                + digestAlgorithm.getAlgorithm().getId() + "): " + Certificates.rootMessage(e), e);
         }
-        if (!valid) {
+        if (!org.bouncycastle.util.Arrays.constantTimeAreEqual(expected, macData.getMac().getDigest())) {
             throw new KeyMaterialException("wrong PKCS#12 password");
         }
         return true;
@@ -276,7 +299,8 @@ public final class Pkcs12 {
             X509Certificate certificate = certificates.get(certificateIndex);
             String alias = name != null && !name.isBlank() ? name
                 : Fingerprint.sha256(encoded(certificate)).asString();
-            PrivateKey privateKey = privateKey(privateKeyInfo(keyBag, decryptor, description, macVerified), description);
+            PrivateKey privateKey = privateKey(privateKeyInfo(keyBag, decryptor, description, macVerified), certificate,
+                description);
             keys.add(new KeyAndChain(alias, privateKey, chain(certificate, certificates)));
         }
         return Collections.unmodifiableList(keys);
@@ -360,11 +384,19 @@ public final class Pkcs12 {
         }
     }
 
-    /** The JDK's key classes where the JDK knows the algorithm: every JCA provider accepts those. */
-    private static PrivateKey privateKey(PrivateKeyInfo info, String description) throws KeyMaterialException {
+    /**
+     * The key in the JDK's own classes, asked for by the algorithm name of its certificate's public key ({@code EC},
+     * {@code RSA}, {@code Ed25519}, ...): every JCA provider accepts those, and the key's algorithm is the
+     * certificate's. Not by Bouncy Castle's name for the OID: where Bouncy Castle is a registered provider (James
+     * registers it), {@code ECDSA} found its key factory, and an EC key from OpenSSL was then refused as "the ECDSA
+     * private key does not belong to the EC certificate". Bouncy Castle only for what the JDK cannot decode.
+     */
+    private static PrivateKey privateKey(PrivateKeyInfo info, X509Certificate certificate, String description)
+            throws KeyMaterialException {
         try {
-            return new JcaPEMKeyConverter().getPrivateKey(info);
-        } catch (PEMException | RuntimeException jdkFailure) {
+            return KeyFactory.getInstance(certificate.getPublicKey().getAlgorithm())
+                .generatePrivate(new PKCS8EncodedKeySpec(info.getEncoded()));
+        } catch (GeneralSecurityException | IOException | RuntimeException jdkFailure) {
             try {
                 return new JcaPEMKeyConverter().setProvider(BOUNCY_CASTLE).getPrivateKey(info);
             } catch (PEMException | RuntimeException e) {

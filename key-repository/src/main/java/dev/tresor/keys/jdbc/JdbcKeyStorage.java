@@ -115,7 +115,7 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
     private final SqlDialect dialect;
     private final Runnable closePool;
     private final String insertTenant;
-    private final String upsertDomain;
+    private final String insertDomain;
     private final String insertGrant;
     private final String insertCertificate;
     private final String upsertPrivateKey;
@@ -131,7 +131,7 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
         this.dialect = dialect;
         this.closePool = closePool;
         this.insertTenant = dialect.insertIfAbsent("tresor_tenants", List.of("tenant", "created_at"), List.of("tenant"));
-        this.upsertDomain = dialect.upsert("tresor_domains", List.of("domain", "tenant"), List.of("domain"));
+        this.insertDomain = dialect.insertIfAbsent("tresor_domains", List.of("domain", "tenant"), List.of("domain"));
         this.insertGrant = dialect.insertIfAbsent("tresor_grants", List.of("grantee", "grantor"), List.of("grantee", "grantor"));
         this.insertCertificate = dialect.insertIfAbsent("tresor_certificates", CertificateRows.COLUMNS, CertificateRows.KEY);
         this.upsertPrivateKey = dialect.upsert("tresor_private_keys", List.of("tenant", "fingerprint", "protected_blob"),
@@ -255,9 +255,26 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
     }
 
     @Override
-    public void mapDomain(String domain, TenantId tenant) {
-        write("map domain " + domain, () -> new UnknownTenantException(tenant),
-            connection -> update(connection, upsertDomain, domain, tenant.asString()));
+    public TenantId mapDomain(String domain, TenantId tenant) {
+        return write("map domain " + domain, () -> new UnknownTenantException(tenant), connection -> {
+            // The owner can unmap it between our insert and our read; then the domain is free again: try again.
+            while (true) {
+                insertIfAbsent(connection, insertDomain, domain, tenant.asString());
+                Optional<String> owner = strings(connection, "SELECT tenant FROM tresor_domains WHERE domain = ?", domain)
+                    .stream()
+                    .findFirst();
+                if (owner.isPresent()) {
+                    return TenantId.of(owner.get());
+                }
+            }
+        });
+    }
+
+    @Override
+    public boolean moveDomain(String domain, TenantId from, TenantId to) {
+        return write("move domain " + domain, () -> new UnknownTenantException(to),
+            connection -> update(connection, "UPDATE tresor_domains SET tenant = ? WHERE domain = ? AND tenant = ?",
+                to.asString(), domain, from.asString())) > 0;
     }
 
     @Override

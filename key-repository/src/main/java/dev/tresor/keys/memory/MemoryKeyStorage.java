@@ -67,9 +67,24 @@ public final class MemoryKeyStorage implements KeyStorage {
     }
 
     @Override
-    public synchronized void mapDomain(String domain, TenantId tenant) {
+    public synchronized TenantId mapDomain(String domain, TenantId tenant) {
+        TenantId owner = domains.get(domain);
+        if (owner != null) {
+            return owner;
+        }
         vault(tenant);
         domains.put(domain, tenant);
+        return tenant;
+    }
+
+    @Override
+    public synchronized boolean moveDomain(String domain, TenantId from, TenantId to) {
+        vault(to);
+        if (!from.equals(domains.get(domain))) {
+            return false;
+        }
+        domains.put(domain, to);
+        return true;
     }
 
     @Override

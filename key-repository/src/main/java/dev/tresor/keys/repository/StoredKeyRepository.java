@@ -29,14 +29,14 @@ public final class StoredKeyRepository implements KeyRepository {
     private final StoredAuditLog audit;
 
     private StoredKeyRepository(KeyStorage storage, KeyProtection protection, Clock clock) {
-        this.tenants = new StoredTenantDirectory(storage, clock);
+        this.audit = new StoredAuditLog(storage);
+        this.tenants = new StoredTenantDirectory(storage, audit, clock);
         this.certificates = new StoredCertificateVault(storage, new CertificateRecords(), clock);
         this.privateKeys = new StoredPrivateKeyVault(storage, certificates, protection, clock);
         this.pgpKeys = new StoredPgpKeyVault(storage, protection, clock);
         this.trustAnchors = new StoredTrustAnchorVault(storage, clock);
         this.pdfPasswords = new StoredPdfPasswordVault(storage, protection, clock);
         this.tlsPolicies = new StoredTlsPolicyVault(storage, clock);
-        this.audit = new StoredAuditLog(storage);
     }
 
     public static StoredKeyRepository create(KeyStorage storage, KeyProtection protection, Clock clock) {

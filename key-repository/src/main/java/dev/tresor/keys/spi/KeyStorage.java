@@ -35,8 +35,23 @@ public interface KeyStorage {
 
     List<TenantId> tenants();
 
-    /** Maps a normalised domain to a tenant, moving it if another tenant had it. */
-    void mapDomain(String domain, TenantId tenant);
+    /**
+     * Maps a normalised domain that no tenant owns to {@code tenant}; never takes it from another tenant (that is
+     * {@link #moveDomain}). Atomic: of two tenants mapping the same free domain at once, one gets it.
+     *
+     * @return the tenant owning the domain afterwards: {@code tenant}, or the other tenant that already had it
+     * @throws dev.tresor.keys.UnknownTenantException if {@code tenant} does not exist and the domain is free
+     */
+    TenantId mapDomain(String domain, TenantId tenant);
+
+    /**
+     * Moves a normalised domain from the tenant that owns it to another one, only if {@code from} owns it at that
+     * moment (compare and set).
+     *
+     * @return false, changing nothing, if {@code from} does not own the domain
+     * @throws dev.tresor.keys.UnknownTenantException if {@code to} does not exist
+     */
+    boolean moveDomain(String domain, TenantId from, TenantId to);
 
     /** @return false if the domain was not mapped */
     boolean unmapDomain(String domain);

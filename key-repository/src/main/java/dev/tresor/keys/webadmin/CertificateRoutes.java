@@ -64,7 +64,8 @@ final class CertificateRoutes {
     private CertificateResponse importCertificate(Request request, Response response) {
         TenantId tenant = existingTenant(request, repository.tenants());
         Origin origin = RequestParameters.origin(request);
-        List<X509Certificate> chain = endEntityFirst(read(request.bodyAsBytes(), "certificate"));
+        List<X509Certificate> chain = endEntityFirst(read(
+            RequestBody.bytes(request, RequestBody.CERTIFICATE_LIMIT, "certificate upload"), "certificate"));
         Fingerprint fingerprint = fingerprintOf(chain.get(0));
         boolean known = certificates.get(tenant, fingerprint).isPresent();
         CertificateEntry entry = add(tenant, chain, origin);
@@ -176,7 +177,7 @@ final class CertificateRoutes {
 
     private List<CertificateResponse> lookup(Request request, Response response) {
         TenantId tenant = existingTenant(request, repository.tenants());
-        EmailAddress address = RequestParameters.address(request.queryParams("address"), "address");
+        EmailAddress address = RequestParameters.address(RequestParameters.query(request, "address").orElse(null), "address");
         SelectionPolicy policy = RequestParameters.policy(request);
         return CertificateResponse.of(certificates.encryptionCertificates(tenant, address, policy), repository.privateKeys());
     }

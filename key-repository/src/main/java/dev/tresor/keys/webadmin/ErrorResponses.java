@@ -6,7 +6,7 @@ import org.eclipse.jetty.http.HttpStatus;
 
 import spark.HaltException;
 
-/** The two ways a Tresor route refuses a request, in James's error format. Messages never carry key material. */
+/** The ways a Tresor route refuses a request, in James's error format. Messages never carry key material. */
 final class ErrorResponses {
 
     private ErrorResponses() {
@@ -16,6 +16,15 @@ final class ErrorResponses {
         return ErrorResponder.builder()
             .statusCode(HttpStatus.BAD_REQUEST_400)
             .type(ErrorType.INVALID_ARGUMENT)
+            .message(message)
+            .haltError();
+    }
+
+    /** The request is well-formed but contradicts the current state (e.g. a domain another tenant owns). */
+    static HaltException conflict(String message) {
+        return ErrorResponder.builder()
+            .statusCode(HttpStatus.CONFLICT_409)
+            .type(ErrorType.WRONG_STATE)
             .message(message)
             .haltError();
     }

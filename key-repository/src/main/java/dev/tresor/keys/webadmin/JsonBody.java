@@ -34,7 +34,7 @@ final class JsonBody {
 
     /** @param fields the only field names the object may have */
     static JsonBody parse(Request request, Set<String> fields) {
-        String body = request.body();
+        String body = RequestBody.json(request);
         if (body == null || body.isBlank()) {
             throw badRequest("Missing JSON body: expected an object with " + describe(fields));
         }

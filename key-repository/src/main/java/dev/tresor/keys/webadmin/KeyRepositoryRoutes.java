@@ -18,7 +18,8 @@ import spark.Service;
  * <table>
  *     <caption>Routes (all under /tresor/tenants)</caption>
  *     <tr><td>GET /, PUT|GET /{tenant}</td><td>tenants</td></tr>
- *     <tr><td>GET /{tenant}/domains, PUT|DELETE /{tenant}/domains/{domain}</td><td>domain mapping</td></tr>
+ *     <tr><td>GET /{tenant}/domains, PUT|DELETE /{tenant}/domains/{domain}[?from=owner]</td><td>domain mapping; a
+ *         domain another tenant owns moves only with ?from= naming that owner (409 otherwise)</td></tr>
  *     <tr><td>PUT|DELETE /{grantor}/federation/{grantee}</td><td>grantee may use grantor's public certificates</td></tr>
  *     <tr><td>POST|GET /{tenant}/certificates, GET|PATCH /{tenant}/certificates/{fingerprint}</td>
  *         <td>certificates (PEM, DER or PKCS#7 in; JSON or PEM out)</td></tr>
@@ -70,6 +71,8 @@ public final class KeyRepositoryRoutes implements Routes {
 
     @Override
     public void define(Service service) {
+        service.before(TENANTS, (request, response) -> RequestBody.claim(request));
+        service.before(TENANTS + "/*", (request, response) -> RequestBody.claim(request));
         tenants.define(service);
         certificates.define(service);
         privateKeys.define(service);

@@ -71,7 +71,7 @@ final class PgpKeyRoutes {
      */
     private PgpKeyResponse importKey(Request request, Response response) {
         TenantId tenant = existingTenant(request, repository.tenants());
-        byte[] body = request.bodyAsBytes();
+        byte[] body = RequestBody.bytes(request, RequestBody.PGP_KEY_LIMIT, "OpenPGP key upload");
         String passphrase = request.headers(PASSPHRASE_HEADER);
         if (passphrase != null) {
             PgpKeyEntry entry = addSecretKey(tenant, body, passphrase);
@@ -168,7 +168,7 @@ final class PgpKeyRoutes {
 
     private List<PgpKeyResponse> lookup(Request request, Response response) {
         TenantId tenant = existingTenant(request, repository.tenants());
-        EmailAddress address = RequestParameters.address(request.queryParams("address"), "address");
+        EmailAddress address = RequestParameters.address(RequestParameters.query(request, "address").orElse(null), "address");
         SelectionPolicy policy = RequestParameters.policy(request);
         return PgpKeyResponse.of(keys.encryptionKeys(tenant, address, policy));
     }

@@ -89,7 +89,8 @@ final class PrivateKeyRoutes {
         }
         char[] passwordChars = password.toCharArray();
         try {
-            List<KeyAndChain> keys = Pkcs12.read(request.bodyAsBytes(), passwordChars);
+            List<KeyAndChain> keys = Pkcs12.read(RequestBody.bytes(request, RequestBody.PKCS12_LIMIT, "PKCS#12 file"),
+                passwordChars);
             if (keys.isEmpty()) {
                 throw badRequest("The PKCS#12 file holds no private key; to import certificates alone, POST them to "
                     + "/certificates");

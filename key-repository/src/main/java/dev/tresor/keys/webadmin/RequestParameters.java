@@ -3,15 +3,22 @@ package dev.tresor.keys.webadmin;
 import static dev.tresor.keys.webadmin.ErrorResponses.badRequest;
 import static dev.tresor.keys.webadmin.ErrorResponses.notFound;
 
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import dev.tresor.keys.DomainName;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.Fingerprint;
 import dev.tresor.keys.KeyStatus;
@@ -49,6 +56,15 @@ final class RequestParameters {
         }
     }
 
+    /** A tenant named by the query parameter {@code name}. */
+    static TenantId tenant(String name, String value) {
+        try {
+            return TenantId.of(value);
+        } catch (IllegalArgumentException e) {
+            throw badRequest("Invalid " + name + ": " + e.getMessage());
+        }
+    }
+
     /** The tenant named by the {@code :tenant} path parameter; 404 if it does not exist. */
     static TenantId existingTenant(Request request, TenantDirectory tenants) {
         return existingTenant(request, TENANT, tenants);
@@ -66,20 +82,13 @@ final class RequestParameters {
         return notFound("Unknown tenant '" + tenant.asString() + "'");
     }
 
-    /** A domain name, normalised as the key repository stores it: lower case, IDN as punycode, no trailing dot. */
+    /** A domain name in the canonical form the key repository stores ({@link DomainName}). */
     static String domain(Request request) {
-        String raw = request.params(DOMAIN);
-        String normalised;
         try {
-            normalised = EmailAddress.normaliseDomain(raw);
+            return DomainName.canonical(request.params(DOMAIN));
         } catch (IllegalArgumentException e) {
-            throw badRequest("Invalid domain '" + raw + "': " + e.getMessage());
+            throw badRequest(e.getMessage());
         }
-        if (!HOST_NAME.matcher(normalised).matches()) {
-            throw badRequest("Invalid domain '" + raw + "': use a host name such as example.com (labels of letters, "
-                + "digits and '-', separated by dots)");
-        }
-        return normalised;
     }
 
     static Fingerprint fingerprint(Request request) {
@@ -109,10 +118,42 @@ final class RequestParameters {
         }
     }
 
+    /**
+     * A query parameter, from the query string only: Jetty's own lookup would also parse a body sent as
+     * {@code application/x-www-form-urlencoded} (curl's default) as parameters, and consume it (see {@link RequestBody}).
+     */
     static Optional<String> query(Request request, String name) {
-        return Optional.ofNullable(request.queryParams(name))
+        return queryParameters(request).getOrDefault(name, List.of()).stream()
+            .findFirst()
             .map(String::trim)
             .filter(value -> !value.isEmpty());
+    }
+
+    /** Every query parameter with its values, in order; 400 for a malformed query string. */
+    static Map<String, List<String>> queryParameters(Request request) {
+        String query = request.raw().getQueryString();
+        Map<String, List<String>> parameters = new LinkedHashMap<>();
+        if (query == null || query.isEmpty()) {
+            return parameters;
+        }
+        for (String pair : query.split("&")) {
+            if (pair.isEmpty()) {
+                continue;
+            }
+            int equals = pair.indexOf('=');
+            String name = decode(equals < 0 ? pair : pair.substring(0, equals));
+            String value = equals < 0 ? "" : decode(pair.substring(equals + 1));
+            parameters.computeIfAbsent(name, any -> new ArrayList<>()).add(value);
+        }
+        return parameters;
+    }
+
+    private static String decode(String encoded) {
+        try {
+            return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            throw badRequest("Malformed query string: " + e.getMessage());
+        }
     }
 
     static int limit(Request request, int defaultLimit, int maxLimit) {

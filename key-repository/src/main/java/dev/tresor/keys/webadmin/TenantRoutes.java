@@ -1,6 +1,7 @@
 package dev.tresor.keys.webadmin;
 
 import static dev.tresor.keys.webadmin.ErrorResponses.badRequest;
+import static dev.tresor.keys.webadmin.ErrorResponses.conflict;
 import static dev.tresor.keys.webadmin.ErrorResponses.notFound;
 import static dev.tresor.keys.webadmin.KeyRepositoryRoutes.TENANT_PATH;
 import static dev.tresor.keys.webadmin.KeyRepositoryRoutes.TENANTS;
@@ -8,12 +9,14 @@ import static dev.tresor.keys.webadmin.RequestParameters.existingTenant;
 
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 import org.apache.james.webadmin.utils.JsonTransformer;
 import org.apache.james.webadmin.utils.Responses;
 import org.eclipse.jetty.http.HttpStatus;
 
+import dev.tresor.keys.DomainOwnershipException;
 import dev.tresor.keys.TenantDirectory;
 import dev.tresor.keys.TenantId;
 import spark.Request;
@@ -23,6 +26,7 @@ import spark.Service;
 /** Tenants, their domains and federation grants. */
 final class TenantRoutes {
     private static final String GRANTEE = ":grantee";
+    private static final String FROM = "from";
     private static final String DOMAINS = TENANT_PATH + "/domains";
     private static final String DOMAIN_PATH = DOMAINS + "/" + RequestParameters.DOMAIN;
     private static final String FEDERATION_PATH = TENANT_PATH + "/federation/" + GRANTEE;
@@ -62,10 +66,40 @@ final class TenantRoutes {
         return new TenantResponse(tenant.asString(), tenants.domains(tenant), names(tenants.federatedWith(tenant)));
     }
 
+    /**
+     * Maps a free domain; a domain another tenant owns is moved only when the request names that owner in
+     * {@value #FROM} (a compare and set: it fails if the owner has changed), never silently.
+     */
     private String mapDomain(Request request, Response response) {
         TenantId tenant = existingTenant(request, tenants);
-        tenants.mapDomain(RequestParameters.domain(request), tenant);
+        String domain = RequestParameters.domain(request);
+        Optional<TenantId> from = RequestParameters.query(request, FROM)
+            .map(name -> RequestParameters.tenant(FROM, name));
+        try {
+            if (from.isPresent()) {
+                tenants.moveDomain(domain, from.get(), tenant);
+            } else {
+                tenants.mapDomain(domain, tenant);
+            }
+        } catch (DomainOwnershipException e) {
+            throw conflict(conflictMessage(e, tenant, from));
+        }
         return Responses.returnNoContent(response);
+    }
+
+    private static String conflictMessage(DomainOwnershipException e, TenantId tenant, Optional<TenantId> from) {
+        String domain = e.domain();
+        String target = TENANTS + "/" + tenant.asString() + "/domains/" + domain;
+        if (e.owner().isEmpty()) {
+            return "Domain '" + domain + "' is not owned by tenant '" + from.map(TenantId::asString).orElse("")
+                + "': no tenant owns it; map it with PUT " + target + " (without ?" + FROM + "=)";
+        }
+        String owner = e.owner().get().asString();
+        return "Domain '" + domain + "' belongs to tenant '" + owner + "'"
+            + from.map(named -> ", not to '" + named.asString() + "'").orElse("")
+            + ". Moving it changes which tenant's keys protect its mail. To move it deliberately, "
+            + "PUT " + target + "?" + FROM + "=" + owner + " (recorded in both tenants' audit logs), or DELETE "
+            + TENANTS + "/" + owner + "/domains/" + domain + " first";
     }
 
     private String unmapDomain(Request request, Response response) {

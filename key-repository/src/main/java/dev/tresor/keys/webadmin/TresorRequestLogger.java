@@ -14,6 +14,7 @@ import org.apache.james.util.MDCStructuredLogger;
 import org.apache.james.webadmin.mdc.RequestId;
 import org.apache.james.webadmin.mdc.RequestLogger;
 
+import spark.HaltException;
 import spark.Request;
 
 /**
@@ -35,7 +36,16 @@ public final class TresorRequestLogger implements RequestLogger {
             .field(ENDPOINT, request.url())
             .field(METHOD, request.requestMethod())
             .field(LOGIN, request.attribute(LOGIN))
-            .field(QUERY_PARAMETERS, new TreeSet<>(request.queryParams()).toString())
+            .field(QUERY_PARAMETERS, queryParameterNames(request))
             .log(logger -> logger.info("WebAdmin request received: Tresor key repository (body not logged)"));
+    }
+
+    /** From the query string only: asking Spark would make Jetty parse (and consume) a form-encoded body. */
+    private static String queryParameterNames(Request request) {
+        try {
+            return new TreeSet<>(RequestParameters.queryParameters(request).keySet()).toString();
+        } catch (HaltException malformed) {
+            return "(malformed query string)";
+        }
     }
 }

@@ -48,7 +48,8 @@ final class TrustAnchorRoutes {
     /** Trusts every certificate of the body; 201 if any was new, 200 if all were trusted already. */
     private List<TrustAnchorResponse> addAnchors(Request request, Response response) {
         TenantId tenant = existingTenant(request, repository.tenants());
-        List<X509Certificate> certificates = CertificateRoutes.read(request.bodyAsBytes(), "trust anchor");
+        List<X509Certificate> certificates = CertificateRoutes.read(
+            RequestBody.bytes(request, RequestBody.CERTIFICATE_LIMIT, "trust anchor upload"), "trust anchor");
         boolean added = false;
         List<TrustAnchorResponse> result = new ArrayList<>();
         for (X509Certificate certificate : certificates) {

@@ -121,15 +121,57 @@ public interface KeyStorageContract {
     }
 
     @Test
-    default void mapDomainShouldMoveADomainAnotherTenantHad() {
+    default void mapDomainShouldNeverTakeADomainAnotherTenantOwns() {
         withTenants(ACME, GLOBEX);
+        assertThat(storage().mapDomain("shared.example", ACME)).isEqualTo(ACME);
+
+        assertThat(storage().mapDomain("shared.example", GLOBEX)).isEqualTo(ACME);
+
+        assertThat(storage().tenantOfDomain("shared.example")).contains(ACME);
+        assertThat(storage().domainsOf(GLOBEX)).isEmpty();
+    }
+
+    @Test
+    default void mapDomainShouldBeIdempotentForItsOwner() {
+        withTenants(ACME);
+        storage().mapDomain("acme.example", ACME);
+
+        assertThat(storage().mapDomain("acme.example", ACME)).isEqualTo(ACME);
+
+        assertThat(storage().domainsOf(ACME)).containsExactly("acme.example");
+    }
+
+    @Test
+    default void moveDomainShouldMoveADomainOnlyFromItsOwner() {
+        withTenants(ACME, GLOBEX, INITECH);
         storage().mapDomain("shared.example", ACME);
 
-        storage().mapDomain("shared.example", GLOBEX);
+        assertThat(storage().moveDomain("shared.example", GLOBEX, INITECH)).isFalse();
+        assertThat(storage().tenantOfDomain("shared.example")).contains(ACME);
 
+        assertThat(storage().moveDomain("shared.example", ACME, GLOBEX)).isTrue();
         assertThat(storage().tenantOfDomain("shared.example")).contains(GLOBEX);
         assertThat(storage().domainsOf(ACME)).isEmpty();
         assertThat(storage().domainsOf(GLOBEX)).containsExactly("shared.example");
+    }
+
+    @Test
+    default void moveDomainShouldNotMapAFreeDomain() {
+        withTenants(ACME, GLOBEX);
+
+        assertThat(storage().moveDomain("free.example", ACME, GLOBEX)).isFalse();
+
+        assertThat(storage().tenantOfDomain("free.example")).isEmpty();
+    }
+
+    @Test
+    default void moveDomainShouldRefuseAnUnknownTenant() {
+        withTenants(ACME);
+        storage().mapDomain("acme.example", ACME);
+
+        assertThatThrownBy(() -> storage().moveDomain("acme.example", ACME, UNKNOWN))
+            .isInstanceOfSatisfying(UnknownTenantException.class, e -> assertThat(e.tenant()).isEqualTo(UNKNOWN));
+        assertThat(storage().tenantOfDomain("acme.example")).contains(ACME);
     }
 
     @Test
