@@ -45,7 +45,7 @@ class ShippedServerTransportTest {
 
         // then Alice's copy says TLS once, and none of the forged verdicts survived
         String delivered = server.awaitImapMessageContaining(ALICE, PASSWORD, subject);
-        assertThat(headerValues(delivered, "X-Tresor-Inbound-TLS")).containsExactly("yes");
+        assertThat(ShippedMail.headerValues(delivered, "X-Tresor-Inbound-TLS")).containsExactly("yes");
         assertThat(delivered).doesNotContain("forged").contains("X-Untouched: kept");
     }
 
@@ -59,8 +59,8 @@ class ShippedServerTransportTest {
 
         // then nothing claims TLS, and the verdicts are the chain's own (VerifySmime says none), not the forger's
         String delivered = server.awaitImapMessageContaining(ALICE, PASSWORD, subject);
-        assertThat(headerValues(delivered, "X-Tresor-Inbound-TLS")).isEmpty();
-        assertThat(headerValues(delivered, "X-Tresor-Signature")).singleElement(as(STRING)).startsWith("none;");
+        assertThat(ShippedMail.headerValues(delivered, "X-Tresor-Inbound-TLS")).isEmpty();
+        assertThat(ShippedMail.headerValues(delivered, "X-Tresor-Signature")).singleElement(as(STRING)).startsWith("none;");
         assertThat(delivered).doesNotContain("forged").contains("X-Untouched: kept");
     }
 
@@ -71,10 +71,10 @@ class ShippedServerTransportTest {
 
         // when she submits it on port 465 with her password
         server.submitAccepted(SmtpRoute.SUBMISSIONS_IMPLICIT_TLS, ALICE, PASSWORD, List.of(PARTNER),
-            mail(ALICE, PARTNER, subject, "Hello over implicit TLS."));
+            ShippedMail.plainText(ALICE, PARTNER, subject, "Hello over implicit TLS."));
 
         // then it leaves for the partner (nothing in the sample chain protects mail to a partner without keys)
-        assertThat(new String(server.sink().awaitMailWithSubject(subject).data(), US_ASCII))
+        assertThat(new String(server.awaitRelayed(subject).data(), US_ASCII))
             .contains("Hello over implicit TLS.");
     }
 
@@ -82,7 +82,7 @@ class ShippedServerTransportTest {
     void submissionShouldRefuseAWrongPassword() throws Exception {
         // when Alice submits with a wrong password on port 587
         SmtpReply reply = server.submit(SmtpRoute.SUBMISSION_STARTTLS, ALICE, "wrong", List.of(PARTNER),
-            mail(ALICE, PARTNER, "never sent", "Never sent."));
+            ShippedMail.plainText(ALICE, PARTNER, "never sent", "Never sent."));
 
         // then AUTH fails and nothing is sent
         assertThat(reply.command()).isEqualTo("AUTH");
@@ -97,19 +97,5 @@ class ShippedServerTransportTest {
             + "X-Tresor-Decryption: decrypted (forged)\r\n"
             + "X-Untouched: kept\r\n"
             + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nWire the money.\r\n").getBytes(US_ASCII);
-    }
-
-    static byte[] mail(String from, String to, String subject, String text) {
-        return ("From: " + from + "\r\nTo: " + to + "\r\nSubject: " + subject + "\r\nMIME-Version: 1.0\r\n"
-            + "Content-Type: text/plain; charset=us-ascii\r\n\r\n" + text + "\r\n").getBytes(US_ASCII);
-    }
-
-    /** The values of one header field of a whole message (top-level header block only), unfolded. */
-    static List<String> headerValues(String message, String name) {
-        String headerBlock = message.split("\r?\n\r?\n", 2)[0].replaceAll("\r?\n[ \t]+", " ");
-        return headerBlock.lines()
-            .filter(line -> line.regionMatches(true, 0, name + ":", 0, name.length() + 1))
-            .map(line -> line.substring(name.length() + 1).trim())
-            .collect(java.util.stream.Collectors.toList());
     }
 }
