@@ -108,6 +108,8 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
     private Path log;
     private Process server;
     private Thread killOnExit;
+    /** The certificate the test installed for a stock James, which generates none. */
+    private Optional<Path> installedCertificate = Optional.empty();
 
     /** The assembled distribution, started with {@code bin/tresor-server}. */
     public ShippedServer() {
@@ -133,7 +135,7 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
 
     /** The distribution as the build assembled it. */
     public static Path distributionDirectory() {
-        Path directory = assembled("tresor.shipped-server.directory", "../james-distribution/target/tresor-server");
+        Path directory = assembled("tresor.distribution.directory", "../james-distribution/target/tresor-server");
         if (!Files.isExecutable(directory.resolve("bin/tresor-server"))) {
             throw new IllegalStateException(directory + "/bin/tresor-server does not exist: assemble the distribution first"
                 + " (mvn -B -o -q -DskipTests package -pl james-distribution -am)");
@@ -186,6 +188,7 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
             home = Files.createTempDirectory(output, name + "-home-");
             data = Files.createTempDirectory(output, name + "-data-");
             log = output.resolve(name + ".log");
+            Files.deleteIfExists(log);
             prepareHome(distributionDirectory());
             launch();
             awaitHealthy();
@@ -197,6 +200,14 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
 
     /** SIGTERM, then SIGKILL after a timeout; stops the sink. Safe to call twice. */
     public void stop() {
+        try {
+            stopServer();
+        } finally {
+            sink.stop();
+        }
+    }
+
+    private void stopServer() {
         try {
             if (server != null && server.isAlive()) {
                 server.destroy();
@@ -218,7 +229,6 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
                 }
                 killOnExit = null;
             }
-            sink.stop();
         }
     }
 
@@ -259,9 +269,13 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
 
     /**
      * The certificate the server generated for itself on its first start: under {@code $TRESOR_DATA/tls/} once the
-     * server keeps its state there, in {@code conf/tls/} of its home before.
+     * server keeps its state there, in {@code conf/tls/} of its home before; for a stock James, the one the test
+     * installed where the sample configuration names it.
      */
     public Path tlsCertificate() {
+        if (installedCertificate.isPresent()) {
+            return installedCertificate.get();
+        }
         return Stream.of(data.resolve("tls/server-cert.pem"), home.resolve("conf/tls/server-cert.pem"))
             .filter(Files::isRegularFile)
             .findFirst()
@@ -691,6 +705,7 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
         if (kind == Kind.STOCK_JAMES_WITH_BUNDLE) {
             for (ServerTlsIdentity identity : ServerTlsIdentity.configuredIn(home)) {
                 identity.provisionIfMissing();
+                installedCertificate = Optional.of(identity.certificateFile());
             }
         }
     }
@@ -744,7 +759,7 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
             : stockJamesCommand())
             .directory(home.toFile())
             .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         builder.environment().put("TRESOR_DATA", data.toString());
         // the script's own default is -Xms256m -Xmx1g; tests share a small machine
@@ -781,6 +796,17 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
         return Files.writeString(home.resolve("hosts"), "127.0.0.1 localhost " + hostName + "\n", US_ASCII);
     }
 
+    /** WebAdmin's {@code GET /healthcheck}, as a monitoring system asks it. */
+    public HttpResponse<String> healthcheck() throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(WEBADMIN) + "/healthcheck"))
+            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Whether the health check answered 200 with the overall status healthy. */
+    public static boolean isHealthy(HttpResponse<String> health) {
+        return health.statusCode() == 200 && health.body().contains("\"status\":\"healthy\"");
+    }
+
     private void awaitHealthy() throws Exception {
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         String last = "no answer";
@@ -790,12 +816,9 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
                     + " while starting" + logTail());
             }
             try {
-                HttpResponse<String> health = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port(WEBADMIN) + "/healthcheck"))
-                        .timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> health = healthcheck();
                 last = health.statusCode() + " " + health.body();
-                if (health.statusCode() == 200 && health.body().contains("\"status\":\"healthy\"")) {
+                if (isHealthy(health)) {
                     return;
                 }
             } catch (IOException e) {
