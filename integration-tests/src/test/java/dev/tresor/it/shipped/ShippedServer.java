@@ -692,7 +692,7 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
                 Map.of("port", Integer.toString(webAdmin), "host", "127.0.0.1"));
             int jmap = reserve(reserved);
             ShippedConfiguration.setProperties(conf.resolve("jmap.properties"), Map.of("jmap.port", Integer.toString(jmap)));
-            // James opens JMX on localhost:9999 unless jmx.properties says otherwise: moved like every other listener
+            // the sample conf opens no JMX port (checked); should one enable it, it gets a free loopback port too
             int jmx = reserve(reserved);
             ShippedConfiguration.setProperties(conf.resolve("jmx.properties"),
                 Map.of("jmx.address", "127.0.0.1", "jmx.port", Integer.toString(jmx)));

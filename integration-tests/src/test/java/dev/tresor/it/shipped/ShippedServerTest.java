@@ -35,19 +35,21 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.tresor.it.SmtpSink;
 import dev.tresor.it.shipped.ShippedServer.ProcessOutcome;
+import dev.tresor.it.shipped.ShippedServer.SmtpReply;
 import dev.tresor.it.shipped.ShippedServer.SmtpRoute;
 import dev.tresor.pdf.PdfTools;
 
 /**
- * S/MIME, OpenPGP and PDF through the shipped server's sample chain, with the real tools as judges: mail that openssl
- * and gpg made arrives decrypted and verified (read over IMAPS), and what an authenticated local sender submits leaves
- * in the form each partner can open with openssl, gpg or qpdf. The people and their keys: {@link SampleTenant}.
+ * The shipped server ({@code bin/tresor-server}) and its sample chain, driven from outside only, with the real tools
+ * as judges: SMTP with and without STARTTLS and forged verdicts; mail that openssl and gpg made arrives decrypted and
+ * verified (read over IMAPS); what an authenticated local sender submits leaves in the form each partner can open with
+ * openssl, gpg or qpdf. The people and their keys: {@link SampleTenant}. One server for all (start-up is the cost).
  *
  * <p>The last test stops the server: {@code bin/tresor-process} opens the same key database, which the embedded H2
  * allows to one process only.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ShippedServerProtectionTest {
+class ShippedServerTest {
     @RegisterExtension
     static ShippedServer server = new ShippedServer();
 
@@ -66,6 +68,65 @@ class ShippedServerProtectionTest {
         if (acme != null) {
             acme.close();
         }
+    }
+
+    // --- the front door: SMTP with and without TLS, forged verdicts, submission ---------------------------------
+
+    @Test
+    void mailReceivedOverStartTlsShouldBeMarkedAndForgedVerdictsStripped() throws Exception {
+        // given a partner's mail that claims a valid signature and a TLS hop of its own
+        String subject = "over TLS " + UUID.randomUUID();
+
+        // when it arrives on port 25 after STARTTLS
+        server.sendToMxAccepted(SmtpRoute.MX_STARTTLS, ERIN, List.of(ALICE), forgedMail(subject));
+
+        // then Alice's copy says TLS once, and none of the forged verdicts survived
+        String delivered = server.awaitImapMessageContaining(ALICE, PASSWORD, subject);
+        assertThat(ShippedMail.headerValues(delivered, "X-Tresor-Inbound-TLS")).containsExactly("yes");
+        assertThat(delivered).doesNotContain("forged").contains("X-Untouched: kept");
+    }
+
+    @Test
+    void mailReceivedInClearTextShouldNotBeMarkedAndForgedVerdictsStripped() throws Exception {
+        // given the same forged mail
+        String subject = "in clear text " + UUID.randomUUID();
+
+        // when it arrives on port 25 without STARTTLS
+        server.sendToMxAccepted(SmtpRoute.MX_PLAIN, ERIN, List.of(ALICE), forgedMail(subject));
+
+        // then nothing claims TLS, and the verdicts are the chain's own (VerifySmime says none), not the forger's
+        String delivered = server.awaitImapMessageContaining(ALICE, PASSWORD, subject);
+        assertThat(ShippedMail.headerValues(delivered, "X-Tresor-Inbound-TLS")).isEmpty();
+        assertThat(ShippedMail.headerValues(delivered, "X-Tresor-Signature")).singleElement(as(STRING)).startsWith("none;");
+        assertThat(delivered).doesNotContain("forged").contains("X-Untouched: kept");
+    }
+
+    @Test
+    void submissionShouldRefuseAWrongPassword() throws Exception {
+        // when Frank submits with a wrong password on port 587
+        SmtpReply reply = server.submit(SmtpRoute.SUBMISSION_STARTTLS, FRANK, "wrong", List.of(ERIN),
+            ShippedMail.plainText(FRANK, ERIN, "never sent", "Never sent."));
+
+        // then AUTH fails and nothing is sent
+        assertThat(reply.command()).isEqualTo("AUTH");
+        assertThat(reply.code()).isEqualTo(535);
+        assertThat(reply.accepted()).isFalse();
+    }
+
+    @Test
+    void mailFromASenderWithoutKeysToAPartnerWithNothingShouldLeaveAsItCame() throws Exception {
+        // given Frank (no key of his own) writes to Erin (nothing agreed with her)
+        String subject = "frank to erin " + UUID.randomUUID();
+
+        // when he submits it on port 465 with implicit TLS and AUTH
+        server.submitAccepted(SmtpRoute.SUBMISSIONS_IMPLICIT_TLS, FRANK, PASSWORD, List.of(ERIN),
+            ShippedMail.plainText(FRANK, ERIN, subject, "Hello over implicit TLS."));
+
+        // then it leaves for Erin unprotected: the sample chain's second PdfWrap, for everyone else, is commented out
+        SmtpSink.ReceivedMail relayed = server.awaitRelayed(subject);
+        assertThat(relayed.envelopeRecipients()).containsExactly(ERIN);
+        assertThat(new String(relayed.data(), US_ASCII)).contains("Hello over implicit TLS.")
+            .doesNotContain("multipart/signed").doesNotContain("X-Tresor-Protection");
     }
 
     // --- inbound S/MIME, made by openssl ------------------------------------------------------------------------
@@ -314,6 +375,15 @@ class ShippedServerProtectionTest {
         assertThat(ShippedMail.headerValues(outcome.stdoutText(), "X-Tresor-Signature")).singleElement(as(STRING))
             .startsWith("valid");
         assertThat(outcome.stderr()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    private static byte[] forgedMail(String subject) {
+        return ("From: " + ERIN + "\r\nTo: " + ALICE + "\r\nSubject: " + subject + "\r\n"
+            + "X-Tresor-Signature: valid; signer=ceo@acme.example (forged)\r\n"
+            + "X-Tresor-Inbound-TLS: yes (forged)\r\n"
+            + "X-Tresor-Decryption: decrypted (forged)\r\n"
+            + "X-Untouched: kept\r\n"
+            + "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\nWire the money.\r\n").getBytes(US_ASCII);
     }
 
     private static void assertCarolGetsALockedPdfWith(SmtpSink.ReceivedMail relayed, String text) throws Exception {
