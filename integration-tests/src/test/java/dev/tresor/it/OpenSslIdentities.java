@@ -12,19 +12,19 @@ import java.util.concurrent.TimeUnit;
  * ({@code name-key.pem}), a self-signed certificate for one address ({@code name-cert.pem}) and, on request, both in a
  * PKCS#12 file. Also runs openssl for the tests' interop checks.
  */
-final class OpenSslIdentities {
+public final class OpenSslIdentities {
     private final Path directory;
 
-    OpenSslIdentities(Path directory) {
+    public OpenSslIdentities(Path directory) {
         this.directory = directory;
     }
 
-    Path directory() {
+    public Path directory() {
         return directory;
     }
 
     /** An RSA key and a self-signed S/MIME certificate; returns the certificate (PEM). */
-    Path selfSigned(String name, String subject, String address) throws Exception {
+    public Path selfSigned(String name, String subject, String address) throws Exception {
         Path certificate = directory.resolve(name + "-cert.pem");
         run("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "365",
             "-keyout", key(name).toString(), "-out", certificate.toString(),
@@ -36,16 +36,16 @@ final class OpenSslIdentities {
         return certificate;
     }
 
-    Path certificate(String name) {
+    public Path certificate(String name) {
         return directory.resolve(name + "-cert.pem");
     }
 
-    Path key(String name) {
+    public Path key(String name) {
         return directory.resolve(name + "-key.pem");
     }
 
     /** The key and certificate of {@link #selfSigned} as a PKCS#12 file, as OpenSSL 3 writes it by default. */
-    Path pkcs12(String name, String password) throws Exception {
+    public Path pkcs12(String name, String password) throws Exception {
         Path pkcs12 = directory.resolve(name + ".p12");
         run("pkcs12", "-export", "-inkey", key(name).toString(), "-in", certificate(name).toString(),
             "-out", pkcs12.toString(), "-passout", "pass:" + password);
@@ -53,7 +53,7 @@ final class OpenSslIdentities {
     }
 
     /** Runs {@code openssl <arguments>} in the directory; fails with openssl's own output when it fails. */
-    void run(String... arguments) throws IOException, InterruptedException {
+    public void run(String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add("openssl");
         command.addAll(List.of(arguments));

@@ -1,0 +1,75 @@
+package dev.tresor.it.shipped;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.Writer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Properties;
+
+import javax.xml.parsers.DocumentBuilderFactory;
+import javax.xml.transform.TransformerFactory;
+import javax.xml.transform.dom.DOMSource;
+import javax.xml.transform.stream.StreamResult;
+
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+/** The few edits a test machine needs in a copy of the shipped {@code conf/}; everything else stays as shipped. */
+final class ShippedConfiguration {
+    private ShippedConfiguration() {
+    }
+
+    /** Sets properties in a {@code .properties} file, creating it when the distribution has none. */
+    static void setProperties(Path file, Map<String, String> values) throws IOException {
+        Properties properties = new Properties();
+        if (Files.exists(file)) {
+            try (Reader in = Files.newBufferedReader(file)) {
+                properties.load(in);
+            }
+        }
+        values.forEach(properties::setProperty);
+        try (Writer out = Files.newBufferedWriter(file)) {
+            properties.store(out, "shipped configuration, ports moved by ShippedServer");
+        }
+    }
+
+    /**
+     * RemoteDelivery relays to the sink (its {@code gateway}) and retries within seconds; RequireTls delivers to the
+     * sink's port with short timeouts. Both keep every other parameter as shipped.
+     */
+    static void relayTo(Path mailetContainer, int sinkPort) throws Exception {
+        Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(mailetContainer.toFile());
+        NodeList mailets = document.getElementsByTagName("mailet");
+        for (int i = 0; i < mailets.getLength(); i++) {
+            Element mailet = (Element) mailets.item(i);
+            if (mailet.getAttribute("class").equals("RemoteDelivery")) {
+                replaceChild(mailet, "gateway", "127.0.0.1");
+                replaceChild(mailet, "gatewayPort", Integer.toString(sinkPort));
+                replaceChild(mailet, "delayTime", "500, 1000");
+                replaceChild(mailet, "maxRetries", "2");
+            }
+            if (mailet.getAttribute("class").equals("dev.tresor.mailets.RequireTls")) {
+                replaceChild(mailet, "port", Integer.toString(sinkPort));
+                replaceChild(mailet, "heloName", "gateway.test");
+                replaceChild(mailet, "connectTimeout", "2s");
+                replaceChild(mailet, "readTimeout", "10s");
+                replaceChild(mailet, "retryDelays", "500ms, 1s");
+            }
+        }
+        TransformerFactory.newInstance().newTransformer()
+            .transform(new DOMSource(document), new StreamResult(mailetContainer.toFile()));
+    }
+
+    private static void replaceChild(Element parent, String name, String text) {
+        NodeList existing = parent.getElementsByTagName(name);
+        for (int i = existing.getLength() - 1; i >= 0; i--) {
+            parent.removeChild(existing.item(i));
+        }
+        Element child = parent.getOwnerDocument().createElement(name);
+        child.setTextContent(text);
+        parent.appendChild(child);
+    }
+}
