@@ -170,7 +170,7 @@ class Base64LinesTest {
     @Test
     void everySplitOfTheInputShouldDecodeAsThePlainDecoderDoes() throws Exception {
         Random random = new Random(10);
-        for (int round = 0; round < 400; round++) {
+        for (int round = 0; round < 200; round++) {
             byte[] text = randomText(random);
             String expected = reference(text);
             for (int firstRead = 1; firstRead <= text.length; firstRead++) {
