@@ -116,10 +116,40 @@ public final class MimeEntity {
     /** Writes the envelope headers, CRLF-terminated, leaving out {@code MIME-Version} (the caller writes its own). */
     public void writeEnvelopeHeaders(ByteSink sink) {
         for (String line : envelopeHeaders) {
-            if (!line.regionMatches(true, 0, "MIME-Version:", 0, 13)) {
+            if (!isMimeVersion(line)) {
                 sink.headerLine(line);
             }
         }
+    }
+
+    /**
+     * Whether the header block at the start of {@code entity[0, length)} (up to its first empty line) has a
+     * {@code MIME-Version} field. Only lines that end within the bytes given are looked at.
+     */
+    public static boolean declaresMimeVersion(byte[] entity, int length) {
+        int start = 0;
+        while (start < length) {
+            int lf = Canonical.indexOfLineFeed(entity, start, length);
+            if (lf < 0) {
+                return false;
+            }
+            int end = lf > start && entity[lf - 1] == '\r' ? lf - 1 : lf;
+            if (end == start) {
+                return false;
+            }
+            if (isMimeVersion(new String(entity, start, end - start, java.nio.charset.StandardCharsets.ISO_8859_1))) {
+                return true;
+            }
+            start = lf + 1;
+        }
+        return false;
+    }
+
+    /** A {@code MIME-Version} field, however its name is spelt ("Mime-Version", "MIME-Version :"). */
+    private static boolean isMimeVersion(String headerLine) {
+        int colon = headerLine.indexOf(':');
+        boolean continuation = headerLine.startsWith(" ") || headerLine.startsWith("\t");
+        return colon > 0 && !continuation && headerLine.substring(0, colon).trim().equalsIgnoreCase("MIME-Version");
     }
 
     /** Writes the content headers, CRLF-terminated; a message without any gets the explicit RFC 2045 default. */

@@ -1,5 +1,6 @@
 package dev.tresor.smime;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.security.PrivateKey;
@@ -54,6 +55,8 @@ public final class SmimeDecryptor {
      * attachment in a small heap. Below it the JDK's AES-NI code is several times faster.
      */
     private static final int LARGE_GCM_ENVELOPE = 8 * 1024 * 1024;
+    /** How much of the decrypted entity is read ahead to find its header block: far more than any header block. */
+    private static final int HEADER_PEEK = 64 * 1024;
 
 
     /** Finds the private keys (with their certificates) that may open a RecipientInfo. */
@@ -101,6 +104,9 @@ public final class SmimeDecryptor {
         Objects.requireNonNull(keys);
         try {
             SmimeType type = SmimeType.of(message);
+            if (type == SmimeType.OTHER_SMIME) {
+                throw new SmimeException("application/pkcs7-mime without a readable CMS EnvelopedData or AuthEnvelopedData");
+            }
             if (!type.isEncrypted()) {
                 throw new SmimeException("Not an S/MIME encrypted message (" + type + ")");
             }
@@ -214,11 +220,21 @@ public final class SmimeDecryptor {
         return readContent(entity, content.getContentStream());
     }
 
+    /**
+     * The outer headers, then the decrypted entity as it is. The entity keeps a {@code MIME-Version} of its own (an
+     * entity that was signed before it was encrypted usually has one, e.g. openssl's); only an entity without one
+     * gets ours, so that the message declares it exactly once.
+     */
     private static MimeMessage readContent(MimeEntity entity, InputStream content) throws IOException, MessagingException {
         ByteSink out = new ByteSink(entity.bodySizeHint() * 3 / 4 + 16 * 1024);
         entity.writeEnvelopeHeaders(out);
-        out.ascii("MIME-Version: 1.0").crlf();
-        try (InputStream plaintext = content) {
+        try (InputStream plaintext = new BufferedInputStream(content, HEADER_PEEK)) {
+            plaintext.mark(HEADER_PEEK);
+            byte[] head = plaintext.readNBytes(HEADER_PEEK);
+            plaintext.reset();
+            if (!MimeEntity.declaresMimeVersion(head, head.length)) {
+                out.ascii("MIME-Version: 1.0").crlf();
+            }
             out.readFrom(plaintext);
         }
         return out.toMessage();
