@@ -37,7 +37,7 @@ final class Protections {
         MimeMessage message = mail.getMessage();
         return applied(mail).stream().anyMatch(ENCRYPTIONS::contains)
             || SmimeType.of(message).isEncrypted()
-            || PgpForm.of(message).isEncrypted();
+            || PgpForm.isCertainlyEncrypted(message);
     }
 
     private static List<String> applied(Mail mail) {

@@ -122,6 +122,20 @@ class OneProtectionPerRecipientTest {
         assertThat(applied(sent.get(0))).isEmpty();
     }
 
+    @Test
+    void aTextThatOnlyStartsLikeAnOpenPgpMessageShouldStillBeEncrypted() throws Exception {
+        vaults.addCertificate(acme, CA.issue("bob@partner.example"));
+        MimeMessage pasted = SmimeFixtures.textMail(ALICE, "bob@partner.example",
+            "-----BEGIN PGP MESSAGE-----\n\nSecret plans, pasted below a broken armor line\n-----END PGP MESSAGE-----\n");
+
+        List<Mail> sent = relay(authenticated(FakeMail.builder().name("pasted").sender(ALICE).mimeMessage(pasted)
+            .recipients("bob@partner.example").state("relay").build()));
+
+        assertThat(sent).hasSize(1);
+        assertThat(SmimeType.of(sent.get(0).getMessage())).isEqualTo(SmimeType.ENVELOPED);
+        assertThat(applied(sent.get(0))).containsExactly(SignSmime.PROTECTION, EncryptSmime.PROTECTION);
+    }
+
     /** The relay processor's Tresor steps, as configured in conf/mailetcontainer.xml; returns the mails leaving it. */
     private List<Mail> relay(Mail mail) throws Exception {
         List<Step> chain = List.of(
