@@ -25,6 +25,7 @@ import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
 import dev.tresor.smime.SmimeDecryptor;
 import dev.tresor.smime.SmimeException;
+import dev.tresor.smime.SmimeType;
 
 /**
  * Decrypts incoming S/MIME mail for local recipients with the keys of the <b>recipient's tenant</b>, current and
@@ -35,7 +36,8 @@ import dev.tresor.smime.SmimeException;
  * tenant's recipients, and a copy per further tenant is sent back to the start of the current processor, where this
  * mailet decrypts it with that tenant's keys.
  *
- * <p>A mail that cannot be decrypted (no key in the tenant, corrupt or tampered envelope) is delivered as it arrived,
+ * <p>A mail that cannot be decrypted (no key in the tenant, corrupt or tampered envelope, an
+ * {@code application/pkcs7-mime} body that is no envelope at all) is delivered as it arrived,
  * still encrypted: the recipient's own client may hold the key, and nothing leaks. The reason is in
  * {@code tresor.smime.decryption} and in the header {@code X-Tresor-Decryption}. With {@code onFailure} set, such mail
  * goes to that processor instead.
@@ -92,7 +94,7 @@ public class DecryptSmime extends GenericMailet {
     @Override
     public void service(Mail mail) throws MessagingException {
         MimeMessage message = mail.getMessage();
-        if (!SmimeDecryptor.isEncrypted(message) || mail.getRecipients().isEmpty()) {
+        if (!SmimeType.of(message).claimsEncryption() || mail.getRecipients().isEmpty()) {
             return;
         }
         Optional<TenantId> tenant = failed.recipientTenant(mail, getMailetContext(), tenants);

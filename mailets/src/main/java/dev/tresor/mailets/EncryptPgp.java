@@ -29,11 +29,9 @@ import dev.tresor.keys.PgpPrivateKeyEntry;
 import dev.tresor.keys.SelectionPolicy;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
-import dev.tresor.pgp.PgpDecryptor;
 import dev.tresor.pgp.PgpEncryptor;
 import dev.tresor.pgp.PgpException;
 import dev.tresor.pgp.TenantPgpKeys;
-import dev.tresor.smime.SmimeDecryptor;
 
 /**
  * Encrypts a mail with OpenPGP (PGP/MIME, RFC 3156) to all its recipients at once, using the keys that the <b>sender's
@@ -41,8 +39,9 @@ import dev.tresor.smime.SmimeDecryptor;
  * {@code RecipientHasPgpKey} in front, so that only recipients with a key reach it; the others continue down the chain.
  *
  * <p>If any recipient has no usable key, nothing is sent: the mail goes to {@code onFailure} with the addresses in the
- * reason. A message that is already encrypted as a whole, with OpenPGP or S/MIME (by the sender's client, or by
- * EncryptSmime earlier in the chain), passes unchanged.
+ * reason. A message that is already encrypted, with OpenPGP or S/MIME as a whole (by the sender's client) or by any
+ * Tresor mailet earlier in the chain ({@code tresor.protection.applied}: S/MIME, OpenPGP, PDF), passes unchanged: one
+ * protection per recipient, never S/MIME inside OpenPGP.
  *
  * <pre>{@code
  * <mailet match="dev.tresor.matchers.RecipientHasPgpKey" class="dev.tresor.mailets.EncryptPgp">
@@ -117,7 +116,7 @@ public class EncryptPgp extends GenericMailet {
     @Override
     public void service(Mail mail) throws MessagingException {
         MimeMessage message = mail.getMessage();
-        if (PgpDecryptor.isEncrypted(message) || SmimeDecryptor.isEncrypted(message)) {
+        if (Protections.alreadyEncrypted(mail)) {
             LOGGER.debug("Mail {} is already encrypted", mail.getName());
             return;
         }

@@ -28,7 +28,6 @@ import dev.tresor.keys.SelectionPolicy;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
 import dev.tresor.smime.EncryptionOptions;
-import dev.tresor.smime.SmimeDecryptor;
 import dev.tresor.smime.SmimeEncryptor;
 import dev.tresor.smime.SmimeException;
 
@@ -39,7 +38,8 @@ import dev.tresor.smime.SmimeException;
  * continue down the chain (to PdfWrap, say).
  *
  * <p>If any recipient has no usable certificate, nothing is sent: the mail goes to {@code onFailure} with the
- * addresses in the reason. A message that is already S/MIME encrypted (by the sender's client) passes unchanged.
+ * addresses in the reason. A message that is already encrypted (S/MIME or OpenPGP as a whole by the sender's client,
+ * or by a Tresor mailet before: {@code tresor.protection.applied}) passes unchanged: one protection per recipient.
  * Chained after SignSmime, the signed message is encrypted as it is (sign, then encrypt).
  *
  * <pre>{@code
@@ -112,8 +112,8 @@ public class EncryptSmime extends GenericMailet {
     @Override
     public void service(Mail mail) throws MessagingException {
         MimeMessage message = mail.getMessage();
-        if (SmimeDecryptor.isEncrypted(message)) {
-            LOGGER.debug("Mail {} is already S/MIME encrypted", mail.getName());
+        if (Protections.alreadyEncrypted(mail)) {
+            LOGGER.debug("Mail {} is already encrypted", mail.getName());
             return;
         }
         Optional<EmailAddress> sender = Senders.from(message);

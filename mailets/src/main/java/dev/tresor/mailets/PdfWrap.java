@@ -44,7 +44,6 @@ import dev.tresor.pdf.PdfWrapException;
 import dev.tresor.pdf.PdfWrapper;
 import dev.tresor.pdf.ProtectedMail;
 import dev.tresor.pdf.SmsGateway;
-import dev.tresor.smime.SmimeDecryptor;
 
 /**
  * For recipients with neither an S/MIME certificate nor an OpenPGP key: the whole mail becomes one encrypted PDF
@@ -56,7 +55,8 @@ import dev.tresor.smime.SmimeDecryptor;
  * recipient (PdfPasswordVault); without one, a password is generated and mailed to the <b>sender</b> (never to the
  * recipient) to pass on by phone or SMS. A mail to several recipients is split first: this mail keeps the first
  * recipient and a copy per further recipient goes back to the start of the current processor, where it reaches this
- * mailet alone. Mail that is already encrypted (S/MIME, or wrapped here) passes unchanged.
+ * mailet alone. Mail that is already encrypted (S/MIME or OpenPGP, by the sender's client or by EncryptSmime or
+ * EncryptPgp before, or wrapped here) passes unchanged: one protection per recipient.
  *
  * <p>Fail closed: a mail that cannot be wrapped (malformed MIME, no pre-shared password where one is required, a
  * storage error, a notification that cannot be sent) goes whole and unchanged to {@code onFailure}, with the reason in
@@ -99,7 +99,6 @@ public class PdfWrap extends GenericMailet {
     static final String PRE_SHARED = "pre-shared";
     static final String GENERATED = "generated";
     private static final Logger LOGGER = LoggerFactory.getLogger(PdfWrap.class);
-    private static final Set<String> ENCRYPTED = Set.of(PROTECTION, EncryptSmime.PROTECTION, "pgp-encrypted");
 
     private final KeyRepository repository;
     private final TenantResolver tenants;
@@ -212,7 +211,7 @@ public class PdfWrap extends GenericMailet {
     @Override
     public void service(Mail mail) throws MessagingException {
         MimeMessage message = mail.getMessage();
-        if (isEncrypted(mail, message) || mail.getRecipients().isEmpty()) {
+        if (isEncrypted(mail) || mail.getRecipients().isEmpty()) {
             return;
         }
         Optional<EmailAddress> sender = Senders.from(message);
@@ -228,12 +227,8 @@ public class PdfWrap extends GenericMailet {
         wrap(mail, sender.get(), recipients.get(0));
     }
 
-    private boolean isEncrypted(Mail mail, MimeMessage message) throws MessagingException {
-        boolean protectedHere = mail.getAttribute(TresorAttributes.PROTECTION_APPLIED)
-            .flatMap(attribute -> attribute.getValue().valueAs(List.class))
-            .map(values -> ((List<?>) values).stream().anyMatch(value -> ENCRYPTED.contains(((AttributeValue<?>) value).value())))
-            .orElse(false);
-        if (protectedHere || SmimeDecryptor.isEncrypted(message)) {
+    private boolean isEncrypted(Mail mail) throws MessagingException {
+        if (Protections.alreadyEncrypted(mail)) {
             LOGGER.debug("Mail {} is already encrypted", mail.getName());
             return true;
         }

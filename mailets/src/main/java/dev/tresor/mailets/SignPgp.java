@@ -31,7 +31,9 @@ import dev.tresor.pgp.PgpSigner;
  *
  * <p>The sender is the single address of the {@code From} header. It is signed for only if it is authorised to use
  * that key: authenticated over SMTP as exactly that address (or its local part), or, if configured, connected from a
- * trusted network. A mail already signed (S/MIME or OpenPGP, as a whole) passes unchanged. A mail that should be signed
+ * trusted network. A mail already signed (S/MIME or OpenPGP, as a whole) passes unchanged, and so does a mail already
+ * encrypted (by the sender's client, or by EncryptSmime before: a signature around its ciphertext would only make
+ * EncryptPgp wrap it a second time). A mail that should be signed
  * and cannot be goes to {@code onFailure} with the reason in {@code tresor.failure.reason}: never sent on unsigned.
  *
  * <pre>{@code
@@ -92,8 +94,8 @@ public class SignPgp extends GenericMailet {
     @Override
     public void service(Mail mail) throws MessagingException {
         MimeMessage message = mail.getMessage();
-        if (PgpSigner.isSigned(message) || dev.tresor.smime.SmimeSigner.isSigned(message)) {
-            LOGGER.debug("Mail {} is already signed", mail.getName());
+        if (PgpSigner.isSigned(message) || dev.tresor.smime.SmimeSigner.isSigned(message) || Protections.alreadyEncrypted(mail)) {
+            LOGGER.debug("Mail {} is already signed or encrypted", mail.getName());
             return;
         }
         Optional<EmailAddress> sender = Senders.from(message);

@@ -35,7 +35,8 @@ import dev.tresor.smime.SmimeSigner;
  * <p>The sender is the single address of the {@code From} header (what the recipient's client checks against the
  * certificate). It is signed for only if it is authorised to use that key: authenticated over SMTP as exactly that
  * address (or as its local part, for a James without virtual hosting), or, if configured, connected from a trusted
- * network. A mail that is already signed passes unchanged. A mail that should be signed and cannot be (sender not
+ * network. A mail that is already signed, or already encrypted (by the sender's client or a Tresor mailet), passes
+ * unchanged. A mail that should be signed and cannot be (sender not
  * authorised, no key, a broken key, a storage failure) goes to the {@code onFailure} processor with the reason in
  * {@code tresor.failure.reason}: it is never sent on unsigned.
  *
@@ -111,8 +112,8 @@ public class SignSmime extends GenericMailet {
     @Override
     public void service(Mail mail) throws MessagingException {
         MimeMessage message = mail.getMessage();
-        if (SmimeSigner.isSigned(message)) {
-            LOGGER.debug("Mail {} is already signed", mail.getName());
+        if (SmimeSigner.isSigned(message) || Protections.alreadyEncrypted(mail)) {
+            LOGGER.debug("Mail {} is already signed or encrypted", mail.getName());
             return;
         }
         Optional<EmailAddress> sender = Senders.from(message);

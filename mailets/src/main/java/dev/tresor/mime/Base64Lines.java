@@ -53,7 +53,19 @@ public final class Base64Lines {
         return new Encoder(sink, throughJdk);
     }
 
-    /** An input stream of the bytes that the base64 text of {@code in} encodes; characters outside base64 are skipped. */
+    /**
+     * An input stream of the bytes that the base64 text of {@code in} encodes. Line breaks and white space (CR, LF,
+     * space, tab) are skipped; any other character outside the base64 alphabet, and text after the padding, make
+     * {@code read} throw an {@link IOException} ("Corrupt base64"), wherever the reads of {@code in} happen to split
+     * the text.
+     *
+     * <p>Why refuse rather than skip: RFC 2045 (6.8) has decoders ignore characters outside the alphabet, but adds that
+     * such characters "probably indicate a transmission error, about which a warning message or even a message rejection
+     * might be appropriate". What this decoder reads is the content of mail a security gateway decides on (CMS
+     * envelopes and signatures, OpenPGP armor, attachments put into a PDF): text that is not base64 was damaged or
+     * made to be read differently by different readers, and the gateway then says so (a failed verdict, the mail to
+     * {@code onFailure}) instead of deciding on a guess.
+     */
     public static InputStream decoder(InputStream in) {
         return new Decoder(in, Integer.MAX_VALUE);
     }
@@ -261,6 +273,7 @@ public final class Base64Lines {
         private int decodedStart;
         private int decodedEnd;
         private boolean endOfInput;
+        private boolean padded;
 
         /** @param expected how many characters the input holds, if known; a chunk never needs to be larger */
         Decoder(InputStream in, int expected) {
@@ -329,10 +342,12 @@ public final class Base64Lines {
         /**
          * Appends the base64 characters of {@code raw[0, read)} to the text, a word at a time. Each word is stored
          * whole and the position advances past its printable prefix (the inside of a base64 line); the first
-         * character that is not printable (CR, LF, a space) is skipped and the next word read from just after it, so
-         * a standard 76-character line followed by CRLF is copied as ten words with one check at the end. A printable character
-         * outside the alphabet is copied and then refused by the decoder: base64 text holds none. The text never
-         * advances faster than the input, so a whole-word store ends within the chunk when its read does.
+         * character that is not printable is skipped if it is white space (CR, LF, a space, a tab), otherwise kept,
+         * and the next word read from just after it, so a standard 76-character line followed by CRLF is copied as ten
+         * words with one check at the end. Every character that is not white space is kept here and in
+         * {@link #filterBytes}, whichever path meets it, and refused by the decoder if it is not base64: the text is
+         * the same however the input was split into reads. The text never advances faster than the input, so a
+         * whole-word store ends within the chunk when its read does.
          */
         private int filter(int read, int filled) {
             int i = 0;
@@ -350,7 +365,7 @@ public final class Base64Lines {
                     filled += Long.BYTES;
                 } else {
                     int printable = Words.firstMarked(marked);
-                    filled += printable;
+                    filled += printable + KEPT[raw[i + printable] & 0xFF];
                     i += printable + 1;
                 }
             }
@@ -378,12 +393,20 @@ public final class Base64Lines {
             for (int i = from; i < to; i++) {
                 byte c = raw[i];
                 text[filled] = c;
-                filled += BASE64_CHARACTER[c & 0xFF];
+                filled += KEPT[c & 0xFF];
             }
             return filled;
         }
 
+        /**
+         * Decodes one chunk. A chunk that ended in padding ends the data: the JDK refuses text after the padding within
+         * a chunk, and this refuses it in the chunks after, so that where a chunk ends changes nothing.
+         */
         private int decode(byte[] quanta) throws IOException {
+            if (padded) {
+                throw new IOException("Corrupt base64: text after the padding");
+            }
+            padded = quanta[quanta.length - 1] == '=';
             try {
                 return Base64.getDecoder().decode(quanta, decoded);
             } catch (IllegalArgumentException e) {
@@ -391,14 +414,14 @@ public final class Base64Lines {
             }
         }
 
-        /** 1 for the characters of base64 and its padding, 0 for everything else (line breaks, spaces). */
-        private static final byte[] BASE64_CHARACTER = base64Characters();
+        /** 0 for white space (CR, LF, space, tab), which is skipped; 1 for every other character, which is kept. */
+        private static final byte[] KEPT = keptCharacters();
 
-        private static byte[] base64Characters() {
+        private static byte[] keptCharacters() {
             byte[] table = new byte[256];
-            String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=";
-            for (int i = 0; i < alphabet.length(); i++) {
-                table[alphabet.charAt(i)] = 1;
+            Arrays.fill(table, (byte) 1);
+            for (char c : new char[] {'\r', '\n', ' ', '\t'}) {
+                table[c] = 0;
             }
             return table;
         }

@@ -116,10 +116,17 @@ public final class MimeEntity {
     /** Writes the envelope headers, CRLF-terminated, leaving out {@code MIME-Version} (the caller writes its own). */
     public void writeEnvelopeHeaders(ByteSink sink) {
         for (String line : envelopeHeaders) {
-            if (!line.regionMatches(true, 0, "MIME-Version:", 0, 13)) {
+            if (!isMimeVersion(line)) {
                 sink.headerLine(line);
             }
         }
+    }
+
+    /** A {@code MIME-Version} field, however its name is spelt ("Mime-Version", "MIME-Version :"). */
+    private static boolean isMimeVersion(String headerLine) {
+        int colon = headerLine.indexOf(':');
+        boolean continuation = headerLine.startsWith(" ") || headerLine.startsWith("\t");
+        return colon > 0 && !continuation && headerLine.substring(0, colon).trim().equalsIgnoreCase("MIME-Version");
     }
 
     /** Writes the content headers, CRLF-terminated; a message without any gets the explicit RFC 2045 default. */

@@ -16,7 +16,8 @@ import javax.mail.util.ByteArrayDataSource;
 /**
  * Re-encodes 8-bit and binary content so that it survives any relay unchanged: text parts become quoted-printable,
  * everything else base64; multiparts and attached messages are walked and keep their structure. Used only when a
- * message about to be signed is not 7-bit already (the fast path signs the bytes as they are).
+ * message about to be signed is not 7-bit already (the fast path signs the bytes as they are). A message nested deeper
+ * than {@link Nesting#LIMIT} levels is refused.
  */
 public final class SevenBit {
     private SevenBit() {
@@ -29,6 +30,10 @@ public final class SevenBit {
      */
     public static ByteSink encode(byte[] entity, int length) throws MessagingException, IOException {
         MimeMessage scratch = new MimeMessage(Mime.SESSION, new javax.mail.util.SharedByteArrayInputStream(entity, 0, length));
+        if (Nesting.deeperThan(scratch, Nesting.LIMIT)) {
+            // the walk below and javax.mail's saveChanges() recurse once per level
+            throw new MessagingException("MIME parts nested deeper than " + Nesting.LIMIT + " levels");
+        }
         reencode(scratch);
         scratch.saveChanges();
         ByteSink written = new ByteSink(length + length / 3 + 1024);

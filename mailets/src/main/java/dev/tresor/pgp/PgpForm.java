@@ -38,6 +38,27 @@ public enum PgpForm {
         return this == SIGNED_MIME || this == SIGNED_INLINE;
     }
 
+    /**
+     * Whether the message is encrypted with OpenPGP as a whole beyond doubt, for a gateway deciding that it need not
+     * encrypt it again: PGP/MIME, or a single text body whose armored block is whole, decodes, and starts with an
+     * encryption packet (a packet header, bit 7 set). Unlike
+     * {@link #of}, which counts broken armor as an attempt at encryption (so that the decryptor says why it fails), a
+     * text that merely starts with an armor header line is not taken as protected: it would otherwise leave in clear.
+     */
+    public static boolean isCertainlyEncrypted(MimeMessage message) throws MessagingException {
+        PgpForm form = of(message);
+        if (form != ENCRYPTED_INLINE) {
+            return form == ENCRYPTED_MIME;
+        }
+        try {
+            byte[] body = inlineBody(message);
+            ByteSink packets = Armor.read(body, 0, body.length, Armor.MESSAGE);
+            return packets.size() > 0 && (packets.array()[0] & 0x80) != 0 && isEncryptionPacket(packets.array()[0]);
+        } catch (IOException | PgpException e) {
+            return false;
+        }
+    }
+
     public static PgpForm of(MimeMessage message) throws MessagingException {
         ContentType type = contentType(message);
         String protocol = lower(type.getParameter("protocol"));

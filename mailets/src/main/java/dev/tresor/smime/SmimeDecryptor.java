@@ -106,6 +106,9 @@ public final class SmimeDecryptor {
         Objects.requireNonNull(keys);
         try {
             SmimeType type = SmimeType.of(message);
+            if (type == SmimeType.OTHER_SMIME) {
+                throw new SmimeException("application/pkcs7-mime without a readable CMS EnvelopedData or AuthEnvelopedData");
+            }
             if (!type.isEncrypted()) {
                 throw new SmimeException("Not an S/MIME encrypted message (" + type + ")");
             }

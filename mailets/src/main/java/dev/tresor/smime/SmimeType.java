@@ -42,6 +42,15 @@ public enum SmimeType {
         return this == ENVELOPED || this == AUTH_ENVELOPED;
     }
 
+    /**
+     * Encrypted, or an {@code application/pkcs7-mime} body that is neither signed nor an envelope (garbage, plain
+     * text, broken base64, another CMS type): what looks encrypted to a mail client, which DecryptSmime must open or
+     * mark as failed, never let pass without a verdict.
+     */
+    public boolean claimsEncryption() {
+        return isEncrypted() || this == OTHER_SMIME;
+    }
+
     public static SmimeType of(MimeMessage message) throws MessagingException {
         ContentType type = MimeEntity.of(message).contentType();
         if (type.match("multipart/signed")) {

@@ -342,6 +342,29 @@ class SmimeMailetsTest {
         }
 
         @Test
+        void garbageOrPlainTextAsPkcs7MimeShouldStillGetAFailedVerdict() throws Exception {
+            vaults.addKeyPair(globex, CA.issuing("bob@globex.example").rsa().build());
+            DecryptSmime mailet = init(new DecryptSmime(vaults.repository(), vaults.tenantResolver()));
+            java.util.Map<String, String> bodies = java.util.Map.of(
+                "garbage", "Content-Type: application/pkcs7-mime; smime-type=enveloped-data; name=smime.p7m\r\n"
+                    + "Content-Transfer-Encoding: base64\r\n\r\nR2FyYmFnZSwgbm90IENNUyBhdCBhbGwuIEdhcmJhZ2Uh\r\n",
+                "plain text", "Content-Type: application/pkcs7-mime; smime-type=enveloped-data\r\n\r\nJust plain text.\r\n",
+                "no smime-type", "Content-Type: application/x-pkcs7-mime\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!\r\n");
+            for (java.util.Map.Entry<String, String> body : bodies.entrySet()) {
+                Mail mail = mail(SmimeFixtures.parse("From: x@outside.example\r\nTo: bob@globex.example\r\nSubject: "
+                    + body.getKey() + "\r\nMIME-Version: 1.0\r\n" + body.getValue()), "x@outside.example", "bob@globex.example");
+
+                mailet.service(mail);
+
+                assertThat(mail.getMessage().getHeader(DecryptSmime.HEADER, null)).as(body.getKey())
+                    .startsWith("failed; reason=\"application/pkcs7-mime without a readable CMS");
+                assertThat(mail.getAttribute(TresorAttributes.SMIME_DECRYPTION)).as(body.getKey())
+                    .hasValueSatisfying(attribute -> assertThat(attribute.getValue().value().toString()).startsWith("not decrypted: "));
+                assertThat(mail.getState()).isEqualTo("relay");
+            }
+        }
+
+        @Test
         void mailWithoutKeyShouldBeDeliveredEncryptedWithTheReason() throws Exception {
             TestPki.Issued stranger = CA.issuing("bob@globex.example").rsa().build();
             MimeMessage encrypted = new dev.tresor.smime.SmimeEncryptor(dev.tresor.smime.EncryptionOptions.DEFAULT)

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -152,6 +153,121 @@ class Base64LinesTest {
             .getBytes(StandardCharsets.US_ASCII);
 
         assertThatThrownBy(() -> decode(corrupt)).isInstanceOf(IOException.class).hasMessageStartingWith("Corrupt base64");
+    }
+
+    @Test
+    void aCharacterOutsideTheAlphabetShouldBeRefusedWhereverTheReadsSplitTheText() {
+        for (String text : new String[] {"QU!JDREVG", "QUJD!", "QUJDREVG\u0000", "QUJD\r\n\u00e9"}) {
+            byte[] bytes = text.getBytes(StandardCharsets.ISO_8859_1);
+            for (int readSize = 1; readSize <= bytes.length; readSize++) {
+                int size = readSize;
+                assertThatThrownBy(() -> decode(bytes, size, Integer.MAX_VALUE)).as("%s read %d at a time", text, size)
+                    .isInstanceOf(IOException.class).hasMessageStartingWith("Corrupt base64");
+            }
+        }
+    }
+
+    @Test
+    void everySplitOfTheInputShouldDecodeAsThePlainDecoderDoes() throws Exception {
+        Random random = new Random(10);
+        for (int round = 0; round < 200; round++) {
+            byte[] text = randomText(random);
+            String expected = reference(text);
+            for (int firstRead = 1; firstRead <= text.length; firstRead++) {
+                for (int chunk : new int[] {0, Integer.MAX_VALUE}) {
+                    assertThat(outcome(text, firstRead, text.length, chunk))
+                        .as("%s, first read %d, then the rest, chunk %d", show(text), firstRead, chunk).isEqualTo(expected);
+                    assertThat(outcome(text, firstRead, firstRead, chunk))
+                        .as("%s, read %d at a time, chunk %d", show(text), firstRead, chunk).isEqualTo(expected);
+                }
+            }
+        }
+    }
+
+    /**
+     * Base64 of random data, in lines or not, with white space, and in most rounds one defect: a character that is
+     * not base64 (printable, a control, an 8-bit byte), padding in the middle, a missing or extra character.
+     */
+    private static byte[] randomText(Random random) {
+        byte[] data = new byte[random.nextInt(150)];
+        random.nextBytes(data);
+        String encoded = random.nextBoolean() ? Base64.getMimeEncoder().encodeToString(data) : Base64.getEncoder().encodeToString(data);
+        StringBuilder text = new StringBuilder(encoded);
+        for (int spaces = random.nextInt(4); spaces > 0; spaces--) {
+            text.insert(random.nextInt(text.length() + 1), " \t\r\n".charAt(random.nextInt(4)));
+        }
+        switch (random.nextInt(6)) {
+            case 0:
+                text.insert(random.nextInt(text.length() + 1), (char) random.nextInt(256));
+                break;
+            case 1:
+                text.insert(random.nextInt(text.length() + 1), "!-.:@_~".charAt(random.nextInt(7)));
+                break;
+            case 2:
+                text.insert(random.nextInt(text.length() + 1), random.nextBoolean() ? "=" : "==");
+                break;
+            case 3:
+                if (text.length() > 0) {
+                    text.deleteCharAt(random.nextInt(text.length()));
+                }
+                break;
+            case 4:
+                text.insert(random.nextInt(text.length() + 1), 'Q');
+                break;
+            default:
+                break;
+        }
+        return text.toString().getBytes(StandardCharsets.ISO_8859_1);
+    }
+
+    /** What the JDK's plain decoder makes of the text once white space is taken out: the bytes, or "refused". */
+    private static String reference(byte[] text) {
+        ByteArrayOutputStream base64 = new ByteArrayOutputStream();
+        for (byte b : text) {
+            if (b != '\r' && b != '\n' && b != ' ' && b != '\t') {
+                base64.write(b);
+            }
+        }
+        try {
+            return Base64.getEncoder().encodeToString(Base64.getDecoder().decode(base64.toByteArray()));
+        } catch (IllegalArgumentException e) {
+            return "refused";
+        }
+    }
+
+    private static String outcome(byte[] text, int firstRead, int laterReads, int expectedCharacters) {
+        try {
+            return Base64.getEncoder().encodeToString(decode(text, firstRead, laterReads, expectedCharacters));
+        } catch (IOException e) {
+            return "refused";
+        }
+    }
+
+    private static String show(byte[] text) {
+        return "'" + new String(text, StandardCharsets.ISO_8859_1).replace("\r", "\\r").replace("\n", "\\n") + "'";
+    }
+
+    private static byte[] decode(byte[] text, int readSize, int expectedCharacters) throws IOException {
+        return decode(text, readSize, readSize, expectedCharacters);
+    }
+
+    /** Decodes the text read from a stream that returns at most {@code firstRead} bytes, then {@code laterReads}. */
+    private static byte[] decode(byte[] text, int firstRead, int laterReads, int expectedCharacters) throws IOException {
+        InputStream split = new ByteArrayInputStream(text) {
+            private boolean first = true;
+
+            @Override
+            public synchronized int read(byte[] buffer, int offset, int length) {
+                int limit = first ? firstRead : laterReads;
+                first = false;
+                return super.read(buffer, offset, Math.min(length, limit));
+            }
+        };
+        ByteSink decoded = new ByteSink(16);
+        try (InputStream in = Base64Lines.decoder(split, expectedCharacters)) {
+            decoded.readFrom(in);
+        }
+        return decoded.toByteArray();
     }
 
     private static byte[] decode(byte[] text) throws IOException {

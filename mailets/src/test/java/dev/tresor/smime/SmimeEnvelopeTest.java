@@ -87,6 +87,23 @@ class SmimeEnvelopeTest {
         }
     }
 
+    @Test
+    void aDecryptedMessageShouldDeclareMimeVersionExactlyOnce() throws Exception {
+        SmimeFixtures.writePem(directory.resolve("bob.pem"), rsaBob.certificate());
+        // an entity signed before it was encrypted (openssl's own output) carries a MIME-Version; a bare one does not
+        Files.writeString(directory.resolve("with.txt"), "MIME-Version: 1.0\r\nContent-Type: text/plain\r\n\r\nWith\r\n");
+        Files.writeString(directory.resolve("without.txt"), "Content-Type: text/plain\r\n\r\nWithout\r\n");
+        for (String entity : List.of("with.txt", "without.txt")) {
+            byte[] encrypted = ExternalTool.run(directory, "openssl", "cms", "-encrypt", "-aes256", "-in", entity,
+                "-from", "alice@acme.example", "-to", "bob@partner.example", "-subject", "Once", "-recip", "bob.pem");
+
+            MimeMessage decrypted = new SmimeDecryptor().decrypt(parse(encrypted), SmimeFixtures.keyLookup(rsaBob)).message();
+
+            assertThat(decrypted.getHeader("MIME-Version")).as(entity).containsExactly("1.0");
+            assertThat(decrypted.getSubject()).isEqualTo("Once");
+        }
+    }
+
     @ParameterizedTest
     @EnumSource(EncryptionOptions.ContentCipher.class)
     void signedMailWithAttachmentShouldRoundTripByteForByte(EncryptionOptions.ContentCipher cipher) throws Exception {

@@ -13,8 +13,10 @@ import dev.tresor.smime.SmimeType;
 
 /**
  * Matches every recipient of a mail that is S/MIME encrypted as a whole: {@code application/pkcs7-mime} with
- * EnvelopedData or AuthEnvelopedData. An encrypted attachment inside a plain message does not count (DecryptSmime
- * would not open it either). Takes no condition.
+ * EnvelopedData or AuthEnvelopedData, or whose body is no readable CMS at all (garbage, plain text): such a mail looks
+ * encrypted to a mail client, and DecryptSmime gives it a {@code failed} verdict instead of letting it pass without
+ * one. Opaque-signed mail ({@code signed-data}) does not match. An encrypted attachment inside a plain message does not
+ * count (DecryptSmime would not open it either). Takes no condition.
  *
  * <pre>{@code
  * <mailet match="dev.tresor.matchers.IsSmimeEncrypted" class="dev.tresor.mailets.DecryptSmime"/>
@@ -28,6 +30,6 @@ public class IsSmimeEncrypted extends GenericMatcher {
 
     @Override
     public Collection<MailAddress> match(Mail mail) throws MessagingException {
-        return SmimeType.of(mail.getMessage()).isEncrypted() ? mail.getRecipients() : List.of();
+        return SmimeType.of(mail.getMessage()).claimsEncryption() ? mail.getRecipients() : List.of();
     }
 }

@@ -49,11 +49,14 @@ class SmimeMatchersTest {
     }
 
     @Test
-    void isSmimeEncryptedShouldMatchARealEnvelopeButNotAPlainBodyLabelledAsOne() throws Exception {
+    void isSmimeEncryptedShouldMatchARealEnvelopeAndAnythingElseThatOnlyLooksEncrypted() throws Exception {
         GenericMatcher matcher = init(new IsSmimeEncrypted(), "IsSmimeEncrypted", null);
 
         assertThat(matcher.match(mail(encrypted()))).hasSize(2);
-        assertThat(matcher.match(mail(LABELLED_ENVELOPED))).isEmpty();
+        assertThat(matcher.match(mail(LABELLED_ENVELOPED))).as("plain text labelled enveloped-data: DecryptSmime's verdict")
+            .hasSize(2);
+        assertThat(matcher.match(mail("Content-Type: application/pkcs7-mime\r\nContent-Transfer-Encoding: base64")))
+            .as("garbage base64 without smime-type").hasSize(2);
         assertThat(matcher.match(mail(opaqueSigned()))).isEmpty();
         assertThat(matcher.match(mail(PLAIN))).isEmpty();
     }
