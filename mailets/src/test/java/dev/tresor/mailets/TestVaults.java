@@ -2,12 +2,16 @@ package dev.tresor.mailets;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.stream.Collectors;
 
 import org.apache.james.core.Domain;
 import org.apache.james.domainlist.lib.DomainListConfiguration;
 import org.apache.james.domainlist.memory.MemoryDomainList;
 import org.apache.james.rrt.memory.MemoryRecipientRewriteTable;
 
+import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.CertificateEntry;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.Origin;
@@ -64,6 +68,17 @@ public final class TestVaults {
     public KeyRepository repositoryWithAnotherMasterKey(Path masterKeyFile) {
         return StoredKeyRepository.create(storage,
             KeyProtection.create(FileMasterKey.loadOrCreate(masterKeyFile), tenantKeys), clock);
+    }
+
+    /**
+     * The tenant's audit log without the domain mappings that {@link #tenant} writes: what the mailets under test
+     * did with keys (newest first).
+     */
+    public List<AuditEvent> keyUses(TenantId tenant) {
+        return repository.audit().query(tenant, Instant.EPOCH, Instant.MAX, 1000).stream()
+            .filter(event -> event.operation() != AuditEvent.Operation.MAP_DOMAIN
+                && event.operation() != AuditEvent.Operation.UNMAP_DOMAIN)
+            .collect(Collectors.toList());
     }
 
     public TenantResolver tenantResolver() {
