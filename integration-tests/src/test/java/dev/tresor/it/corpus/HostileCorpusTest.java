@@ -1,0 +1,497 @@
+package dev.tresor.it.corpus;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+import javax.mail.Folder;
+import javax.mail.Message;
+import javax.mail.MessagingException;
+import javax.mail.Session;
+import javax.mail.Store;
+
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import dev.tresor.it.SmtpSink;
+import dev.tresor.it.corpus.CorpusMessage.Route;
+import dev.tresor.it.shipped.ShippedServer;
+
+/**
+ * Sends every message of the {@link HostileCorpus} through the shipped server's sample chain (the assembled
+ * distribution, started by {@code bin/tresor-server}) and finds out where each ended: delivered (read over IMAP), in a
+ * mail repository (WebAdmin), bounced or relayed (the loopback SMTP sink), or refused at SMTP (the reply). Messages are
+ * sent one at a time and each is followed until the server is idle again, so what appeared meanwhile is its outcome and
+ * the time it took is measured.
+ *
+ * <p>Asserted: no accepted message vanished; no mail that left the server (delivered, bounced, relayed) shows a Java
+ * stack trace or exception class name; every message's own security checks ({@link Check}) hold; afterwards the server
+ * is healthy, a normal mail still arrives, and every mail queue is empty. The table goes to
+ * {@code target/hostile-corpus-report.md}.
+ */
+class HostileCorpusTest {
+    private static final String PASSWORD = "alice-password";
+    private static final String TENANT = "acme";
+    private static final Duration NOTHING_HAPPENED = Duration.ofSeconds(10);
+    private static final Duration GIVE_UP = Duration.ofSeconds(30);
+    private static final Duration QUIET = Duration.ofMillis(400);
+    /** Frames of a printed stack trace, or a Java exception or error class name (qualified or not). */
+    private static final Pattern STACK_TRACE = Pattern.compile(
+        "(^|\\n)\\s*at [\\w$.]+\\([\\w$. ]*(:\\d+)?\\)|Caused by: |\\.\\.\\. \\d+ more"
+            + "|\\b[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+\\.[A-Z][\\w$]*(Exception|Error)\\b"
+            + "|\\b[A-Z][A-Za-z0-9]*[a-z](Exception|Error)\\b");
+    /** Lines of base64 (attachments, CMS, OpenPGP armor) are left out of the stack-trace search: no trace looks like one. */
+    private static final Pattern BASE64_LINE = Pattern.compile("(?m)^[A-Za-z0-9+/=]{40,}\\r?$");
+
+    @RegisterExtension
+    static ShippedServer server = new ShippedServer();
+
+    private static CorpusIdentities ids;
+
+    @BeforeAll
+    static void createTheLocalUserAndHerKeys() {
+        ids = new CorpusIdentities(HostileCorpus.ALICE, HostileCorpus.BOB);
+        server.addDomain(HostileCorpus.LOCAL_DOMAIN);
+        server.addUser(HostileCorpus.ALICE, PASSWORD);
+        server.webAdmin().put("/tresor/tenants/" + TENANT).then().statusCode(201);
+        server.webAdmin().put("/tresor/tenants/" + TENANT + "/domains/" + HostileCorpus.LOCAL_DOMAIN).then().statusCode(204);
+        server.webAdmin().contentType("application/x-pkcs12").header("X-Tresor-Pkcs12-Password", CorpusIdentities.PASSWORD)
+            .body(ids.aliceSmime().pkcs12()).post("/tresor/tenants/" + TENANT + "/keys").then().statusCode(201);
+        server.webAdmin().contentType("application/x-pem-file").body(ids.bobSmime().certificatePem())
+            .post("/tresor/tenants/" + TENANT + "/certificates").then().statusCode(201);
+        server.webAdmin().contentType("application/x-pem-file").body(ids.bobSmime().certificatePem())
+            .post("/tresor/tenants/" + TENANT + "/trust-anchors").then().statusCode(201);
+        server.webAdmin().contentType("application/pgp-keys").header("X-Tresor-Pgp-Passphrase", CorpusIdentities.PASSWORD)
+            .body(ids.alicePgp().armoredSecret()).post("/tresor/tenants/" + TENANT + "/pgp-keys").then().statusCode(201);
+        server.webAdmin().contentType("application/pgp-keys").body(ids.bobPgp().armoredPublic())
+            .post("/tresor/tenants/" + TENANT + "/pgp-keys").then().statusCode(201);
+    }
+
+    @Test
+    void everyHostileMessageShouldEndSomewhereKnownWithoutLeakingAStackTrace() throws Exception {
+        List<CorpusMessage> corpus = HostileCorpus.messages(ids);
+        List<Outcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < corpus.size(); i++) {
+            outcomes.add(send(i + 1, corpus.get(i)));
+        }
+        boolean healthy = server.webAdmin().get("/healthcheck").statusCode() == 200;
+        Outcome normalMail = send(corpus.size() + 1, normalMail());
+        Map<String, Long> queues = queueSizes();
+
+        Path report = writeReport(corpus, outcomes, normalMail, healthy, queues);
+        System.out.println(summary(outcomes, healthy, normalMail, queues, report));
+
+        SoftAssertions softly = new SoftAssertions();
+        softly.assertThat(outcomes).filteredOn(Outcome::vanished).as("vanished (accepted, then found nowhere)")
+            .extracting(Outcome::name).isEmpty();
+        softly.assertThat(outcomes).filteredOn(outcome -> !outcome.stackTraces.isEmpty())
+            .as("stack traces or exception names sent to someone").extracting(Outcome::describeStackTraces).isEmpty();
+        softly.assertThat(outcomes).filteredOn(outcome -> !outcome.violations.isEmpty())
+            .as("security checks that failed").extracting(Outcome::describeViolations).isEmpty();
+        softly.assertThat(healthy).as("GET /healthcheck answers 200 after the corpus").isTrue();
+        softly.assertThat(normalMail.delivered).as("a normal mail after the corpus is delivered").isNotEmpty();
+        softly.assertThat(queues).as("mail queues after the corpus (spool included)").allSatisfy((name, size) ->
+            assertThat(size).as(name).isZero());
+        softly.assertAll();
+    }
+
+    // ------------------------------------------------------------------------------------------- one message
+
+    private Outcome send(int number, CorpusMessage message) throws Exception {
+        Snapshot before = snapshot();
+        String sender = message.route() == Route.SUBMISSION ? HostileCorpus.ALICE
+            : String.format("corpus-%03d@partner.example", number);
+        byte[] content = message.content();
+        long start = System.nanoTime();
+        RawSmtpClient.Result smtp;
+        if (message.route() == Route.SUBMISSION) {
+            smtp = new RawSmtpClient(server.port(ShippedServer.SUBMISSION), Optional.of(server.trustingTheServer()))
+                .send(Optional.of(HostileCorpus.ALICE), PASSWORD, sender, message.recipients(), content);
+        } else {
+            smtp = new RawSmtpClient(server.port(ShippedServer.SMTP), Optional.empty())
+                .send(Optional.empty(), "", sender, message.recipients(), content);
+        }
+        Outcome outcome = new Outcome(number, message, sender, smtp);
+        Snapshot after = awaitIdle(before, smtp.accepted(), start, outcome);
+        outcome.millis = (System.nanoTime() - start) / 1_000_000;
+        collect(outcome, before, after);
+        return outcome;
+    }
+
+    /** Polls until the queues are empty and nothing changed for a moment; notes when the server never gets there. */
+    private Snapshot awaitIdle(Snapshot before, boolean accepted, long start, Outcome outcome) throws Exception {
+        Snapshot last = snapshot();
+        long quietSince = System.nanoTime();
+        while (true) {
+            Thread.sleep(100);
+            Snapshot now = snapshot();
+            long elapsed = System.nanoTime() - start;
+            // a mail that crashed the spooler stays queued for good: only what this message added must drain
+            if (!now.equals(last) || now.queued > before.queued) {
+                last = now;
+                quietSince = System.nanoTime();
+                if (elapsed > GIVE_UP.toNanos()) {
+                    outcome.stuck = true;
+                    return now;
+                }
+                continue;
+            }
+            boolean somethingHappened = !now.sameArrivals(before);
+            if (System.nanoTime() - quietSince >= QUIET.toNanos()
+                && (somethingHappened || !accepted || elapsed > NOTHING_HAPPENED.toNanos())) {
+                return now;
+            }
+            if (elapsed > GIVE_UP.toNanos()) {
+                outcome.stuck = true;
+                return now;
+            }
+        }
+    }
+
+    private void collect(Outcome outcome, Snapshot before, Snapshot after) throws Exception {
+        for (byte[] copy : imapMessages(before.inbox + 1, after.inbox)) {
+            outcome.delivered.add(copy);
+            scan(outcome, "delivered to " + HostileCorpus.ALICE, copy);
+        }
+        List<SmtpSink.ReceivedMail> received = server.sink().received();
+        for (SmtpSink.ReceivedMail mail : received.subList(before.sink, Math.min(after.sink, received.size()))) {
+            boolean bounce = mail.envelopeRecipients().contains(outcome.sender)
+                || mail.envelopeSender() == null || mail.envelopeSender().isEmpty();
+            if (bounce) {
+                outcome.bounces.add(mail);
+            } else {
+                outcome.relayed.add(mail);
+            }
+            scan(outcome, (bounce ? "bounce to " : "relayed to ") + mail.envelopeRecipients().stream().limit(3)
+                .collect(Collectors.joining(",")), mail.data());
+        }
+        after.repositories.forEach((repository, size) -> {
+            int added = size - before.repositories.getOrDefault(repository, 0);
+            if (added > 0) {
+                outcome.repositories.merge(repository, added, Integer::sum);
+                outcome.repositoryReasons.addAll(reasons(repository, before.repositories.getOrDefault(repository, 0)));
+            }
+        });
+        Check.Arrivals arrivals = new Check.Arrivals() {
+            @Override
+            public List<byte[]> delivered() {
+                return outcome.delivered;
+            }
+
+            @Override
+            public List<byte[]> relayedTo(String address) {
+                return outcome.relayed.stream().filter(mail -> mail.envelopeRecipients().contains(address))
+                    .map(SmtpSink.ReceivedMail::data).collect(Collectors.toList());
+            }
+        };
+        for (Check check : outcome.message.checks()) {
+            check.violation(arrivals).ifPresent(outcome.violations::add);
+        }
+    }
+
+    private static void scan(Outcome outcome, String where, byte[] mail) {
+        String text = BASE64_LINE.matcher(new String(mail, StandardCharsets.ISO_8859_1)).replaceAll("");
+        Matcher matcher = STACK_TRACE.matcher(text);
+        if (matcher.find()) {
+            outcome.stackTraces.add(where + ": \"" + matcher.group().trim() + "\"");
+        }
+    }
+
+    /** The error texts WebAdmin shows for the mails added to a repository (keys are listed in storage order). */
+    private List<String> reasons(String repository, int skip) {
+        List<String> keys = server.mailRepositoryKeys(repository);
+        List<String> reasons = new ArrayList<>();
+        for (String key : keys.subList(Math.min(skip, keys.size()), keys.size())) {
+            String details = server.mailRepositoryMail(repository, key);
+            Matcher error = Pattern.compile("\"error\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(details);
+            reasons.add(error.find() ? error.group(1) : "(no error text)");
+        }
+        return reasons;
+    }
+
+    // ------------------------------------------------------------------------------------------- observing
+
+    /** What the test can see of the server: queue sizes, Alice's INBOX, repository sizes, the sink. */
+    private static final class Snapshot {
+        final long queued;
+        final int inbox;
+        final Map<String, Integer> repositories;
+        final int sink;
+
+        Snapshot(long queued, int inbox, Map<String, Integer> repositories, int sink) {
+            this.queued = queued;
+            this.inbox = inbox;
+            this.repositories = repositories;
+            this.sink = sink;
+        }
+
+        boolean sameArrivals(Snapshot other) {
+            return inbox == other.inbox && repositories.equals(other.repositories) && sink == other.sink;
+        }
+
+        @Override
+        public boolean equals(Object other) {
+            return other instanceof Snapshot && sameArrivals((Snapshot) other) && queued == ((Snapshot) other).queued;
+        }
+
+        @Override
+        public int hashCode() {
+            return inbox;
+        }
+    }
+
+    private Snapshot snapshot() throws Exception {
+        long queued = queueSizes().values().stream().mapToLong(Long::longValue).sum();
+        Map<String, Integer> repositories = new TreeMap<>();
+        for (String repository : repositoryPaths()) {
+            repositories.put(repository, server.mailRepositoryKeys(repository).size());
+        }
+        return new Snapshot(queued, inboxSize(), repositories, server.sink().received().size());
+    }
+
+    private Map<String, Long> queueSizes() {
+        Map<String, Long> sizes = new LinkedHashMap<>();
+        for (String queue : server.webAdmin().get("/mailQueues").then().statusCode(200).extract().jsonPath()
+            .getList("", String.class)) {
+            Number size = server.webAdmin().get("/mailQueues/" + queue).then().statusCode(200).extract().path("size");
+            sizes.put(queue, size.longValue());
+        }
+        return sizes;
+    }
+
+    private List<String> repositoryPaths() {
+        return server.webAdmin().get("/mailRepositories").then().statusCode(200).extract().jsonPath()
+            .getList("repository", String.class);
+    }
+
+    private Store imap;
+
+    private Store imap() throws MessagingException {
+        if (imap == null || !imap.isConnected()) {
+            Properties properties = new Properties();
+            properties.put("mail.imaps.host", "127.0.0.1");
+            properties.put("mail.imaps.port", Integer.toString(server.port(ShippedServer.IMAPS)));
+            properties.put("mail.imaps.ssl.socketFactory", server.trustingTheServer().getSocketFactory());
+            properties.put("mail.imaps.connectiontimeout", "10000");
+            properties.put("mail.imaps.timeout", "60000");
+            imap = Session.getInstance(properties).getStore("imaps");
+            imap.connect(HostileCorpus.ALICE, PASSWORD);
+        }
+        return imap;
+    }
+
+    private int inboxSize() throws MessagingException {
+        return imap().getFolder("INBOX").getMessageCount();
+    }
+
+    /** Messages {@code from..to} (1-based, inclusive) of Alice's INBOX, byte for byte. */
+    private List<byte[]> imapMessages(int from, int to) throws MessagingException, IOException {
+        List<byte[]> messages = new ArrayList<>();
+        if (from > to) {
+            return messages;
+        }
+        Folder inbox = imap().getFolder("INBOX");
+        inbox.open(Folder.READ_ONLY);
+        try {
+            for (Message message : inbox.getMessages(from, to)) {
+                ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+                message.writeTo(bytes);
+                messages.add(bytes.toByteArray());
+            }
+        } finally {
+            inbox.close(false);
+        }
+        return messages;
+    }
+
+    // ------------------------------------------------------------------------------------------- outcome and report
+
+    private static final class Outcome {
+        final int number;
+        final CorpusMessage message;
+        final String sender;
+        final RawSmtpClient.Result smtp;
+        final List<byte[]> delivered = new ArrayList<>();
+        final List<SmtpSink.ReceivedMail> bounces = new ArrayList<>();
+        final List<SmtpSink.ReceivedMail> relayed = new ArrayList<>();
+        final Map<String, Integer> repositories = new TreeMap<>();
+        final List<String> repositoryReasons = new ArrayList<>();
+        final List<String> stackTraces = new ArrayList<>();
+        final List<String> violations = new ArrayList<>();
+        boolean stuck;
+        long millis;
+
+        Outcome(int number, CorpusMessage message, String sender, RawSmtpClient.Result smtp) {
+            this.number = number;
+            this.message = message;
+            this.sender = sender;
+            this.smtp = smtp;
+        }
+
+        String name() {
+            return message.name();
+        }
+
+        /** Accepted with a 250, and then neither delivered, kept, bounced nor relayed. */
+        boolean vanished() {
+            return smtp.accepted() && delivered.isEmpty() && bounces.isEmpty() && relayed.isEmpty() && repositories.isEmpty();
+        }
+
+        String where() {
+            List<String> places = new ArrayList<>();
+            if (!smtp.accepted()) {
+                places.add("refused at SMTP: " + smtp.refusal());
+            } else if (!smtp.refusedRecipients().isEmpty()) {
+                places.add(smtp.refusedRecipients().size() + " recipients refused at SMTP");
+            }
+            if (!delivered.isEmpty()) {
+                places.add("delivered (" + delivered.size() + ")" + verdicts());
+            }
+            repositories.forEach((repository, count) -> places.add("repository " + repository
+                + (count > 1 ? " (" + count + ")" : "")));
+            if (!bounces.isEmpty()) {
+                places.add("bounced (" + bounces.size() + ")");
+            }
+            if (!relayed.isEmpty()) {
+                int recipients = relayed.stream().mapToInt(mail -> mail.envelopeRecipients().size()).sum();
+                places.add("relayed (" + relayed.size() + " mails, " + recipients + " recipients" + protection() + ")");
+            }
+            if (vanished()) {
+                places.add("VANISHED");
+            }
+            if (stuck) {
+                places.add("STILL QUEUED after " + GIVE_UP.toSeconds() + " s");
+            }
+            return String.join("; ", places);
+        }
+
+        private String verdicts() {
+            Set<String> verdicts = new java.util.TreeSet<>();
+            for (byte[] copy : delivered) {
+                for (String header : List.of("X-Tresor-Decryption", "X-Tresor-Signature", "X-Tresor-Pgp-Signature")) {
+                    for (String value : Check.headerValues(copy, header)) {
+                        String word = value.split("[;\\s]", 2)[0];
+                        verdicts.add(header.substring("X-Tresor-".length()).toLowerCase(Locale.ROOT) + "=" + word);
+                    }
+                }
+            }
+            return verdicts.isEmpty() ? "" : ", " + String.join(", ", verdicts);
+        }
+
+        private String protection() {
+            Set<String> types = new java.util.TreeSet<>();
+            for (SmtpSink.ReceivedMail mail : relayed) {
+                String type = String.join(" ", Check.headerValues(mail.data(), "Content-Type")).toLowerCase(Locale.ROOT);
+                types.add(type.contains("pkcs7-mime") ? "S/MIME" : type.contains("multipart/encrypted") ? "PGP"
+                    : type.contains("multipart/signed") ? "signed" : "clear");
+            }
+            return ", " + String.join("+", types);
+        }
+
+        String describeStackTraces() {
+            return message.name() + ": " + String.join(" | ", stackTraces);
+        }
+
+        String describeViolations() {
+            return message.name() + ": " + String.join(" | ", violations);
+        }
+    }
+
+    private static CorpusMessage normalMail() {
+        return new CorpusMessage("after/normal-mail", "control", "a plain, well-formed mail after the whole corpus",
+            "delivered", Route.INBOUND, List.of(HostileCorpus.ALICE),
+            () -> HostileCorpus.crlf("From: partner@partner.example\nTo: " + HostileCorpus.ALICE
+                + "\nSubject: after the corpus\nMessage-ID: <after@corpus.test>\n\nStill working?\n"), List.of());
+    }
+
+    private static Path writeReport(List<CorpusMessage> corpus, List<Outcome> outcomes, Outcome normalMail, boolean healthy,
+                                    Map<String, Long> queues) throws IOException {
+        StringBuilder report = new StringBuilder("# Hostile corpus: where each message ended\n\n")
+            .append(corpus.size()).append(" messages sent one at a time through the shipped server's sample chain ")
+            .append("(conf/mailetcontainer.xml). Generator and one-line documentation: ")
+            .append("`integration-tests/src/test/java/dev/tresor/it/corpus/`.\n\n")
+            .append("| # | message | class | outcome | time (ms) | problems |\n|---|---|---|---|---|---|\n");
+        for (Outcome outcome : outcomes) {
+            List<String> problems = new ArrayList<>(outcome.violations);
+            outcome.stackTraces.forEach(trace -> problems.add("stack trace: " + trace));
+            report.append("| ").append(outcome.number).append(" | `").append(outcome.name()).append("` | ")
+                .append(outcome.message.category()).append(" | ").append(cell(outcome.where()))
+                .append(outcome.repositoryReasons.isEmpty() ? "" : " — " + cell(String.join("; ", outcome.repositoryReasons)))
+                .append(" | ").append(outcome.millis).append(" | ").append(cell(String.join("; ", problems))).append(" |\n");
+        }
+        report.append("\n").append(summary(outcomes, healthy, normalMail, queues, null).replace("\n", "\n\n")).append('\n');
+        Path file = Path.of(System.getProperty("tresor.build.directory", "target"), "hostile-corpus-report.md");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, report, StandardCharsets.UTF_8);
+        return file;
+    }
+
+    private static String cell(String text) {
+        String escaped = text.replace("|", "\\|").replace("\r", " ").replace("\n", " ");
+        return escaped.length() > 400 ? escaped.substring(0, 397) + "..." : escaped;
+    }
+
+    private static String summary(List<Outcome> outcomes, boolean healthy, Outcome normalMail, Map<String, Long> queues,
+                                  Path report) {
+        Map<String, Map<String, Integer>> byClass = new TreeMap<>();
+        for (Outcome outcome : outcomes) {
+            byClass.computeIfAbsent(outcome.message.category(), category -> new TreeMap<>())
+                .merge(kind(outcome), 1, Integer::sum);
+        }
+        Outcome slowest = outcomes.stream().max((a, b) -> Long.compare(a.millis, b.millis)).orElseThrow();
+        StringBuilder summary = new StringBuilder("Hostile corpus: ").append(outcomes.size()).append(" messages");
+        byClass.forEach((category, kinds) -> summary.append("\n  ").append(category).append(": ").append(kinds));
+        summary.append("\n  vanished: ").append(outcomes.stream().filter(Outcome::vanished).count())
+            .append(", still queued: ").append(outcomes.stream().filter(outcome -> outcome.stuck).count())
+            .append(", stack traces sent: ").append(outcomes.stream().mapToInt(outcome -> outcome.stackTraces.size()).sum())
+            .append(", failed checks: ").append(outcomes.stream().mapToInt(outcome -> outcome.violations.size()).sum())
+            .append("\n  healthy afterwards: ").append(healthy).append(", normal mail afterwards: ")
+            .append(normalMail.where()).append(", queues at the end: ").append(queues)
+            .append("\n  longest: ").append(slowest.name()).append(" ").append(slowest.millis).append(" ms");
+        if (report != null) {
+            summary.append("\n  report: ").append(report.toAbsolutePath());
+        }
+        return summary.toString();
+    }
+
+    /** The coarse outcome for the per-class summary. */
+    private static String kind(Outcome outcome) {
+        if (!outcome.smtp.accepted()) {
+            return "refused";
+        }
+        if (outcome.vanished()) {
+            return "vanished";
+        }
+        List<String> kinds = new ArrayList<>();
+        if (!outcome.delivered.isEmpty()) {
+            kinds.add("delivered");
+        }
+        outcome.repositories.keySet().forEach(repository -> kinds.add(repository.replaceAll(".*/([^/]+)/?$", "$1")));
+        if (!outcome.bounces.isEmpty()) {
+            kinds.add("bounced");
+        }
+        if (!outcome.relayed.isEmpty()) {
+            kinds.add("relayed");
+        }
+        return String.join("+", kinds);
+    }
+}
