@@ -247,14 +247,14 @@ public final class HostileCorpus {
             () -> new String(mail("smtp/bare-cr-line-ends", "", "line one\nline two\n"), StandardCharsets.ISO_8859_1)
                 .replace("\r\n", "\r").concat("\r\n").getBytes(StandardCharsets.ISO_8859_1));
         inbound("smtp/smuggling-lf-dot-lf", smtp, "SMTP smuggling: <LF>.<LF> then a second MAIL FROM inside the data",
-            "one mail delivered, the smuggled one never (no copy contains the smuggled subject)",
-            () -> smuggling("smtp/smuggling-lf-dot-lf", "\n.\n"), Check.deliveredNeverContains("smuggled-" + SECRET));
+            "one mail delivered, the smuggled one never (no delivered mail has the smuggled Subject)",
+            () -> smuggling("smtp/smuggling-lf-dot-lf", "\n.\n"), Check.noDeliveredHeaderMatching("Subject", "smuggled-"));
         inbound("smtp/smuggling-lf-dot-crlf", smtp, "SMTP smuggling: <LF>.<CR><LF> then a second transaction",
             "one mail delivered, the smuggled one never", () -> smuggling("smtp/smuggling-lf-dot-crlf", "\n.\r\n"),
-            Check.deliveredNeverContains("smuggled-" + SECRET));
+            Check.noDeliveredHeaderMatching("Subject", "smuggled-"));
         inbound("smtp/smuggling-cr-dot-cr", smtp, "SMTP smuggling: <CR>.<CR> then a second transaction",
             "one mail delivered, the smuggled one never", () -> smuggling("smtp/smuggling-cr-dot-cr", "\r.\r"),
-            Check.deliveredNeverContains("smuggled-" + SECRET));
+            Check.noDeliveredHeaderMatching("Subject", "smuggled-"));
         inbound("smtp/empty-data", smtp, "DATA immediately ended: zero bytes", "refused, or delivered with the server's headers",
             () -> new byte[0]);
     }
@@ -326,20 +326,22 @@ public final class HostileCorpus {
                 byte[] der = envelopeForAlice("smime/truncated");
                 return pkcs7Mime("smime/truncated", "enveloped-data", Arrays.copyOf(der, der.length / 2));
             }, Check.deliveredWithHeaderMatching("X-Tresor-Decryption", "^failed"));
-        inbound("smime/ciphertext-altered", smime, "Alice's envelope with the last ciphertext block altered",
-            "delivered with X-Tresor-Decryption: failed, the secret text never shown", () -> {
+        inbound("smime/ciphertext-altered", smime, "Alice's envelope (AES-CBC) with one bit of the next-to-last ciphertext "
+                + "block flipped, which always breaks the padding", "delivered with X-Tresor-Decryption: failed", () -> {
                 byte[] der = envelopeForAlice("smime/ciphertext-altered");
-                der[der.length - 5] ^= 0x5A;
+                // CBC: a bit flipped in the next-to-last block flips the same bit of the last plaintext byte, the padding length
+                byte[] ciphertext = org.bouncycastle.asn1.cms.EnvelopedData.getInstance(
+                    org.bouncycastle.asn1.cms.ContentInfo.getInstance(der).getContent()).getEncryptedContentInfo().getEncryptedContent().getOctets();
+                der[indexOf(der, ciphertext) + ciphertext.length - 17] ^= 0x01;
                 return pkcs7Mime("smime/ciphertext-altered", "enveloped-data", der);
-            }, Check.deliveredNeverContains(SECRET));
+            }, Check.deliveredWithHeaderMatching("X-Tresor-Decryption", "^failed"));
         inbound("smime/for-a-stranger", smime, "an honest envelope for someone else's certificate",
             "delivered with X-Tresor-Decryption: failed", () -> pkcs7Mime("smime/for-a-stranger", "enveloped-data",
                 CorpusCrypto.envelope(innerText("smime/for-a-stranger"), ids.strangerSmime().certificate())),
             Check.deliveredWithHeaderMatching("X-Tresor-Decryption", "^failed"));
         inbound("smime/type-lie-signed-as-enveloped", smime, "smime-type=enveloped-data over SignedData",
-            "delivered with a decryption verdict; signature never valid", () -> pkcs7Mime("smime/type-lie-signed-as-enveloped",
-                "enveloped-data", CorpusCrypto.sign(innerText("smime/type-lie-signed-as-enveloped"), ids.bobSmime(), true), BOB_FROM),
-            Check.deliveredWithHeader("X-Tresor-Decryption"));
+            "delivered; a decryption verdict, or the signature verified as what it is", () -> pkcs7Mime("smime/type-lie-signed-as-enveloped",
+                "enveloped-data", CorpusCrypto.sign(innerText("smime/type-lie-signed-as-enveloped"), ids.bobSmime(), true), BOB_FROM));
         inbound("smime/type-lie-enveloped-as-signed", smime, "smime-type=signed-data over EnvelopedData for Alice",
             "delivered; signature verdict never valid", () -> pkcs7Mime("smime/type-lie-enveloped-as-signed", "signed-data",
                 envelopeForAlice("smime/type-lie-enveloped-as-signed"), BOB_FROM),

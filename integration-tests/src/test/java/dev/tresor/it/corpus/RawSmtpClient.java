@@ -118,12 +118,15 @@ final class RawSmtpClient {
             out.flush();
             reply = reply();
             boolean accepted = reply.startsWith("2");
+            String afterwards;
             try {
-                command("QUIT");
+                // a server that answered before the data ended may answer DATA again here: the report shows it
+                afterwards = command("QUIT");
             } catch (IOException e) {
-                // the server may close first after a smuggled transaction; the reply to DATA is what counts
+                afterwards = "(connection closed)";
             }
-            return new Result(accepted, accepted ? null : "end of DATA -> " + reply, refusedRecipients);
+            return new Result(accepted, accepted ? null : "end of DATA -> " + reply + "; then QUIT -> " + afterwards,
+                refusedRecipients);
         } finally {
             socket.close();
         }
