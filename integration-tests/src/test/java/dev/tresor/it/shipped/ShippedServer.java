@@ -1,6 +1,7 @@
 package dev.tresor.it.shipped;
 
 import static java.nio.charset.StandardCharsets.ISO_8859_1;
+import static java.nio.charset.StandardCharsets.US_ASCII;
 import static java.nio.charset.StandardCharsets.UTF_8;
 
 import java.io.ByteArrayOutputStream;
@@ -48,6 +49,7 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
+import dev.tresor.distribution.ServerTlsIdentity;
 import dev.tresor.it.SmtpSink;
 import dev.tresor.it.TestTls;
 
@@ -68,6 +70,8 @@ import dev.tresor.it.TestTls;
  * </ul>
  * {@code TRESOR_DATA} names a temporary data directory (the server keeps its state there once it honours the variable).
  * The TLS identity is the one the server generates on its first start; clients trust exactly that certificate.
+ *
+ * <p>{@link #stockJamesWithBundle()} runs the same sample configuration in a stock James 3.8.1 with the drop-in bundle.
  *
  * <p>The server's standard output and error go to {@code target/shipped-server/<test class>.log}; when it does not
  * start, the exception carries the log's tail. It is stopped with SIGTERM, then killed, after the class's tests, on a
@@ -90,6 +94,12 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
     private static final Pattern BIND = Pattern.compile("<bind>\\s*([^<]*?):(\\d+)\\s*</bind>");
     private static final Pattern STACK_FRAME = Pattern.compile("\\s+(at |\\.\\.\\. \\d+ more)");
 
+    /** What runs: the assembled distribution, or a stock James 3.8.1 with the drop-in bundle. */
+    private enum Kind {
+        DISTRIBUTION, STOCK_JAMES_WITH_BUNDLE
+    }
+
+    private final Kind kind;
     private final SmtpSink sink = new SmtpSink();
     private final Map<Integer, Integer> ports = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -98,16 +108,62 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
     private Path log;
     private Process server;
     private Thread killOnExit;
+    /** The certificate the test installed for a stock James, which generates none. */
+    private Optional<Path> installedCertificate = Optional.empty();
+
+    /** The assembled distribution, started with {@code bin/tresor-server}. */
+    public ShippedServer() {
+        this(Kind.DISTRIBUTION);
+    }
+
+    private ShippedServer(Kind kind) {
+        this.kind = kind;
+    }
+
+    /**
+     * An unmodified Apache James 3.8.1 memory server (its own class path, Bouncy Castle 1.70 included) started as a
+     * stock installation starts, with the drop-in bundle installed as its README says ({@code extensions-jars/}, the
+     * lines of its {@code conf/} snippets added to {@code extensions.properties}, {@code webadmin.properties} and
+     * {@code healthcheck.properties}) and Tresor's sample configuration ({@code mailetcontainer.xml},
+     * {@code smtpserver.xml}, ...) in its {@code conf/}. A stock James generates no TLS identity: the test writes the
+     * self-signed pair the sample configuration names, as an operator would install a certificate.
+     * {@link #process} is not available (the bundle has no CLI).
+     */
+    public static ShippedServer stockJamesWithBundle() {
+        return new ShippedServer(Kind.STOCK_JAMES_WITH_BUNDLE);
+    }
 
     /** The distribution as the build assembled it. */
-    public static Path distribution() {
-        Path directory = Path.of(System.getProperty("tresor.shipped-server.directory",
-            "../james-distribution/target/tresor-server")).toAbsolutePath().normalize();
+    public static Path distributionDirectory() {
+        Path directory = assembled("tresor.distribution.directory", "../james-distribution/target/tresor-server");
         if (!Files.isExecutable(directory.resolve("bin/tresor-server"))) {
             throw new IllegalStateException(directory + "/bin/tresor-server does not exist: assemble the distribution first"
                 + " (mvn -B -o -q -DskipTests package -pl james-distribution -am)");
         }
         return directory;
+    }
+
+    /** The drop-in bundle as the build assembled it (the content of tresor-james-extension.zip). */
+    public static Path bundleDirectory() {
+        Path directory = assembled("tresor.bundle.directory", "../james-distribution/target/tresor-james-extension");
+        if (!Files.isDirectory(directory.resolve("extensions-jars"))) {
+            throw new IllegalStateException(directory + "/extensions-jars does not exist: assemble the bundle first"
+                + " (mvn -B -o -q -DskipTests package -pl james-distribution -am)");
+        }
+        return directory;
+    }
+
+    /** A stock James 3.8.1 class path, resolved by integration-tests' generate-test-resources phase. */
+    private static Path stockJamesLib() {
+        Path lib = assembled("tresor.stock-james.directory", "target/stock-james").resolve("lib");
+        if (!Files.isDirectory(lib)) {
+            throw new IllegalStateException(lib + " does not exist: run integration-tests' generate-test-resources phase");
+        }
+        return lib;
+    }
+
+    private static Path assembled(String property, String fallback) {
+        return Path.of(System.getProperty(property, fallback)).toAbsolutePath().normalize();
     }
 
     private static Path buildDirectory() {
@@ -132,7 +188,8 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
             home = Files.createTempDirectory(output, name + "-home-");
             data = Files.createTempDirectory(output, name + "-data-");
             log = output.resolve(name + ".log");
-            prepareHome(distribution());
+            Files.deleteIfExists(log);
+            prepareHome(distributionDirectory());
             launch();
             awaitHealthy();
         } catch (Exception | Error e) {
@@ -143,6 +200,14 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
 
     /** SIGTERM, then SIGKILL after a timeout; stops the sink. Safe to call twice. */
     public void stop() {
+        try {
+            stopServer();
+        } finally {
+            sink.stop();
+        }
+    }
+
+    private void stopServer() {
         try {
             if (server != null && server.isAlive()) {
                 server.destroy();
@@ -164,7 +229,6 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
                 }
                 killOnExit = null;
             }
-            sink.stop();
         }
     }
 
@@ -205,9 +269,13 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
 
     /**
      * The certificate the server generated for itself on its first start: under {@code $TRESOR_DATA/tls/} once the
-     * server keeps its state there, in {@code conf/tls/} of its home before.
+     * server keeps its state there, in {@code conf/tls/} of its home before; for a stock James, the one the test
+     * installed where the sample configuration names it.
      */
     public Path tlsCertificate() {
+        if (installedCertificate.isPresent()) {
+            return installedCertificate.get();
+        }
         return Stream.of(data.resolve("tls/server-cert.pem"), home.resolve("conf/tls/server-cert.pem"))
             .filter(Files::isRegularFile)
             .findFirst()
@@ -415,7 +483,11 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
         }
     }
 
-    /** Waits (up to a minute) for a message in the user's INBOX that matches, e.g. one containing a unique subject. */
+    /**
+     * Waits (up to a minute) for a message in the user's INBOX that matches, e.g. one containing a unique subject.
+     * Fails at once when a mail matching it lands in one of the sample chain's repositories instead
+     * ({@link #STUCK_REPOSITORIES}), with the reason James recorded.
+     */
     public String awaitImapMessage(String user, String password, Predicate<String> matching) {
         List<String> found = new ArrayList<>();
         try {
@@ -424,6 +496,9 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
                 .until(() -> {
                     found.clear();
                     imapMessages(user, password).stream().filter(matching).forEach(found::add);
+                    if (found.isEmpty()) {
+                        failIfStored(matching);
+                    }
                     return !found.isEmpty();
                 });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
@@ -434,6 +509,48 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
 
     public String awaitImapMessageContaining(String user, String password, String text) {
         return awaitImapMessage(user, password, message -> message.contains(text));
+    }
+
+    /**
+     * Waits (up to half a minute) for a relayed mail with this subject at the sink, failing at once when the mail
+     * lands in one of the sample chain's repositories instead, with the reason James recorded.
+     */
+    public SmtpSink.ReceivedMail awaitRelayed(String subject, Predicate<SmtpSink.ReceivedMail> matching) {
+        try {
+            Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> {
+                    if (sink.received().stream().anyMatch(mail -> mail.subject().equals(subject) && matching.test(mail))) {
+                        return true;
+                    }
+                    failIfStored(message -> message.contains(subject));
+                    return false;
+                });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("Nothing relayed with subject " + subject + " within 30 s; the sink has "
+                + sink.received().stream().map(SmtpSink.ReceivedMail::subject).collect(Collectors.toList()) + logTail(), e);
+        }
+        return sink.received().stream().filter(mail -> mail.subject().equals(subject) && matching.test(mail))
+            .findFirst().orElseThrow();
+    }
+
+    public SmtpSink.ReceivedMail awaitRelayed(String subject) {
+        return awaitRelayed(subject, mail -> true);
+    }
+
+    /** The repositories of the sample chain where mail ends that is neither delivered nor relayed. */
+    public static final List<String> STUCK_REPOSITORIES = List.of("var/mail/error/", "var/mail/tresor-quarantine/",
+        "var/mail/relay-denied/", "var/mail/address-error/", "var/mail/rrt-error/");
+
+    /** Throws when a mail whose message matches is in one of {@link #STUCK_REPOSITORIES}, naming where and why. */
+    public void failIfStored(Predicate<String> matching) {
+        for (String repository : STUCK_REPOSITORIES) {
+            for (String key : mailRepositoryKeys(repository)) {
+                if (matching.test(new String(mailRepositoryMessage(repository, key), UTF_8))) {
+                    throw new AssertionError("The mail landed in " + repository + ": "
+                        + mailRepositoryMail(repository, key) + logTail());
+                }
+            }
+        }
     }
 
     // --- WebAdmin -----------------------------------------------------------------------------------------------
@@ -457,8 +574,11 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
 
     /** The keys of the mails in a repository, e.g. {@code var/mail/tresor-quarantine/}. */
     public List<String> mailRepositoryKeys(String repositoryPath) {
-        return webAdmin().get("/mailRepositories/" + encode(repositoryPath) + "/mails")
-            .then().statusCode(200).extract().jsonPath().getList("", String.class);
+        io.restassured.response.Response response = webAdmin().get("/mailRepositories/" + encode(repositoryPath) + "/mails");
+        if (response.statusCode() == 404) {
+            return List.of(); // created on first use
+        }
+        return response.then().statusCode(200).extract().jsonPath().getList("", String.class);
     }
 
     /** One mail of a repository as WebAdmin details it (name, sender, recipients, state, error, attributes...). */
@@ -520,6 +640,9 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
      * input. With the embedded H2 key database it refuses to run while the server runs: {@link #stop()} first.
      */
     public ProcessOutcome process(byte[] stdin, String... arguments) throws IOException, InterruptedException {
+        if (kind != Kind.DISTRIBUTION) {
+            throw new IllegalStateException("Only the distribution has bin/tresor-process");
+        }
         Path input = Files.write(Files.createTempFile(home, "process-in", ".eml"), stdin);
         Path output = Files.createTempFile(home, "process-out", ".eml");
         Path errors = Files.createTempFile(home, "process-err", ".txt");
@@ -549,11 +672,15 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
     // --- the home and the process -------------------------------------------------------------------------------
 
     private void prepareHome(Path distribution) throws Exception {
-        copyTree(distribution.resolve("bin"), home.resolve("bin"));
-        copyTree(distribution.resolve("conf"), home.resolve("conf"));
-        Files.createSymbolicLink(home.resolve("lib"), distribution.resolve("lib"));
-
         Path conf = home.resolve("conf");
+        copyTree(distribution.resolve("conf"), conf);
+        if (kind == Kind.DISTRIBUTION) {
+            copyTree(distribution.resolve("bin"), home.resolve("bin"));
+            Files.createSymbolicLink(home.resolve("lib"), distribution.resolve("lib"));
+        } else {
+            installBundle(bundleDirectory(), home);
+        }
+
         List<ServerSocket> reserved = new ArrayList<>();
         try {
             for (String file : LISTENER_FILES) {
@@ -565,7 +692,7 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
                 Map.of("port", Integer.toString(webAdmin), "host", "127.0.0.1"));
             int jmap = reserve(reserved);
             ShippedConfiguration.setProperties(conf.resolve("jmap.properties"), Map.of("jmap.port", Integer.toString(jmap)));
-            // James opens JMX on localhost:9999 unless jmx.properties says otherwise: moved like every other listener
+            // the sample conf opens no JMX port (checked); should one enable it, it gets a free loopback port too
             int jmx = reserve(reserved);
             ShippedConfiguration.setProperties(conf.resolve("jmx.properties"),
                 Map.of("jmx.address", "127.0.0.1", "jmx.port", Integer.toString(jmx)));
@@ -575,6 +702,30 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
             }
         }
         ShippedConfiguration.relayTo(conf.resolve("mailetcontainer.xml"), sink.port());
+        if (kind == Kind.STOCK_JAMES_WITH_BUNDLE) {
+            for (ServerTlsIdentity identity : ServerTlsIdentity.configuredIn(home)) {
+                identity.provisionIfMissing();
+                installedCertificate = Optional.of(identity.certificateFile());
+            }
+        }
+    }
+
+    /** What the bundle's README asks of an operator: the jar into extensions-jars/, its lines into three files. */
+    private static void installBundle(Path bundle, Path home) throws IOException {
+        copyTree(bundle.resolve("extensions-jars"), home.resolve("extensions-jars"));
+        Path conf = home.resolve("conf");
+        Properties lines = new Properties();
+        for (String snippet : List.of("extensions.properties", "webadmin-healthcheck.properties")) {
+            try (java.io.Reader in = Files.newBufferedReader(bundle.resolve("conf").resolve(snippet))) {
+                lines.load(in);
+            }
+        }
+        ShippedConfiguration.setProperties(conf.resolve("extensions.properties"),
+            Map.of("guice.extension.module", lines.getProperty("guice.extension.module")));
+        ShippedConfiguration.setProperties(conf.resolve("webadmin.properties"),
+            Map.of("extensions.routes", lines.getProperty("extensions.routes")));
+        ShippedConfiguration.setProperties(conf.resolve("healthcheck.properties"),
+            Map.of("additional.healthchecks", lines.getProperty("additional.healthchecks")));
     }
 
     /** Rewrites every {@code <bind>host:port</bind>} to a free loopback port, remembering which port moved where. */
@@ -603,10 +754,12 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
     }
 
     private void launch() throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/tresor-server").toString())
+        ProcessBuilder builder = new ProcessBuilder(kind == Kind.DISTRIBUTION
+            ? List.of(home.resolve("bin/tresor-server").toString())
+            : stockJamesCommand())
             .directory(home.toFile())
             .redirectErrorStream(true)
-            .redirectOutput(log.toFile())
+            .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         builder.environment().put("TRESOR_DATA", data.toString());
         // the script's own default is -Xms256m -Xmx1g; tests share a small machine
@@ -620,6 +773,40 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
         Runtime.getRuntime().addShutdownHook(killOnExit);
     }
 
+    /** How a stock James 3.8.1 memory server starts (its run script, without the script). */
+    private List<String> stockJamesCommand() throws IOException {
+        return List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "-Xms64m", "-Xmx768m",
+            "-cp", stockJamesLib() + "/*",
+            "-Dworking.directory=" + home,
+            "-Dlogback.configurationFile=" + home.resolve("conf/logback.xml"),
+            // host names come from this file only: the JVM never asks a DNS server
+            "-Djdk.net.hosts.file=" + loopbackHostsFile(),
+            "org.apache.james.MemoryJamesServerMain");
+    }
+
+    /** The names James looks up at start (its own host name above all) resolve to loopback, nothing else resolves. */
+    private Path loopbackHostsFile() throws IOException {
+        String hostName;
+        try {
+            hostName = InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            hostName = e.getMessage().split(":")[0].trim(); // the JDK's message starts with the name it could not resolve
+        }
+        return Files.writeString(home.resolve("hosts"), "127.0.0.1 localhost " + hostName + "\n", US_ASCII);
+    }
+
+    /** WebAdmin's {@code GET /healthcheck}, as a monitoring system asks it. */
+    public HttpResponse<String> healthcheck() throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port(WEBADMIN) + "/healthcheck"))
+            .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Whether the health check answered 200 with the overall status healthy. */
+    public static boolean isHealthy(HttpResponse<String> health) {
+        return health.statusCode() == 200 && health.body().contains("\"status\":\"healthy\"");
+    }
+
     private void awaitHealthy() throws Exception {
         long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
         String last = "no answer";
@@ -629,12 +816,9 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
                     + " while starting" + logTail());
             }
             try {
-                HttpResponse<String> health = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port(WEBADMIN) + "/healthcheck"))
-                        .timeout(Duration.ofSeconds(10)).build(),
-                    HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> health = healthcheck();
                 last = health.statusCode() + " " + health.body();
-                if (health.statusCode() == 200 && health.body().contains("\"status\":\"healthy\"")) {
+                if (isHealthy(health)) {
                     return;
                 }
             } catch (IOException e) {
