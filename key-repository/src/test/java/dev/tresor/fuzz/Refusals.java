@@ -1,0 +1,32 @@
+package dev.tresor.fuzz;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.regex.Pattern;
+
+/**
+ * The contract every fuzz test holds a parser of outside input to, for the inputs it refuses: the refusal is the
+ * parser's documented, typed exception (the caller passes only those through), and its message is one an admin can read.
+ * Anything else that escapes (a {@code NullPointerException}, an index out of bounds, a {@code ClassCastException}, a
+ * {@code StackOverflowError}, an {@code OutOfMemoryError}) fails the fuzz test by itself, and Jazzer reports a hang.
+ */
+public final class Refusals {
+    /** What a message shows when it passes on a parser's internal failure instead of saying what is wrong. */
+    private static final Pattern INTERNAL = Pattern.compile(
+        "(^|: )null$|^null|(Exception|Error)($|:)|\\bat [a-z]+\\.[a-z]+\\.|\\bjava\\.lang\\.|\\bIndex \\d+ out of bounds");
+
+    private Refusals() {
+    }
+
+    /** Asserts that the message of a refusal says what is wrong, not how a parser failed inside. */
+    public static void assertClear(Exception refusal) {
+        assertThat(refusal.getMessage()).as("message of %s", refusal).isNotBlank();
+        assertClear(refusal.getMessage());
+    }
+
+    /** As {@link #assertClear(Exception)}, for the reason a verdict gives (written into a header and the log). */
+    public static void assertClear(String reason) {
+        assertThat(reason).isNotBlank();
+        assertThat(INTERNAL.matcher(reason).find()).as("'%s' names an internal failure", reason).isFalse();
+    }
+}
