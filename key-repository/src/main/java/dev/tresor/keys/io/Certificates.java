@@ -21,6 +21,7 @@ import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.ASN1Set;
+import org.bouncycastle.asn1.BERSet;
 import org.bouncycastle.asn1.DLSet;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.asn1.cms.ContentInfo;
@@ -79,8 +80,10 @@ public final class Certificates {
         for (X509Certificate certificate : nonEmpty(certificates)) {
             certs.add(org.bouncycastle.asn1.x509.Certificate.getInstance(encoded(certificate)));
         }
+        // A BERSet, not a DLSet: Bouncy Castle writes any other certificate set as DER, which sorts it (found by
+        // CertificatesFuzzTest: a chain whose issuer's encoding sorts first came back issuer first).
         SignedData certsOnly = new SignedData(new DLSet(), new ContentInfo(CMSObjectIdentifiers.data, null),
-            new DLSet(certs), null, new DLSet());
+            new BERSet(certs), null, new DLSet());
         try {
             return new ContentInfo(CMSObjectIdentifiers.signedData, certsOnly).getEncoded(ASN1Encoding.DL);
         } catch (IOException e) {

@@ -116,6 +116,19 @@ class CertificatesTest {
         assertThat(Certificates.read(Files.readAllBytes(written))).isEqualTo(chain);
     }
 
+    /**
+     * Found by CertificatesFuzzTest: the certificates were written as a DER SET, which sorts them, so one of the two
+     * orders of any two certificates came back swapped (the test above passed only because its chain sorts as listed).
+     */
+    @Test
+    void toPkcs7ShouldKeepTheListOrderWhateverTheEncodingsSortAs() throws Exception {
+        List<X509Certificate> chain = Certificates.read(pki.bytes(pki.concatenate("either-order.pem", alice, pki.root())));
+        List<X509Certificate> reversed = List.of(chain.get(1), chain.get(0));
+
+        assertThat(Certificates.read(Certificates.toPkcs7(chain))).isEqualTo(chain);
+        assertThat(Certificates.read(Certificates.toPkcs7(reversed))).isEqualTo(reversed);
+    }
+
     @Test
     void readShouldNameTheBlockAndLineOfCorruptBase64() throws Exception {
         List<String> lines = Files.readAllLines(pki.concatenate("broken-chain.pem", pki.root(), alice));
