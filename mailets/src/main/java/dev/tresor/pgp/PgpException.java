@@ -18,7 +18,8 @@ public class PgpException extends Exception {
     /**
      * What a parser's failure says about the input, for a reason an admin reads. Bouncy Castle reports some packets it
      * does not expect by failing inside (a null, an index out of bounds, a cast that does not hold), and wraps others
-     * without a message: those say nothing about the mail and are replaced by what they mean for it.
+     * without a message or name a value they could not make ("... : null"): those say nothing about the mail and are
+     * replaced by what they mean for it.
      */
     static String reason(Throwable failure) {
         Throwable root = failure;
@@ -30,6 +31,7 @@ public class PgpException extends Exception {
                 || root instanceof NegativeArraySizeException || root instanceof ArrayStoreException) {
             return "the packets are not in the form OpenPGP requires";
         }
-        return root.getMessage();
+        // "unexpected packet in stream: null": the parser naming a packet it could not make
+        return root.getMessage().replaceFirst(":\\s*null$", "");
     }
 }

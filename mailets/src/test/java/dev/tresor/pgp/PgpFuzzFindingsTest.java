@@ -1,6 +1,7 @@
 package dev.tresor.pgp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -26,6 +27,28 @@ class PgpFuzzFindingsTest {
 
         assertThat(verdict.status()).isEqualTo(PgpVerdict.Status.INVALID);
         assertThat(verdict.reason()).isEqualTo("corrupt OpenPGP signature: the packets are not in the form OpenPGP requires");
+    }
+
+    /** PgpDecryptorFuzzTest: the refusal read "corrupt OpenPGP packets: unexpected packet in stream: null". */
+    @Test
+    void aPacketTheParserCannotMakeShouldBeRefusedWithoutANull() throws Exception {
+        byte[] mail = seed("PgpDecryptorFuzzTestInputs/anyMailShouldDecryptOrGiveAClearReason/packet-the-parser-cannot-make.eml");
+
+        assertThatThrownBy(() -> new PgpDecryptor(DecryptionLimits.DEFAULT).decrypt(FuzzMaterial.parse(mail), FuzzMaterial.pgpKeys()))
+            .isInstanceOf(PgpException.class)
+            .hasMessage("corrupt OpenPGP packets: unexpected packet in stream");
+    }
+
+    /** The seeds are real: each opens with the fuzz key, so mutations start inside the packets. */
+    @Test
+    void theDecryptionSeedsShouldOpenWithTheFuzzKey() throws Exception {
+        for (String name : new String[] {"pgp-inline-encrypted.eml", "pgp-mime-encrypted.eml", "pgp-mime-encrypted-binary.eml",
+            "pgp-mime-signed-encrypted.eml"}) {
+            byte[] mail = seed("PgpDecryptorFuzzTestInputs/anyMailShouldDecryptOrGiveAClearReason/" + name);
+
+            assertThat(new PgpDecryptor(DecryptionLimits.DEFAULT).decrypt(FuzzMaterial.parse(mail), FuzzMaterial.pgpKeys()).message())
+                .as(name).isNotNull();
+        }
     }
 
     private static byte[] seed(String name) throws IOException, MessagingException {
