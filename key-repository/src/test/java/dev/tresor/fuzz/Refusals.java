@@ -13,7 +13,10 @@ import java.util.regex.Pattern;
 public final class Refusals {
     /** What a message shows when it passes on a parser's internal failure instead of saying what is wrong. */
     private static final Pattern INTERNAL = Pattern.compile(
-        "(^|: )null$|^null|(Exception|Error)($|:)|\\bat [a-z]+\\.[a-z]+\\.|\\bjava\\.lang\\.|\\bIndex \\d+ out of bounds");
+        "(^|: )null$|^null"
+            + "|\\b[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)+\\.[A-Z][A-Za-z0-9]*(Exception|Error)\\b" // a qualified class name
+            + "|(^|: )[A-Z][A-Za-z]*(Exception|Error)$" // a bare class name for a message
+            + "|\\bat [a-z]+\\.[a-z]+\\.|\\bIndex -?\\d+ out of bounds");
 
     private Refusals() {
     }

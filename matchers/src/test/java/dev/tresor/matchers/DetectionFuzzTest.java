@@ -7,7 +7,6 @@ import java.util.List;
 
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
-import javax.mail.util.SharedByteArrayInputStream;
 
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
@@ -17,7 +16,7 @@ import org.apache.mailet.base.test.FakeMatcherConfig;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 
-import dev.tresor.mime.Mime;
+import dev.tresor.fuzz.FuzzMaterial;
 import dev.tresor.pgp.PgpForm;
 import dev.tresor.smime.SmimeType;
 
@@ -37,7 +36,7 @@ class DetectionFuzzTest {
     void detectionShouldAnswerForAnyMail(byte[] input) throws MessagingException {
         MimeMessage message;
         try {
-            message = new MimeMessage(Mime.SESSION, new SharedByteArrayInputStream(input));
+            message = FuzzMaterial.parse(input);
         } catch (MessagingException e) {
             return;
         }
