@@ -118,7 +118,7 @@ public final class PgpDecryptor {
                 : withInlineText(message, opened.content);
             return new Decrypted(result, opened.key, opened.protection, opened.content);
         } catch (MessagingException | IOException e) {
-            throw new PgpException("malformed encrypted message: " + e.getMessage(), e);
+            throw new PgpException("malformed encrypted message: " + PgpException.reason(e), e);
         }
     }
 
@@ -210,7 +210,7 @@ public final class PgpDecryptor {
                         .build(sessionKey));
                 } catch (PGPException | RuntimeException e) {
                     // a key id collision, or a key that is not the one the session key was encrypted to
-                    failures.add(key.component().fingerprint() + ": " + e.getMessage());
+                    failures.add(key.component().fingerprint() + ": " + PgpException.reason(e));
                     continue;
                 }
                 return new Opened(key, protection(data, sessionKey), readVerified(data, clear, packets.size()));
@@ -233,7 +233,7 @@ public final class PgpDecryptor {
         } catch (PgpException e) {
             throw new PgpException("the decrypted data is corrupt or was altered: " + e.getMessage(), e);
         } catch (IOException | PGPException | RuntimeException e) {
-            throw new PgpException("the encrypted data is corrupt or was altered (integrity check failed: " + e.getMessage() + ")", e);
+            throw new PgpException("the encrypted data is corrupt or was altered (integrity check failed: " + PgpException.reason(e) + ")", e);
         }
         return content;
     }
@@ -269,7 +269,7 @@ public final class PgpDecryptor {
             }
             return (PGPEncryptedDataList) first;
         } catch (IOException | RuntimeException e) {
-            throw new PgpException("corrupt OpenPGP packets: " + e.getMessage(), e);
+            throw new PgpException("corrupt OpenPGP packets: " + PgpException.reason(e), e);
         }
     }
 

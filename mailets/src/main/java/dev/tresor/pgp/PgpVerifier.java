@@ -67,7 +67,7 @@ public final class PgpVerifier {
         } catch (PgpException e) {
             return PgpVerdict.of(PgpVerdict.Status.INVALID, e.getMessage());
         } catch (MessagingException | IOException | RuntimeException e) {
-            return PgpVerdict.of(PgpVerdict.Status.INVALID, "the signed message cannot be read: " + e.getMessage());
+            return PgpVerdict.of(PgpVerdict.Status.INVALID, "the signed message cannot be read: " + PgpException.reason(e));
         }
     }
 
@@ -129,7 +129,7 @@ public final class PgpVerifier {
                 ((PGPSignatureList) next).forEach(signatures::add);
             }
         } catch (IOException | RuntimeException e) {
-            throw new PgpException("corrupt OpenPGP signature: " + e.getMessage(), e);
+            throw new PgpException("corrupt OpenPGP signature: " + PgpException.reason(e), e);
         }
         if (signatures.isEmpty()) {
             throw new PgpException("the signature part holds no signature");
@@ -177,7 +177,7 @@ public final class PgpVerifier {
                 return PgpVerdict.of(PgpVerdict.Status.INVALID, "the signature does not match the content", fingerprint, userId, time);
             }
         } catch (PGPException | IOException | RuntimeException e) {
-            return PgpVerdict.of(PgpVerdict.Status.INVALID, "the signature cannot be checked: " + e.getMessage(), fingerprint, userId, time);
+            return PgpVerdict.of(PgpVerdict.Status.INVALID, "the signature cannot be checked: " + PgpException.reason(e), fingerprint, userId, time);
         }
         if (!Signatures.isStrongHash(signature.getHashAlgorithm())) {
             return PgpVerdict.of(PgpVerdict.Status.INVALID, "signed with a weak hash (algorithm " + signature.getHashAlgorithm()

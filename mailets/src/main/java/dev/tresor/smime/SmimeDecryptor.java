@@ -117,11 +117,11 @@ public final class SmimeDecryptor {
                 return type == SmimeType.AUTH_ENVELOPED ? openAuthEnveloped(entity, cms, keys) : openEnveloped(entity, cms, keys);
             }
         } catch (MessagingException | IOException e) {
-            throw new SmimeException("Cannot decrypt a malformed message: " + e.getMessage(), e);
+            throw new SmimeException("Cannot decrypt a malformed message: " + SmimeException.reason(e), e);
         } catch (CMSException e) {
             throw new SmimeException("Cannot decrypt: " + cause(e), e);
         } catch (RuntimeException e) {
-            throw new SmimeException("Cannot decrypt a corrupt CMS structure: " + e, e);
+            throw new SmimeException("Cannot decrypt a corrupt CMS structure: " + SmimeException.reason(e), e);
         }
     }
 

@@ -106,7 +106,7 @@ public final class SmimeVerifier {
             return SignatureVerdict.unreadable(e.getMessage());
         } catch (RuntimeException e) {
             // Bouncy Castle reports some malformed ASN.1 with unchecked exceptions
-            return SignatureVerdict.unreadable("corrupt CMS signature: " + e);
+            return SignatureVerdict.unreadable("corrupt CMS signature: " + SmimeException.reason(e));
         }
     }
 
@@ -222,7 +222,7 @@ public final class SmimeVerifier {
         } catch (CMSSignerDigestMismatchException e) {
             return Optional.of("signature does not match the content (message altered)");
         } catch (Exception e) {
-            return Optional.of("the signature cannot be verified: " + e.getMessage());
+            return Optional.of("the signature cannot be verified: " + SmimeException.reason(e));
         }
     }
 
@@ -293,7 +293,7 @@ public final class SmimeVerifier {
         try {
             return new JcaX509CertificateConverter().getCertificate(holder);
         } catch (CertificateException e) {
-            throw new SmimeException("the signature carries a corrupt certificate: " + e.getMessage(), e);
+            throw new SmimeException("the signature carries a corrupt certificate: " + SmimeException.reason(e), e);
         }
     }
 

@@ -21,6 +21,7 @@ import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1Primitive;
 import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.ASN1Set;
+import org.bouncycastle.asn1.BERSet;
 import org.bouncycastle.asn1.DLSet;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.asn1.cms.ContentInfo;
@@ -79,8 +80,10 @@ public final class Certificates {
         for (X509Certificate certificate : nonEmpty(certificates)) {
             certs.add(org.bouncycastle.asn1.x509.Certificate.getInstance(encoded(certificate)));
         }
+        // A BERSet, not a DLSet: Bouncy Castle writes any other certificate set as DER, which sorts it (found by
+        // CertificatesFuzzTest: a chain whose issuer's encoding sorts first came back issuer first).
         SignedData certsOnly = new SignedData(new DLSet(), new ContentInfo(CMSObjectIdentifiers.data, null),
-            new DLSet(certs), null, new DLSet());
+            new BERSet(certs), null, new DLSet());
         try {
             return new ContentInfo(CMSObjectIdentifiers.signedData, certsOnly).getEncoded(ASN1Encoding.DL);
         } catch (IOException e) {
@@ -141,7 +144,7 @@ public final class Certificates {
         try {
             contentInfo = ContentInfo.getInstance(der);
         } catch (RuntimeException e) {
-            throw new KeyMaterialException(what + " is not a PKCS#7/CMS structure: " + e.getMessage(), e);
+            throw new KeyMaterialException(what + " is not a PKCS#7/CMS structure: " + rootMessage(e), e);
         }
         if (!CMSObjectIdentifiers.signedData.equals(contentInfo.getContentType())) {
             throw new KeyMaterialException(what + " is a PKCS#7 " + contentTypeName(contentInfo.getContentType())
@@ -150,7 +153,7 @@ public final class Certificates {
         try {
             signedData = SignedData.getInstance(contentInfo.getContent());
         } catch (RuntimeException e) {
-            throw new KeyMaterialException("corrupt PKCS#7 signed-data in " + what + ": " + e.getMessage(), e);
+            throw new KeyMaterialException("corrupt PKCS#7 signed-data in " + what + ": " + rootMessage(e), e);
         }
         ASN1Set certificateSet = signedData.getCertificates();
         List<X509Certificate> certificates = new ArrayList<>();
@@ -204,7 +207,7 @@ public final class Certificates {
         try {
             return element.toASN1Primitive().getEncoded(ASN1Encoding.DL);
         } catch (IOException e) {
-            throw new KeyMaterialException("corrupt certificate inside PKCS#7: " + e.getMessage(), e);
+            throw new KeyMaterialException("corrupt certificate inside PKCS#7: " + rootMessage(e), e);
         }
     }
 
@@ -232,11 +235,22 @@ public final class Certificates {
         return true;
     }
 
+    /**
+     * What a parser's failure says about the input, for a message to the admin who supplied it. Bouncy Castle reports
+     * some structures it does not expect (an empty SEQUENCE where a PFX belongs, say) by failing inside, with an index
+     * out of bounds, a null or a cast that does not hold: their messages describe the parser, not the input, and are
+     * replaced by what they mean for the input.
+     */
     static String rootMessage(Throwable e) {
         Throwable root = e;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
         }
-        return root.getMessage() != null ? root.getMessage() : root.getClass().getSimpleName();
+        if (root.getMessage() == null || root instanceof IndexOutOfBoundsException || root instanceof NullPointerException
+                || root instanceof ClassCastException || root instanceof ArithmeticException
+                || root instanceof NegativeArraySizeException || root instanceof ArrayStoreException) {
+            return "its ASN.1 structure is not the one the format requires";
+        }
+        return root.getMessage();
     }
 }

@@ -29,7 +29,7 @@ final class Der {
         try {
             return ASN1Primitive.fromByteArray(input);
         } catch (IOException | RuntimeException e) {
-            throw new KeyMaterialException("corrupt DER in " + what + ": " + e.getMessage(), e);
+            throw new KeyMaterialException("corrupt DER in " + what + ": " + Certificates.rootMessage(e), e);
         }
     }
 

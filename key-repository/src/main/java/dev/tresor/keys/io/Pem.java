@@ -108,7 +108,7 @@ final class Pem {
                 String endType = isBoundary(line, END) ? label(line, END) : line;
                 if (!endType.equals(type)) {
                     throw new KeyMaterialException("corrupt PEM: " + Block.describe(type, number, startLine)
-                        + " ends with '" + line + "' (line " + lineNumber + ")");
+                        + " ends with '" + quoted(line) + "' (line " + lineNumber + ")");
                 }
                 blocks.add(new Block(type, number, startLine, base64.toString(), firstBadLine));
                 type = null;
@@ -130,6 +130,19 @@ final class Pem {
                 + " has no END line (is the input truncated?)");
         }
         return blocks;
+    }
+
+    /**
+     * A line of the input as a message shows it: printable ASCII only, at most 60 characters. The line is what the
+     * admin uploaded, and may be binary or megabytes long (found by CertificatesFuzzTest).
+     */
+    private static String quoted(String line) {
+        StringBuilder shown = new StringBuilder();
+        for (int i = 0; i < line.length() && shown.length() < 60; i++) {
+            char c = line.charAt(i);
+            shown.append(c >= 0x20 && c < 0x7f ? c : '?');
+        }
+        return line.length() > 60 ? shown + "..." : shown.toString();
     }
 
     static String encode(String type, byte[] content) {

@@ -116,6 +116,31 @@ class CertificatesTest {
         assertThat(Certificates.read(Files.readAllBytes(written))).isEqualTo(chain);
     }
 
+    /** Found by CertificatesFuzzTest: the message quoted the whole END line, binary bytes and all. */
+    @Test
+    void aWrongEndLineShouldBeQuotedPrintableAndShort() {
+        String binaryEnd = "-----END CER" + "\u0000\u00ff".repeat(100) + "-----";
+        byte[] pem = ("-----BEGIN CERTIFICATE-----\nMIIB\n" + binaryEnd + "\n").getBytes(StandardCharsets.ISO_8859_1);
+
+        assertThatThrownBy(() -> Certificates.read(pem))
+            .isInstanceOf(KeyMaterialException.class)
+            .hasMessage("corrupt PEM: CERTIFICATE block 1 (line 1) ends with '-----END CER"
+                + "?".repeat(48) + "...' (line 3)");
+    }
+
+    /**
+     * Found by CertificatesFuzzTest: the certificates were written as a DER SET, which sorts them, so one of the two
+     * orders of any two certificates came back swapped (the test above passed only because its chain sorts as listed).
+     */
+    @Test
+    void toPkcs7ShouldKeepTheListOrderWhateverTheEncodingsSortAs() throws Exception {
+        List<X509Certificate> chain = Certificates.read(pki.bytes(pki.concatenate("either-order.pem", alice, pki.root())));
+        List<X509Certificate> reversed = List.of(chain.get(1), chain.get(0));
+
+        assertThat(Certificates.read(Certificates.toPkcs7(chain))).isEqualTo(chain);
+        assertThat(Certificates.read(Certificates.toPkcs7(reversed))).isEqualTo(reversed);
+    }
+
     @Test
     void readShouldNameTheBlockAndLineOfCorruptBase64() throws Exception {
         List<String> lines = Files.readAllLines(pki.concatenate("broken-chain.pem", pki.root(), alice));

@@ -101,6 +101,16 @@ class Pkcs12Test {
         }
     }
 
+    /** Found by Pkcs12FuzzTest (seed empty-sequence): the message was "not a PKCS#12 file: Index 0 out of bounds for length 0". */
+    @Test
+    void anEmptySequenceShouldBeRefusedInWordsAboutTheFileNotTheParser() {
+        byte[] emptySequence = {0x30, (byte) 0x83, 0, 0, 0};
+
+        assertThatThrownBy(() -> Pkcs12.read(emptySequence, PASSWORD.toCharArray()))
+            .isInstanceOf(KeyMaterialException.class)
+            .hasMessage("not a PKCS#12 file: its ASN.1 structure is not the one the format requires");
+    }
+
     @Test
     void readShouldRefuseAFileWithCertificatesOnly() {
         byte[] file = ExternalTool.run(directory, "openssl", "pkcs12", "-export", "-nokeys", "-in", alice.toString(),
