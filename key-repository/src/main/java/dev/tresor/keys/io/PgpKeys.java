@@ -262,7 +262,9 @@ public final class PgpKeys {
         } catch (EOFException e) {
             throw new KeyMaterialException("corrupt OpenPGP key: the data ends inside a packet (is the input truncated?)", e);
         } catch (IOException | RuntimeException e) {
-            throw new KeyMaterialException("not an OpenPGP key, or a corrupt one: " + Certificates.rootMessage(e), e);
+            // "unexpected packet in stream: null" is Bouncy Castle naming a packet it could not make (PgpKeysFuzzTest)
+            throw new KeyMaterialException("not an OpenPGP key, or a corrupt one: "
+                + Certificates.rootMessage(e).replaceFirst(":\\s*null$", ""), e);
         }
         return rings;
     }

@@ -110,6 +110,20 @@ class PgpKeysTest {
         assertThat(subkey.expiry()).isEmpty();
     }
 
+    /** PgpKeysFuzzTest, in CI's short run: the refusal read "... unexpected packet in stream: null". */
+    @Test
+    void aPacketTheParserCannotMakeShouldBeRefusedWithoutANull() throws Exception {
+        byte[] input;
+        try (java.io.InputStream in = PgpKeysTest.class.getResourceAsStream(
+                "PgpKeysFuzzTestInputs/anyInputShouldGiveKeysOrAClearRefusal/packet-the-parser-cannot-make")) {
+            input = in.readAllBytes();
+        }
+
+        assertThatThrownBy(() -> PgpKeys.readPublicKeys(input))
+            .isInstanceOf(KeyMaterialException.class)
+            .hasMessage("not an OpenPGP key, or a corrupt one: unexpected packet in stream");
+    }
+
     @Test
     void theEncryptionKeyShouldBeTheSubkeyAndTheSigningKeyThePrimaryKey() throws Exception {
         PgpPublicKeyInfo key = single(PgpKeys.readPublicKeys(gpg.exportPublic(alice)));
