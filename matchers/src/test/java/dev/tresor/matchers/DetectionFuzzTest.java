@@ -47,7 +47,7 @@ class DetectionFuzzTest {
         try {
             SmimeType type = SmimeType.of(message);
             smimeSigned = type.isSigned();
-            smimeEncrypted = type.isEncrypted();
+            smimeEncrypted = type.claimsEncryption();
         } catch (MessagingException e) {
             // James routes the mail to the error processor
         }
