@@ -1,0 +1,66 @@
+package dev.tresor.mailets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+
+import javax.mail.internet.MimeMessage;
+
+import org.apache.james.server.core.MimeMessageInputStreamSource;
+import org.apache.james.server.core.MimeMessageWrapper;
+import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMailetConfig;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The root processor's header mailets on a multipart whose boundary never occurs, in James's own message class: the
+ * header changes, the body leaves as it came, and nothing throws (a throw sends the mail to James's error processor).
+ */
+class BrokenMultipartHeadersTest {
+    private static final String BODY = "--not-the-declared-boundary\r\n\r\nno part starts with the declared boundary\r\n";
+    private static final String RAW = "From: partner@partner.example\r\n"
+        + "To: alice@acme.example\r\n"
+        + "Subject: broken\r\n"
+        + "X-Tresor-Signature: valid\r\n"
+        + "MIME-Version: 1.0\r\n"
+        + "Content-Type: multipart/mixed; boundary=\"declared-but-never-used\"\r\n"
+        + "\r\n"
+        + BODY;
+
+    @Test
+    void markInboundTlsShouldAddItsHeaderToABrokenMultipartAndKeepTheBody() throws Exception {
+        MarkInboundTls mailet = new MarkInboundTls();
+        mailet.init(FakeMailetConfig.builder().mailetName("MarkInboundTls").build());
+        FakeMail mail = FakeMail.builder().name("broken").mimeMessage(jamesMessage()).build();
+
+        mailet.service(mail);
+
+        String written = written(mail.getMessage());
+        assertThat(written).contains("X-Tresor-Inbound-TLS: yes\r\n").endsWith("\r\n\r\n" + BODY);
+    }
+
+    @Test
+    void stripTresorHeadersShouldRemoveAForgedVerdictFromABrokenMultipartAndKeepTheBody() throws Exception {
+        StripTresorHeaders mailet = new StripTresorHeaders();
+        mailet.init(FakeMailetConfig.builder().mailetName("StripTresorHeaders").build());
+        FakeMail mail = FakeMail.builder().name("broken").mimeMessage(jamesMessage()).build();
+
+        mailet.service(mail);
+
+        String written = written(mail.getMessage());
+        assertThat(written).doesNotContainIgnoringCase("X-Tresor-Signature").endsWith("\r\n\r\n" + BODY);
+    }
+
+    private static MimeMessage jamesMessage() throws Exception {
+        return new MimeMessageWrapper(MimeMessageInputStreamSource.create("broken",
+            new ByteArrayInputStream(RAW.getBytes(StandardCharsets.US_ASCII))));
+    }
+
+    private static String written(MimeMessage message) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        message.writeTo(out);
+        return out.toString(StandardCharsets.US_ASCII);
+    }
+}
