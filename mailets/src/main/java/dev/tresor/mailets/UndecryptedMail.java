@@ -40,7 +40,8 @@ final class UndecryptedMail {
         try {
             return Optional.of(TenantSplit.keepFirstTenant(mail, context, tenants));
         } catch (RuntimeException e) {
-            handle(mail, "cannot resolve the recipients' tenant: " + e.getMessage());
+            LOGGER.warn("Mail {}: cannot resolve the recipients' tenant", mail.getName(), e);
+            handle(mail, "cannot resolve the recipients' tenant (details in the server log under mail " + mail.getName() + ")");
             return Optional.empty();
         }
     }
