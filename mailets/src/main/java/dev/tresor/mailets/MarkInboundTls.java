@@ -15,11 +15,10 @@ import dev.tresor.mime.HeaderOnly;
  * {@code ReceivedOverTls} matcher, so that the recipient sees that the mail travelled encrypted on its last hop.
  *
  * <p>Only the header block changes: the header is set on a {@link HeaderOnly} copy, whose body is never parsed and is
- * written out byte for byte as it came. James's {@code SetMimeHeader} (and any header change on James's own message class) makes
- * the mail be saved, which parses every multipart:
- * a multipart whose boundary never occurs failed there with "Missing start boundary" and went to the {@code error}
- * processor instead of being delivered. An incoming header of this name cannot survive: {@link StripTresorHeaders}
- * removes it first.
+ * written out byte for byte as it came. James's {@code SetMimeHeader} (like any header change on James's own message
+ * class) makes James save the mail, which parses every multipart: one whose boundary never occurs failed there with
+ * "Missing start boundary" and went to the {@code error} processor instead of being delivered. An incoming header of
+ * this name cannot survive: {@link StripTresorHeaders} removes it first.
  *
  * <pre>{@code
  * <mailet match="dev.tresor.matchers.ReceivedOverTls" class="dev.tresor.mailets.MarkInboundTls"/>

@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
  * header changes, the body leaves as it came, and nothing throws (a throw sends the mail to James's error processor).
  */
 class BrokenMultipartHeadersTest {
-    private static final String BODY = "--not-the-declared-boundary\r\n\r\nno part starts with the declared boundary\r\n";
+    private static final String BODY =
+        "--not-the-declared-boundary\r\n\r\nno part starts with the declared boundary\r\n";
     private static final String RAW = "From: partner@partner.example\r\n"
         + "To: alice@acme.example\r\n"
         + "Subject: broken\r\n"

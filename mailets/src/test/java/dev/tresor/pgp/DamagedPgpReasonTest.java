@@ -46,8 +46,9 @@ class DamagedPgpReasonTest {
         MimeMessage damaged = parse(withoutSecondHalfOfArmor(bytes(encrypted)));
 
         // when it is decrypted
+        PgpDecryptor decryptor = new PgpDecryptor(DecryptionLimits.DEFAULT);
         PgpException failure = catchThrowableOfType(
-            () -> new PgpDecryptor(DecryptionLimits.DEFAULT).decrypt(damaged, tenants.keys(tenants.acme)), PgpException.class);
+            () -> decryptor.decrypt(damaged, tenants.keys(tenants.acme)), PgpException.class);
 
         // then the reason names no exception
         assertThat(failure.getMessage()).doesNotContainPattern(EXCEPTION_NAME);

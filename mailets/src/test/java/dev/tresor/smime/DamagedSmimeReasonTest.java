@@ -30,8 +30,8 @@ class DamagedSmimeReasonTest {
     @Test
     void aTruncatedEnvelopeShouldFailWithAPlainSentence() throws Exception {
         // given an envelope cut in the middle of its base64 body (whole lines: the base64 is fine, the CMS is not)
-        MimeMessage encrypted = new SmimeEncryptor(EncryptionOptions.DEFAULT)
-            .encrypt(textMail("alice@acme.example", "bob@partner.example", "Secret plans\n".repeat(200)), List.of(BOB.certificate()));
+        MimeMessage plain = textMail("alice@acme.example", "bob@partner.example", "Secret plans\n".repeat(200));
+        MimeMessage encrypted = new SmimeEncryptor(EncryptionOptions.DEFAULT).encrypt(plain, List.of(BOB.certificate()));
         MimeMessage truncated = parse(truncated(bytes(encrypted)));
 
         // when it is decrypted
@@ -44,8 +44,9 @@ class DamagedSmimeReasonTest {
 
     @Test
     void aTruncatedOpaqueSignatureShouldGetAVerdictInPlainWords() throws Exception {
+        MimeMessage plain = textMail("bob@partner.example", "alice@acme.example", "Signed\n".repeat(200));
         MimeMessage signed = new SmimeSigner(SigningOptions.DEFAULT.withFormat(SigningOptions.Format.OPAQUE))
-            .sign(textMail("bob@partner.example", "alice@acme.example", "Signed\n".repeat(200)), BOB.privateKey(), BOB.chain());
+            .sign(plain, BOB.privateKey(), BOB.chain());
         MimeMessage truncated = parse(truncated(bytes(signed)));
 
         SignatureVerdict verdict = new SmimeVerifier(new HttpCrlFetcher(Duration.ofSeconds(2)), Clock.systemUTC())
