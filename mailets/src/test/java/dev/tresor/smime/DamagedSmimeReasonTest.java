@@ -31,7 +31,8 @@ class DamagedSmimeReasonTest {
     void aTruncatedEnvelopeShouldFailWithAPlainSentence() throws Exception {
         // given an envelope cut in the middle of its base64 body (whole lines: the base64 is fine, the CMS is not)
         MimeMessage plain = textMail("alice@acme.example", "bob@partner.example", "Secret plans\n".repeat(200));
-        MimeMessage encrypted = new SmimeEncryptor(EncryptionOptions.DEFAULT).encrypt(plain, List.of(BOB.certificate()));
+        MimeMessage encrypted = new SmimeEncryptor(EncryptionOptions.DEFAULT)
+            .encrypt(plain, List.of(BOB.certificate()));
         MimeMessage truncated = parse(truncated(bytes(encrypted)));
 
         // when it is decrypted
