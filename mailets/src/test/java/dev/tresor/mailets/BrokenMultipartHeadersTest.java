@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 
 import javax.mail.internet.MimeMessage;
 
@@ -52,6 +53,20 @@ class BrokenMultipartHeadersTest {
 
         String written = written(mail.getMessage());
         assertThat(written).doesNotContainIgnoringCase("X-Tresor-Signature").endsWith("\r\n\r\n" + BODY);
+    }
+
+    @Test
+    void anUndecryptableBrokenMultipartShouldBeDeliveredWithItsFailedVerdict() throws Exception {
+        // given a multipart/encrypted-looking mail whose boundary never occurs, which a decryptor cannot open
+        FakeMail mail = FakeMail.builder().name("broken").mimeMessage(jamesMessage()).build();
+
+        // when the decrypting mailets record the failure (no onFailure processor: delivered as it came)
+        new UndecryptedMail(TresorAttributes.SMIME_DECRYPTION, Optional.empty()).handle(mail, "the encrypted content is damaged");
+
+        // then the verdict is in the header and the body leaves untouched
+        assertThat(written(mail.getMessage()))
+            .contains("X-Tresor-Decryption: failed; reason=\"the encrypted content is damaged\"\r\n")
+            .endsWith("\r\n\r\n" + BODY);
     }
 
     private static MimeMessage jamesMessage() throws Exception {
