@@ -94,7 +94,6 @@ public class VerifyPgp extends GenericMailet {
         // the verdict header goes onto a copy whose body is never re-parsed: on James's own message any header change
         // re-parses the body when the mail is written, and a broken multipart would go to the error processor
         MimeMessage message = HeaderOnly.editable(mail.getMessage());
-        mail.setMessage(message);
         message.removeHeader(HEADER);
         Optional<EmailAddress> from = Senders.from(message);
         Map<TenantId, List<MailAddress>> tenants = RecipientTenants.of(mail, getMailetContext(), tenantResolver);
@@ -111,6 +110,8 @@ public class VerifyPgp extends GenericMailet {
             verdict = worst(message, from, perTenant);
         }
         PgpSignatureRecord.record(mail, message, verdict, perTenant, from, audit);
+        // James's Mail.setMessage copies the message: it is set once every change is made
+        mail.setMessage(message);
         LOGGER.debug("Mail {}: OpenPGP signature {}", mail.getName(), verdict);
     }
 

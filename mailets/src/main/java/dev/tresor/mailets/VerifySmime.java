@@ -138,7 +138,6 @@ public class VerifySmime extends GenericMailet {
         // the verdict header goes onto a copy whose body is never re-parsed: on James's own message any header change
         // re-parses the body when the mail is written, and a broken multipart would go to the error processor
         MimeMessage message = HeaderOnly.editable(mail.getMessage());
-        mail.setMessage(message);
         message.removeHeader(HEADER);
         Map<TenantId, List<MailAddress>> tenants = RecipientTenants.of(mail, getMailetContext(), tenantResolver);
         Map<TenantId, SignatureVerdict> perTenant = check.verify(message, tenants.keySet());
@@ -152,9 +151,8 @@ public class VerifySmime extends GenericMailet {
         mail.setAttribute(SignatureAttribute.of(verdict, perTenant));
         MimeMessage result = rewrite(message, verdict);
         result.setHeader(HEADER, headerValue(verdict));
-        if (result != message) {
-            mail.setMessage(result);
-        }
+        // James's Mail.setMessage copies the message: it is set once every change is made
+        mail.setMessage(result);
         LOGGER.debug("Mail {}: signature {}", mail.getName(), verdict);
     }
 

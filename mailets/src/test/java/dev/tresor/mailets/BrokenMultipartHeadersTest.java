@@ -9,9 +9,10 @@ import java.util.Optional;
 
 import javax.mail.internet.MimeMessage;
 
+import org.apache.james.server.core.MailImpl;
 import org.apache.james.server.core.MimeMessageInputStreamSource;
 import org.apache.james.server.core.MimeMessageWrapper;
-import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +36,7 @@ class BrokenMultipartHeadersTest {
     void markInboundTlsShouldAddItsHeaderToABrokenMultipartAndKeepTheBody() throws Exception {
         MarkInboundTls mailet = new MarkInboundTls();
         mailet.init(FakeMailetConfig.builder().mailetName("MarkInboundTls").build());
-        FakeMail mail = FakeMail.builder().name("broken").mimeMessage(jamesMessage()).build();
+        Mail mail = jamesMail();
 
         mailet.service(mail);
 
@@ -47,7 +48,7 @@ class BrokenMultipartHeadersTest {
     void stripTresorHeadersShouldRemoveAForgedVerdictFromABrokenMultipartAndKeepTheBody() throws Exception {
         StripTresorHeaders mailet = new StripTresorHeaders();
         mailet.init(FakeMailetConfig.builder().mailetName("StripTresorHeaders").build());
-        FakeMail mail = FakeMail.builder().name("broken").mimeMessage(jamesMessage()).build();
+        Mail mail = jamesMail();
 
         mailet.service(mail);
 
@@ -58,7 +59,7 @@ class BrokenMultipartHeadersTest {
     @Test
     void anUndecryptableBrokenMultipartShouldBeDeliveredWithItsFailedVerdict() throws Exception {
         // given a multipart/encrypted-looking mail whose boundary never occurs, which a decryptor cannot open
-        FakeMail mail = FakeMail.builder().name("broken").mimeMessage(jamesMessage()).build();
+        Mail mail = jamesMail();
 
         // when the decrypting mailets record the failure (no onFailure processor: delivered as it came)
         new UndecryptedMail(TresorAttributes.SMIME_DECRYPTION, Optional.empty()).handle(mail, "the encrypted content is damaged");
@@ -67,6 +68,11 @@ class BrokenMultipartHeadersTest {
         assertThat(written(mail.getMessage()))
             .contains("X-Tresor-Decryption: failed; reason=\"the encrypted content is damaged\"\r\n")
             .endsWith("\r\n\r\n" + BODY);
+    }
+
+    /** James's own Mail: its setMessage copies the message, so a change made after it would be lost. */
+    private static Mail jamesMail() throws Exception {
+        return MailImpl.builder().name("broken").mimeMessage(jamesMessage()).build();
     }
 
     private static MimeMessage jamesMessage() throws Exception {
