@@ -138,7 +138,7 @@ class StockJamesBundleTest {
         // when it is submitted to the stock James
         submit(token, true, Collections.emptyList());
 
-        // then the relayed copy carries the header the ReceivedOverTls matcher lets SetMimeHeader add
+        // then the relayed copy carries the header the ReceivedOverTls matcher lets MarkInboundTls add
         MimeMessage relayed = relayedCopyOf(token);
         assertThat(relayed.getHeader(TLS_HEADER)).as(serverLogTail()).containsExactly("yes");
     }

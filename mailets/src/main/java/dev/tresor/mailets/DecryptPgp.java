@@ -156,6 +156,8 @@ public class DecryptPgp extends GenericMailet {
             mail.setAttribute(new Attribute(TresorAttributes.PGP_DECRYPTION, AttributeValue.of("decrypted")));
             mail.setAttribute(new Attribute(TresorAttributes.TENANT, AttributeValue.of(tenant.asString())));
         } catch (PgpException e) {
+            // the reason is a sentence of ours; what the library said stays in the log
+            LOGGER.info("Mail {} not decrypted", mail.getName(), e);
             failed.handle(mail, e.getMessage() + " (tenant " + tenant.asString() + ")");
         } catch (RuntimeException e) {
             LOGGER.error("Decrypting mail {} failed", mail.getName(), e);

@@ -119,6 +119,8 @@ public class DecryptSmime extends GenericMailet {
             mail.setAttribute(new Attribute(TresorAttributes.SMIME_DECRYPTION, AttributeValue.of("decrypted")));
             mail.setAttribute(new Attribute(TresorAttributes.TENANT, AttributeValue.of(tenant.asString())));
         } catch (SmimeException e) {
+            // the reason is a sentence of ours; what the library said stays in the log
+            LOGGER.info("Mail {} not decrypted", mail.getName(), e);
             failed.handle(mail, e.getMessage() + " (tenant " + tenant.asString() + ")");
         } catch (RuntimeException e) {
             LOGGER.error("Decrypting mail {} failed", mail.getName(), e);

@@ -160,6 +160,8 @@ public class EncryptPgp extends GenericMailet {
                 Protections.applied(mail, encrypted, tenant, PROTECTION);
             }
         } catch (PgpException e) {
+            // the reason is a sentence of ours; what the library said stays in the log
+            LOGGER.info("Mail {} not encrypted", mail.getName(), e);
             failures.route(mail, "Not encrypted: " + e.getMessage());
         } catch (RuntimeException e) {
             LOGGER.error("Encrypting mail {} failed", mail.getName(), e);

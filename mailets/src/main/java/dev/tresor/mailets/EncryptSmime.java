@@ -137,6 +137,8 @@ public class EncryptSmime extends GenericMailet {
             recordUse(tenant, certificates, message);
             Protections.applied(mail, encrypted, tenant, PROTECTION);
         } catch (SmimeException e) {
+            // the reason is a sentence of ours; what the library said stays in the log
+            LOGGER.info("Mail {} not encrypted", mail.getName(), e);
             failures.route(mail, "Not encrypted: " + e.getMessage());
         } catch (RuntimeException e) {
             LOGGER.error("Encrypting mail {} failed", mail.getName(), e);

@@ -275,6 +275,8 @@ public class PdfWrap extends GenericMailet {
                 LOGGER.warn("Mail {}: {} characters had no glyph in the configured fonts and show as '?'", mail.getName(), result.missingGlyphs());
             }
         } catch (PdfWrapException e) {
+            // the reason is a sentence of ours; what the library said stays in the log
+            LOGGER.info("Mail {} not wrapped as PDF", mail.getName(), e);
             failures.route(mail, "Not wrapped as PDF: " + e.getMessage());
         } catch (UnknownTenantException e) {
             failures.route(mail, "Not wrapped as PDF: the sender's domain belongs to no tenant (" + e.getMessage()

@@ -273,7 +273,9 @@ public class RequireTls extends GenericMailet {
         try {
             tenant = mail.getMaybeSender().asOptional().map(tenants::tenantOf);
         } catch (RuntimeException e) {
-            failures.route(mail, "Not delivered: cannot resolve the sender's tenant: " + e.getMessage());
+            LOGGER.warn("Mail {}: cannot resolve the sender's tenant", mail.getName(), e);
+            failures.route(mail, "Not delivered: cannot resolve the sender's tenant (details in the server log under mail "
+                + mail.getName() + ")");
             return;
         }
         boolean requireTlsOption = RequireTlsOption.isRequested(mail);
@@ -294,7 +296,9 @@ public class RequireTls extends GenericMailet {
                     .map(MtaStsPolicy::asTlsPolicy)).orElse(defaultPolicy));
             }
         } catch (RuntimeException e) {
-            failures.route(mail, "Not delivered: cannot read the TLS policy: " + e.getMessage());
+            LOGGER.warn("Mail {}: cannot read the TLS policy", mail.getName(), e);
+            failures.route(mail, "Not delivered: cannot read the TLS policy (details in the server log under mail "
+                + mail.getName() + ")");
             return;
         }
 

@@ -135,6 +135,8 @@ public class SignSmime extends GenericMailet {
                 KeyUseAudit.messageId(message));
             Protections.applied(mail, signed, tenant, PROTECTION);
         } catch (SmimeException e) {
+            // the reason is a sentence of ours; what the library said stays in the log
+            LOGGER.info("Mail {} not signed", mail.getName(), e);
             failures.route(mail, "Not signed: " + e.getMessage());
         } catch (RuntimeException e) {
             LOGGER.error("Signing mail {} failed", mail.getName(), e);

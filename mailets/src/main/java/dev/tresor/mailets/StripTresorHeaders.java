@@ -15,6 +15,8 @@ import org.slf4j.LoggerFactory;
 
 import com.google.common.collect.ImmutableList;
 
+import dev.tresor.mime.HeaderOnly;
+
 /**
  * Removes every {@code X-Tresor-*} header from the top level of a mail, so that a verdict Tresor writes later
  * (signature status, protection applied, ...) can never be forged by whoever sent the mail. It must be the first
@@ -22,7 +24,9 @@ import com.google.common.collect.ImmutableList;
  *
  * <p>Only the message's own header block is cleaned: headers inside attached messages and body parts are content,
  * possibly signed, and are left untouched. A removal is logged at INFO with the header names, since a mail arriving
- * with our headers is either forged or has passed through another Tresor gateway.
+ * with our headers is either forged or has passed through another Tresor gateway. Only the header block changes: the
+ * body is never parsed (the headers are removed on a {@link HeaderOnly} copy), so a broken multipart is cleaned and
+ * passed on like any other mail.
  *
  * <pre>{@code
  * <processor state="root">
@@ -45,13 +49,15 @@ public class StripTresorHeaders extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        MimeMessage message = mail.getMessage();
-        List<String> forged = tresorHeaderNames(message);
+        List<String> forged = tresorHeaderNames(mail.getMessage());
         if (!forged.isEmpty()) {
+            // not on James's message and no saveChanges(): either parses the body when the mail is written, and a
+            // broken multipart would send the mail to James's error processor
+            MimeMessage message = HeaderOnly.editable(mail.getMessage());
             for (String name : forged) {
                 message.removeHeader(name);
             }
-            message.saveChanges();
+            mail.setMessage(message);
             LOGGER.info("Removed incoming Tresor headers {} from mail {}", forged, mail.getName());
         }
     }

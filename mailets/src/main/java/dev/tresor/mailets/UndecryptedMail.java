@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
+import dev.tresor.mime.HeaderOnly;
 
 /**
  * What the decrypting mailets do with a mail they cannot open: the reason in their attribute, then either the
@@ -40,7 +41,8 @@ final class UndecryptedMail {
         try {
             return Optional.of(TenantSplit.keepFirstTenant(mail, context, tenants));
         } catch (RuntimeException e) {
-            handle(mail, "cannot resolve the recipients' tenant: " + e.getMessage());
+            LOGGER.warn("Mail {}: cannot resolve the recipients' tenant", mail.getName(), e);
+            handle(mail, "cannot resolve the recipients' tenant (details in the server log under mail " + mail.getName() + ")");
             return Optional.empty();
         }
     }
@@ -53,9 +55,11 @@ final class UndecryptedMail {
             LOGGER.warn("Mail {} not decrypted, sent to {}: {}", mail.getName(), onFailure.get(), reason);
             return;
         }
-        MimeMessage message = mail.getMessage();
+        // a copy whose body is never re-parsed: what cannot be decrypted is often a broken multipart, which James's own
+        // message would re-parse when written after a header change, and send to the error processor
+        MimeMessage message = HeaderOnly.editable(mail.getMessage());
         message.setHeader(DecryptSmime.HEADER, "failed; reason=\"" + reason.replace("\"", "'").replaceAll("[\\r\\n]+", " ") + "\"");
-        message.saveChanges();
+        mail.setMessage(message);
         LOGGER.info("Mail {} delivered encrypted: {}", mail.getName(), reason);
     }
 }

@@ -24,6 +24,7 @@ import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
+import dev.tresor.mime.HeaderOnly;
 import dev.tresor.mime.HeaderProtection;
 import dev.tresor.pgp.PgpVerdict;
 import dev.tresor.pgp.PgpVerifier;
@@ -90,7 +91,9 @@ public class VerifyPgp extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        MimeMessage message = mail.getMessage();
+        // the verdict header goes onto a copy whose body is never re-parsed: on James's own message any header change
+        // re-parses the body when the mail is written, and a broken multipart would go to the error processor
+        MimeMessage message = HeaderOnly.editable(mail.getMessage());
         message.removeHeader(HEADER);
         Optional<EmailAddress> from = Senders.from(message);
         Map<TenantId, List<MailAddress>> tenants = RecipientTenants.of(mail, getMailetContext(), tenantResolver);
@@ -107,6 +110,8 @@ public class VerifyPgp extends GenericMailet {
             verdict = worst(message, from, perTenant);
         }
         PgpSignatureRecord.record(mail, message, verdict, perTenant, from, audit);
+        // James's Mail.setMessage copies the message: it is set once every change is made
+        mail.setMessage(message);
         LOGGER.debug("Mail {}: OpenPGP signature {}", mail.getName(), verdict);
     }
 

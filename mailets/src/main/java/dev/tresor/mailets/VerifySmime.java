@@ -25,6 +25,7 @@ import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
+import dev.tresor.mime.HeaderOnly;
 import dev.tresor.mime.HeaderProtection;
 import dev.tresor.smime.CachingCrlFetcher;
 import dev.tresor.smime.CrlFetcher;
@@ -134,7 +135,9 @@ public class VerifySmime extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        MimeMessage message = mail.getMessage();
+        // the verdict header goes onto a copy whose body is never re-parsed: on James's own message any header change
+        // re-parses the body when the mail is written, and a broken multipart would go to the error processor
+        MimeMessage message = HeaderOnly.editable(mail.getMessage());
         message.removeHeader(HEADER);
         Map<TenantId, List<MailAddress>> tenants = RecipientTenants.of(mail, getMailetContext(), tenantResolver);
         Map<TenantId, SignatureVerdict> perTenant = check.verify(message, tenants.keySet());
@@ -148,9 +151,8 @@ public class VerifySmime extends GenericMailet {
         mail.setAttribute(SignatureAttribute.of(verdict, perTenant));
         MimeMessage result = rewrite(message, verdict);
         result.setHeader(HEADER, headerValue(verdict));
-        if (result != message) {
-            mail.setMessage(result);
-        }
+        // James's Mail.setMessage copies the message: it is set once every change is made
+        mail.setMessage(result);
         LOGGER.debug("Mail {}: signature {}", mail.getName(), verdict);
     }
 

@@ -12,6 +12,7 @@ import java.util.Optional;
 import javax.mail.MessagingException;
 import javax.mail.internet.ContentType;
 import javax.mail.internet.MimeMessage;
+import javax.mail.internet.ParameterList;
 import javax.mail.internet.ParseException;
 
 /**
@@ -54,15 +55,24 @@ public final class MimeEntity {
     }
 
     private static ContentType contentType(MimeMessage message) throws MessagingException {
-        String value = message.getHeader("Content-Type", null);
-        if (value == null) {
-            return new ContentType("text", "plain", null);
+        return parsed(message.getHeader("Content-Type", null));
+    }
+
+    /**
+     * A Content-Type value read the way RFC 2045 (5.2) says: a missing or syntactically invalid one means
+     * {@code text/plain; charset=us-ascii}. Never throws: what a sender wrote is data, not a reason to stop the mail.
+     */
+    public static ContentType parsed(String value) {
+        if (value != null) {
+            try {
+                return new ContentType(value);
+            } catch (ParseException e) {
+                // RFC 2045 default below
+            }
         }
-        try {
-            return new ContentType(value);
-        } catch (ParseException e) {
-            throw new MessagingException("Malformed Content-Type '" + value + "': " + e.getMessage(), e);
-        }
+        ParameterList charset = new ParameterList();
+        charset.set("charset", "us-ascii");
+        return new ContentType("text", "plain", charset);
     }
 
     private static Optional<String> transferEncoding(MimeMessage message) throws MessagingException {

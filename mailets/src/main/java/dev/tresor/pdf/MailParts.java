@@ -71,7 +71,7 @@ final class MailParts {
         try {
             result.walk(message, 0, Map.of());
         } catch (MessagingException | IOException e) {
-            throw new PdfWrapException("Malformed MIME structure: " + e.getMessage(), e);
+            throw new PdfWrapException("Malformed MIME structure: the mail's parts cannot be read", e);
         }
         return result;
     }

@@ -119,11 +119,11 @@ public final class PdfWrapper {
                 chain.close();
             }
         } catch (IOException | UncheckedIOException e) {
-            throw new PdfWrapException("Cannot write the PDF: " + e.getMessage(), e);
+            throw new PdfWrapException("the PDF cannot be written", e);
         } catch (MessagingException e) {
-            throw new PdfWrapException("Cannot read the mail: " + e.getMessage(), e);
+            throw new PdfWrapException("the mail cannot be read (malformed MIME or transfer encoding)", e);
         } catch (IllegalStateException | IllegalArgumentException e) {
-            throw new PdfWrapException("Cannot render the mail: " + e.getMessage(), e);
+            throw new PdfWrapException("the mail cannot be rendered as a PDF", e);
         }
     }
 

@@ -107,7 +107,7 @@ final class Armor {
         try (InputStream decoder = Base64Lines.decoder(new java.io.ByteArrayInputStream(text, start, end - start), end - start)) {
             binary.readFrom(decoder);
         } catch (IOException | IllegalArgumentException e) {
-            throw new PgpException("corrupt ASCII armor: " + PgpException.reason(e), e);
+            throw new PgpException("corrupt ASCII armor (damaged, or not OpenPGP data)", e);
         }
         return binary;
     }

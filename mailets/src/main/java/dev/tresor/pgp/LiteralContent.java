@@ -96,7 +96,7 @@ public final class LiteralContent {
         try {
             return compressed.getDataStream();
         } catch (PGPException e) {
-            throw new PgpException("unreadable compressed data: " + PgpException.reason(e), e);
+            throw new PgpException("the compressed data is damaged", e);
         }
     }
 

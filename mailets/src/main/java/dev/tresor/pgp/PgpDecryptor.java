@@ -118,7 +118,7 @@ public final class PgpDecryptor {
                 : withInlineText(message, opened.content);
             return new Decrypted(result, opened.key, opened.protection, opened.content);
         } catch (MessagingException | IOException e) {
-            throw new PgpException("malformed encrypted message: " + PgpException.reason(e), e);
+            throw new PgpException("the encrypted message cannot be read (malformed MIME or transfer encoding)", e);
         }
     }
 
@@ -231,9 +231,9 @@ public final class PgpDecryptor {
         } catch (LiteralContent.TooLarge e) {
             throw new PgpException(e.getMessage(), e);
         } catch (PgpException e) {
-            throw new PgpException("the decrypted data is corrupt or was altered: " + e.getMessage(), e);
+            throw new PgpException("the decrypted data is corrupt or was altered", e);
         } catch (IOException | PGPException | RuntimeException e) {
-            throw new PgpException("the encrypted data is corrupt or was altered (integrity check failed: " + PgpException.reason(e) + ")", e);
+            throw new PgpException("the encrypted data is corrupt or was altered (integrity check failed)", e);
         }
         return content;
     }
@@ -269,7 +269,7 @@ public final class PgpDecryptor {
             }
             return (PGPEncryptedDataList) first;
         } catch (IOException | RuntimeException e) {
-            throw new PgpException("corrupt OpenPGP packets: " + PgpException.reason(e), e);
+            throw new PgpException("the encrypted content is damaged (truncated or not valid OpenPGP)", e);
         }
     }
 

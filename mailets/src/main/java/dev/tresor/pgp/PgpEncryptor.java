@@ -97,7 +97,7 @@ public final class PgpEncryptor {
             out.crlf().ascii("--" + boundary + "--").crlf();
             return out.toMessage();
         } catch (MessagingException | IOException e) {
-            throw new PgpException("Cannot encrypt a malformed message: " + e.getMessage(), e);
+            throw new PgpException("the message cannot be read (malformed MIME or transfer encoding)", e);
         }
     }
 

@@ -91,7 +91,7 @@ public final class PgpSigner {
             signable.addTo(pieces);
             return pieces.add(tail).toMessage();
         } catch (MessagingException | IOException e) {
-            throw new PgpException("Cannot sign a malformed message: " + e.getMessage(), e);
+            throw new PgpException("the message cannot be read (malformed MIME or transfer encoding)", e);
         } catch (PGPException e) {
             throw new PgpException("Signing failed with OpenPGP key " + signer.component().fingerprint() + ": " + e.getMessage(), e);
         }

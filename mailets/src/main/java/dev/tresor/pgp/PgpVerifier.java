@@ -32,6 +32,9 @@ import dev.tresor.mime.Canonical;
 import dev.tresor.mime.Chunked;
 import dev.tresor.mime.TwoParts;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Verifies OpenPGP signatures of a message: detached ({@code multipart/signed}, RFC 3156) over the exact bytes of the
  * first part, or inline (one armored {@code PGP MESSAGE} with one-pass signed literal data), or the signatures that
@@ -43,6 +46,7 @@ import dev.tresor.mime.TwoParts;
  * id of the key names the From address. With several signatures, one valid one is enough.
  */
 public final class PgpVerifier {
+    private static final Logger LOGGER = LoggerFactory.getLogger(PgpVerifier.class);
     /** Signatures naming more issuers than this are refused rather than looked up one by one. */
     private static final int MAX_SIGNATURES = 8;
 
@@ -65,9 +69,11 @@ public final class PgpVerifier {
             }
             return PgpVerdict.notSigned();
         } catch (PgpException e) {
+            LOGGER.info("Unreadable OpenPGP signature", e);
             return PgpVerdict.of(PgpVerdict.Status.INVALID, e.getMessage());
         } catch (MessagingException | IOException | RuntimeException e) {
-            return PgpVerdict.of(PgpVerdict.Status.INVALID, "the signed message cannot be read: " + PgpException.reason(e));
+            LOGGER.info("Unreadable OpenPGP signed message", e);
+            return PgpVerdict.of(PgpVerdict.Status.INVALID, "the signed message cannot be read (malformed MIME or OpenPGP data)");
         }
     }
 
@@ -129,7 +135,7 @@ public final class PgpVerifier {
                 ((PGPSignatureList) next).forEach(signatures::add);
             }
         } catch (IOException | RuntimeException e) {
-            throw new PgpException("corrupt OpenPGP signature: " + PgpException.reason(e), e);
+            throw new PgpException("the OpenPGP signature is damaged (truncated or not valid OpenPGP)", e);
         }
         if (signatures.isEmpty()) {
             throw new PgpException("the signature part holds no signature");
@@ -177,7 +183,8 @@ public final class PgpVerifier {
                 return PgpVerdict.of(PgpVerdict.Status.INVALID, "the signature does not match the content", fingerprint, userId, time);
             }
         } catch (PGPException | IOException | RuntimeException e) {
-            return PgpVerdict.of(PgpVerdict.Status.INVALID, "the signature cannot be checked: " + PgpException.reason(e), fingerprint, userId, time);
+            LOGGER.info("OpenPGP signature cannot be checked", e);
+            return PgpVerdict.of(PgpVerdict.Status.INVALID, "the signature cannot be checked (damaged or of an unsupported algorithm)", fingerprint, userId, time);
         }
         if (!Signatures.isStrongHash(signature.getHashAlgorithm())) {
             return PgpVerdict.of(PgpVerdict.Status.INVALID, "signed with a weak hash (algorithm " + signature.getHashAlgorithm()

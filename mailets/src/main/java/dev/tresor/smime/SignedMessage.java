@@ -79,7 +79,7 @@ final class SignedMessage {
         try {
             return Optional.of(detached(new CMSSignedData(crlf, signature), crlf.asBodyPart(), Optional.empty(), signature));
         } catch (CMSException | MessagingException e) {
-            throw new SmimeException("the signed message cannot be read: " + SmimeException.reason(e), e);
+            throw new SmimeException("the signed message cannot be read (malformed MIME or CMS)", e);
         }
     }
 
@@ -101,9 +101,9 @@ final class SignedMessage {
         try {
             return type == SmimeType.SIGNED_DETACHED ? detached(message) : opaque(message);
         } catch (MessagingException | IOException e) {
-            throw new SmimeException("the signed message cannot be read: " + SmimeException.reason(e), e);
+            throw new SmimeException("the signed message cannot be read (malformed MIME or CMS)", e);
         } catch (CMSException e) {
-            throw new SmimeException("corrupt CMS signature: " + SmimeException.reason(e), e);
+            throw new SmimeException("the signature is damaged (truncated or not valid CMS)", e);
         }
     }
 

@@ -116,12 +116,14 @@ public final class SmimeDecryptor {
             try (InputStream cms = cmsStream(entity)) {
                 return type == SmimeType.AUTH_ENVELOPED ? openAuthEnveloped(entity, cms, keys) : openEnveloped(entity, cms, keys);
             }
-        } catch (MessagingException | IOException e) {
-            throw new SmimeException("Cannot decrypt a malformed message: " + SmimeException.reason(e), e);
+        } catch (MessagingException e) {
+            throw new SmimeException("the encrypted message cannot be read (malformed MIME)", e);
+        } catch (IOException e) {
+            throw new SmimeException("the encrypted content is damaged (truncated, badly encoded or not valid CMS)", e);
         } catch (CMSException e) {
-            throw new SmimeException("Cannot decrypt: " + cause(e), e);
+            throw new SmimeException("the encrypted content cannot be opened with this key (damaged, or not encrypted for it)", e);
         } catch (RuntimeException e) {
-            throw new SmimeException("Cannot decrypt a corrupt CMS structure: " + SmimeException.reason(e), e);
+            throw new SmimeException("the encrypted content is damaged (truncated or not valid CMS)", e);
         }
     }
 
@@ -238,10 +240,5 @@ public final class SmimeDecryptor {
         String encoding = entity.transferEncoding().orElse("7bit").toLowerCase(Locale.ROOT);
         InputStream raw = entity.rawBody();
         return encoding.equals("base64") ? Base64Lines.decoder(raw) : raw;
-    }
-
-    private static String cause(CMSException e) {
-        Throwable cause = e.getCause();
-        return e.getMessage() + (cause != null && cause.getMessage() != null ? " (" + cause.getMessage() + ")" : "");
     }
 }

@@ -91,7 +91,7 @@ public final class SmimeEncryptor {
             out.crlf();
             return out.toMessage();
         } catch (MessagingException | IOException e) {
-            throw new SmimeException("Cannot encrypt a malformed message: " + e.getMessage(), e);
+            throw new SmimeException("the message cannot be read (malformed MIME or transfer encoding)", e);
         }
     }
 

@@ -89,7 +89,7 @@ public final class SmimeSigner {
                 ? signDetached(entity, key, chain)
                 : signOpaque(entity, key, chain);
         } catch (MessagingException | IOException e) {
-            throw new SmimeException("Cannot sign a malformed message: " + e.getMessage(), e);
+            throw new SmimeException("the message cannot be read (malformed MIME or transfer encoding)", e);
         }
     }
 

@@ -41,6 +41,9 @@ import org.bouncycastle.util.Store;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.io.CertificateFacts;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Verifies an S/MIME signed message (RFC 8551), detached {@code multipart/signed} or opaque
  * {@code application/pkcs7-mime; smime-type=signed-data}, and says what it found as a {@link SignatureVerdict}.
@@ -66,6 +69,7 @@ import dev.tresor.keys.io.CertificateFacts;
  * <p>Bad input never throws: a message that cannot be read as S/MIME gets an {@code INVALID} verdict with the reason.
  */
 public final class SmimeVerifier {
+    private static final Logger LOGGER = LoggerFactory.getLogger(SmimeVerifier.class);
     /** Signing times further ahead than this are implausible (a wrong clock or a lie), and "now" is used instead. */
     private static final Duration CLOCK_SKEW = Duration.ofHours(1);
     private static final DigestCalculatorProvider DIGESTS = jdkDigests();
@@ -103,10 +107,12 @@ public final class SmimeVerifier {
             }
             return verdict.withSignedContent(signed.content());
         } catch (SmimeException e) {
+            LOGGER.info("Unreadable S/MIME signature", e);
             return SignatureVerdict.unreadable(e.getMessage());
         } catch (RuntimeException e) {
-            // Bouncy Castle reports some malformed ASN.1 with unchecked exceptions
-            return SignatureVerdict.unreadable("corrupt CMS signature: " + SmimeException.reason(e));
+            // Bouncy Castle reports some malformed ASN.1 with unchecked exceptions; the verdict says what, the log why
+            LOGGER.info("Unreadable S/MIME signature", e);
+            return SignatureVerdict.unreadable("the signature is damaged (truncated or not valid CMS)");
         }
     }
 
@@ -222,7 +228,8 @@ public final class SmimeVerifier {
         } catch (CMSSignerDigestMismatchException e) {
             return Optional.of("signature does not match the content (message altered)");
         } catch (Exception e) {
-            return Optional.of("the signature cannot be verified: " + SmimeException.reason(e));
+            LOGGER.info("S/MIME signature cannot be verified", e);
+            return Optional.of("the signature cannot be verified (damaged or of an unsupported algorithm)");
         }
     }
 
@@ -293,7 +300,7 @@ public final class SmimeVerifier {
         try {
             return new JcaX509CertificateConverter().getCertificate(holder);
         } catch (CertificateException e) {
-            throw new SmimeException("the signature carries a corrupt certificate: " + SmimeException.reason(e), e);
+            throw new SmimeException("the signature carries a damaged certificate", e);
         }
     }
 
@@ -315,7 +322,7 @@ public final class SmimeVerifier {
             }
             return addresses.isEmpty() ? FromAddresses.problem("the message has no From address") : FromAddresses.of(addresses);
         } catch (MessagingException | IllegalArgumentException e) {
-            return FromAddresses.problem("the From header cannot be read: " + e.getMessage());
+            return FromAddresses.problem("the From header cannot be read");
         }
     }
 

@@ -153,7 +153,7 @@ final class TrustPaths {
             throw new NoPath("no path to a trust anchor of " + options.trustContext()
                 + (options.trustJdkCacerts() ? " or of the JDK" : "") + explanation(e));
         } catch (GeneralSecurityException e) {
-            throw new NoPath("the certificate path cannot be checked: " + e.getMessage());
+            throw new NoPath("the certificate path cannot be checked (a certificate on it is damaged or unsupported)");
         }
     }
 

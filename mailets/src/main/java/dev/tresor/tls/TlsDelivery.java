@@ -31,6 +31,9 @@ import dev.tresor.keys.TlsPolicy.Level;
 import dev.tresor.keys.TlsPolicy;
 import dev.tresor.smtp.InboundTls.TlsProtocol;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * Delivers one mail to the recipients of one domain over SMTP, holding the connection to a {@link TlsPolicy}.
  *
@@ -47,6 +50,7 @@ import dev.tresor.smtp.InboundTls.TlsProtocol;
  * and the next hop must advertise REQUIRETLS after STARTTLS; the option is passed on in MAIL FROM.
  */
 public final class TlsDelivery {
+    private static final Logger LOGGER = LoggerFactory.getLogger(TlsDelivery.class);
     private final MxResolver resolver;
     private final DeliveryOptions options;
 
@@ -189,7 +193,8 @@ public final class TlsDelivery {
             socket = session.startTls(context.getSocketFactory(), host, options.port(), parameters);
         } catch (SSLException e) {
             String reason = "TLS handshake with " + host + " failed"
-                + policy.minimumVersion().map(minimum -> " (" + minimum + " or newer required)").orElse("") + ": " + e.getMessage();
+                + policy.minimumVersion().map(minimum -> " (" + minimum + " or newer required)").orElse("");
+            LOGGER.info("TLS handshake with {} failed", host, e);
             // under 'may' the server's broken TLS is its own fault for now; clear text is still never an option
             throw policy.level().requiresTls() ? HostFailure.policy(reason) : HostFailure.temporary(reason);
         } catch (GeneralSecurityException e) {
@@ -216,7 +221,8 @@ public final class TlsDelivery {
         try {
             options.trustManager().checkServerTrusted(chain, authType);
         } catch (CertificateException | RuntimeException e) {
-            throw HostFailure.policy("certificate of " + host + " is not trusted: " + e.getMessage());
+            LOGGER.info("Certificate of {} is not trusted", host, e);
+            throw HostFailure.policy("certificate of " + host + " is not trusted (no path to a trusted CA, or expired)");
         }
         List<String> references = new ArrayList<>();
         references.add(host);

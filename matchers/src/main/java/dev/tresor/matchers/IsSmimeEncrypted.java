@@ -16,7 +16,8 @@ import dev.tresor.smime.SmimeType;
  * EnvelopedData or AuthEnvelopedData, or whose body is no readable CMS at all (garbage, plain text): such a mail looks
  * encrypted to a mail client, and DecryptSmime gives it a {@code failed} verdict instead of letting it pass without
  * one. Opaque-signed mail ({@code signed-data}) does not match. An encrypted attachment inside a plain message does not
- * count (DecryptSmime would not open it either). Takes no condition.
+ * count (DecryptSmime would not open it either). An unparsable Content-Type means text/plain (RFC 2045) and does not
+ * match. Takes no condition.
  *
  * <pre>{@code
  * <mailet match="dev.tresor.matchers.IsSmimeEncrypted" class="dev.tresor.mailets.DecryptSmime"/>
@@ -29,7 +30,16 @@ public class IsSmimeEncrypted extends GenericMatcher {
     }
 
     @Override
-    public Collection<MailAddress> match(Mail mail) throws MessagingException {
-        return SmimeType.of(mail.getMessage()).claimsEncryption() ? mail.getRecipients() : List.of();
+    public Collection<MailAddress> match(Mail mail) {
+        return claimsEncryption(mail) ? mail.getRecipients() : List.of();
+    }
+
+    /** A message javax.mail cannot even read the header of is no S/MIME message: never an exception into James. */
+    private static boolean claimsEncryption(Mail mail) {
+        try {
+            return SmimeType.of(mail.getMessage()).claimsEncryption();
+        } catch (MessagingException | RuntimeException e) {
+            return false;
+        }
     }
 }

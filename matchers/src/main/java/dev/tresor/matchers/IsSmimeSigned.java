@@ -40,7 +40,7 @@ public class IsSmimeSigned extends GenericMatcher {
     private static boolean isSigned(Mail mail) {
         try {
             return SmimeType.of(mail.getMessage()).isSigned();
-        } catch (MessagingException e) {
+        } catch (MessagingException | RuntimeException e) {
             return false;
         }
     }

@@ -22,10 +22,7 @@ import dev.tresor.smtp.InboundTls.TlsProtocol;
  *
  * <p>An optional condition sets the lowest acceptable protocol: {@code TLSv1.2} or {@code TLSv1.3}.
  * <pre>{@code
- * <mailet match="dev.tresor.matchers.ReceivedOverTls" class="SetMimeHeader">
- *     <name>X-Tresor-Inbound-TLS</name>
- *     <value>yes</value>
- * </mailet>
+ * <mailet match="dev.tresor.matchers.ReceivedOverTls" class="dev.tresor.mailets.MarkInboundTls"/>
  *
  * <!-- only TLS 1.3 or newer counts -->
  * <mailet match="dev.tresor.matchers.ReceivedOverTls=TLSv1.3" class="ToProcessor">

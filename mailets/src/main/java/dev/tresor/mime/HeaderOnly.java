@@ -1,0 +1,49 @@
+package dev.tresor.mime;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Collections;
+
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+
+/**
+ * A copy of a message in which header fields can be changed without its body ever being parsed.
+ *
+ * <p>Any change to the header of James's own message class makes James call {@code saveChanges()} when it writes the
+ * mail, and javax.mail then parses every multipart: one whose boundary never occurs, or an unparsable Content-Type,
+ * throws ("Missing start boundary") and James sends the mail to its {@code error} processor. The copy is a
+ * {@link ParsedMessage}: its header lines as they are, its body the raw bytes as they came, written back unchanged.
+ */
+public final class HeaderOnly {
+    private HeaderOnly() {
+    }
+
+    /** The message itself when it is already such a copy, otherwise a copy of its header lines and raw body. */
+    public static MimeMessage editable(MimeMessage message) throws MessagingException {
+        if (message instanceof ParsedMessage) {
+            return message;
+        }
+        ByteSink copy = new ByteSink(Math.max(0, message.getSize()) + 8192);
+        try {
+            InputStream body;
+            try {
+                body = message.getRawInputStream();
+            } catch (MessagingException e) {
+                // built in memory, never parsed from bytes: it has no raw body until written, and writing it is safe
+                message.writeTo(copy);
+                return copy.toMessage();
+            }
+            try (InputStream raw = body) {
+                for (String line : Collections.list(message.getAllHeaderLines())) {
+                    copy.headerLine(line);
+                }
+                copy.crlf();
+                copy.readFrom(raw);
+            }
+        } catch (IOException e) {
+            throw new MessagingException("cannot read the mail's body", e);
+        }
+        return copy.toMessage();
+    }
+}
