@@ -26,7 +26,7 @@ class PgpFuzzFindingsTest {
         PgpVerdict verdict = new PgpVerifier().verify(FuzzMaterial.parse(mail), Optional.of(FuzzMaterial.BOB), FuzzMaterial.pgpKeys());
 
         assertThat(verdict.status()).isEqualTo(PgpVerdict.Status.INVALID);
-        assertThat(verdict.reason()).isEqualTo("corrupt OpenPGP signature: the packets are not in the form OpenPGP requires");
+        assertThat(verdict.reason()).isEqualTo("the OpenPGP signature is damaged (truncated or not valid OpenPGP)");
     }
 
     /** PgpDecryptorFuzzTest: the refusal read "corrupt OpenPGP packets: unexpected packet in stream: null". */
@@ -36,7 +36,7 @@ class PgpFuzzFindingsTest {
 
         assertThatThrownBy(() -> new PgpDecryptor(DecryptionLimits.DEFAULT).decrypt(FuzzMaterial.parse(mail), FuzzMaterial.pgpKeys()))
             .isInstanceOf(PgpException.class)
-            .hasMessage("corrupt OpenPGP packets: unexpected packet in stream");
+            .hasMessage("the encrypted content is damaged (truncated or not valid OpenPGP)");
     }
 
     /** The seeds are real: each opens with the fuzz key, so mutations start inside the packets. */
