@@ -97,11 +97,22 @@ public final class Certificates {
      * @param what how messages name the certificate, e.g. {@code CERTIFICATE block 2 (line 14)}
      */
     static X509Certificate certificate(byte[] der, String what) throws KeyMaterialException {
+        X509Certificate certificate;
         try {
-            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
+            certificate = (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(new ByteArrayInputStream(der));
         } catch (CertificateException | RuntimeException e) {
             throw new KeyMaterialException(what + " is not a valid X.509 certificate: " + rootMessage(e), e);
         }
+        try {
+            // The S/MIME engines and the PKCS#7 export read certificates with Bouncy Castle, which is stricter than the
+            // JDK (CertificatesFuzzTest: extensions as a SET pass the JDK's parser, not Bouncy Castle's). Refuse such a
+            // certificate here, in words, rather than fail later on every mail that would use it.
+            org.bouncycastle.asn1.x509.Certificate.getInstance(certificate.getEncoded());
+        } catch (CertificateEncodingException | RuntimeException e) {
+            throw new KeyMaterialException(what + " is not a valid X.509 certificate: its structure is not the one"
+                + " RFC 5280 requires", e);
+        }
+        return certificate;
     }
 
     private static List<X509Certificate> readPem(byte[] input) throws KeyMaterialException {

@@ -129,6 +129,23 @@ class CertificatesTest {
     }
 
     /**
+     * CertificatesFuzzTest, in CI's short run: a certificate whose extensions are a SET passed the JDK's parser, was
+     * imported, and then made Bouncy Castle throw when it was written as PKCS#7 (and would have on every mail to it).
+     */
+    @Test
+    void aCertificateBouncyCastleCannotReadShouldBeRefusedAtImport() throws Exception {
+        byte[] input;
+        try (java.io.InputStream in = CertificatesTest.class.getResourceAsStream(
+                "CertificatesFuzzTestInputs/anyInputShouldGiveCertificatesOrAClearRefusal/extensions-as-a-set")) {
+            input = in.readAllBytes();
+        }
+
+        assertThatThrownBy(() -> Certificates.read(input))
+            .isInstanceOf(KeyMaterialException.class)
+            .hasMessageEndingWith("is not a valid X.509 certificate: its structure is not the one RFC 5280 requires");
+    }
+
+    /**
      * Found by CertificatesFuzzTest: the certificates were written as a DER SET, which sorts them, so one of the two
      * orders of any two certificates came back swapped (the test above passed only because its chain sorts as listed).
      */
