@@ -114,6 +114,11 @@ public final class PgpKeys {
                     + " export the secret key (gpg --armor --export-secret-keys)");
             }
             PGPSecretKeyRing secretRing = (PGPSecretKeyRing) ring;
+            // Bouncy Castle's toCertificate() throws IllegalArgumentException for a ring that starts with a subkey
+            // (found by PgpKeysFuzzTest's long run): refuse it here with the sentence the public key path gives.
+            if (!secretRing.getSecretKey().isMasterKey()) {
+                throw new KeyMaterialException("corrupt OpenPGP key: the key ring does not start with a primary key");
+            }
             PgpSecretKeyInfo key = new PgpSecretKeyInfo(secretRing, describe(secretRing.toCertificate()));
             key.unlock(passphrase);
             keys.add(key);

@@ -124,6 +124,23 @@ class PgpKeysTest {
             .hasMessage("not an OpenPGP key, or a corrupt one: unexpected packet in stream");
     }
 
+    /**
+     * PgpKeysFuzzTest, in its 10-minute run: a secret key ring whose first packet is a secret subkey made Bouncy
+     * Castle's {@code toCertificate()} throw "key 0 must be a master key" (IllegalArgumentException).
+     */
+    @Test
+    void aSecretKeyRingStartingWithASubkeyShouldBeRefusedAsCorrupt() throws Exception {
+        byte[] input;
+        try (java.io.InputStream in = PgpKeysTest.class.getResourceAsStream(
+                "PgpKeysFuzzTestInputs/anyInputShouldGiveKeysOrAClearRefusal/secret-ring-starting-with-a-subkey")) {
+            input = in.readAllBytes();
+        }
+
+        assertThatThrownBy(() -> PgpKeys.readSecretKeys(input, "secret".toCharArray()))
+            .isInstanceOf(KeyMaterialException.class)
+            .hasMessage("corrupt OpenPGP key: the key ring does not start with a primary key");
+    }
+
     @Test
     void theEncryptionKeyShouldBeTheSubkeyAndTheSigningKeyThePrimaryKey() throws Exception {
         PgpPublicKeyInfo key = single(PgpKeys.readPublicKeys(gpg.exportPublic(alice)));
