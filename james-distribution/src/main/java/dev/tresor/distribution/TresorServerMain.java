@@ -74,6 +74,7 @@ public final class TresorServerMain implements JamesServerMain {
         Path workingDirectory = Path.of(configuration.directories().getRootDirectory());
         provisionTlsIdentities(configurationDirectory(configuration, workingDirectory), workingDirectory);
         return MemoryJamesServerMain.createServer(configuration).combineWith(new KeyRepositoryModule())
+            // the mail queues on disk (var/store/activemq/), not in memory: a 250 survives a crash
             .overrideWith(new DurableQueueModule());
     }
 
