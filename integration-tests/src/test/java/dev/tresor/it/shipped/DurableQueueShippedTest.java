@@ -108,6 +108,19 @@ class DurableQueueShippedTest {
         assertThat(server.sink().received()).filteredOn(mail -> mail.subject().equals(subject)).hasSize(1);
     }
 
+    @Test
+    void theQueueBrokerShouldOpenNoNetworkListener() throws Exception {
+        // given the server with its queues started
+        server = start("listeners", "2000", 3);
+        assertThat(server.healthcheck().body()).contains("Embedded ActiveMQ");
+
+        // when we list the TCP sockets the server's process listens on
+        Set<Integer> listening = ListeningSockets.tcpPortsListenedOnBy(server.pid());
+
+        // then they are the configured listeners' (SMTP, IMAP, WebAdmin), none of a broker
+        assertThat(listening).isNotEmpty().isSubsetOf(server.listenerPorts());
+    }
+
     private ShippedServer start(String name, String delayTime, int maxRetries) throws Exception {
         ShippedServer started = new ShippedServer().changingConfiguration(conf ->
             ShippedConfiguration.remoteDeliveryRetries(conf.resolve("mailetcontainer.xml"), delayTime, maxRetries));

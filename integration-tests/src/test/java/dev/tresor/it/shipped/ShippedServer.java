@@ -318,6 +318,19 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
         return log;
     }
 
+    /** Every port the test moved a listener of the configuration to (SMTP, IMAP, ..., WebAdmin). */
+    public java.util.Set<Integer> listenerPorts() {
+        return java.util.Set.copyOf(ports.values());
+    }
+
+    /** The running server's process id (the JVM: {@code bin/tresor-server} execs it). */
+    public long pid() {
+        if (!isRunning()) {
+            throw new IllegalStateException("The server is not running");
+        }
+        return server.pid();
+    }
+
     /** The port a listener the sample configuration puts on {@code configuredPort} (25, 587, 8000, ...) listens on. */
     public int port(int configuredPort) {
         Integer port = ports.get(configuredPort);
