@@ -13,6 +13,8 @@ import org.apache.activemq.ActiveMQPrefetchPolicy;
 import org.apache.activemq.RedeliveryPolicy;
 import org.apache.activemq.broker.BrokerPlugin;
 import org.apache.activemq.broker.BrokerService;
+import org.apache.activemq.broker.region.policy.PolicyEntry;
+import org.apache.activemq.broker.region.policy.PolicyMap;
 import org.apache.activemq.plugin.StatisticsBrokerPlugin;
 import org.apache.activemq.store.kahadb.KahaDBPersistenceAdapter;
 import org.apache.activemq.store.kahadb.disk.journal.Journal;
@@ -53,6 +55,8 @@ final class EmbeddedQueueBroker {
     private static final Logger LOGGER = LoggerFactory.getLogger(EmbeddedQueueBroker.class);
     /** Brokers are found by name within the JVM: each one gets its own (tests start several servers in one JVM). */
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+    /** Mails per queue that ActiveMQ keeps in memory to pick from (see {@link #queuePolicy()}). */
+    static final int PAGED_MESSAGES = 20_000;
 
     /** Where James keeps its ActiveMQ store, relative to its working directory (the data directory). */
     static final String LOCATION = "file://var/store/activemq";
@@ -84,12 +88,30 @@ final class EmbeddedQueueBroker {
         broker.setSchedulerSupport(false);
         // queue sizes for WebAdmin: James asks ActiveMQ.Statistics.Destination.<queue>
         broker.setPlugins(new BrokerPlugin[] {new StatisticsBrokerPlugin()});
+        broker.setDestinationPolicy(queuePolicy());
         broker.setEnableStatistics(true);
         broker.start();
         broker.waitUntilStarted();
         LOGGER.info("Mail queues: embedded ActiveMQ broker {} (vm:// only) on {}", name, directory);
 
         connectionFactory = connectionFactory(name, blobs);
+    }
+
+    /**
+     * ActiveMQ dispatches only the messages it has paged into memory, 200 per queue by default, and James's queue asks
+     * for due mail with a selector: 200 mails waiting for a retry at the head of {@code outgoing} (one unreachable
+     * domain is enough) kept every new mail behind them until their time came (DurableMailQueueTest). Up to
+     * {@value #PAGED_MESSAGES} waiting mails per queue are paged in (their envelopes and attributes, about 1 to 3 KB
+     * each; the contents stay in their files), and as many can be browsed (WebAdmin's list).
+     */
+    private static PolicyMap queuePolicy() {
+        PolicyEntry queues = new PolicyEntry();
+        queues.setQueue(">");
+        queues.setMaxPageSize(PAGED_MESSAGES);
+        queues.setMaxBrowsePageSize(PAGED_MESSAGES);
+        PolicyMap policies = new PolicyMap();
+        policies.setDefaultEntry(queues);
+        return policies;
     }
 
     private static KahaDBPersistenceAdapter kahaDb(Path directory) {
