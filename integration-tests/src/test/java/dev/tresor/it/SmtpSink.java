@@ -85,7 +85,15 @@ public final class SmtpSink implements GuiceModuleTestExtension {
     }
 
     public void start() {
-        server = SMTPServer.port(0)
+        start(0);
+    }
+
+    /**
+     * Listens on the given loopback port (0: any free one), e.g. the port it had before {@link #stop()}, so that a
+     * server configured to relay to it finds it again: a relay target that is down for a while, then back.
+     */
+    public void start(int port) {
+        server = SMTPServer.port(port)
             .bindAddress(InetAddress.getLoopbackAddress())
             .hostName("sink.test")
             .messageHandlerFactory(this::newTransaction)

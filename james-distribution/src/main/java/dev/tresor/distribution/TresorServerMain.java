@@ -18,6 +18,7 @@ import org.apache.james.server.core.configuration.Configuration.ConfigurationPat
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.tresor.distribution.queue.DurableQueueModule;
 import dev.tresor.keys.james.KeyRepositoryModule;
 
 /**
@@ -72,7 +73,9 @@ public final class TresorServerMain implements JamesServerMain {
     public static GuiceJamesServer createServer(MemoryJamesConfiguration configuration) {
         Path workingDirectory = Path.of(configuration.directories().getRootDirectory());
         provisionTlsIdentities(configurationDirectory(configuration, workingDirectory), workingDirectory);
-        return MemoryJamesServerMain.createServer(configuration).combineWith(new KeyRepositoryModule());
+        return MemoryJamesServerMain.createServer(configuration).combineWith(new KeyRepositoryModule())
+            // the mail queues on disk (var/store/activemq/), not in memory: a 250 survives a crash
+            .overrideWith(new DurableQueueModule());
     }
 
     private static Path configurationDirectory(MemoryJamesConfiguration configuration, Path workingDirectory) {

@@ -63,6 +63,21 @@ final class ShippedConfiguration {
             .transform(new DOMSource(document), new StreamResult(mailetContainer.toFile()));
     }
 
+    /** RemoteDelivery's retry schedule ({@code delayTime}, {@code maxRetries}), e.g. for a relay target that is down. */
+    static void remoteDeliveryRetries(Path mailetContainer, String delayTime, int maxRetries) throws Exception {
+        Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(mailetContainer.toFile());
+        NodeList mailets = document.getElementsByTagName("mailet");
+        for (int i = 0; i < mailets.getLength(); i++) {
+            Element mailet = (Element) mailets.item(i);
+            if (mailet.getAttribute("class").equals("RemoteDelivery")) {
+                replaceChild(mailet, "delayTime", delayTime);
+                replaceChild(mailet, "maxRetries", Integer.toString(maxRetries));
+            }
+        }
+        TransformerFactory.newInstance().newTransformer()
+            .transform(new DOMSource(document), new StreamResult(mailetContainer.toFile()));
+    }
+
     private static void replaceChild(Element parent, String name, String text) {
         NodeList existing = parent.getElementsByTagName(name);
         for (int i = existing.getLength() - 1; i >= 0; i--) {

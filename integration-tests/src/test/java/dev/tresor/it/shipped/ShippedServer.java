@@ -86,7 +86,8 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
     public static final int WEBADMIN = 8000;
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(180);
-    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final int STOP_SECONDS = 30;
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(STOP_SECONDS);
     private static final Duration PROCESS_TIMEOUT = Duration.ofSeconds(120);
     private static final String CLIENT_HOST_NAME = "client.partner.example";
     private static final List<String> LISTENER_FILES =
@@ -100,6 +101,7 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
     }
 
     private final Kind kind;
+    private final List<ConfigurationChange> configurationChanges = new ArrayList<>();
     private final SmtpSink sink = new SmtpSink();
     private final Map<Integer, Integer> ports = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -118,6 +120,18 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
 
     private ShippedServer(Kind kind) {
         this.kind = kind;
+    }
+
+    /** A change a test makes to the server's copied {@code conf/} directory, after the test machine's own changes. */
+    @FunctionalInterface
+    public interface ConfigurationChange {
+        void apply(Path conf) throws Exception;
+    }
+
+    /** Applies the change to the copied {@code conf/} before the first start; call before {@link #start(String)}. */
+    public ShippedServer changingConfiguration(ConfigurationChange change) {
+        configurationChanges.add(change);
+        return this;
     }
 
     /**
@@ -209,26 +223,73 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
 
     private void stopServer() {
         try {
-            if (server != null && server.isAlive()) {
-                server.destroy();
-                if (!server.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-                    server.descendants().forEach(ProcessHandle::destroyForcibly);
-                    server.destroyForcibly();
-                    server.waitFor(10, TimeUnit.SECONDS);
-                }
+            if (server != null && server.isAlive() && !terminate()) {
+                kill();
+            }
+        } finally {
+            forgetServer();
+        }
+    }
+
+    /**
+     * SIGTERM, as {@code kill <pid>} or a service manager stops the server, and waits up to {@value #STOP_SECONDS} s
+     * for it to exit; the sink keeps running. Returns whether it exited in that time (if not, it is still running).
+     */
+    public boolean terminate() {
+        if (server == null || !server.isAlive()) {
+            return true;
+        }
+        server.destroy();
+        try {
+            return server.waitFor(STOP_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** SIGKILL ({@code kill -9}) to the server's process and everything it started, as a crash; the sink keeps running. */
+    public void kill() {
+        if (server == null) {
+            return;
+        }
+        server.descendants().forEach(ProcessHandle::destroyForcibly);
+        server.destroyForcibly();
+        try {
+            if (!server.waitFor(10, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("The server " + server.pid() + " did not die of SIGKILL in 10 s");
             }
         } catch (InterruptedException e) {
-            server.destroyForcibly();
             Thread.currentThread().interrupt();
-        } finally {
-            if (killOnExit != null) {
-                try {
-                    Runtime.getRuntime().removeShutdownHook(killOnExit);
-                } catch (IllegalStateException e) {
-                    // the JVM is already exiting: the hook runs anyway
-                }
-                killOnExit = null;
+        }
+    }
+
+    /**
+     * Starts the server again from the same home, configuration and data directory, after {@link #terminate()} or
+     * {@link #kill()}; returns once WebAdmin's health check says healthy. Its output goes on in the same log.
+     */
+    public void restart() throws Exception {
+        if (isRunning()) {
+            throw new IllegalStateException("The server is still running: terminate() or kill() it first");
+        }
+        forgetServer();
+        try {
+            launch();
+            awaitHealthy();
+        } catch (Exception | Error e) {
+            stop();
+            throw e;
+        }
+    }
+
+    private void forgetServer() {
+        if (killOnExit != null) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(killOnExit);
+            } catch (IllegalStateException e) {
+                // the JVM is already exiting: the hook runs anyway
             }
+            killOnExit = null;
         }
     }
 
@@ -255,6 +316,19 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
 
     public Path log() {
         return log;
+    }
+
+    /** Every port the test moved a listener of the configuration to (SMTP, IMAP, ..., WebAdmin). */
+    public java.util.Set<Integer> listenerPorts() {
+        return java.util.Set.copyOf(ports.values());
+    }
+
+    /** The running server's process id (the JVM: {@code bin/tresor-server} execs it). */
+    public long pid() {
+        if (!isRunning()) {
+            throw new IllegalStateException("The server is not running");
+        }
+        return server.pid();
     }
 
     /** The port a listener the sample configuration puts on {@code configuredPort} (25, 587, 8000, ...) listens on. */
@@ -702,6 +776,9 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
             }
         }
         ShippedConfiguration.relayTo(conf.resolve("mailetcontainer.xml"), sink.port());
+        for (ConfigurationChange change : configurationChanges) {
+            change.apply(conf);
+        }
         if (kind == Kind.STOCK_JAMES_WITH_BUNDLE) {
             for (ServerTlsIdentity identity : ServerTlsIdentity.configuredIn(home)) {
                 identity.provisionIfMissing();

@@ -153,7 +153,9 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
      * {@value #H2_POOL_SIZE} connections that {@link #close()} closes. Only this JVM can open the file (H2 locks it);
      * several nodes need {@link #postgres}. Options: {@code LOCK_TIMEOUT=10000} (wait up to 10 s for a row another
      * connection is writing, rather than H2's default 1 s) and {@code QUERY_CACHE_SIZE=64} (keep every statement of
-     * this class parsed, not only H2's default 8). H2's shutdown hook closes the file cleanly when the JVM exits.
+     * this class parsed, not only H2's default 8) and {@code DB_CLOSE_ON_EXIT=FALSE}: {@link #close()} closes the file,
+     * not H2's own JVM shutdown hook, which would close it while James's shutdown still processes mail (every mail on a
+     * spooler thread then failed with "Database is already closed" and went to the error repository). Close it.
      *
      * @throws IllegalStateException if the schema cannot be brought up to date
      */
@@ -168,7 +170,7 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
         if (file.contains(";")) {
             throw new IllegalArgumentException("The H2 database path must not contain ';': " + file);
         }
-        return "jdbc:h2:file:" + file + ";LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=64";
+        return "jdbc:h2:file:" + file + ";LOCK_TIMEOUT=10000;QUERY_CACHE_SIZE=64;DB_CLOSE_ON_EXIT=FALSE";
     }
 
     /**

@@ -1,0 +1,196 @@
+package dev.tresor.distribution.queue;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import javax.mail.internet.MimeMessage;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.core.builder.MimeMessageBuilder;
+import org.apache.james.metrics.api.NoopGaugeRegistry;
+import org.apache.james.metrics.dropwizard.DropWizardMetricFactory;
+import org.apache.james.queue.api.MailQueue.MailQueueItem;
+import org.apache.james.queue.api.MailQueue.MailQueueItem.CompletionStatus;
+import org.apache.james.queue.api.MailQueueName;
+import org.apache.james.queue.api.ManageableMailQueue;
+import org.apache.james.queue.api.RawMailQueueItemDecoratorFactory;
+import org.apache.james.server.core.MailImpl;
+import org.apache.mailet.Mail;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.codahale.metrics.MetricRegistry;
+
+import reactor.core.publisher.Flux;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * James's ActiveMQ queue on our broker, restarted on the same store as the server is: what was enqueued, or dequeued
+ * and not finished, is there again; delays are honoured across a restart.
+ */
+class DurableMailQueueTest {
+    private static final MailQueueName OUTGOING = MailQueueName.of("outgoing");
+    /** James's JMS queue polls with a 10 s receive and a selector fixed when it starts: a due mail waits up to that. */
+    private static final Duration DEQUEUE_WAIT = Duration.ofSeconds(25);
+
+    @TempDir
+    Path store;
+
+    private final List<Running> running = new ArrayList<>();
+
+    @AfterEach
+    void stopAll() throws Exception {
+        for (Running server : running) {
+            server.stop();
+        }
+    }
+
+    @Test
+    void anEnqueuedMailShouldBeThereAfterARestart() throws Exception {
+        Running first = start();
+        first.queue().enQueue(mail("restart-1", "the figures"));
+        first.stop();
+
+        MailQueueItem item = start().dequeue();
+
+        assertThat(item.getMail().getName()).isEqualTo("restart-1");
+        assertThat(content(item.getMail())).contains("the figures");
+        assertThat(item.getMail().getRecipients()).containsExactly(new MailAddress("bob@partner.example"));
+        item.done(CompletionStatus.SUCCESS);
+    }
+
+    @Test
+    void aMailDequeuedButNotFinishedShouldBeDeliveredAgainAfterARestart() throws Exception {
+        Running first = start();
+        first.queue().enQueue(mail("in-flight-1", "half done"));
+        assertThat(first.dequeue().getMail().getName()).isEqualTo("in-flight-1");
+        first.stop(); // as at a shutdown in the middle of the delivery: done() never called
+
+        MailQueueItem again = start().dequeue();
+
+        assertThat(again.getMail().getName()).isEqualTo("in-flight-1");
+        assertThat(content(again.getMail())).contains("half done");
+        again.done(CompletionStatus.SUCCESS);
+    }
+
+    @Test
+    void aFinishedMailShouldLeaveNoContentFileBehind() throws Exception {
+        Running server = start();
+        server.queue().enQueue(mail("done-1", "delivered"));
+        assertThat(contentFiles()).hasSize(1);
+
+        server.dequeue().done(CompletionStatus.SUCCESS);
+
+        assertThat(contentFiles()).isEmpty();
+        server.stop();
+        assertThat(start().queue().getSize()).isZero();
+    }
+
+    @Test
+    void aDelayedMailShouldNotBeDequeuedBeforeItsTimeEvenAfterARestart() throws Exception {
+        Running first = start();
+        first.queue().enQueue(mail("retry-1", "try again later"), Duration.ofSeconds(8));
+        long enqueued = System.nanoTime();
+        first.stop();
+
+        Running second = start();
+        MailQueueItem item = second.dequeue();
+
+        Duration waited = Duration.ofNanos(System.nanoTime() - enqueued);
+        assertThat(item.getMail().getName()).isEqualTo("retry-1");
+        assertThat(waited).isGreaterThanOrEqualTo(Duration.ofSeconds(8));
+        item.done(CompletionStatus.SUCCESS);
+    }
+
+    @Test
+    void manyDelayedMailsShouldNotHoldBackAMailThatIsDue() throws Exception {
+        // ActiveMQ pages 200 messages of a queue into memory and dispatches only those: 200 waiting retries at the
+        // head of the outgoing queue must not keep new mail behind them
+        Running server = start();
+        for (int i = 0; i < 250; i++) {
+            server.queue().enQueue(mail("retry-" + i, "later"), Duration.ofHours(1));
+        }
+        server.queue().enQueue(mail("fresh-1", "now"));
+
+        MailQueueItem item = server.dequeue();
+
+        assertThat(item.getMail().getName()).isEqualTo("fresh-1");
+        item.done(CompletionStatus.SUCCESS);
+        assertThat(server.queue().getSize()).isEqualTo(250);
+    }
+
+    private Running start() throws Exception {
+        Running server = new Running(new EmbeddedQueueBroker(store));
+        running.add(server);
+        return server;
+    }
+
+    private List<Path> contentFiles() throws Exception {
+        try (Stream<Path> files = Files.walk(store.resolve("blob-transfer"))) {
+            return files.filter(Files::isRegularFile).collect(java.util.stream.Collectors.toList());
+        }
+    }
+
+    private static Mail mail(String name, String body) throws Exception {
+        MimeMessage message = MimeMessageBuilder.mimeMessageBuilder()
+            .addFrom("alice@acme.example")
+            .addToRecipient("bob@partner.example")
+            .setSubject(name)
+            .setText(body)
+            .build();
+        return MailImpl.builder()
+            .name(name)
+            .sender("alice@acme.example")
+            .addRecipient("bob@partner.example")
+            .mimeMessage(message)
+            .build();
+    }
+
+    private static String content(Mail mail) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        mail.getMessage().writeTo(out);
+        return out.toString(UTF_8);
+    }
+
+    /** A broker and its queue factory, as the server wires them. */
+    private static final class Running {
+        private final EmbeddedQueueBroker broker;
+        private final DurableMailQueueFactory factory;
+        private boolean stopped;
+
+        Running(EmbeddedQueueBroker broker) {
+            this.broker = broker;
+            this.factory = new DurableMailQueueFactory(broker, new RawMailQueueItemDecoratorFactory(),
+                new DropWizardMetricFactory(new MetricRegistry()), new NoopGaugeRegistry());
+        }
+
+        ManageableMailQueue queue() {
+            return factory.createQueue(OUTGOING);
+        }
+
+        MailQueueItem dequeue() {
+            MailQueueItem item = Flux.from(queue().deQueue()).subscribeOn(Schedulers.boundedElastic())
+                .blockFirst(DEQUEUE_WAIT);
+            assertThat(item).as("a mail dequeued within " + DEQUEUE_WAIT).isNotNull();
+            return item;
+        }
+
+        /** In the server's order: the queues first, then the broker. */
+        void stop() throws Exception {
+            if (!stopped) {
+                stopped = true;
+                factory.destroy();
+                broker.stop();
+            }
+        }
+    }
+}
