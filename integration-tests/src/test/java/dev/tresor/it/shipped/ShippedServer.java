@@ -703,6 +703,7 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
         }
         ShippedConfiguration.relayTo(conf.resolve("mailetcontainer.xml"), sink.port());
         if (kind == Kind.STOCK_JAMES_WITH_BUNDLE) {
+            ShippedConfiguration.useMemoryMailRepositories(conf);
             for (ServerTlsIdentity identity : ServerTlsIdentity.configuredIn(home)) {
                 identity.provisionIfMissing();
                 installedCertificate = Optional.of(identity.certificateFile());

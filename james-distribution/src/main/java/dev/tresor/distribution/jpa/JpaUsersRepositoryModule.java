@@ -1,0 +1,30 @@
+package dev.tresor.distribution.jpa;
+
+import org.apache.james.server.core.configuration.ConfigurationProvider;
+import org.apache.james.user.api.UsersRepository;
+import org.apache.james.user.jpa.JPAUsersRepository;
+import org.apache.james.utils.InitializationOperation;
+import org.apache.james.utils.InitilizationOperationBuilder;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Scopes;
+import com.google.inject.multibindings.ProvidesIntoSet;
+
+/**
+ * Users (SMTP AUTH and IMAP accounts) in the database of {@link JamesDatabaseModule}, hashed as
+ * {@code usersrepository.xml}'s {@code algorithm} says. Handed to James's {@code UsersRepositoryModuleChooser}, which
+ * uses it unless {@code usersrepository.xml} configures LDAP.
+ */
+public final class JpaUsersRepositoryModule extends AbstractModule {
+    @Override
+    protected void configure() {
+        bind(JPAUsersRepository.class).in(Scopes.SINGLETON);
+        bind(UsersRepository.class).to(JPAUsersRepository.class);
+    }
+
+    @ProvidesIntoSet
+    InitializationOperation configureUsers(ConfigurationProvider configurationProvider, JPAUsersRepository users) {
+        return InitilizationOperationBuilder.forClass(JPAUsersRepository.class)
+            .init(() -> users.configure(configurationProvider.getConfiguration("usersrepository")));
+    }
+}
