@@ -86,6 +86,8 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
     public static final int WEBADMIN = 8000;
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(180);
+    /** The exit status of a JVM ended by SIGKILL (128 + 9). */
+    private static final int KILLED = 137;
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration PROCESS_TIMEOUT = Duration.ofSeconds(120);
     private static final String CLIENT_HOST_NAME = "client.partner.example";
@@ -100,6 +102,7 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
     }
 
     private final Kind kind;
+    private final List<ConfigurationChange> configurationChanges = new ArrayList<>();
     private final SmtpSink sink = new SmtpSink();
     private final Map<Integer, Integer> ports = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
@@ -131,6 +134,18 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
      */
     public static ShippedServer stockJamesWithBundle() {
         return new ShippedServer(Kind.STOCK_JAMES_WITH_BUNDLE);
+    }
+
+    /** A change a test makes to the copied {@code conf/} before the server first starts. */
+    @FunctionalInterface
+    public interface ConfigurationChange {
+        void apply(Path conf) throws Exception;
+    }
+
+    /** Changes the copied {@code conf/} (after the test machine's own edits) before the first start. */
+    public ShippedServer configuring(ConfigurationChange change) {
+        configurationChanges.add(change);
+        return this;
     }
 
     /** The distribution as the build assembled it. */
@@ -230,6 +245,19 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
                 killOnExit = null;
             }
         }
+    }
+
+    /**
+     * A normal stop (SIGTERM, as an init system stops it) and a new start of the same home on the same data directory
+     * and ports; returns once healthy again. The sink keeps running.
+     */
+    public void restart() throws Exception {
+        stopServer();
+        if (server.isAlive() || server.exitValue() == KILLED) {
+            throw new IllegalStateException("bin/tresor-server did not stop by itself within " + STOP_TIMEOUT + logTail());
+        }
+        launch();
+        awaitHealthy();
     }
 
     public boolean isRunning() {
@@ -702,6 +730,9 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
             }
         }
         ShippedConfiguration.relayTo(conf.resolve("mailetcontainer.xml"), sink.port());
+        for (ConfigurationChange change : configurationChanges) {
+            change.apply(conf);
+        }
         if (kind == Kind.STOCK_JAMES_WITH_BUNDLE) {
             ShippedConfiguration.useMemoryMailRepositories(conf);
             for (ServerTlsIdentity identity : ServerTlsIdentity.configuredIn(home)) {
