@@ -25,7 +25,7 @@ class SharedPostgresJamesDataTest {
     private static final String URL = System.getProperty("tresor.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test");
     private static final String USER = System.getProperty("tresor.test.postgres.user", "postgres");
     private static final String PASSWORD = System.getProperty("tresor.test.postgres.password", "");
-    private static final String SCHEMA = "tresor_it_" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
+    private static final String SCHEMA = "tresor_it_james_data_" + Long.toHexString(new SecureRandom().nextLong() & Long.MAX_VALUE);
 
     @TempDir
     static java.nio.file.Path directory;
