@@ -47,7 +47,7 @@ import com.google.inject.util.Modules;
 import dev.tresor.distribution.jpa.JamesDatabaseModule;
 import dev.tresor.distribution.jpa.JpaDataModule;
 import dev.tresor.distribution.jpa.JpaMailboxModule;
-import dev.tresor.distribution.jpa.JpaUsersRepositoryModule;
+import dev.tresor.distribution.jpa.DatabaseUsersRepositoryModule;
 import dev.tresor.keys.james.KeyRepositoryModule;
 
 /**
@@ -145,7 +145,7 @@ public final class TresorServerMain implements JamesServerMain {
         provisionTlsIdentities(configurationDirectory(configuration, workingDirectory), workingDirectory);
         return GuiceJamesServer.forConfiguration(configuration)
             .combineWith(SERVER, MAIL_QUEUE, PROTOCOLS, WEBADMIN)
-            .combineWith(new UsersRepositoryModuleChooser(new JpaUsersRepositoryModule())
+            .combineWith(new UsersRepositoryModuleChooser(new DatabaseUsersRepositoryModule())
                 .chooseModules(configuration.getUsersRepositoryImplementation()))
             .combineWith(new KeyRepositoryModule());
     }

@@ -1,10 +1,15 @@
 package dev.tresor.it.shipped;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.AfterAll;
@@ -65,6 +70,21 @@ class SharedPostgresJamesDataTest {
 
         // then B knows A's domain, users and alias, serves Alice's mailbox and shows A's quarantine
         scenario.assertPresentIn(nodeB);
+        // and the shared users table holds PBKDF2 hashes only
+        assertThat(column("SELECT ALGORITHM FROM " + SCHEMA + ".TRESOR_JAMES_USER")).hasSize(2)
+            .allMatch("PBKDF2-SHA512/plain"::equals);
+    }
+
+    private static List<String> column(String sql) throws SQLException {
+        List<String> values = new ArrayList<>();
+        try (Connection connection = DriverManager.getConnection(URL, USER, PASSWORD);
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                values.add(rows.getString(1));
+            }
+        }
+        return values;
     }
 
     private static ShippedServer onSharedDatabase() {

@@ -36,7 +36,7 @@ import com.google.inject.multibindings.ProvidesIntoSet;
  * the domain list, the recipient rewrite table, Sieve scripts and quotas, and mail repositories under the
  * {@code jpa://} protocol (with the list of repositories that exist, so WebAdmin's {@code /mailRepositories} shows
  * them after a restart, and every node sharing a PostgreSQL database sees every node's quarantine). Users are bound
- * apart ({@link JpaUsersRepositoryModule}), as James lets {@code usersrepository.xml} choose LDAP instead.
+ * apart ({@link DatabaseUsersRepositoryModule}), as James lets {@code usersrepository.xml} choose LDAP instead.
  *
  * <p>James's own Guice modules for this ({@code jpa-common}, {@code sieve-jpa}) are not published for 3.8.1; this is
  * the same wiring, in one module of ours.
