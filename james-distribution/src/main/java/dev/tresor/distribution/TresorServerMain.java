@@ -11,19 +11,55 @@ import org.apache.james.FakeSearchMailboxModule;
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.JamesServerMain;
 import org.apache.james.MemoryJamesConfiguration;
-import org.apache.james.MemoryJamesServerMain;
+import org.apache.james.NaiveDelegationStoreModule;
+import org.apache.james.data.UsersRepositoryModuleChooser;
 import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.modules.MailboxModule;
+import org.apache.james.modules.MailetProcessingModule;
 import org.apache.james.modules.RunArgumentsModule;
+import org.apache.james.modules.mailbox.DefaultEventModule;
+import org.apache.james.modules.mailbox.MemoryDeadLetterModule;
+import org.apache.james.modules.protocols.IMAPServerModule;
+import org.apache.james.modules.protocols.LMTPServerModule;
+import org.apache.james.modules.protocols.ManageSieveServerModule;
+import org.apache.james.modules.protocols.POP3ServerModule;
+import org.apache.james.modules.protocols.ProtocolHandlerModule;
+import org.apache.james.modules.protocols.SMTPServerModule;
+import org.apache.james.modules.server.DKIMMailetModule;
+import org.apache.james.modules.server.DataRoutesModules;
+import org.apache.james.modules.server.DefaultProcessorsConfigurationProviderModule;
+import org.apache.james.modules.server.MailQueueRoutesModule;
+import org.apache.james.modules.server.MailRepositoriesRoutesModule;
+import org.apache.james.modules.server.MailboxRoutesModule;
+import org.apache.james.modules.server.NoJwtModule;
+import org.apache.james.modules.server.RawPostDequeueDecoratorModule;
+import org.apache.james.modules.server.SieveRoutesModule;
+import org.apache.james.modules.server.TaskManagerModule;
+import org.apache.james.modules.server.WebAdminServerModule;
 import org.apache.james.server.core.configuration.Configuration.ConfigurationPath;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.google.inject.Module;
+import com.google.inject.util.Modules;
+
+import dev.tresor.distribution.jpa.JamesDatabaseModule;
+import dev.tresor.distribution.jpa.JpaDataModule;
+import dev.tresor.distribution.jpa.JpaMailboxModule;
+import dev.tresor.distribution.jpa.DatabaseUsersRepositoryModule;
 import dev.tresor.distribution.queue.DurableQueueModule;
 import dev.tresor.keys.james.KeyRepositoryModule;
 
 /**
- * Starts Apache James 3.8.1 (memory storage) with Tresor: the stock memory server's modules, and Tresor's jars on the
- * class path.
+ * Starts Apache James 3.8.1 with Tresor: James's published Guice modules for the protocols, the mailet container and
+ * WebAdmin, James's data and mailboxes in a database ({@link JamesDatabaseModule}: embedded Derby in the data
+ * directory, or PostgreSQL), and Tresor's key repository.
+ *
+ * <p>The module list is ours, composed as James's JPA server composes its own (James publishes the JPA libraries
+ * but not their Guice glue nor that server): domains, users, recipient rewrites, Sieve scripts, mail repositories
+ * ({@code jpa://}) and local mailboxes survive a restart, and several nodes on one PostgreSQL database share them.
+ * Left out, because they would keep their state in memory or need JMAP: JMAP, the deleted message vault, DLP rules,
+ * vacation and identity routes. The mail queue is one module ({@link #MAIL_QUEUE}) so that it can be swapped alone.
  *
  * <p>Two directories: James's working directory ({@code -Dworking.directory}) is Tresor's <em>data directory</em>,
  * where all state lives (the key database and master key under {@code var/tresor/}, James's {@code var/}, the TLS
@@ -39,6 +75,44 @@ public final class TresorServerMain implements JamesServerMain {
     static final String WORKING_DIRECTORY = "working.directory";
     static final String CONFIGURATION_DIRECTORY = "tresor.configuration.directory";
     private static final Logger LOGGER = LoggerFactory.getLogger(TresorServerMain.class);
+
+    /**
+     * Where accepted mail waits for the spooler and for remote delivery: on disk (var/store/activemq/), not in
+     * memory, so that a 250 survives a crash.
+     */
+    static final Module MAIL_QUEUE = new DurableQueueModule();
+
+    private static final Module WEBADMIN = Modules.combine(
+        new WebAdminServerModule(),
+        new NoJwtModule(),
+        new DataRoutesModules(),
+        new MailboxRoutesModule(),
+        new MailQueueRoutesModule(),
+        new MailRepositoriesRoutesModule(),
+        new SieveRoutesModule());
+
+    private static final Module PROTOCOLS = Modules.combine(
+        new IMAPServerModule(),
+        new LMTPServerModule(),
+        new ManageSieveServerModule(),
+        new POP3ServerModule(),
+        new ProtocolHandlerModule(),
+        new SMTPServerModule());
+
+    private static final Module SERVER = Modules.combine(
+        new MailetProcessingModule(),
+        new DefaultProcessorsConfigurationProviderModule(),
+        new RawPostDequeueDecoratorModule(),
+        new DKIMMailetModule(),
+        new NaiveDelegationStoreModule(),
+        new JamesDatabaseModule(),
+        new JpaDataModule(),
+        new MailboxModule(),
+        new JpaMailboxModule(),
+        new FakeSearchMailboxModule(),
+        new DefaultEventModule(),
+        new MemoryDeadLetterModule(),
+        new TaskManagerModule());
 
     private TresorServerMain() {
     }
@@ -57,7 +131,6 @@ public final class TresorServerMain implements JamesServerMain {
             + "configuration: {}", dataDirectory, configurationDirectory);
 
         GuiceJamesServer server = createServer(builder.build())
-            .combineWith(new FakeSearchMailboxModule())
             .overrideWith(new RunArgumentsModule(args));
 
         JamesServerMain.main(server);
@@ -73,9 +146,11 @@ public final class TresorServerMain implements JamesServerMain {
     public static GuiceJamesServer createServer(MemoryJamesConfiguration configuration) {
         Path workingDirectory = Path.of(configuration.directories().getRootDirectory());
         provisionTlsIdentities(configurationDirectory(configuration, workingDirectory), workingDirectory);
-        return MemoryJamesServerMain.createServer(configuration).combineWith(new KeyRepositoryModule())
-            // the mail queues on disk (var/store/activemq/), not in memory: a 250 survives a crash
-            .overrideWith(new DurableQueueModule());
+        return GuiceJamesServer.forConfiguration(configuration)
+            .combineWith(SERVER, MAIL_QUEUE, PROTOCOLS, WEBADMIN)
+            .combineWith(new UsersRepositoryModuleChooser(new DatabaseUsersRepositoryModule())
+                .chooseModules(configuration.getUsersRepositoryImplementation()))
+            .combineWith(new KeyRepositoryModule());
     }
 
     private static Path configurationDirectory(MemoryJamesConfiguration configuration, Path workingDirectory) {

@@ -78,6 +78,20 @@ final class ShippedConfiguration {
             .transform(new DOMSource(document), new StreamResult(mailetContainer.toFile()));
     }
 
+    /**
+     * What an operator of a stock James memory server does with the sample configuration, as mailrepositorystore.xml
+     * says: the distribution's {@code jpa://} repositories become the memory server's {@code memory://} ones.
+     */
+    static void useMemoryMailRepositories(Path conf) throws IOException {
+        Path mailetContainer = conf.resolve("mailetcontainer.xml");
+        Files.writeString(mailetContainer, Files.readString(mailetContainer).replace("jpa://", "memory://"));
+        Files.writeString(conf.resolve("mailrepositorystore.xml"), "<?xml version=\"1.0\"?>\n<mailrepositorystore>\n"
+            + "    <defaultProtocol>memory</defaultProtocol>\n    <mailrepositories>\n"
+            + "        <mailrepository class=\"org.apache.james.mailrepository.memory.MemoryMailRepository\">\n"
+            + "            <protocols><protocol>memory</protocol></protocols>\n        </mailrepository>\n"
+            + "    </mailrepositories>\n</mailrepositorystore>\n");
+    }
+
     private static void replaceChild(Element parent, String name, String text) {
         NodeList existing = parent.getElementsByTagName(name);
         for (int i = existing.getLength() - 1; i >= 0; i--) {

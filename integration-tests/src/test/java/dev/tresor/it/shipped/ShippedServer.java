@@ -265,12 +265,14 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
     }
 
     /**
-     * Starts the server again from the same home, configuration and data directory, after {@link #terminate()} or
-     * {@link #kill()}; returns once WebAdmin's health check says healthy. Its output goes on in the same log.
+     * Starts the server again from the same home, configuration and data directory and ports; returns once WebAdmin's
+     * health check says healthy. A running server is first stopped normally (SIGTERM, as an init system stops it) and
+     * must exit by itself within {@value #STOP_SECONDS} s; after {@link #terminate()} or {@link #kill()} it is just
+     * started. Its output goes on in the same log; the sink keeps running.
      */
     public void restart() throws Exception {
-        if (isRunning()) {
-            throw new IllegalStateException("The server is still running: terminate() or kill() it first");
+        if (isRunning() && !terminate()) {
+            throw new IllegalStateException("bin/tresor-server did not stop by itself within " + STOP_TIMEOUT + logTail());
         }
         forgetServer();
         try {
@@ -780,6 +782,7 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
             change.apply(conf);
         }
         if (kind == Kind.STOCK_JAMES_WITH_BUNDLE) {
+            ShippedConfiguration.useMemoryMailRepositories(conf);
             for (ServerTlsIdentity identity : ServerTlsIdentity.configuredIn(home)) {
                 identity.provisionIfMissing();
                 installedCertificate = Optional.of(identity.certificateFile());
