@@ -426,7 +426,7 @@ public final class KeyRepositoryConfiguration {
         }
 
         Duration duration(String key, Duration defaultValue, Duration min, Duration max) {
-            String expected = "a duration from " + (min.isZero() ? "0" : min.toSeconds() + " seconds") + " to "
+            String expected = "a duration from " + (min.isZero() ? "0" : min.toSeconds() + "s") + " to "
                 + max.toMinutes() + " minutes, such as 30s or 2m (plain numbers are seconds)";
             return value(key)
                 .map(value -> {
