@@ -122,6 +122,7 @@ class TwoNodesTest {
         nodeB.submitAccepted(SmtpRoute.SUBMISSION_STARTTLS, FRANK, PASSWORD, List.of(BOB),
             ShippedMail.plainText(FRANK, BOB, before, "Sent before the import."));
         assertThat(text(nodeB.awaitRelayed(before))).contains("Sent before the import.").doesNotContain("enveloped-data");
+        assertThat(lookupOnB()).isEmpty();
 
         // when Bob's certificate is imported through A's WebAdmin
         bobsFingerprint = nodeA.webAdmin().contentType("application/x-pem-file")
@@ -151,15 +152,13 @@ class TwoNodesTest {
         nodeA.webAdmin().body("{\"status\":\"revoked\"}").patch("/tresor/tenants/acme/certificates/" + bobsFingerprint)
             .then().statusCode(200);
         long revoked = System.nanoTime();
+        Duration honoured = timeUntil(() -> lookupOnB().isEmpty());
         String subject = "after revoke " + UUID.randomUUID();
         nodeB.submitAccepted(SmtpRoute.SUBMISSION_STARTTLS, FRANK, PASSWORD, List.of(BOB),
             ShippedMail.plainText(FRANK, BOB, subject, "Sent right after the revoke."));
-        long accepted = System.nanoTime();
 
-        Duration honoured = timeUntil(() -> lookupOnB().isEmpty());
-        System.out.println("TwoNodesTest: revoke through A honoured by B's lookup after at most "
-            + Duration.ofNanos(System.nanoTime() - revoked).minus(honoured).toMillis() + " ms + " + honoured.toMillis()
-            + " ms; the mail submitted to B " + (accepted - revoked) / 1_000_000 + " ms after the revoke");
+        System.out.println("TwoNodesTest: revoke through A gone from B's lookup after " + honoured.toMillis()
+            + " ms; a mail accepted by B " + (System.nanoTime() - revoked) / 1_000_000 + " ms after the revoke");
         assertThat(honoured).isLessThan(BOUND);
         SmtpSink.ReceivedMail relayed = nodeB.awaitRelayed(subject);
         assertThat(text(relayed)).as("B no longer encrypts to the revoked certificate")
@@ -170,17 +169,21 @@ class TwoNodesTest {
     @Order(4)
     void aRevokeShouldBeHonouredWithinTheBoundEveryTime() throws Exception {
         // the lookup B's mail would do, polled over WebAdmin right after each status change through A
-        long slowest = 0;
+        List<Long> delays = new java.util.ArrayList<>();
+        long roundTrip = System.nanoTime();
+        lookupOnB();
+        roundTrip = (System.nanoTime() - roundTrip) / 1_000_000;
         for (int i = 0; i < 10; i++) {
             String status = i % 2 == 0 ? "active" : "revoked";
             Predicate<List<?>> honoured = status.equals("active") ? found -> found.size() == 1 : List::isEmpty;
             nodeA.webAdmin().body("{\"status\":\"" + status + "\"}")
                 .patch("/tresor/tenants/acme/certificates/" + bobsFingerprint).then().statusCode(200);
             Duration delay = timeUntil(() -> honoured.test(lookupOnB()));
-            slowest = Math.max(slowest, delay.toMillis());
+            delays.add(delay.toMillis());
             assertThat(delay).as(status + " through A, seen by B").isLessThan(BOUND);
         }
-        System.out.println("TwoNodesTest: 10 status changes through A, slowest seen by B after " + slowest + " ms");
+        System.out.println("TwoNodesTest: 10 status changes through A seen by B's lookup after (ms) " + delays
+            + "; one lookup on B takes " + roundTrip + " ms");
     }
 
     @Test
