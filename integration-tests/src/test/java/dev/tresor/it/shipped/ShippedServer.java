@@ -243,6 +243,11 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
         }
     }
 
+    /** The server's process id (the script execs java, so it is James's JVM). */
+    public long pid() {
+        return server.pid();
+    }
+
     public boolean isRunning() {
         return server != null && server.isAlive();
     }

@@ -199,7 +199,8 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
         PGSimpleDataSource postgres = postgresDataSource(jdbcUrl, user, password);
         return pooled(postgres, "tresor-postgresql", POSTGRES_POOL_SIZE, SqlDialect.POSTGRESQL, heartbeat -> {
             PGSimpleDataSource listening = postgresDataSource(jdbcUrl, user, password);
-            listening.setApplicationName("tresor-key-changes");
+            // names the JVM, so that an admin (or a test) tells the nodes' listeners apart in pg_stat_activity
+            listening.setApplicationName("tresor-key-changes pid " + ProcessHandle.current().pid());
             listening.setTcpKeepAlive(true);
             int seconds = (int) Math.max(1, heartbeat.toSeconds());
             listening.setConnectTimeout(seconds);
@@ -263,8 +264,8 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
 
     /**
      * Starts telling {@code observer} (this node's cache) what other nodes change, over a connection of its own
-     * outside the pool (for {@link #postgres}: with a socket timeout of twice the heartbeat and TCP keep-alive). The
-     * caller closes the listener before this storage.
+     * outside the pool (for {@link #postgres}: with a socket timeout of twice the heartbeat, TCP keep-alive, and the
+     * application name {@code tresor-key-changes pid <process id>}). The caller closes the listener before this storage.
      *
      * @throws IllegalStateException if the database is not shared ({@link #isShared()})
      */
