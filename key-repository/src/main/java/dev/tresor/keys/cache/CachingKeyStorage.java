@@ -62,15 +62,8 @@ public final class CachingKeyStorage implements KeyStorage, StorageChangeObserve
             this.subject = subject;
         }
 
-        boolean concerns(StorageChange change) {
-            switch (change.kind()) {
-                case TENANT:
-                    return tenants.contains(TenantId.of(change.subject()));
-                case DOMAIN:
-                    return query.equals(DOMAIN) && subject.equals(change.subject());
-                default:
-                    return true;
-            }
+        boolean concernsDomain(String domain) {
+            return query.equals(DOMAIN) && subject.equals(domain);
         }
 
         @Override
@@ -154,7 +147,17 @@ public final class CachingKeyStorage implements KeyStorage, StorageChangeObserve
     @Override
     public void changed(StorageChange change) {
         generation.incrementAndGet();
-        cache.keySet().removeIf(key -> key.concerns(change));
+        switch (change.kind()) {
+            case TENANT:
+                TenantId tenant = TenantId.of(change.subject());
+                cache.keySet().removeIf(key -> key.tenants.contains(tenant));
+                break;
+            case DOMAIN:
+                cache.keySet().removeIf(key -> key.concernsDomain(change.subject()));
+                break;
+            default:
+                cache.clear();
+        }
     }
 
     @Override
