@@ -112,6 +112,8 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
     private Thread killOnExit;
     /** The certificate the test installed for a stock James, which generates none. */
     private Optional<Path> installedCertificate = Optional.empty();
+    /** Files of {@code conf/} the test replaces, by name. */
+    private final Map<String, String> configurationFiles = new LinkedHashMap<>();
 
     /** The assembled distribution, started with {@code bin/tresor-server}. */
     public ShippedServer() {
@@ -145,6 +147,15 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
      */
     public static ShippedServer stockJamesWithBundle() {
         return new ShippedServer(Kind.STOCK_JAMES_WITH_BUNDLE);
+    }
+
+    /**
+     * Replaces {@code conf/<name>} of the home with {@code content} before the server starts (a node's
+     * {@code keyrepository.properties}, say); the ports are moved afterwards as in every home.
+     */
+    public ShippedServer withConfigurationFile(String name, String content) {
+        configurationFiles.put(name, content);
+        return this;
     }
 
     /** The distribution as the build assembled it. */
@@ -293,6 +304,11 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
             }
             killOnExit = null;
         }
+    }
+
+    /** The server's process id (the script execs java, so it is James's JVM). */
+    public long pid() {
+        return server.pid();
     }
 
     public boolean isRunning() {
@@ -755,6 +771,9 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
             Files.createSymbolicLink(home.resolve("lib"), distribution.resolve("lib"));
         } else {
             installBundle(bundleDirectory(), home);
+        }
+        for (Map.Entry<String, String> file : configurationFiles.entrySet()) {
+            Files.writeString(conf.resolve(file.getKey()), file.getValue(), UTF_8);
         }
 
         List<ServerSocket> reserved = new ArrayList<>();

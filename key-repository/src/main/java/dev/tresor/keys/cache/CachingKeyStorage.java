@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
@@ -21,24 +22,66 @@ import dev.tresor.keys.spi.AuditRecord;
 import dev.tresor.keys.spi.CertificateRecord;
 import dev.tresor.keys.spi.KeyStorage;
 import dev.tresor.keys.spi.PgpKeyRecord;
+import dev.tresor.keys.spi.StorageChange;
+import dev.tresor.keys.spi.StorageChangeObserver;
 
 /**
  * Keeps the answers of the queries on every outgoing mail's path (certificates and OpenPGP keys by recipient address,
- * federation grantors) for a bounded time, in front of any {@link KeyStorage}.
+ * federation grantors, the tenant a domain is mapped to) for a bounded time, in front of any {@link KeyStorage}.
  *
  * <p>Staleness is bounded, never open-ended:
  * <ul>
- *     <li>a write through this node (import, status change, grant, revoke) empties the cache at once, so this node
- *     never serves an answer older than its own last write;</li>
- *     <li>a write through another node sharing the database (PostgreSQL) is seen here at the latest {@code ttl}
- *     later: a certificate revoked on node A may still be chosen on node B during that time. The default TTL is 30 s;
- *     {@code Duration.ZERO} turns caching off.</li>
+ *     <li>a write through this node (import, status change, grant, revoke, domain mapping) empties the cache at once,
+ *     so this node never serves an answer older than its own last write;</li>
+ *     <li>a write through another node sharing the database (PostgreSQL) is told to this cache as a
+ *     {@link StorageChange} by whoever listens to the database ({@link StorageChangeObserver}): the answers about that
+ *     tenant or domain are forgotten when the news arrives. While the listener is not connected
+ *     ({@link #changesMayBeMissed()}) nothing is reused at all: every lookup reads the database;</li>
+ *     <li>with nobody listening (a node whose storage is its own: H2, memory) answers are reused for at most
+ *     {@code ttl}. The TTL applies with a listener too, as a backstop. The default is 30 s; {@code Duration.ZERO}
+ *     turns caching off.</li>
  * </ul>
- * Everything else (private keys, passwords, audit, administration reads) goes straight to storage.
+ * An answer read while a change arrives is never kept: a lookup that overlaps an invalidation returns its answer but
+ * leaves nothing in the cache, so a read that started before another node's commit cannot outlive the news of it.
+ *
+ * <p>Everything else (private keys, passwords, audit, administration reads) goes straight to storage.
  */
-public final class CachingKeyStorage implements KeyStorage {
+public final class CachingKeyStorage implements KeyStorage, StorageChangeObserver {
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(30);
     private static final int MAX_ENTRIES = 100_000;
+
+    /** Which query, for which tenants, about which address or domain. */
+    private static final class Key {
+        final String query;
+        final Set<TenantId> tenants;
+        final String subject;
+
+        Key(String query, Set<TenantId> tenants, String subject) {
+            this.query = query;
+            this.tenants = tenants;
+            this.subject = subject;
+        }
+
+        boolean concernsDomain(String domain) {
+            return query.equals(DOMAIN) && subject.equals(domain);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            if (!(o instanceof Key)) {
+                return false;
+            }
+            Key other = (Key) o;
+            return query.equals(other.query) && tenants.equals(other.tenants) && subject.equals(other.subject);
+        }
+
+        @Override
+        public int hashCode() {
+            return Objects.hash(query, tenants, subject);
+        }
+    }
+
+    private static final String DOMAIN = "domain";
 
     private static final class Entry<T> {
         final T value;
@@ -53,7 +96,10 @@ public final class CachingKeyStorage implements KeyStorage {
     private final KeyStorage delegate;
     private final long ttlNanos;
     private final LongSupplier nanoTime;
-    private final Map<Object, Entry<?>> cache = new ConcurrentHashMap<>();
+    private final Map<Key, Entry<?>> cache = new ConcurrentHashMap<>();
+    /** Counts invalidations, so that a lookup can tell whether one overlapped it. */
+    private final AtomicLong generation = new AtomicLong();
+    private volatile boolean reusable = true;
 
     private CachingKeyStorage(KeyStorage delegate, Duration ttl, LongSupplier nanoTime) {
         this.delegate = Objects.requireNonNull(delegate);
@@ -78,22 +124,62 @@ public final class CachingKeyStorage implements KeyStorage {
 
     @Override
     public List<CertificateRecord> certificatesByAddress(Collection<TenantId> tenants, String address) {
-        return cached(List.of("address", Set.copyOf(tenants), address), () -> delegate.certificatesByAddress(tenants, address));
+        return cached(new Key("address", Set.copyOf(tenants), address), () -> delegate.certificatesByAddress(tenants, address));
     }
 
     @Override
     public List<PgpKeyRecord> pgpKeysByAddress(Collection<TenantId> tenants, String address) {
-        return cached(List.of("pgp address", Set.copyOf(tenants), address), () -> delegate.pgpKeysByAddress(tenants, address));
+        return cached(new Key("pgp address", Set.copyOf(tenants), address), () -> delegate.pgpKeysByAddress(tenants, address));
     }
 
     @Override
     public Set<TenantId> grantorsOf(TenantId grantee) {
-        return cached(List.of("grantors", grantee), () -> delegate.grantorsOf(grantee));
+        return cached(new Key("grantors", Set.of(grantee), ""), () -> delegate.grantorsOf(grantee));
+    }
+
+    @Override
+    public Optional<TenantId> tenantOfDomain(String domain) {
+        return cached(new Key(DOMAIN, Set.of(), domain), () -> delegate.tenantOfDomain(domain));
+    }
+
+    // what other nodes changed
+
+    @Override
+    public void changed(StorageChange change) {
+        generation.incrementAndGet();
+        switch (change.kind()) {
+            case TENANT:
+                TenantId tenant = TenantId.of(change.subject());
+                cache.keySet().removeIf(key -> key.tenants.contains(tenant));
+                break;
+            case DOMAIN:
+                cache.keySet().removeIf(key -> key.concernsDomain(change.subject()));
+                break;
+            default:
+                cache.clear();
+        }
+    }
+
+    @Override
+    public void changesMayBeMissed() {
+        reusable = false;
+        invalidateAll();
+    }
+
+    @Override
+    public void changesFollowed() {
+        invalidateAll();
+        reusable = true;
+    }
+
+    /** Whether answers are kept at all: not while changes of other nodes may go unheard. */
+    public boolean reusesAnswers() {
+        return reusable && ttlNanos > 0;
     }
 
     @SuppressWarnings("unchecked")
-    private <T> T cached(Object key, Supplier<T> load) {
-        if (ttlNanos == 0) {
+    private <T> T cached(Key key, Supplier<T> load) {
+        if (!reusesAnswers()) {
             return load.get();
         }
         long now = nanoTime.getAsLong();
@@ -101,16 +187,27 @@ public final class CachingKeyStorage implements KeyStorage {
         if (entry != null && entry.expiresAt - now > 0) {
             return (T) entry.value;
         }
+        long before = generation.get();
         T value = load.get();
         if (cache.size() >= MAX_ENTRIES) {
             cache.clear();
         }
-        cache.put(key, new Entry<>(value, now + ttlNanos));
+        Entry<T> loaded = new Entry<>(value, now + ttlNanos);
+        cache.put(key, loaded);
+        // An invalidation that began after the put removes the entry itself; one that began during the load, here.
+        if (generation.get() != before || !reusable) {
+            cache.remove(key, loaded);
+        }
         return value;
     }
 
-    private <T> T invalidating(T result) {
+    private void invalidateAll() {
+        generation.incrementAndGet();
         cache.clear();
+    }
+
+    private <T> T invalidating(T result) {
+        invalidateAll();
         return result;
     }
 
@@ -139,7 +236,7 @@ public final class CachingKeyStorage implements KeyStorage {
     @Override
     public void grant(TenantId grantor, TenantId grantee) {
         delegate.grant(grantor, grantee);
-        cache.clear();
+        invalidateAll();
     }
 
     @Override
@@ -181,7 +278,7 @@ public final class CachingKeyStorage implements KeyStorage {
     @Override
     public void putPgpSecretKey(TenantId tenant, PgpFingerprint fingerprint, byte[] protectedBlob) {
         delegate.putPgpSecretKey(tenant, fingerprint, protectedBlob);
-        cache.clear();
+        invalidateAll();
     }
 
     // everything else: straight through
@@ -214,11 +311,6 @@ public final class CachingKeyStorage implements KeyStorage {
     @Override
     public List<TenantId> tenants() {
         return delegate.tenants();
-    }
-
-    @Override
-    public Optional<TenantId> tenantOfDomain(String domain) {
-        return delegate.tenantOfDomain(domain);
     }
 
     @Override

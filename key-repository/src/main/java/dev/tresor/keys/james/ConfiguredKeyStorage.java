@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 
 import dev.tresor.keys.cache.CachingKeyStorage;
 import dev.tresor.keys.jdbc.JdbcKeyStorage;
+import dev.tresor.keys.jdbc.PostgresChangeListener;
 import dev.tresor.keys.memory.MemoryKeyStorage;
 import dev.tresor.keys.protection.MemoryTenantKeyStore;
 import dev.tresor.keys.protection.TenantKeyStore;
@@ -23,6 +24,9 @@ import dev.tresor.keys.spi.KeyStorage;
 /**
  * The storage {@code keyrepository.properties} names, opened once when James starts and closed when it stops
  * (James calls {@link PreDestroy} methods of the objects Guice built on shutdown).
+ *
+ * <p>On PostgreSQL, where other nodes write too, a {@link PostgresChangeListener} tells the cache what they change
+ * ({@code cache.listener.heartbeat}); on H2 and in memory this node is the only writer and the cache needs no news.
  */
 @Singleton
 public final class ConfiguredKeyStorage {
@@ -32,6 +36,7 @@ public final class ConfiguredKeyStorage {
     private final TenantKeyStore tenantKeys;
     private final Optional<JdbcKeyStorage> database;
     private final CachingKeyStorage cached;
+    private final Optional<PostgresChangeListener> changeListener;
 
     @Inject
     public ConfiguredKeyStorage(KeyRepositoryConfiguration configuration) {
@@ -54,6 +59,10 @@ public final class ConfiguredKeyStorage {
                 this.tenantKeys = database.get().tenantKeyStore();
         }
         this.cached = CachingKeyStorage.wrap(storage, configuration.cacheTtl());
+        this.changeListener = database
+            .filter(JdbcKeyStorage::isShared)
+            .filter(shared -> cached.reusesAnswers())
+            .map(shared -> shared.listenToOtherNodes(cached, configuration.listenerHeartbeat()));
         LOGGER.info("Tresor key repository opened: {}", configuration);
     }
 
@@ -79,8 +88,17 @@ public final class ConfiguredKeyStorage {
         return tenantKeys;
     }
 
+    /**
+     * What tells this node's cache about the changes of other nodes: present on PostgreSQL with a cache
+     * ({@code cache.ttl} not 0).
+     */
+    public Optional<PostgresChangeListener> changeListener() {
+        return changeListener;
+    }
+
     @PreDestroy
     public void close() {
+        changeListener.ifPresent(PostgresChangeListener::close);
         database.ifPresent(opened -> {
             opened.close();
             LOGGER.info("Tresor key repository closed");

@@ -21,6 +21,7 @@ import org.apache.commons.configuration2.Configuration;
 import org.apache.james.util.DurationParser;
 
 import dev.tresor.keys.cache.CachingKeyStorage;
+import dev.tresor.keys.jdbc.PostgresChangeListener;
 import dev.tresor.keys.protection.EnvironmentMasterKey;
 import dev.tresor.keys.protection.FileMasterKey;
 import dev.tresor.keys.protection.KeyProtectionException;
@@ -57,6 +58,9 @@ import dev.tresor.keys.protection.TenantKeyStore;
  *     <tr><td>{@code cache.ttl}</td><td>how long a node may reuse certificate lookups, as James writes durations
  *         ({@code 30s}, {@code 2m}; plain numbers are seconds), at most 1 hour; 0 turns caching off</td>
  *         <td>{@code 30s}</td></tr>
+ *     <tr><td>{@code cache.listener.heartbeat}</td><td>PostgreSQL only: how often the connection that hears other
+ *         nodes' changes is probed, 1 s to 5 min; a silently lost connection is noticed within twice this</td>
+ *         <td>{@code 5s}</td></tr>
  * </table>
  *
  * <p>Every invalid value, and every property not listed here, fails James's start with a message naming the property
@@ -81,10 +85,11 @@ public final class KeyRepositoryConfiguration {
     static final String PKCS11_LABEL = "masterkey.pkcs11.label";
     static final String EXPIRING_WITHIN_DAYS = "healthcheck.expiringWithinDays";
     static final String CACHE_TTL = "cache.ttl";
+    static final String LISTENER_HEARTBEAT = "cache.listener.heartbeat";
 
     private static final Set<String> PROPERTIES = Set.of(STORAGE, H2_FILE, POSTGRESQL_URL, POSTGRESQL_USER,
         POSTGRESQL_PASSWORD, MASTER_KEY_PROVIDER, MASTER_KEY_FILE, MASTER_KEY_ENVIRONMENT_VARIABLE, PKCS11_LIBRARY,
-        PKCS11_SLOT, PKCS11_PIN, PKCS11_LABEL, EXPIRING_WITHIN_DAYS, CACHE_TTL);
+        PKCS11_SLOT, PKCS11_PIN, PKCS11_LABEL, EXPIRING_WITHIN_DAYS, CACHE_TTL, LISTENER_HEARTBEAT);
 
     static final String DEFAULT_H2_FILE = "var/tresor/keys";
     static final String DEFAULT_MASTER_KEY_FILE = "var/tresor/master.key";
@@ -93,6 +98,8 @@ public final class KeyRepositoryConfiguration {
     static final int DEFAULT_EXPIRING_WITHIN_DAYS = 30;
     private static final int MAX_EXPIRING_WITHIN_DAYS = 3650;
     private static final Duration MAX_CACHE_TTL = Duration.ofHours(1);
+    private static final Duration MIN_LISTENER_HEARTBEAT = Duration.ofSeconds(1);
+    private static final Duration MAX_LISTENER_HEARTBEAT = Duration.ofMinutes(5);
     private static final Pattern ENVIRONMENT_VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     public enum StorageType {
@@ -178,11 +185,12 @@ public final class KeyRepositoryConfiguration {
     private final Optional<Pkcs11> pkcs11;
     private final Duration expiryWarning;
     private final Duration cacheTtl;
+    private final Duration listenerHeartbeat;
 
     private KeyRepositoryConfiguration(StorageType storage, Path h2File, Optional<Postgresql> postgresql,
                                        MasterKeyProvider masterKeyProvider, Path masterKeyFile,
                                        String masterKeyEnvironmentVariable, Optional<Pkcs11> pkcs11,
-                                       Duration expiryWarning, Duration cacheTtl) {
+                                       Duration expiryWarning, Duration cacheTtl, Duration listenerHeartbeat) {
         this.storage = storage;
         this.h2File = h2File;
         this.postgresql = postgresql;
@@ -192,13 +200,15 @@ public final class KeyRepositoryConfiguration {
         this.pkcs11 = pkcs11;
         this.expiryWarning = expiryWarning;
         this.cacheTtl = cacheTtl;
+        this.listenerHeartbeat = listenerHeartbeat;
     }
 
     /** Every default: H2 and a master key file, both under {@code workingDirectory/var/tresor}. */
     public static KeyRepositoryConfiguration defaults(Path workingDirectory) {
         return new KeyRepositoryConfiguration(StorageType.H2, workingDirectory.resolve(DEFAULT_H2_FILE), Optional.empty(),
             MasterKeyProvider.FILE, workingDirectory.resolve(DEFAULT_MASTER_KEY_FILE), DEFAULT_ENVIRONMENT_VARIABLE,
-            Optional.empty(), Duration.ofDays(DEFAULT_EXPIRING_WITHIN_DAYS), CachingKeyStorage.DEFAULT_TTL);
+            Optional.empty(), Duration.ofDays(DEFAULT_EXPIRING_WITHIN_DAYS), CachingKeyStorage.DEFAULT_TTL,
+            PostgresChangeListener.DEFAULT_HEARTBEAT);
     }
 
     /**
@@ -226,7 +236,9 @@ public final class KeyRepositoryConfiguration {
             reader.environmentVariable(),
             pkcs11,
             Duration.ofDays(reader.integer(EXPIRING_WITHIN_DAYS, DEFAULT_EXPIRING_WITHIN_DAYS, 0, MAX_EXPIRING_WITHIN_DAYS)),
-            reader.duration(CACHE_TTL, CachingKeyStorage.DEFAULT_TTL, MAX_CACHE_TTL));
+            reader.duration(CACHE_TTL, CachingKeyStorage.DEFAULT_TTL, Duration.ZERO, MAX_CACHE_TTL),
+            reader.duration(LISTENER_HEARTBEAT, PostgresChangeListener.DEFAULT_HEARTBEAT, MIN_LISTENER_HEARTBEAT,
+                MAX_LISTENER_HEARTBEAT));
     }
 
     public StorageType storage() {
@@ -300,10 +312,16 @@ public final class KeyRepositoryConfiguration {
         return cacheTtl;
     }
 
+    /** How often the connection hearing other nodes' changes (PostgreSQL) is probed. */
+    public Duration listenerHeartbeat() {
+        return listenerHeartbeat;
+    }
+
     @Override
     public String toString() {
         return "KeyRepositoryConfiguration[storage " + storage + describeStorage() + ", master key " + masterKeyProvider
-            + describeMasterKey() + ", expiry warning " + expiryWarning.toDays() + " days, cache " + cacheTtl + "]";
+            + describeMasterKey() + ", expiry warning " + expiryWarning.toDays() + " days, cache " + cacheTtl
+            + ", listener heartbeat " + listenerHeartbeat + "]";
     }
 
     private String describeStorage() {
@@ -407,9 +425,9 @@ public final class KeyRepositoryConfiguration {
                 .orElse(defaultValue);
         }
 
-        Duration duration(String key, Duration defaultValue, Duration max) {
-            String expected = "a duration from 0 to " + max.toMinutes() + " minutes, such as 30s or 2m (plain numbers "
-                + "are seconds)";
+        Duration duration(String key, Duration defaultValue, Duration min, Duration max) {
+            String expected = "a duration from " + (min.isZero() ? "0" : min.toSeconds() + "s") + " to "
+                + max.toMinutes() + " minutes, such as 30s or 2m (plain numbers are seconds)";
             return value(key)
                 .map(value -> {
                     Duration parsed;
@@ -418,7 +436,7 @@ public final class KeyRepositoryConfiguration {
                     } catch (IllegalArgumentException e) {
                         throw invalid(key, value, expected);
                     }
-                    if (parsed.compareTo(max) > 0) {
+                    if (parsed.compareTo(min) < 0 || parsed.compareTo(max) > 0) {
                         throw invalid(key, value, expected);
                     }
                     return parsed;

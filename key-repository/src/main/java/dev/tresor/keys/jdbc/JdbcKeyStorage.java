@@ -11,6 +11,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -23,6 +24,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -44,6 +48,8 @@ import dev.tresor.keys.spi.AuditRecord;
 import dev.tresor.keys.spi.CertificateRecord;
 import dev.tresor.keys.spi.KeyStorage;
 import dev.tresor.keys.spi.PgpKeyRecord;
+import dev.tresor.keys.spi.StorageChange;
+import dev.tresor.keys.spi.StorageChangeObserver;
 
 /**
  * Keys in a relational database: embedded H2 (one James node, a file next to James's data) or PostgreSQL (several
@@ -58,6 +64,11 @@ import dev.tresor.keys.spi.PgpKeyRecord;
  * tenant, and a private key may only belong to a certificate (an OpenPGP secret key to an OpenPGP key) of its own
  * tenant. Blobs (certificates, OpenPGP key rings, protected private keys, PDF passwords) are stored and returned byte
  * for byte. Instants are kept to the microsecond.
+ *
+ * <p>On PostgreSQL every write that changed something (everything but the audit log and the tenant keys) also sends a
+ * {@code NOTIFY} naming the tenant or domain it changed ({@link StorageChange}), in the write's own transaction, so
+ * that the other nodes hear of it after the commit and only then; {@link #listenToOtherNodes} is how a node hears
+ * them. Tenant keys need no news: a node reads the newest version of a tenant key on every wrap.
  *
  * <p>Failures of the database itself surface as {@link JdbcStorageException}. Thread-safe: every call borrows a
  * connection from the pool for its duration.
@@ -114,6 +125,8 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
     private final DataSource dataSource;
     private final SqlDialect dialect;
     private final Runnable closePool;
+    /** Where a {@link PostgresChangeListener} gets its connection of its own, given its heartbeat. */
+    private final Function<Duration, DataSource> listenerConnections;
     private final String insertTenant;
     private final String insertDomain;
     private final String insertGrant;
@@ -126,10 +139,12 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
     private final String upsertTlsPolicy;
     private final JdbcTenantKeyStore tenantKeys;
 
-    private JdbcKeyStorage(DataSource dataSource, SqlDialect dialect, Runnable closePool) {
+    private JdbcKeyStorage(DataSource dataSource, SqlDialect dialect, Runnable closePool,
+                           Function<Duration, DataSource> listenerConnections) {
         this.dataSource = dataSource;
         this.dialect = dialect;
         this.closePool = closePool;
+        this.listenerConnections = listenerConnections;
         this.insertTenant = dialect.insertIfAbsent("tresor_tenants", List.of("tenant", "created_at"), List.of("tenant"));
         this.insertDomain = dialect.insertIfAbsent("tresor_domains", List.of("domain", "tenant"), List.of("domain"));
         this.insertGrant = dialect.insertIfAbsent("tresor_grants", List.of("grantee", "grantor"), List.of("grantee", "grantor"));
@@ -162,7 +177,7 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
     public static JdbcKeyStorage h2(Path databaseFileWithoutSuffix) {
         JdbcDataSource h2 = new JdbcDataSource();
         h2.setURL(h2Url(databaseFileWithoutSuffix));
-        return pooled(h2, "tresor-h2", H2_POOL_SIZE, SqlDialect.H2);
+        return pooled(h2, "tresor-h2", H2_POOL_SIZE, SqlDialect.H2, heartbeat -> h2);
     }
 
     static String h2Url(Path databaseFileWithoutSuffix) {
@@ -183,11 +198,25 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
      * @throws RuntimeException (from the pool) if the database cannot be reached
      */
     public static JdbcKeyStorage postgres(String jdbcUrl, String user, String password) {
+        PGSimpleDataSource postgres = postgresDataSource(jdbcUrl, user, password);
+        return pooled(postgres, "tresor-postgresql", POSTGRES_POOL_SIZE, SqlDialect.POSTGRESQL, heartbeat -> {
+            PGSimpleDataSource listening = postgresDataSource(jdbcUrl, user, password);
+            // names the JVM, so that an admin (or a test) tells the nodes' listeners apart in pg_stat_activity
+            listening.setApplicationName("tresor-key-changes pid " + ProcessHandle.current().pid());
+            listening.setTcpKeepAlive(true);
+            int seconds = (int) Math.max(1, heartbeat.toSeconds());
+            listening.setConnectTimeout(seconds);
+            listening.setSocketTimeout(2 * seconds);
+            return listening;
+        });
+    }
+
+    private static PGSimpleDataSource postgresDataSource(String jdbcUrl, String user, String password) {
         PGSimpleDataSource postgres = new PGSimpleDataSource();
         postgres.setURL(jdbcUrl);
         postgres.setUser(user);
         postgres.setPassword(password);
-        return pooled(postgres, "tresor-postgresql", POSTGRES_POOL_SIZE, SqlDialect.POSTGRESQL);
+        return postgres;
     }
 
     /**
@@ -197,24 +226,26 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
      * @throws IllegalStateException if the schema cannot be brought up to date
      */
     public static JdbcKeyStorage create(DataSource dataSource, SqlDialect dialect) {
-        return open(dataSource, dialect, () -> { });
+        return open(dataSource, dialect, () -> { }, heartbeat -> dataSource);
     }
 
-    private static JdbcKeyStorage pooled(DataSource database, String name, int size, SqlDialect dialect) {
+    private static JdbcKeyStorage pooled(DataSource database, String name, int size, SqlDialect dialect,
+                                         Function<Duration, DataSource> listenerConnections) {
         HikariConfig config = new HikariConfig();
         config.setDataSource(database);
         config.setPoolName(name);
         config.setMaximumPoolSize(size);
         HikariDataSource pool = new HikariDataSource(config);
         try {
-            return open(pool, dialect, pool::close);
+            return open(pool, dialect, pool::close, listenerConnections);
         } catch (RuntimeException e) {
             pool.close();
             throw e;
         }
     }
 
-    private static JdbcKeyStorage open(DataSource dataSource, SqlDialect dialect, Runnable closePool) {
+    private static JdbcKeyStorage open(DataSource dataSource, SqlDialect dialect, Runnable closePool,
+                                       Function<Duration, DataSource> listenerConnections) {
         Objects.requireNonNull(dataSource, "dataSource");
         Objects.requireNonNull(dialect, "dialect");
         try {
@@ -222,7 +253,29 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot bring the key storage schema up to date: " + e.getMessage(), e);
         }
-        return new JdbcKeyStorage(dataSource, dialect, closePool);
+        return new JdbcKeyStorage(dataSource, dialect, closePool, listenerConnections);
+    }
+
+    /**
+     * Whether other nodes may share this database and write to it: true for PostgreSQL, whose writes announce
+     * themselves (see {@link #listenToOtherNodes}); false for embedded H2.
+     */
+    public boolean isShared() {
+        return dialect.announcesChanges();
+    }
+
+    /**
+     * Starts telling {@code observer} (this node's cache) what other nodes change, over a connection of its own
+     * outside the pool (for {@link #postgres}: with a socket timeout of twice the heartbeat, TCP keep-alive, and the
+     * application name {@code tresor-key-changes pid <process id>}). The caller closes the listener before this storage.
+     *
+     * @throws IllegalStateException if the database is not shared ({@link #isShared()})
+     */
+    public PostgresChangeListener listenToOtherNodes(StorageChangeObserver observer, Duration heartbeat) {
+        if (!isShared()) {
+            throw new IllegalStateException(this + " is embedded: no other node writes to it");
+        }
+        return PostgresChangeListener.start(listenerConnections.apply(heartbeat), observer, heartbeat);
     }
 
     /** The key protection layer's tenant keys, in table {@code tresor_tenant_keys} of this storage's database. */
@@ -234,7 +287,9 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
 
     @Override
     public boolean createTenant(TenantId tenant, Instant createdAt) {
-        return run("create tenant " + tenant, connection -> insertIfAbsent(connection, insertTenant, tenant.asString(), createdAt)) > 0;
+        return change("create tenant " + tenant, null,
+            connection -> insertIfAbsent(connection, insertTenant, tenant.asString(), createdAt) > 0,
+            Boolean::booleanValue, StorageChange.tenant(tenant));
     }
 
     @Override
@@ -258,7 +313,7 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
 
     @Override
     public TenantId mapDomain(String domain, TenantId tenant) {
-        return write("map domain " + domain, () -> new UnknownTenantException(tenant), connection -> {
+        return change("map domain " + domain, () -> new UnknownTenantException(tenant), connection -> {
             // The owner can unmap it between our insert and our read; then the domain is free again: try again.
             while (true) {
                 insertIfAbsent(connection, insertDomain, domain, tenant.asString());
@@ -269,20 +324,21 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
                     return TenantId.of(owner.get());
                 }
             }
-        });
+        }, owner -> owner.equals(tenant), StorageChange.domain(domain));
     }
 
     @Override
     public boolean moveDomain(String domain, TenantId from, TenantId to) {
-        return write("move domain " + domain, () -> new UnknownTenantException(to),
+        return change("move domain " + domain, () -> new UnknownTenantException(to),
             connection -> update(connection, "UPDATE tresor_domains SET tenant = ? WHERE domain = ? AND tenant = ?",
-                to.asString(), domain, from.asString())) > 0;
+                to.asString(), domain, from.asString()) > 0, Boolean::booleanValue, StorageChange.domain(domain));
     }
 
     @Override
     public boolean unmapDomain(String domain) {
-        return run("unmap domain " + domain,
-            connection -> update(connection, "DELETE FROM tresor_domains WHERE domain = ?", domain)) > 0;
+        return change("unmap domain " + domain, null,
+            connection -> update(connection, "DELETE FROM tresor_domains WHERE domain = ?", domain) > 0,
+            Boolean::booleanValue, StorageChange.domain(domain));
     }
 
     @Override
@@ -306,16 +362,18 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
 
     @Override
     public void grant(TenantId grantor, TenantId grantee) {
-        write("grant " + grantee + " the directory of " + grantor,
+        change("grant " + grantee + " the directory of " + grantor,
             () -> new UnknownTenantException(tenantExists(grantor) ? grantee : grantor),
-            connection -> insertIfAbsent(connection, insertGrant, grantee.asString(), grantor.asString()));
+            connection -> insertIfAbsent(connection, insertGrant, grantee.asString(), grantor.asString()) > 0,
+            Boolean::booleanValue, StorageChange.tenant(grantee), StorageChange.tenant(grantor));
     }
 
     @Override
     public boolean revokeGrant(TenantId grantor, TenantId grantee) {
-        return run("revoke the grant of " + grantor + " to " + grantee,
+        return change("revoke the grant of " + grantor + " to " + grantee, null,
             connection -> update(connection, "DELETE FROM tresor_grants WHERE grantee = ? AND grantor = ?",
-                grantee.asString(), grantor.asString())) > 0;
+                grantee.asString(), grantor.asString()) > 0,
+            Boolean::booleanValue, StorageChange.tenant(grantee), StorageChange.tenant(grantor));
     }
 
     @Override
@@ -384,6 +442,11 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
             }
             statement.executeBatch();
         }
+        if (dialect.announcesChanges()) {
+            for (TenantId tenant : inserted.stream().map(CertificateRecord::tenant).collect(Collectors.toCollection(TreeSet::new))) {
+                dialect.announce(connection, StorageChange.tenant(tenant));
+            }
+        }
         return inserted.size();
     }
 
@@ -443,9 +506,10 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
 
     @Override
     public boolean updateCertificateStatus(TenantId tenant, Fingerprint fingerprint, KeyStatus status) {
-        return run("update the status of certificate " + fingerprint + " of " + tenant,
+        return change("update the status of certificate " + fingerprint + " of " + tenant, null,
             connection -> update(connection, "UPDATE tresor_certificates SET status = ? WHERE tenant = ? AND fingerprint = ?",
-                status.name(), tenant.asString(), fingerprint.asString())) > 0;
+                status.name(), tenant.asString(), fingerprint.asString()) > 0,
+            Boolean::booleanValue, StorageChange.tenant(tenant));
     }
 
     @Override
@@ -458,11 +522,12 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
 
     @Override
     public void putPrivateKey(TenantId tenant, Fingerprint certificate, byte[] protectedBlob) {
-        write("store the private key of " + certificate + " of " + tenant,
+        change("store the private key of " + certificate + " of " + tenant,
             () -> tenantExists(tenant)
                 ? new IllegalArgumentException("Tenant '" + tenant + "' holds no certificate " + certificate)
                 : new UnknownTenantException(tenant),
-            connection -> update(connection, upsertPrivateKey, tenant.asString(), certificate.asString(), protectedBlob));
+            connection -> update(connection, upsertPrivateKey, tenant.asString(), certificate.asString(), protectedBlob),
+            always -> true, StorageChange.tenant(tenant));
     }
 
     @Override
@@ -476,21 +541,21 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
 
     @Override
     public boolean insertPgpKey(PgpKeyRecord key) {
-        return write("add OpenPGP key " + key.fingerprint() + " to " + key.tenant(), () -> new UnknownTenantException(key.tenant()),
+        return change("add OpenPGP key " + key.fingerprint() + " to " + key.tenant(), () -> new UnknownTenantException(key.tenant()),
             connection -> inTransaction(connection, () -> {
                 if (insertIfAbsent(connection, insertPgpKey, PgpKeyRows.values(key)) == 0) {
                     return false;
                 }
                 PgpKeyRows.insertDetails(connection, key);
                 return true;
-            }));
+            }), Boolean::booleanValue, StorageChange.tenant(key.tenant()));
     }
 
     @Override
     public boolean updatePgpKey(PgpKeyRecord key) {
         String tenant = key.tenant().asString();
         String fingerprint = key.fingerprint().asString();
-        return run("update OpenPGP key " + key.fingerprint() + " of " + key.tenant(),
+        return change("update OpenPGP key " + key.fingerprint() + " of " + key.tenant(), null,
             connection -> inTransaction(connection, () -> {
                 if (update(connection, PgpKeyRows.UPDATE, PgpKeyRows.updateValues(key)) == 0) {
                     return false;
@@ -499,7 +564,7 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
                 update(connection, "DELETE FROM tresor_pgp_key_ids WHERE tenant = ? AND fingerprint = ?", tenant, fingerprint);
                 PgpKeyRows.insertDetails(connection, key);
                 return true;
-            }));
+            }), Boolean::booleanValue, StorageChange.tenant(key.tenant()));
     }
 
     @Override
@@ -533,18 +598,20 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
 
     @Override
     public boolean updatePgpKeyStatus(TenantId tenant, PgpFingerprint fingerprint, KeyStatus status) {
-        return run("update the status of OpenPGP key " + fingerprint + " of " + tenant,
+        return change("update the status of OpenPGP key " + fingerprint + " of " + tenant, null,
             connection -> update(connection, "UPDATE tresor_pgp_keys SET status = ? WHERE tenant = ? AND fingerprint = ?",
-                status.name(), tenant.asString(), fingerprint.asString())) > 0;
+                status.name(), tenant.asString(), fingerprint.asString()) > 0,
+            Boolean::booleanValue, StorageChange.tenant(tenant));
     }
 
     @Override
     public void putPgpSecretKey(TenantId tenant, PgpFingerprint fingerprint, byte[] protectedBlob) {
-        write("store the secret key of OpenPGP key " + fingerprint + " of " + tenant,
+        change("store the secret key of OpenPGP key " + fingerprint + " of " + tenant,
             () -> tenantExists(tenant)
                 ? new IllegalArgumentException("Tenant '" + tenant + "' holds no OpenPGP key " + fingerprint)
                 : new UnknownTenantException(tenant),
-            connection -> update(connection, upsertPgpSecretKey, tenant.asString(), fingerprint.asString(), protectedBlob));
+            connection -> update(connection, upsertPgpSecretKey, tenant.asString(), fingerprint.asString(), protectedBlob),
+            always -> true, StorageChange.tenant(tenant));
     }
 
     @Override
@@ -558,9 +625,9 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
 
     @Override
     public boolean insertTrustAnchor(TenantId tenant, Fingerprint fingerprint, byte[] der, Instant addedAt) {
-        return write("add trust anchor " + fingerprint + " to " + tenant, () -> new UnknownTenantException(tenant),
+        return change("add trust anchor " + fingerprint + " to " + tenant, () -> new UnknownTenantException(tenant),
             connection -> insertIfAbsent(connection, insertTrustAnchor, tenant.asString(), fingerprint.asString(), der,
-                addedAt)) > 0;
+                addedAt) > 0, Boolean::booleanValue, StorageChange.tenant(tenant));
     }
 
     @Override
@@ -580,17 +647,18 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
 
     @Override
     public boolean deleteTrustAnchor(TenantId tenant, Fingerprint fingerprint) {
-        return run("remove trust anchor " + fingerprint + " of " + tenant,
+        return change("remove trust anchor " + fingerprint + " of " + tenant, null,
             connection -> update(connection, "DELETE FROM tresor_trust_anchors WHERE tenant = ? AND fingerprint = ?",
-                tenant.asString(), fingerprint.asString())) > 0;
+                tenant.asString(), fingerprint.asString()) > 0, Boolean::booleanValue, StorageChange.tenant(tenant));
     }
 
     // PDF passwords
 
     @Override
     public void putPdfPassword(TenantId tenant, String address, byte[] protectedBlob, Instant updatedAt) {
-        write("store the PDF password of " + address + " for " + tenant, () -> new UnknownTenantException(tenant),
-            connection -> update(connection, upsertPdfPassword, tenant.asString(), address, protectedBlob, updatedAt));
+        change("store the PDF password of " + address + " for " + tenant, () -> new UnknownTenantException(tenant),
+            connection -> update(connection, upsertPdfPassword, tenant.asString(), address, protectedBlob, updatedAt),
+            always -> true, StorageChange.tenant(tenant));
     }
 
     @Override
@@ -601,17 +669,18 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
 
     @Override
     public boolean deletePdfPassword(TenantId tenant, String address) {
-        return run("remove the PDF password of " + address + " for " + tenant,
+        return change("remove the PDF password of " + address + " for " + tenant, null,
             connection -> update(connection, "DELETE FROM tresor_pdf_passwords WHERE tenant = ? AND address = ?",
-                tenant.asString(), address)) > 0;
+                tenant.asString(), address) > 0, Boolean::booleanValue, StorageChange.tenant(tenant));
     }
 
     // TLS policies
 
     @Override
     public void putTlsPolicy(TenantId tenant, String domain, String policy, Instant updatedAt) {
-        write("store the TLS policy for " + domain + " of " + tenant, () -> new UnknownTenantException(tenant),
-            connection -> update(connection, upsertTlsPolicy, tenant.asString(), domain, policy, updatedAt));
+        change("store the TLS policy for " + domain + " of " + tenant, () -> new UnknownTenantException(tenant),
+            connection -> update(connection, upsertTlsPolicy, tenant.asString(), domain, policy, updatedAt),
+            always -> true, StorageChange.tenant(tenant));
     }
 
     @Override
@@ -642,9 +711,9 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
 
     @Override
     public boolean deleteTlsPolicy(TenantId tenant, String domain) {
-        return run("remove the TLS policy for " + domain + " of " + tenant,
+        return change("remove the TLS policy for " + domain + " of " + tenant, null,
             connection -> update(connection, "DELETE FROM tresor_tls_policies WHERE tenant = ? AND domain = ?",
-                tenant.asString(), domain)) > 0;
+                tenant.asString(), domain) > 0, Boolean::booleanValue, StorageChange.tenant(tenant));
     }
 
     // audit log
@@ -711,16 +780,40 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
         }
     }
 
-    /** Runs a write whose foreign keys may find a tenant (or certificate) missing; {@code missing} says which. */
+    /**
+     * Runs a write whose foreign keys may find a tenant (or certificate) missing; {@code missing} says which (null: a
+     * write that refers to nothing).
+     */
     private <T> T write(String operation, Supplier<RuntimeException> missing, SqlWork<T> work) {
         try (Connection connection = dataSource.getConnection()) {
             return work.run(connection);
         } catch (SQLException e) {
-            if (dialect.isMissingReference(e)) {
+            if (missing != null && dialect.isMissingReference(e)) {
                 throw missing.get();
             }
             throw new JdbcStorageException(operation, e);
         }
+    }
+
+    /**
+     * A {@link #write} that other nodes must hear of: on PostgreSQL, {@code changes} are announced in the write's own
+     * transaction when {@code changedSomething} says the write changed a row, so that they are heard after the commit
+     * and only then. H2 has nobody to tell.
+     */
+    private <T> T change(String operation, Supplier<RuntimeException> missing, SqlWork<T> work,
+                         Predicate<? super T> changedSomething, StorageChange... changes) {
+        if (!dialect.announcesChanges()) {
+            return write(operation, missing, work);
+        }
+        return write(operation, missing, connection -> inTransaction(connection, () -> {
+            T result = work.run(connection);
+            if (changedSomething.test(result)) {
+                for (StorageChange change : changes) {
+                    dialect.announce(connection, change);
+                }
+            }
+            return result;
+        }));
     }
 
     private List<CertificateRecord> certificates(String operation, Comparator<CertificateRecord> order, String sql,

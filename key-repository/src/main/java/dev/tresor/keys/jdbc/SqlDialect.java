@@ -1,11 +1,14 @@
 package dev.tresor.keys.jdbc;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.List;
 import java.util.stream.Collectors;
+
+import dev.tresor.keys.spi.StorageChange;
 
 /**
  * The few places where H2 2.x and PostgreSQL 15+ need different SQL. Everything else, the schema scripts included,
@@ -84,6 +87,25 @@ public enum SqlDialect {
                 statement.executeQuery("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")").close();
             }
         }
+
+        @Override
+        boolean announcesChanges() {
+            return true;
+        }
+
+        /**
+         * {@code NOTIFY} on {@link PostgresChangeListener#CHANNEL}, the payload followed by the schema, so that nodes
+         * of other schemas on the same database ignore it. PostgreSQL delivers it when (and only if) the transaction
+         * commits, and once per distinct payload per transaction.
+         */
+        @Override
+        void announce(Connection connection, StorageChange change) throws SQLException {
+            try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT pg_notify('" + PostgresChangeListener.CHANNEL + "', ? || ' ' || coalesce(current_schema(), ''))")) {
+                statement.setString(1, change.asText());
+                statement.executeQuery().close();
+            }
+        }
     };
 
     private final String foreignKeyViolation;
@@ -106,6 +128,16 @@ public enum SqlDialect {
      * database, and keeps it until the connection's transaction ends.
      */
     abstract void lockSchema(Connection connection) throws SQLException;
+
+    /** Whether {@link #announce} tells other nodes anything: H2 is embedded, no other node shares it. */
+    boolean announcesChanges() {
+        return false;
+    }
+
+    /** Tells the nodes sharing the database, when the connection's transaction commits, what it changed. */
+    void announce(Connection connection, StorageChange change) throws SQLException {
+        throw new UnsupportedOperationException(this + " has no other nodes to tell");
+    }
 
     /** Whether the failure is an insert referring to a missing row (an unknown tenant or certificate). */
     boolean isMissingReference(SQLException failure) {

@@ -56,7 +56,11 @@ final class Statements {
         }
     }
 
+    /** Runs {@code work} in a transaction; inside a transaction already begun, as part of that one. */
     static <T> T inTransaction(Connection connection, Work<T> work) throws SQLException {
+        if (!connection.getAutoCommit()) {
+            return work.run();
+        }
         connection.setAutoCommit(false);
         try {
             T result = work.run();

@@ -2,10 +2,13 @@ package dev.tresor.keys.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -28,6 +31,8 @@ import dev.tresor.keys.protection.FileMasterKey;
 import dev.tresor.keys.protection.KeyProtection;
 import dev.tresor.keys.protection.MemoryTenantKeyStore;
 import dev.tresor.keys.repository.StoredKeyRepository;
+import dev.tresor.keys.spi.KeyStorage;
+import dev.tresor.keys.spi.StorageChange;
 
 class CachingKeyStorageTest {
     private static final TenantId BANK = TenantId.of("bank");
@@ -112,6 +117,111 @@ class CachingKeyStorageTest {
         nodeB.certificates().setStatus(BANK, john.fingerprint(), KeyStatus.REVOKED);
 
         assertThat(uncached.certificates().encryptionCertificates(BANK, JOHN, SelectionPolicy.NEWEST)).isEmpty();
+    }
+
+    @Test
+    void aChangeHeardFromAnotherNodeShouldForgetOnlyThatTenantsAnswers() {
+        CountingStorage counting = new CountingStorage(sharedDatabase);
+        CachingKeyStorage cache = CachingKeyStorage.wrap(counting.storage, Duration.ofSeconds(30), nanoTime::get);
+        TenantId other = TenantId.of("other");
+        sharedDatabase.createTenant(other, Instant.now());
+        cache.certificatesByAddress(List.of(BANK), JOHN.asString());
+        cache.certificatesByAddress(List.of(other), JOHN.asString());
+        cache.certificatesByAddress(List.of(BANK, other), JOHN.asString());
+
+        cache.changed(StorageChange.tenant(BANK));
+
+        int before = counting.addressLookups;
+        cache.certificatesByAddress(List.of(other), JOHN.asString());
+        assertThat(counting.addressLookups).as("the other tenant's answer is kept").isEqualTo(before);
+        cache.certificatesByAddress(List.of(BANK), JOHN.asString());
+        cache.certificatesByAddress(List.of(BANK, other), JOHN.asString());
+        assertThat(counting.addressLookups).as("every answer involving bank is read again").isEqualTo(before + 2);
+    }
+
+    @Test
+    void aDomainChangeHeardFromAnotherNodeShouldForgetThatDomainsTenant() {
+        CachingKeyStorage cache = CachingKeyStorage.wrap(sharedDatabase, Duration.ofSeconds(30), nanoTime::get);
+        assertThat(cache.tenantOfDomain("shop.example")).isEmpty();
+        sharedDatabase.mapDomain("shop.example", BANK);
+        assertThat(cache.tenantOfDomain("shop.example")).as("not heard of yet: the cached answer").isEmpty();
+
+        cache.changed(StorageChange.domain("other.example"));
+        assertThat(cache.tenantOfDomain("shop.example")).isEmpty();
+        cache.changed(StorageChange.domain("shop.example"));
+
+        assertThat(cache.tenantOfDomain("shop.example")).contains(BANK);
+    }
+
+    @Test
+    void whileChangesMayBeMissedNothingShouldBeReused() {
+        CountingStorage counting = new CountingStorage(sharedDatabase);
+        CachingKeyStorage cache = CachingKeyStorage.wrap(counting.storage, Duration.ofSeconds(30), nanoTime::get);
+        cache.changesMayBeMissed();
+
+        cache.certificatesByAddress(List.of(BANK), JOHN.asString());
+        cache.certificatesByAddress(List.of(BANK), JOHN.asString());
+        assertThat(counting.addressLookups).isEqualTo(2);
+        assertThat(cache.reusesAnswers()).isFalse();
+
+        cache.changesFollowed();
+        cache.certificatesByAddress(List.of(BANK), JOHN.asString());
+        cache.certificatesByAddress(List.of(BANK), JOHN.asString());
+        assertThat(counting.addressLookups).isEqualTo(3);
+    }
+
+    @Test
+    void followingChangesAgainShouldForgetEverythingLearntBefore() {
+        CountingStorage counting = new CountingStorage(sharedDatabase);
+        CachingKeyStorage cache = CachingKeyStorage.wrap(counting.storage, Duration.ofSeconds(30), nanoTime::get);
+        cache.certificatesByAddress(List.of(BANK), JOHN.asString());
+
+        cache.changesFollowed();
+
+        cache.certificatesByAddress(List.of(BANK), JOHN.asString());
+        assertThat(counting.addressLookups).isEqualTo(2);
+    }
+
+    @Test
+    void anAnswerReadWhileAChangeArrivesShouldNotBeKept() {
+        CountingStorage counting = new CountingStorage(sharedDatabase);
+        CachingKeyStorage cache = CachingKeyStorage.wrap(counting.storage, Duration.ofSeconds(30), nanoTime::get);
+        // the change is heard after the database answered, before the answer is stored
+        counting.duringLookup = () -> cache.changed(StorageChange.tenant(BANK));
+        cache.certificatesByAddress(List.of(BANK), JOHN.asString());
+        counting.duringLookup = () -> { };
+
+        cache.certificatesByAddress(List.of(BANK), JOHN.asString());
+
+        assertThat(counting.addressLookups).as("the overlapped answer was not reused").isEqualTo(2);
+        cache.certificatesByAddress(List.of(BANK), JOHN.asString());
+        assertThat(counting.addressLookups).isEqualTo(2);
+    }
+
+    /** The shared database, counting the address lookups that reach it. */
+    private static final class CountingStorage {
+        final KeyStorage storage;
+        int addressLookups;
+        Runnable duringLookup = () -> { };
+
+        CountingStorage(KeyStorage delegate) {
+            storage = (KeyStorage) Proxy.newProxyInstance(KeyStorage.class.getClassLoader(), new Class<?>[] {KeyStorage.class},
+                (proxy, method, arguments) -> {
+                    boolean lookup = method.getName().equals("certificatesByAddress");
+                    if (lookup) {
+                        addressLookups++;
+                    }
+                    try {
+                        return method.invoke(delegate, arguments);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    } finally {
+                        if (lookup) {
+                            duringLookup.run();
+                        }
+                    }
+                });
+        }
     }
 
     private KeyProtection protection() {

@@ -209,6 +209,17 @@ class KeyRepositoryConfigurationTest {
     }
 
     @Test
+    void theListenerHeartbeatShouldDefaultToFiveSecondsAndStayBetweenOneSecondAndFiveMinutes() throws Exception {
+        assertThat(KeyRepositoryConfiguration.defaults(JAMES).listenerHeartbeat()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(parse("cache.listener.heartbeat=2s\n").listenerHeartbeat()).isEqualTo(Duration.ofSeconds(2));
+        assertThatThrownBy(() -> parse("cache.listener.heartbeat=0\n"))
+            .hasMessage("Invalid value '0' for property 'cache.listener.heartbeat' in keyrepository.properties: use a "
+                + "duration from 1s to 5 minutes, such as 30s or 2m (plain numbers are seconds)");
+        assertThatThrownBy(() -> parse("cache.listener.heartbeat=10m\n"))
+            .hasMessageStartingWith("Invalid value '10m' for property 'cache.listener.heartbeat'");
+    }
+
+    @Test
     void aMisspelledPropertyShouldFailRatherThanBeIgnored() {
         assertThatThrownBy(() -> parse("storge=memory\n"))
             .hasMessageStartingWith("Unknown property 'storge' in keyrepository.properties; known properties are ")
