@@ -100,7 +100,7 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
     }
 
     private final Kind kind;
-    private final SmtpSink sink = new SmtpSink();
+    private final SmtpSink sink;
     private final Map<Integer, Integer> ports = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private Path home;
@@ -110,14 +110,37 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
     private Thread killOnExit;
     /** The certificate the test installed for a stock James, which generates none. */
     private Optional<Path> installedCertificate = Optional.empty();
+    private boolean withoutTresorMailets;
+    private String javaOptions = "-Xms64m -Xmx768m";
 
     /** The assembled distribution, started with {@code bin/tresor-server}. */
     public ShippedServer() {
-        this(Kind.DISTRIBUTION);
+        this(Kind.DISTRIBUTION, new SmtpSink());
     }
 
-    private ShippedServer(Kind kind) {
+    private ShippedServer(Kind kind, SmtpSink sink) {
         this.kind = kind;
+        this.sink = sink;
+    }
+
+    /** The assembled distribution relaying to the given sink, e.g. {@link SmtpSink#countingMessageIds()} for load. */
+    public static ShippedServer relayingTo(SmtpSink sink) {
+        return new ShippedServer(Kind.DISTRIBUTION, sink);
+    }
+
+    /**
+     * Before {@link #start}: the sample chain without any Tresor mailet or matcher (each {@code <mailet>} whose class or
+     * condition is one of ours is left out), the plain relay a benchmark compares Tresor's chain with.
+     */
+    public ShippedServer withoutTresorMailets() {
+        this.withoutTresorMailets = true;
+        return this;
+    }
+
+    /** Before {@link #start}: the server's {@code JAVA_OPTS} (tests default to {@code -Xms64m -Xmx768m}). */
+    public ShippedServer javaOptions(String options) {
+        this.javaOptions = options;
+        return this;
     }
 
     /**
@@ -130,7 +153,7 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
      * {@link #process} is not available (the bundle has no CLI).
      */
     public static ShippedServer stockJamesWithBundle() {
-        return new ShippedServer(Kind.STOCK_JAMES_WITH_BUNDLE);
+        return new ShippedServer(Kind.STOCK_JAMES_WITH_BUNDLE, new SmtpSink());
     }
 
     /** The distribution as the build assembled it. */
@@ -234,6 +257,32 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
 
     public boolean isRunning() {
         return server != null && server.isAlive();
+    }
+
+    /**
+     * {@code kill -9} of the server's JVM ({@code bin/tresor-server} execs it, so it is the process started): no
+     * shutdown hook, no flush, as a power cut or the OOM killer ends it. Returns once the process is gone.
+     */
+    public void kill() throws InterruptedException {
+        server.destroyForcibly();
+        if (!server.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("The server (pid " + server.pid() + ") survived SIGKILL for 30 s");
+        }
+        stopServer();
+    }
+
+    /** Starts the server again from the same home and data directory, on the same ports; returns once healthy. */
+    public void restart() throws Exception {
+        if (isRunning()) {
+            throw new IllegalStateException("The server still runs: stop() or kill() it first");
+        }
+        launch();
+        awaitHealthy();
+    }
+
+    /** The process id of the server's JVM, e.g. to read {@code /proc/<pid>/stat}. */
+    public long pid() {
+        return server.pid();
     }
 
     // --- what the test sees ---------------------------------------------------------------------------------------
@@ -702,6 +751,9 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
             }
         }
         ShippedConfiguration.relayTo(conf.resolve("mailetcontainer.xml"), sink.port());
+        if (withoutTresorMailets) {
+            ShippedConfiguration.removeTresorMailets(conf.resolve("mailetcontainer.xml"));
+        }
         if (kind == Kind.STOCK_JAMES_WITH_BUNDLE) {
             for (ServerTlsIdentity identity : ServerTlsIdentity.configuredIn(home)) {
                 identity.provisionIfMissing();
@@ -763,7 +815,7 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         builder.environment().put("TRESOR_DATA", data.toString());
         // the script's own default is -Xms256m -Xmx1g; tests share a small machine
-        builder.environment().put("JAVA_OPTS", "-Xms64m -Xmx768m");
+        builder.environment().put("JAVA_OPTS", javaOptions);
         server = builder.start();
         Process started = server;
         killOnExit = new Thread(() -> {
