@@ -24,10 +24,11 @@ import dev.tresor.it.SmtpSink;
  * A relay that answered 250 owns the mail: {@code kill -9} of the shipped server half-way through a burst of mail
  * must not lose any of it. 8 SMTP clients (submission, STARTTLS, AUTH as Alice: SignSmime signs only for a sender who
  * authenticated) send {@code tresor.crash.mails} mails (default {@value #DEFAULT_MAILS}; the issue's full run is 2,000)
- * of 100 KB from Alice to Bob through the sample chain's sign + encrypt, as fast as the server takes them. The sink holds every delivery until the kill, so the mails the server accepted by then are all
- * inside it (spool or outgoing queue). When half of them are accepted the server's JVM gets SIGKILL; it is started again
- * on the same data directory and the clients go on (a transaction the kill broke is sent again with the same
- * Message-ID). Once the server is quiet, mail is counted by Message-ID: accepted (250), delivered to the sink,
+ * of 100 KB from Alice to Bob through the sample chain's sign + encrypt, as fast as the server takes them. Once a
+ * quarter is accepted the sink holds every delivery until the kill, so that what the server accepts from then on stays
+ * inside it (spool or outgoing queue), while RemoteDelivery's connections wait well within its timeout. When half of the
+ * mails are accepted the server's JVM gets SIGKILL; it is started again on the same data directory and the clients go
+ * on (a transaction the kill broke is sent again with the same Message-ID). Once the server is quiet, mail is counted by Message-ID: accepted (250), delivered to the sink,
  * duplicates, in a mail repository, and lost = accepted, neither delivered nor in a repository; lost must be 0.
  *
  * <p>Runs only with {@code -Dtresor.crash-test=true}: James's memory queue loses every mail in it on a kill (issue 13),
@@ -53,11 +54,13 @@ class RelayCrashTest {
     void noMailTheServerAcceptedShouldBeLostWhenItIsKilledHalfWay() throws Exception {
         int mails = Integer.getInteger("tresor.crash.mails", DEFAULT_MAILS);
         SampleTenant.createSmimePairIn(server, directory);
-        sink.hold();
 
         long started = System.nanoTime();
         RelayLoad.Run load = new RelayLoad(server, ALICE, PASSWORD, BOB, SESSIONS, SIZE)
             .start("crash", mails, Duration.ofMinutes(10));
+        Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20))
+            .until(() -> load.acceptedSoFar() >= mails / 4 || load.isDone());
+        sink.hold();
         Awaitility.await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(20))
             .until(() -> load.acceptedSoFar() >= mails / 2 || load.isDone());
         server.kill();
