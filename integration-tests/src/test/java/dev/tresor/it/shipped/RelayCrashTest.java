@@ -11,6 +11,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -115,7 +116,7 @@ class RelayCrashTest {
     private static Map<String, Set<String>> messageIdsInRepositories() {
         List<String> repositories = server.webAdmin().get("/mailRepositories").then().statusCode(200).extract()
             .jsonPath().getList("repository", String.class);
-        Map<String, Set<String>> found = new java.util.TreeMap<>();
+        Map<String, Set<String>> found = new TreeMap<>();
         for (String repository : repositories) {
             Set<String> ids = new HashSet<>();
             for (String key : server.mailRepositoryKeys(repository)) {

@@ -76,6 +76,10 @@ import dev.tresor.it.TestTls;
  * <p>The server's standard output and error go to {@code target/shipped-server/<test class>.log}; when it does not
  * start, the exception carries the log's tail. It is stopped with SIGTERM, then killed, after the class's tests, on a
  * failed start, and when the test JVM exits: no process is left behind.
+ *
+ * <p>For crash and load tests: {@link #relayingTo} another sink (e.g. one that keeps headers only and can hold
+ * deliveries), {@link #withoutTresorMailets()} for the plain relay, {@link #kill()} ({@code kill -9}) and
+ * {@link #restart()} on the same home and data directory.
  */
 public final class ShippedServer implements BeforeAllCallback, AfterAllCallback {
     public static final int SMTP = 25;
