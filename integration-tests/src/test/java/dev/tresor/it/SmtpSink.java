@@ -4,13 +4,20 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
 import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import javax.mail.MessagingException;
 import javax.mail.Session;
@@ -27,8 +34,14 @@ import org.subethamail.smtp.server.SMTPServer;
  * A real SMTP server on loopback (SubEthaSMTP) standing for "the Internet": James relays to it, and tests assert
  * exactly what left the gateway, envelope and bytes. Registered with {@link org.apache.james.JamesServerBuilder} it
  * is listening before James's configuration is written; elsewhere {@link #start()} and {@link #stop()} it.
+ *
+ * <p>For load ({@link #keepingHeadersOnly()}) it keeps only each message's header block. It can {@link #hold()} every
+ * transaction before reading its DATA, so that a test decides when mail may leave the gateway. A transaction counts as
+ * received once its whole DATA was read, as the 250 the sink answers then says.
  */
 public final class SmtpSink implements GuiceModuleTestExtension {
+    private static final Pattern MESSAGE_ID = Pattern.compile("(?im)^Message-ID:\\s*(<[^>\\s]*>)");
+
 
     /** One SMTP transaction as the sink received it. */
     public static final class ReceivedMail {
@@ -71,8 +84,24 @@ public final class SmtpSink implements GuiceModuleTestExtension {
         }
     }
 
+    private final boolean keepMessages;
     private final List<ReceivedMail> received = new CopyOnWriteArrayList<>();
+    private volatile CountDownLatch gate = new CountDownLatch(0);
     private SMTPServer server;
+
+    /** A sink that keeps every message it receives ({@link #received()}). */
+    public SmtpSink() {
+        this(true);
+    }
+
+    private SmtpSink(boolean keepMessages) {
+        this.keepMessages = keepMessages;
+    }
+
+    /** A sink for thousands of mails: {@link #received()} holds only the header block of each (no body). */
+    public static SmtpSink keepingHeadersOnly() {
+        return new SmtpSink(false);
+    }
 
     @Override
     public void beforeAll(ExtensionContext extensionContext) {
@@ -115,6 +144,30 @@ public final class SmtpSink implements GuiceModuleTestExtension {
         return List.copyOf(received);
     }
 
+    /** How many transactions the sink completed (250 after DATA). */
+    public int transactions() {
+        return received.size();
+    }
+
+    /** How many times each Message-ID (angle brackets included) arrived; mails without one are left out. */
+    public Map<String, Integer> messageIds() {
+        Map<String, Integer> counts = new HashMap<>();
+        for (ReceivedMail mail : received) {
+            messageId(mail.data).ifPresent(id -> counts.merge(id, 1, Integer::sum));
+        }
+        return counts;
+    }
+
+    /** From now on every transaction waits, before its DATA is read, until {@link #release()}. */
+    public void hold() {
+        gate = new CountDownLatch(1);
+    }
+
+    /** Lets held and later transactions go on. */
+    public void release() {
+        gate.countDown();
+    }
+
     /** Waits until a mail matching the predicate arrives, then returns it. */
     public ReceivedMail awaitMail(Predicate<ReceivedMail> predicate) {
         Awaitility.await().atMost(Duration.ofSeconds(30))
@@ -145,7 +198,17 @@ public final class SmtpSink implements GuiceModuleTestExtension {
 
             @Override
             public String data(InputStream in) throws IOException {
+                try {
+                    gate.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("The sink stopped while holding a transaction", e);
+                }
+                // a sender gone while held makes this read fail: the transaction does not count
                 data = in.readAllBytes();
+                if (!keepMessages) {
+                    data = Arrays.copyOf(data, headerBlockLength(data));
+                }
                 return null;
             }
 
@@ -156,5 +219,25 @@ public final class SmtpSink implements GuiceModuleTestExtension {
                 }
             }
         };
+    }
+
+    /** The Message-ID of the top-level header block, read without parsing the body. */
+    public static Optional<String> messageId(byte[] message) {
+        String text = new String(message, 0, headerBlockLength(message), StandardCharsets.ISO_8859_1);
+        Matcher matcher = MESSAGE_ID.matcher(text.replaceAll("\r?\n[ \t]+", " "));
+        return matcher.find() ? Optional.of(matcher.group(1)) : Optional.empty();
+    }
+
+    /** The length of the header block with the empty line that ends it, or of the whole message when it has none. */
+    private static int headerBlockLength(byte[] message) {
+        for (int i = 0; i + 1 < message.length; i++) {
+            if (message[i] == '\n' && message[i + 1] == '\n') {
+                return i + 2;
+            }
+            if (message[i] == '\n' && message[i + 1] == '\r' && i + 2 < message.length && message[i + 2] == '\n') {
+                return i + 3;
+            }
+        }
+        return message.length;
     }
 }

@@ -92,6 +92,25 @@ final class SampleTenant implements AutoCloseable {
         return new SampleTenant(directory, openssl, gpg, alicePgp, paulPgp);
     }
 
+    /**
+     * Only what sign + encrypt of Alice's mail to Bob needs, for load tests: the domain, Alice ({@link #PASSWORD}), the
+     * tenant, Alice's S/MIME key and Bob's certificate. No gpg.
+     */
+    static void createSmimePairIn(ShippedServer server, Path directory) throws Exception {
+        server.addDomain(DOMAIN);
+        server.addUser(ALICE, PASSWORD);
+        server.webAdmin().put("/tresor/tenants/acme").then().statusCode(201);
+        server.webAdmin().put("/tresor/tenants/acme/domains/" + DOMAIN).then().statusCode(204);
+        OpenSslIdentities openssl = new OpenSslIdentities(directory);
+        openssl.selfSigned("alice", "/CN=Alice/O=Acme", ALICE);
+        openssl.selfSigned("bob", "/CN=Bob/O=Partner", BOB);
+        server.webAdmin().contentType("application/x-pkcs12").header("X-Tresor-Pkcs12-Password", P12_PASSWORD)
+            .body(Files.readAllBytes(openssl.pkcs12("alice", P12_PASSWORD)))
+            .post("/tresor/tenants/acme/keys").then().statusCode(201);
+        server.webAdmin().contentType("application/x-pem-file").body(Files.readAllBytes(openssl.certificate("bob")))
+            .post("/tresor/tenants/acme/certificates").then().statusCode(201);
+    }
+
     Path directory() {
         return directory;
     }

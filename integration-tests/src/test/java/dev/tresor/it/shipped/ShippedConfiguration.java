@@ -79,6 +79,23 @@ final class ShippedConfiguration {
     }
 
     /**
+     * Leaves out every {@code <mailet>} whose class or condition names one of Tresor's classes ({@code dev.tresor.}),
+     * the processors and James's own mailets stay: the shipped chain as a plain relay.
+     */
+    static void removeTresorMailets(Path mailetContainer) throws Exception {
+        Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(mailetContainer.toFile());
+        NodeList mailets = document.getElementsByTagName("mailet");
+        for (int i = mailets.getLength() - 1; i >= 0; i--) {
+            Element mailet = (Element) mailets.item(i);
+            if (mailet.getAttribute("class").startsWith("dev.tresor.") || mailet.getAttribute("match").contains("dev.tresor.")) {
+                mailet.getParentNode().removeChild(mailet);
+            }
+        }
+        TransformerFactory.newInstance().newTransformer()
+            .transform(new DOMSource(document), new StreamResult(mailetContainer.toFile()));
+    }
+
+    /**
      * What an operator of a stock James memory server does with the sample configuration, as mailrepositorystore.xml
      * says: the distribution's {@code jpa://} repositories become the memory server's {@code memory://} ones.
      */

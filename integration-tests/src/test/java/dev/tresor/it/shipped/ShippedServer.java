@@ -76,6 +76,10 @@ import dev.tresor.it.TestTls;
  * <p>The server's standard output and error go to {@code target/shipped-server/<test class>.log}; when it does not
  * start, the exception carries the log's tail. It is stopped with SIGTERM, then killed, after the class's tests, on a
  * failed start, and when the test JVM exits: no process is left behind.
+ *
+ * <p>For crash and load tests: {@link #relayingTo} another sink (e.g. one that keeps headers only and can hold
+ * deliveries), {@link #withoutTresorMailets()} for the plain relay, {@link #kill()} ({@code kill -9}) and
+ * {@link #restart()} on the same home and data directory.
  */
 public final class ShippedServer implements BeforeAllCallback, AfterAllCallback {
     public static final int SMTP = 25;
@@ -102,7 +106,7 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
 
     private final Kind kind;
     private final List<ConfigurationChange> configurationChanges = new ArrayList<>();
-    private final SmtpSink sink = new SmtpSink();
+    private final SmtpSink sink;
     private final Map<Integer, Integer> ports = new LinkedHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private Path home;
@@ -114,14 +118,37 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
     private Optional<Path> installedCertificate = Optional.empty();
     /** Files of {@code conf/} the test replaces, by name. */
     private final Map<String, String> configurationFiles = new LinkedHashMap<>();
+    private boolean withoutTresorMailets;
+    private String javaOptions = "-Xms64m -Xmx768m";
 
     /** The assembled distribution, started with {@code bin/tresor-server}. */
     public ShippedServer() {
-        this(Kind.DISTRIBUTION);
+        this(Kind.DISTRIBUTION, new SmtpSink());
     }
 
-    private ShippedServer(Kind kind) {
+    private ShippedServer(Kind kind, SmtpSink sink) {
         this.kind = kind;
+        this.sink = sink;
+    }
+
+    /** The assembled distribution relaying to the given sink, e.g. {@link SmtpSink#countingMessageIds()} for load. */
+    public static ShippedServer relayingTo(SmtpSink sink) {
+        return new ShippedServer(Kind.DISTRIBUTION, sink);
+    }
+
+    /**
+     * Before {@link #start}: the sample chain without any Tresor mailet or matcher (each {@code <mailet>} whose class or
+     * condition is one of ours is left out), the plain relay a benchmark compares Tresor's chain with.
+     */
+    public ShippedServer withoutTresorMailets() {
+        this.withoutTresorMailets = true;
+        return this;
+    }
+
+    /** Before {@link #start}: the server's {@code JAVA_OPTS} (tests default to {@code -Xms64m -Xmx768m}). */
+    public ShippedServer javaOptions(String options) {
+        this.javaOptions = options;
+        return this;
     }
 
     /** A change a test makes to the server's copied {@code conf/} directory, after the test machine's own changes. */
@@ -146,7 +173,7 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
      * {@link #process} is not available (the bundle has no CLI).
      */
     public static ShippedServer stockJamesWithBundle() {
-        return new ShippedServer(Kind.STOCK_JAMES_WITH_BUNDLE);
+        return new ShippedServer(Kind.STOCK_JAMES_WITH_BUNDLE, new SmtpSink());
     }
 
     /**
@@ -313,6 +340,32 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
 
     public boolean isRunning() {
         return server != null && server.isAlive();
+    }
+
+    /**
+     * {@code kill -9} of the server's JVM ({@code bin/tresor-server} execs it, so it is the process started): no
+     * shutdown hook, no flush, as a power cut or the OOM killer ends it. Returns once the process is gone.
+     */
+    public void kill() throws InterruptedException {
+        server.destroyForcibly();
+        if (!server.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("The server (pid " + server.pid() + ") survived SIGKILL for 30 s");
+        }
+        stopServer();
+    }
+
+    /** Starts the server again from the same home and data directory, on the same ports; returns once healthy. */
+    public void restart() throws Exception {
+        if (isRunning()) {
+            throw new IllegalStateException("The server still runs: stop() or kill() it first");
+        }
+        launch();
+        awaitHealthy();
+    }
+
+    /** The process id of the server's JVM, e.g. to read {@code /proc/<pid>/stat}. */
+    public long pid() {
+        return server.pid();
     }
 
     // --- what the test sees ---------------------------------------------------------------------------------------
@@ -797,6 +850,9 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
             }
         }
         ShippedConfiguration.relayTo(conf.resolve("mailetcontainer.xml"), sink.port());
+        if (withoutTresorMailets) {
+            ShippedConfiguration.removeTresorMailets(conf.resolve("mailetcontainer.xml"));
+        }
         for (ConfigurationChange change : configurationChanges) {
             change.apply(conf);
         }
@@ -862,7 +918,7 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         builder.environment().put("TRESOR_DATA", data.toString());
         // the script's own default is -Xms256m -Xmx1g; tests share a small machine
-        builder.environment().put("JAVA_OPTS", "-Xms64m -Xmx768m");
+        builder.environment().put("JAVA_OPTS", javaOptions);
         server = builder.start();
         Process started = server;
         killOnExit = new Thread(() -> {

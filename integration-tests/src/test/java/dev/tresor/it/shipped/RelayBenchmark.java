@@ -1,0 +1,343 @@
+package dev.tresor.it.shipped;
+
+import static dev.tresor.it.shipped.SampleTenant.ALICE;
+import static dev.tresor.it.shipped.SampleTenant.BOB;
+import static dev.tresor.it.shipped.SampleTenant.PASSWORD;
+import static java.nio.charset.StandardCharsets.US_ASCII;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+import dev.tresor.it.SmtpSink;
+
+/**
+ * The relay benchmark (issues 13 and 17): SMTP clients → the shipped server ({@code bin/tresor-server}, the sample
+ * configuration) → a loopback SMTP sink, several configurations of the server side by side, runs alternating in one
+ * session. Not a test: it asserts nothing, it measures and prints.
+ *
+ * <p>Each configuration gets a server of its own, all started at once; each is warmed up, then the measured runs
+ * alternate between them (A B A B ...), so that a change in the machine's load hits every configuration alike. A run
+ * sends {@code --mails} mails of {@code --size} bytes from Alice to Bob over {@code --sessions} submission sessions
+ * (STARTTLS, AUTH; every session sends mail after mail) and ends when the sink has received them all. Per run:
+ * <ul>
+ *     <li>mails/s: mails delivered to the sink / time from the first mail sent to the last one received;</li>
+ *     <li>James CPU per mail: utime + stime of the server's JVM ({@code /proc/<pid>/stat}) over the run / mails (its
+ *         embedded H2 key database included);</li>
+ *     <li>James peak RSS: {@code VmHWM} of {@code /proc/<pid>/status}, reset at the start of each run by writing 5 to
+ *         {@code /proc/<pid>/clear_refs};</li>
+ *     <li>the CPU the benchmark's own JVM spent (clients, TLS, sink), the idle servers' CPU, and the CPU everything
+ *         else on the machine spent ({@code /proc/stat} minus those): a run where others took more than
+ *         {@value #DISTURBED_CORES} of a core on average is marked DISTURBED.</li>
+ * </ul>
+ *
+ * <p>Configurations ({@code --compare a,b,...}): {@code tresor}, the shipped chain, where Alice's mail to Bob is
+ * signed (SignSmime, RSA-2048) and encrypted (EncryptSmime, AES-256-CBC) with keys from the embedded key database;
+ * {@code plain}, the same server and chain with every Tresor mailet and matcher left out. A new configuration (e.g.
+ * the memory queue beside a durable one) is one more entry in {@link #CONFIGURATIONS}.
+ *
+ * <p>Run from {@code integration-tests/} with the test class path, after the distribution is assembled; see the
+ * README's "Relay benchmark" or {@code integration-tests/bench/relay-benchmark}.
+ */
+public final class RelayBenchmark {
+    private static final double DISTURBED_CORES = 0.25;
+    private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux this runs on
+    private static final Map<String, Supplier<ShippedServer>> CONFIGURATIONS = new LinkedHashMap<>();
+
+    static {
+        CONFIGURATIONS.put("tresor", () -> ShippedServer.relayingTo(SmtpSink.keepingHeadersOnly()));
+        CONFIGURATIONS.put("plain", () -> ShippedServer.relayingTo(SmtpSink.keepingHeadersOnly()).withoutTresorMailets());
+    }
+
+    private final Options options;
+    private final Map<String, ShippedServer> servers = new LinkedHashMap<>();
+    private final List<Result> results = new ArrayList<>();
+
+    private RelayBenchmark(Options options) {
+        this.options = options;
+    }
+
+    public static void main(String[] arguments) throws Exception {
+        Options options;
+        try {
+            options = Options.parse(arguments);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.err.println("usage: RelayBenchmark [--compare tresor,plain] [--mails 3000] [--warmup 2000] [--runs 3]"
+                + " [--size 102400] [--sessions 8] [--heap 1g]\n  configurations: " + CONFIGURATIONS.keySet());
+            System.exit(2);
+            return;
+        }
+        RelayBenchmark benchmark = new RelayBenchmark(options);
+        try {
+            benchmark.run();
+        } finally {
+            benchmark.stopServers();
+        }
+        System.exit(0);
+    }
+
+    private void run() throws Exception {
+        System.out.printf("relay benchmark: %s; %d mails of %d bytes per run, %d sessions, %d warm-up mails, %d runs"
+                + " each, James -Xmx%s, %d cores%n", options.configurations, options.mails, options.size, options.sessions,
+            options.warmup, options.runs, options.heap, Runtime.getRuntime().availableProcessors());
+        for (String name : options.configurations) {
+            ShippedServer server = CONFIGURATIONS.get(name).get().javaOptions("-Xms256m -Xmx" + options.heap);
+            servers.put(name, server);
+            server.start("RelayBenchmark-" + name);
+            SampleTenant.createSmimePairIn(server, Files.createDirectories(server.home().resolve("bench-keys")));
+            System.out.printf("%-8s started: pid %d, log %s%n", name, server.pid(), server.log());
+        }
+        for (String name : options.configurations) {
+            Result warmUp = measure(name, "warm-up", options.warmup);
+            System.out.println(warmUp);
+        }
+        for (int run = 1; run <= options.runs; run++) {
+            for (String name : options.configurations) {
+                Result result = measure(name, "run " + run, options.mails);
+                results.add(result);
+                System.out.println(result);
+            }
+        }
+        System.out.println(summary());
+    }
+
+    private Result measure(String name, String label, int mails) throws Exception {
+        ShippedServer server = servers.get(name);
+        SmtpSink sink = server.sink();
+        int deliveredBefore = sink.transactions();
+        Path proc = Path.of("/proc", Long.toString(server.pid()));
+        Files.writeString(proc.resolve("clear_refs"), "5", US_ASCII);
+        long jamesBefore = cpuTicks(proc);
+        long othersBefore = idleServersTicks(name);
+        long machineBefore = machineBusyTicks();
+        long benchBefore = benchCpuNanos();
+        long started = System.nanoTime();
+
+        RelayLoad.Run load = new RelayLoad(server, ALICE, PASSWORD, BOB, options.sessions, options.size)
+            .start(name + "-" + label.replace(' ', '-') + "-" + started, mails, Duration.ofMinutes(30));
+        RelayLoad.Outcome outcome = load.await();
+        int expected = deliveredBefore + outcome.accepted().size();
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (sink.transactions() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        long elapsed = System.nanoTime() - started;
+        long jamesTicks = cpuTicks(proc) - jamesBefore;
+        long idleServers = idleServersTicks(name) - othersBefore;
+        long machineTicks = machineBusyTicks() - machineBefore;
+        double benchSeconds = (benchCpuNanos() - benchBefore) / 1e9;
+        int delivered = sink.transactions() - deliveredBefore;
+
+        double jamesSeconds = (double) jamesTicks / CLOCK_TICKS_PER_SECOND;
+        double othersSeconds = Math.max(0, (double) machineTicks / CLOCK_TICKS_PER_SECOND - jamesSeconds
+            - (double) idleServers / CLOCK_TICKS_PER_SECOND - benchSeconds);
+        return new Result(name, label, mails, outcome.accepted().size(), delivered, elapsed / 1e9, jamesSeconds,
+            peakRssMegabytes(proc), benchSeconds, (double) idleServers / CLOCK_TICKS_PER_SECOND, othersSeconds);
+    }
+
+    /** The CPU the servers not under measurement spent meanwhile (idle, but their timers and GC run). */
+    private long idleServersTicks(String measured) throws IOException {
+        long ticks = 0;
+        for (Map.Entry<String, ShippedServer> server : servers.entrySet()) {
+            if (!server.getKey().equals(measured)) {
+                ticks += cpuTicks(Path.of("/proc", Long.toString(server.getValue().pid())));
+            }
+        }
+        return ticks;
+    }
+
+    /** utime + stime of a process, in clock ticks (fields 14 and 15 of /proc/pid/stat). */
+    private static long cpuTicks(Path proc) throws IOException {
+        String stat = Files.readString(proc.resolve("stat"), US_ASCII);
+        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        // fields[0] is field 3 (state): utime is field 14, stime field 15
+        return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    /** Every CPU's busy time (all but idle and iowait) since boot, in clock ticks, from the first line of /proc/stat. */
+    private static long machineBusyTicks() throws IOException {
+        String[] cpu = Files.readAllLines(Path.of("/proc/stat"), US_ASCII).get(0).trim().split("\\s+");
+        long busy = 0;
+        for (int i = 1; i < Math.min(cpu.length, 9); i++) {
+            if (i != 4 && i != 5) {
+                busy += Long.parseLong(cpu[i]);
+            }
+        }
+        return busy;
+    }
+
+    private static long peakRssMegabytes(Path proc) throws IOException {
+        for (String line : Files.readAllLines(proc.resolve("status"), US_ASCII)) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("\\D", "")) / 1024;
+            }
+        }
+        throw new IllegalStateException(proc + "/status has no VmHWM");
+    }
+
+    private static long benchCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime();
+    }
+
+    private String summary() {
+        StringBuilder summary = new StringBuilder("\n=== summary: median of the runs, [min - max] ===\n");
+        Map<String, double[]> medians = new LinkedHashMap<>();
+        for (String name : options.configurations) {
+            List<Result> runs = new ArrayList<>();
+            results.stream().filter(result -> result.configuration.equals(name)).forEach(runs::add);
+            double[] rates = runs.stream().mapToDouble(Result::mailsPerSecond).sorted().toArray();
+            double[] cpu = runs.stream().mapToDouble(Result::cpuMillisPerMail).sorted().toArray();
+            double[] rss = runs.stream().mapToDouble(result -> result.peakRssMegabytes).sorted().toArray();
+            long disturbed = runs.stream().filter(Result::disturbed).count();
+            medians.put(name, new double[] {median(rates), median(cpu), median(rss)});
+            summary.append(String.format("%-8s %7.1f mails/s [%.1f - %.1f]   CPU %6.2f ms/mail [%.2f - %.2f]   peak RSS %5.0f MB"
+                    + " [%.0f - %.0f]%s%n", name, median(rates), rates[0], rates[rates.length - 1], median(cpu), cpu[0],
+                cpu[cpu.length - 1], median(rss), rss[0], rss[rss.length - 1],
+                disturbed > 0 ? "   (" + disturbed + " of " + runs.size() + " runs DISTURBED)" : ""));
+        }
+        if (options.configurations.size() >= 2) {
+            String first = options.configurations.get(0);
+            for (String other : options.configurations.subList(1, options.configurations.size())) {
+                double[] a = medians.get(first);
+                double[] b = medians.get(other);
+                summary.append(String.format("%s / %s: mails/s %.2f, CPU per mail %.2fx, peak RSS %.2fx%n", first, other,
+                    a[0] / b[0], a[1] / b[1], a[2] / b[2]));
+            }
+        }
+        return summary.toString();
+    }
+
+    private static double median(double[] sorted) {
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    }
+
+    private void stopServers() {
+        servers.values().forEach(ShippedServer::stop);
+    }
+
+    /** One run's figures. */
+    private static final class Result {
+        final String configuration;
+        final String label;
+        final int sent;
+        final int accepted;
+        final int delivered;
+        final double seconds;
+        final double jamesCpuSeconds;
+        final long peakRssMegabytes;
+        final double benchCpuSeconds;
+        final double idleServersCpuSeconds;
+        final double othersCpuSeconds;
+
+        Result(String configuration, String label, int sent, int accepted, int delivered, double seconds,
+               double jamesCpuSeconds, long peakRssMegabytes, double benchCpuSeconds, double idleServersCpuSeconds,
+               double othersCpuSeconds) {
+            this.configuration = configuration;
+            this.label = label;
+            this.sent = sent;
+            this.accepted = accepted;
+            this.delivered = delivered;
+            this.seconds = seconds;
+            this.jamesCpuSeconds = jamesCpuSeconds;
+            this.peakRssMegabytes = peakRssMegabytes;
+            this.benchCpuSeconds = benchCpuSeconds;
+            this.idleServersCpuSeconds = idleServersCpuSeconds;
+            this.othersCpuSeconds = othersCpuSeconds;
+        }
+
+        double mailsPerSecond() {
+            return delivered / seconds;
+        }
+
+        double cpuMillisPerMail() {
+            return jamesCpuSeconds * 1000 / Math.max(1, delivered);
+        }
+
+        boolean disturbed() {
+            return othersCpuSeconds / seconds > DISTURBED_CORES;
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%-8s %-8s %5d sent %5d accepted %5d delivered in %6.1f s: %7.1f mails/s, James CPU"
+                    + " %6.2f ms/mail, peak RSS %5d MB; CPU s: bench %.1f, idle servers %.1f, others %.1f%s", configuration,
+                label, sent, accepted, delivered, seconds, mailsPerSecond(), cpuMillisPerMail(), peakRssMegabytes,
+                benchCpuSeconds, idleServersCpuSeconds, othersCpuSeconds, disturbed() ? "  DISTURBED" : "")
+                + (accepted < sent || delivered < accepted ? "  (INCOMPLETE: see the server's log)" : "");
+        }
+    }
+
+    /** The command line. */
+    private static final class Options {
+        List<String> configurations = List.of("tresor", "plain");
+        int mails = 3000;
+        int warmup = 2000;
+        int runs = 3;
+        int size = 100 * 1024;
+        int sessions = 8;
+        String heap = "1g";
+
+        static Options parse(String[] arguments) {
+            Options options = new Options();
+            for (int i = 0; i < arguments.length; i++) {
+                String name = arguments[i];
+                if (i + 1 >= arguments.length) {
+                    throw new IllegalArgumentException(name + " needs a value");
+                }
+                String value = arguments[++i];
+                switch (name) {
+                    case "--compare":
+                        options.configurations = List.of(value.split(","));
+                        for (String configuration : options.configurations) {
+                            if (!CONFIGURATIONS.containsKey(configuration)) {
+                                throw new IllegalArgumentException("Unknown configuration " + configuration);
+                            }
+                        }
+                        break;
+                    case "--mails":
+                        options.mails = positive(name, value);
+                        break;
+                    case "--warmup":
+                        options.warmup = positive(name, value);
+                        break;
+                    case "--runs":
+                        options.runs = positive(name, value);
+                        break;
+                    case "--size":
+                        options.size = positive(name, value);
+                        break;
+                    case "--sessions":
+                        options.sessions = positive(name, value);
+                        break;
+                    case "--heap":
+                        options.heap = value;
+                        break;
+                    default:
+                        throw new IllegalArgumentException("Unknown option " + name);
+                }
+            }
+            return options;
+        }
+
+        private static int positive(String name, String value) {
+            try {
+                int number = Integer.parseInt(value);
+                if (number > 0) {
+                    return number;
+                }
+            } catch (NumberFormatException e) {
+                // the message below says what is wanted
+            }
+            throw new IllegalArgumentException(name + " needs a positive whole number, not " + value);
+        }
+    }
+}
