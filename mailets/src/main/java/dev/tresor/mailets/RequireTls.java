@@ -590,6 +590,7 @@ public class RequireTls extends GenericMailet {
         }
         if (queueName != null) {
             QUEUES_IN_USE.remove(queueName);
+            LOGGER.info("RequireTls stopped delivering from queue {}", queueName);
         }
     }
 
