@@ -4,16 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.ArrayList;
-import java.time.Duration;
-import java.time.ZonedDateTime;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import javax.mail.MessagingException;
 import javax.mail.Session;
@@ -131,7 +136,7 @@ class RequireTlsTest {
         return mailet(Optional.empty(), clock, parameters);
     }
 
-    private RequireTls mailet(Optional<MtaStsSource> mtaSts, java.time.Clock clock, String... parameters) throws MessagingException {
+    private RequireTls mailet(Optional<MtaStsSource> mtaSts, Clock clock, String... parameters) throws MessagingException {
         RequireTls mailet = new RequireTls(vaults.repository(), vaults.tenantResolver(), dns, queues, clock,
             Duration.ofMillis(500), mtaSts);
         FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("RequireTls").mailetContext(context)
@@ -184,7 +189,7 @@ class RequireTlsTest {
         return items;
     }
 
-    private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!condition.getAsBoolean()) {
             assertThat(System.nanoTime() - deadline).as(what + " within 30 s").isNegative();
@@ -203,7 +208,7 @@ class RequireTlsTest {
     }
 
     private static List<LoopbackSmtpServer.Received> receivedWithSubject(LoopbackSmtpServer server, String subject) {
-        return server.received().stream().filter(mail -> mail.text().contains("Subject: " + subject)).collect(java.util.stream.Collectors.toList());
+        return server.received().stream().filter(mail -> mail.text().contains("Subject: " + subject)).collect(Collectors.toList());
     }
 
     private String dsnText() throws Exception {
@@ -353,9 +358,8 @@ class RequireTlsTest {
         assertThat(dsnText()).contains(PLAIN + ": mx.plain.example offered no STARTTLS");
     }
 
-    private RequireTls mailetWithMtaSts(java.util.Map<String, String> published, String... parameters) throws MessagingException {
-        String[] all = java.util.stream.Stream.concat(java.util.stream.Stream.of("mtaSts", "true"), java.util.Arrays.stream(parameters))
-            .toArray(String[]::new);
+    private RequireTls mailetWithMtaSts(Map<String, String> published, String... parameters) throws MessagingException {
+        String[] all = Stream.concat(Stream.of("mtaSts", "true"), Arrays.stream(parameters)).toArray(String[]::new);
         return mailet(Optional.of(domain -> Optional.ofNullable(published.get(domain)).map(dev.tresor.tls.MtaStsPolicy::parse)),
             clock, all);
     }
@@ -429,11 +433,11 @@ class RequireTlsTest {
 
     @Test
     void aRetryShouldBeDeliveredFromTheQueueOnceItIsDue() throws Exception {
-        RequireTls mailet = mailet(Optional.empty(), java.time.Clock.systemUTC(), "retryDelays", "1s");
+        RequireTls mailet = mailet(Optional.empty(), Clock.systemUTC(), "retryDelays", "1s");
         Mail mail = mail("due run", GOOD);
         mail.setAttribute(new Attribute(AttributeName.of(RequireTls.ATTEMPTS), AttributeValue.of(1)));
         mail.setAttribute(new Attribute(AttributeName.of(RequireTls.NEXT_ATTEMPT),
-            AttributeValue.of(java.time.Instant.now().plusSeconds(2).toString())));
+            AttributeValue.of(Instant.now().plusSeconds(2).toString())));
 
         mailet.service(mail);
 

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -28,7 +29,7 @@ public final class StallingSmtpServer implements AutoCloseable {
         try {
             ServerSocket listener = new ServerSocket();
             listener.setReuseAddress(true);
-            listener.bind(new java.net.InetSocketAddress(InetAddress.getByName(address), port));
+            listener.bind(new InetSocketAddress(InetAddress.getByName(address), port));
             return new StallingSmtpServer(listener);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
