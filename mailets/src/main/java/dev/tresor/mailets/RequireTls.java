@@ -26,6 +26,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -55,6 +56,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.google.common.annotations.VisibleForTesting;
+import com.google.common.collect.MapMaker;
 
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.EmailAddress;
@@ -151,8 +153,11 @@ public class RequireTls extends GenericMailet {
     private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     /** Early by less than this, a mail the queue hands over is delivered rather than put back. */
     private static final Duration EARLY_TOLERANCE = Duration.ofSeconds(1);
-    /** The outgoing queues of the RequireTls mailets running in this JVM: each needs its own. */
-    private static final Set<String> QUEUES_IN_USE = ConcurrentHashMap.newKeySet();
+    /**
+     * The outgoing queues of the running RequireTls mailets, per queue factory (one per James server; weak, so that a
+     * server that never destroyed its mailets blocks nothing): each mailet needs its own queue.
+     */
+    private static final ConcurrentMap<MailQueueFactory<?>, Set<String>> QUEUES_IN_USE = new MapMaker().weakKeys().makeMap();
 
     private final KeyRepository repository;
     private final TenantResolver tenants;
@@ -236,7 +241,7 @@ public class RequireTls extends GenericMailet {
         if (!QUEUE_NAME.matcher(name).matches()) {
             throw parameters.invalid("outgoingQueue", name, "a queue name of letters, digits, '.', '_' and '-'");
         }
-        if (!QUEUES_IN_USE.add(name)) {
+        if (!queuesInUse().add(name)) {
             throw parameters.invalid("outgoingQueue", name, "a queue no other RequireTls mailet uses (each delivers its "
                 + "queue's mail under its own policies)");
         }
@@ -245,9 +250,13 @@ public class RequireTls extends GenericMailet {
             queue = queueFactory.createQueue(MailQueueName.of(name));
             threads = DeliveryThreads.start("RequireTls-" + name, queue, threadCount, this::deliverFromQueue);
         } catch (RuntimeException e) {
-            QUEUES_IN_USE.remove(name);
+            queuesInUse().remove(name);
             throw new MessagingException(getMailetName() + ": cannot open the mail queue '" + name + "': " + e.getMessage(), e);
         }
+    }
+
+    private Set<String> queuesInUse() {
+        return QUEUES_IN_USE.computeIfAbsent(queueFactory, factory -> ConcurrentHashMap.newKeySet());
     }
 
     private static int deliveryThreads(InitParameters parameters) throws MessagingException {
@@ -589,7 +598,7 @@ public class RequireTls extends GenericMailet {
             }
         }
         if (queueName != null) {
-            QUEUES_IN_USE.remove(queueName);
+            queuesInUse().remove(queueName);
             LOGGER.info("RequireTls stopped delivering from queue {}", queueName);
         }
     }

@@ -539,5 +539,8 @@ class RequireTlsTest {
 
         assertThatThrownBy(() -> mailet("outgoingQueue", RequireTls.DEFAULT_QUEUE))
             .hasMessageContaining("'outgoingQueue'").hasMessageContaining("no other RequireTls mailet uses");
+
+        queues = new MemoryMailQueueFactory(new RawMailQueueItemDecoratorFactory()); // another James server
+        assertThat(mailet("outgoingQueue", RequireTls.DEFAULT_QUEUE)).isNotNull();
     }
 }
