@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -19,19 +20,45 @@ import javax.net.ssl.SSLSocket;
 
 import org.apache.james.GuiceJamesServer;
 import org.apache.james.JamesServerExtension;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.w3c.dom.Document;
+import org.w3c.dom.Element;
+import org.w3c.dom.NodeList;
+
+import dev.tresor.tls.StallingSmtpServer;
 
 /**
  * RequireTls and RFC 8689 REQUIRETLS through a real James on the sample configuration. The only next hop is the
  * {@link SmtpSink}, which offers no STARTTLS: mail that must travel encrypted has to be bounced, never handed to it.
+ * slow.example's MX is a {@link StallingSmtpServer} on 127.0.0.2 that never answers; the spooler has only
+ * {@value #SPOOLER_THREADS} threads, so a mail that waited for it on a spooler thread would stop all mail.
  */
 class RequireTlsThroughJamesTest {
     private static final String SENDER = "partner-sender@partner.example";
+    private static final int SPOOLER_THREADS = 2;
 
     static SmtpSink sink = new SmtpSink();
-    static TresorJames tresor = new TresorJames(sink, "partner.example", "bank.example", "other.example");
+    static TresorJames tresor = new TresorJames(sink, "partner.example", "bank.example", "other.example")
+        .resolving("slow.example", "127.0.0.2")
+        .changingMailetContainer(RequireTlsThroughJamesTest::fewSpoolerThreadsAndASlowTlsDomain);
+
+    private static void fewSpoolerThreadsAndASlowTlsDomain(Document mailetContainer) {
+        Element spooler = (Element) mailetContainer.getElementsByTagName("spooler").item(0);
+        spooler.getElementsByTagName("threads").item(0).setTextContent(Integer.toString(SPOOLER_THREADS));
+        NodeList mailets = mailetContainer.getElementsByTagName("mailet");
+        for (int i = 0; i < mailets.getLength(); i++) {
+            Element mailet = (Element) mailets.item(i);
+            if (mailet.getAttribute("match").startsWith("dev.tresor.matchers.RecipientRequiresTls=")) {
+                mailet.setAttribute("match", mailet.getAttribute("match") + ",slow.example");
+            }
+            if (mailet.getAttribute("class").equals("dev.tresor.mailets.RequireTls")) {
+                mailet.getElementsByTagName("readTimeout").item(0).setTextContent("1m");
+            }
+        }
+    }
 
     @RegisterExtension
     static JamesServerExtension james = tresor.extension();
@@ -110,6 +137,37 @@ class RequireTlsThroughJamesTest {
         assertThat(new String(dsn.data(), StandardCharsets.UTF_8)).contains("joe@bank.example: bank.example offered no STARTTLS")
             .contains("Status: 5.7.10");
         assertThat(sink.received()).noneMatch(mail -> mail.envelopeRecipients().contains("joe@bank.example"));
+    }
+
+    @Test
+    void mailToASlowMxShouldHoldDeliveryThreadsOnlyWhileOtherMailFlowsThroughTheSpooler(GuiceJamesServer server) throws Exception {
+        String subject = "slow " + UUID.randomUUID();
+        int stalled = SPOOLER_THREADS + 1;
+        try (StallingSmtpServer slowMx = StallingSmtpServer.start("127.0.0.2", sink.port())) {
+            for (int i = 0; i < stalled; i++) {
+                send(server, "erin" + i + "@slow.example", subject + " to the slow MX");
+            }
+            Awaitility.await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(slowMx.open()).as("RequireTls connections waiting for a greeting").isEqualTo(stalled));
+
+            send(server, "oz@other.example", subject + " relayed meanwhile");
+
+            SmtpSink.ReceivedMail relayed = sink.awaitMail(mail -> mail.subject().equals(subject + " relayed meanwhile"));
+            assertThat(relayed.envelopeRecipients()).containsExactly("oz@other.example");
+            assertThat(slowMx.open()).as("more mails wait for the slow MX than the spooler has threads, and still wait")
+                .isEqualTo(stalled);
+        }
+    }
+
+    private static void send(GuiceJamesServer server, String recipient, String subject) throws IOException {
+        try (SmtpClient client = SmtpClient.connect(server.getProbe(SmtpListenersProbe.class).mx())) {
+            client.command("EHLO client.partner.example");
+            assertThat(client.command("MAIL FROM:<" + SENDER + ">")).startsWith("250");
+            assertThat(client.command("RCPT TO:<" + recipient + ">")).startsWith("250");
+            assertThat(client.command("DATA")).startsWith("354");
+            assertThat(client.command("From: " + SENDER + "\r\nSubject: " + subject + "\r\n\r\nFigures.\r\n.")).startsWith("250");
+            client.command("QUIT");
+        }
     }
 
     private String swaks(String... arguments) throws Exception {

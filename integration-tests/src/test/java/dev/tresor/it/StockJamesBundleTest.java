@@ -43,6 +43,7 @@ import javax.mail.internet.InternetAddress;
 import javax.mail.internet.MimeMessage;
 import javax.net.ssl.SSLContext;
 
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -294,6 +295,23 @@ class StockJamesBundleTest {
         }
         assertThat(dev.tresor.pdf.PdfTools.succeed(workingDirectory, "pdftotext", "-upw", "agreed with carol", pdf.toString(), "-"))
             .contains("Sent by StockJamesBundleTest, " + token);
+    }
+
+    @Test
+    void requireTlsFromTheBundleDeliversFromItsOwnQueueAndBouncesWhatCannotGoOverTls() throws Exception {
+        // given a recipient domain that must only get mail over TLS and has no mail server RequireTls could reach
+        String token = uniqueToken();
+
+        // when mail to it goes through the stock James, whose injector gave RequireTls its MailQueueFactory
+        submit(token, false, Collections.emptyList(), "dave@tls.test");
+
+        // then RequireTls's delivery thread bounced it to the sender with the reason, and nothing went to the recipient
+        SmtpSink.ReceivedMail dsn = Awaitility.await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(200))
+            .until(() -> sink.received().stream().filter(mail -> mail.envelopeRecipients().contains(SENDER)
+                && new String(mail.data(), UTF_8).contains(token)).findFirst(), java.util.Optional::isPresent).get();
+        assertThat(dsn.envelopeSender()).isNullOrEmpty();
+        assertThat(new String(dsn.data(), UTF_8)).as(serverLogTail()).contains("dave@tls.test: ");
+        assertThat(sink.received()).noneMatch(mail -> mail.envelopeRecipients().contains("dave@tls.test"));
     }
 
     private static HttpResponse<String> http(String method, String path, byte[] body) throws Exception {

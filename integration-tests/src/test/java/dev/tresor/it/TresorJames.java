@@ -60,6 +60,7 @@ public final class TresorJames {
     private final SmtpSink sink;
     private final String[] dnsNames;
     private final List<Consumer<Document>> mailetContainerChanges = new ArrayList<>();
+    private final Map<String, String> otherAddresses = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Path workingDirectory;
 
     public TresorJames(SmtpSink sink, String... remoteDomains) {
@@ -73,11 +74,17 @@ public final class TresorJames {
         return this;
     }
 
+    /** A remote domain whose MX (itself) is another loopback address than 127.0.0.1, e.g. a test's own server. */
+    public TresorJames resolving(String domain, String loopbackAddress) {
+        otherAddresses.put(domain, loopbackAddress);
+        return this;
+    }
+
     /** The extension to register with {@code @RegisterExtension}: one server per test class. */
     public JamesServerExtension extension() {
         return new JamesServerBuilder<MemoryJamesConfiguration>(this::configuration)
             .server(configuration -> TresorServerMain.createServer(configuration)
-                .overrideWith(binder -> binder.bind(DNSService.class).toInstance(new LoopbackDns(dnsNames)))
+                .overrideWith(binder -> binder.bind(DNSService.class).toInstance(new LoopbackDns(otherAddresses, dnsNames)))
                 .overrideWith(binder -> Multibinder.newSetBinder(binder, GuiceProbe.class)
                     .addBinding().to(SmtpListenersProbe.class)))
             .extension(sink)

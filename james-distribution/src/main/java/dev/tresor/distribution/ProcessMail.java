@@ -99,6 +99,9 @@ public final class ProcessMail {
     static final String PROCESSOR = Mail.DEFAULT;
     private static final String MAIL_NAME = "tresor-process";
     private static final List<String> MAILET_PACKAGES = List.of("dev.tresor.mailets.", "org.apache.james.transport.mailets.");
+    /** Mailets whose whole job is delivery, on a James mail queue of their own: nothing they could do offline. */
+    private static final Set<String> DELIVERING_MAILETS = Set.of("dev.tresor.mailets.RequireTls",
+        "org.apache.james.transport.mailets.RemoteDelivery");
     private static final String ON_MAILET_EXCEPTION = "onMailetException";
     private static final String IGNORE = "ignore";
     private static final String TRESOR_ATTRIBUTES = "tresor.";
@@ -269,6 +272,10 @@ public final class ProcessMail {
             }
             if (!Mailet.class.isAssignableFrom(type)) {
                 throw new UsageException(type.getName() + " is not a mailet");
+            }
+            if (DELIVERING_MAILETS.contains(type.getName())) {
+                throw new UsageException(type.getSimpleName() + " delivers mail over the network, from its own mail queue "
+                    + "and threads; tresor-process runs offline (no DNS, no queues, no delivery): try it through the server");
             }
             return type.asSubclass(Mailet.class);
         }

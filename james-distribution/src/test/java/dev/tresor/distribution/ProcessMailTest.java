@@ -229,6 +229,16 @@ class ProcessMailTest {
     }
 
     @Test
+    void aDeliveringMailetShouldBeRefusedWithTheReason() {
+        Result result = process(MESSAGE, "--mailet", "RequireTls", "--param", "defaultPolicy=verify");
+
+        assertThat(result.status).isEqualTo(ProcessMail.USAGE);
+        assertThat(result.stderr).contains("RequireTls delivers mail over the network, from its own mail queue and threads; "
+            + "tresor-process runs offline (no DNS, no queues, no delivery): try it through the server");
+        assertThat(result.stdout).isEmpty();
+    }
+
+    @Test
     void helpShouldPrintTheUsage() {
         Result result = process("", "--help");
 

@@ -5,6 +5,7 @@ import java.util.Optional;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
+import org.apache.mailet.MailetContext;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 
@@ -58,6 +59,16 @@ public final class FailureRouting {
     public void route(Mail mail, String reason) {
         mail.setAttribute(new Attribute(TresorAttributes.FAILURE_REASON, AttributeValue.of(reason)));
         mail.setState(processor);
+        logger.warn("Mail {} sent to processor '{}': {}", mail.getName(), processor, reason);
+    }
+
+    /**
+     * {@link #route} for a mail that is not in the spooler's hands (one a mailet's own delivery thread took from its
+     * queue): it re-enters James at the failure processor.
+     */
+    public void send(MailetContext context, Mail mail, String reason) throws javax.mail.MessagingException {
+        mail.setAttribute(new Attribute(TresorAttributes.FAILURE_REASON, AttributeValue.of(reason)));
+        context.sendMail(mail, processor);
         logger.warn("Mail {} sent to processor '{}': {}", mail.getName(), processor, reason);
     }
 }

@@ -13,6 +13,8 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -23,7 +25,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -40,6 +43,9 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.dnsservice.api.DNSService;
 import org.apache.james.dnsservice.api.TemporaryResolutionException;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.queue.api.MailQueueName;
 import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
@@ -50,6 +56,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.google.common.annotations.VisibleForTesting;
+import com.google.common.collect.MapMaker;
 
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.EmailAddress;
@@ -79,9 +86,17 @@ import dev.tresor.tls.TlsPolicies;
  *         <policies>bank.example: verify min=TLSv1.3; partner.example: encrypt</policies>
  *         <defaultPolicy>verify</defaultPolicy>
  *         <retryDelays>5m, 30m, 2h, 6h</retryDelays>
+ *         <outgoingQueue>tresor-requiretls</outgoingQueue>
+ *         <deliveryThreads>10</deliveryThreads>
  *     </mailet>
  * </processor>
  * }</pre>
+ *
+ * <p>As RemoteDelivery, it delivers on threads of its own: {@code service} only puts the mail into its own James mail
+ * queue ({@code outgoingQueue}) and ends it in the spooler (state ghost), so a slow or silent MX host holds one delivery
+ * thread, never a spooler thread. {@code deliveryThreads} threads take mail from that queue and deliver it, domain after
+ * domain; a mail is acknowledged to the queue only once every recipient is delivered, bounced or rescheduled, so with a
+ * durable queue a crash loses nothing (a mail cut off mid-delivery may reach a recipient twice, never no recipient).
  *
  * <p>Which policy: the sender tenant's policy for the recipient domain (key repository, WebAdmin
  * {@code /tresor/tenants/{tenant}/tls-policies}), else the one in {@code policies}, else (with {@code mtaSts} on) the
@@ -89,7 +104,7 @@ import dev.tresor.tls.TlsPolicies;
  * received with RFC 8689 {@code REQUIRETLS} ({@code tresor.tls.required}) gets at least {@code verify}, and the next hop
  * must support REQUIRETLS. A {@code TLS-Required: No} header (RFC 8689 section 5) only makes RequireTls skip MTA-STS,
  * the recipient's published policy; it never lowers the sending organisation's own policies nor the default, and it is
- * ignored on a mail sent with REQUIRETLS.
+ * ignored on a mail sent with REQUIRETLS. Policies are read again at every attempt.
  *
  * <p>Parameters:
  * <ul>
@@ -102,29 +117,59 @@ import dev.tresor.tls.TlsPolicies;
  *         and per whole SMTP conversation. Defaults 30s, 5m, 30m. Units ms, s, m, h.</li>
  *     <li>{@code retryDelays}: the waits before each new attempt after a temporary failure, e.g. {@code 5m, 30m, 2h};
  *         after the last one the failure is final. Default {@code 5m, 15m, 1h, 4h, 12h}.</li>
+ *     <li>{@code outgoingQueue}: the James mail queue of this mailet's mail, durable when James's queues are. Each
+ *         RequireTls mailet needs its own: a shared queue would deliver one mailet's mail under another's policies.
+ *         Letters, digits, {@code .}, {@code _} and {@code -}. Default {@value #DEFAULT_QUEUE}.</li>
+ *     <li>{@code deliveryThreads}: how many mails are delivered at once, 1 to {@value #MAX_THREADS}. Default
+ *         {@value #DEFAULT_THREADS}.</li>
  *     <li>{@code mtaSts}: {@code true} to look up the recipient domains' MTA-STS policies (HTTPS, cached for their
  *         max_age). Default {@code false}.</li>
  *     <li>{@code onFailure}: the processor of mails it cannot handle (storage down, a failure without a sender to tell).
  *         Default {@value FailureRouting#DEFAULT_PROCESSOR}.</li>
  * </ul>
  *
- * <p>Writes: retries are copies of the mail re-entering this mailet's processor after the delay, carrying
- * {@value #ATTEMPTS} (attempts so far) and only the recipients still to do; final failures are bounced to the sender
- * with an RFC 3464 DSN naming the reason per recipient; the mail itself ends (state ghost) once every recipient is
- * delivered, retried or bounced. Every delivery over TLS is audited (operation DELIVER, the server certificate's
+ * <p>Writes: a temporary failure puts the mail back into {@code outgoingQueue} with the queue's delay, carrying only
+ * the recipients still to do, {@value #ATTEMPTS} (attempts so far) and {@value #NEXT_ATTEMPT} (the time of the next
+ * attempt, ISO-8601; a mail the queue hands over earlier goes back until then), so the schedule is part of the queued
+ * mail and survives a restart with a durable queue. Final failures are bounced to the sender with an RFC 3464 DSN
+ * naming the reason per recipient. Every delivery over TLS is audited (operation DELIVER, the server certificate's
  * fingerprint, the recipient, the protocol and cipher) in the sender's tenant.
+ *
+ * <p>{@code destroy()} takes no more mail from the queue, gives the deliveries in progress {@value #GRACE_SECONDS}
+ * seconds, then cuts their SMTP conversations; the recipients they had not finished go back into the queue as they
+ * were (the cut attempt does not count), to be delivered after the restart.
  */
 public class RequireTls extends GenericMailet {
     public static final String ATTEMPTS = "tresor.tls.attempts";
+    public static final String NEXT_ATTEMPT = "tresor.tls.next-attempt";
+    static final String DEFAULT_QUEUE = "tresor-requiretls";
+    static final int DEFAULT_THREADS = 4;
+    static final int MAX_THREADS = 100;
+    static final int GRACE_SECONDS = 5;
     private static final AttributeName ATTEMPTS_NAME = AttributeName.of(ATTEMPTS);
+    private static final AttributeName NEXT_ATTEMPT_NAME = AttributeName.of(NEXT_ATTEMPT);
     private static final Logger LOGGER = LoggerFactory.getLogger(RequireTls.class);
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)");
+    private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    /** Early by less than this, a mail the queue hands over is delivered rather than put back. */
+    private static final Duration EARLY_TOLERANCE = Duration.ofSeconds(1);
+    /**
+     * The outgoing queues of the running RequireTls mailets, per queue factory (one per James server; weak, so that a
+     * server that never destroyed its mailets blocks nothing): each mailet needs its own queue.
+     */
+    private static final ConcurrentMap<MailQueueFactory<?>, Set<String>> QUEUES_IN_USE = new MapMaker().weakKeys().makeMap();
 
     private final KeyRepository repository;
     private final TenantResolver tenants;
     private final DNSService dns;
+    private final MailQueueFactory<?> queueFactory;
     private final Clock clock;
+    private final Duration grace;
     private final Optional<MtaStsSource> testMtaSts;
+    private MailQueue queue;
+    private String queueName;
+    private DeliveryThreads threads;
+    private volatile boolean stopping;
     private Optional<MtaStsSource> mtaSts = Optional.empty();
     private TlsPolicies configured;
     private TlsPolicy defaultPolicy;
@@ -134,28 +179,31 @@ public class RequireTls extends GenericMailet {
     private FailureRouting failures;
 
     @Inject
-    public RequireTls(KeyRepository repository, TenantResolver tenants, DNSService dns) {
-        this(repository, tenants, dns, Clock.systemUTC());
+    public RequireTls(KeyRepository repository, TenantResolver tenants, DNSService dns, MailQueueFactory<?> queueFactory) {
+        this(repository, tenants, dns, queueFactory, Clock.systemUTC(), Duration.ofSeconds(GRACE_SECONDS), Optional.empty());
     }
 
+    /**
+     * @param grace how long {@code destroy()} lets deliveries in progress finish before it cuts them
+     * @param mtaSts the MTA-STS policies to use instead of fetching them over HTTPS
+     */
     @VisibleForTesting
-    RequireTls(KeyRepository repository, TenantResolver tenants, DNSService dns, Clock clock) {
-        this(repository, tenants, dns, clock, Optional.empty());
-    }
-
-    @VisibleForTesting
-    RequireTls(KeyRepository repository, TenantResolver tenants, DNSService dns, Clock clock, Optional<MtaStsSource> mtaSts) {
+    RequireTls(KeyRepository repository, TenantResolver tenants, DNSService dns, MailQueueFactory<?> queueFactory,
+               Clock clock, Duration grace, Optional<MtaStsSource> mtaSts) {
         this.repository = repository;
         this.tenants = tenants;
         this.dns = dns;
+        this.queueFactory = queueFactory;
         this.clock = clock;
+        this.grace = grace;
         this.testMtaSts = mtaSts;
     }
 
     @Override
     public void init() throws MessagingException {
         checkInitParameters(Set.of("policies", "defaultPolicy", "trustedCertificates", "port", "heloName", "connectTimeout",
-            "readTimeout", "sessionLimit", "retryDelays", "mtaSts", FailureRouting.PARAMETER));
+            "readTimeout", "sessionLimit", "retryDelays", "outgoingQueue", "deliveryThreads", "mtaSts",
+            FailureRouting.PARAMETER));
         InitParameters parameters = new InitParameters(this);
         try {
             configured = parameters.optional("policies").map(TlsPolicies::parse).orElse(TlsPolicies.none());
@@ -188,6 +236,40 @@ public class RequireTls extends GenericMailet {
                 clock)));
         }
         failures = FailureRouting.of(this, LOGGER);
+        int threadCount = deliveryThreads(parameters);
+        String name = parameters.optional("outgoingQueue").orElse(DEFAULT_QUEUE);
+        if (!QUEUE_NAME.matcher(name).matches()) {
+            throw parameters.invalid("outgoingQueue", name, "a queue name of letters, digits, '.', '_' and '-'");
+        }
+        if (!queuesInUse().add(name)) {
+            throw parameters.invalid("outgoingQueue", name, "a queue no other RequireTls mailet uses (each delivers its "
+                + "queue's mail under its own policies)");
+        }
+        queueName = name;
+        try {
+            queue = queueFactory.createQueue(MailQueueName.of(name));
+            threads = DeliveryThreads.start("RequireTls-" + name, queue, threadCount, this::deliverFromQueue);
+        } catch (RuntimeException e) {
+            queuesInUse().remove(name);
+            throw new MessagingException(getMailetName() + ": cannot open the mail queue '" + name + "': " + e.getMessage(), e);
+        }
+    }
+
+    private Set<String> queuesInUse() {
+        return QUEUES_IN_USE.computeIfAbsent(queueFactory, factory -> ConcurrentHashMap.newKeySet());
+    }
+
+    private static int deliveryThreads(InitParameters parameters) throws MessagingException {
+        String value = parameters.optional("deliveryThreads").orElse(String.valueOf(DEFAULT_THREADS));
+        try {
+            int count = Integer.parseInt(value);
+            if (count >= 1 && count <= MAX_THREADS) {
+                return count;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw parameters.invalid("deliveryThreads", value, "a number of threads from 1 to " + MAX_THREADS);
     }
 
     private String localHostName() {
@@ -266,16 +348,33 @@ public class RequireTls extends GenericMailet {
         return store;
     }
 
+    /** Puts the mail into this mailet's queue and ends it in the spooler; the delivery threads do the rest. */
     @Override
     public void service(Mail mail) throws MessagingException {
-        String processor = mail.getState();
+        if (mail.getRecipients().isEmpty()) {
+            LOGGER.debug("Mail {} has no recipients left to deliver", mail.getName());
+        } else {
+            queue.enQueue(mail);
+            LOGGER.debug("Mail {} queued in {} for {}", mail.getName(), queueName, mail.getRecipients());
+        }
+        mail.setState(Mail.GHOST);
+    }
+
+    /** One attempt, on a delivery thread, for a mail taken from the queue (a copy this method may change). */
+    private void deliverFromQueue(Mail mail) throws MessagingException {
+        Optional<Duration> early = untilNextAttempt(mail);
+        if (early.isPresent()) {
+            queue.enQueue(mail, early.get());
+            LOGGER.info("Mail {} came out of queue {} {} before its next attempt; put back", mail.getName(), queueName, early.get());
+            return;
+        }
         Optional<TenantId> tenant;
         try {
             tenant = mail.getMaybeSender().asOptional().map(tenants::tenantOf);
         } catch (RuntimeException e) {
             LOGGER.warn("Mail {}: cannot resolve the sender's tenant", mail.getName(), e);
-            failures.route(mail, "Not delivered: cannot resolve the sender's tenant (details in the server log under mail "
-                + mail.getName() + ")");
+            failures.send(getMailetContext(), mail, "Not delivered: cannot resolve the sender's tenant (details in the "
+                + "server log under mail " + mail.getName() + ")");
             return;
         }
         boolean requireTlsOption = RequireTlsOption.isRequested(mail);
@@ -297,15 +396,20 @@ public class RequireTls extends GenericMailet {
             }
         } catch (RuntimeException e) {
             LOGGER.warn("Mail {}: cannot read the TLS policy", mail.getName(), e);
-            failures.route(mail, "Not delivered: cannot read the TLS policy (details in the server log under mail "
-                + mail.getName() + ")");
+            failures.send(getMailetContext(), mail, "Not delivered: cannot read the TLS policy (details in the server "
+                + "log under mail " + mail.getName() + ")");
             return;
         }
 
         List<MailAddress> retry = new ArrayList<>();
         Map<String, String> retryReasons = new LinkedHashMap<>();
         Map<String, String> bounce = new LinkedHashMap<>();
+        List<MailAddress> unfinished = new ArrayList<>();
         for (Map.Entry<String, List<MailAddress>> domain : byDomain.entrySet()) {
+            if (stopping) {
+                unfinished.addAll(domain.getValue());
+                continue;
+            }
             List<String> recipients = domain.getValue().stream().map(MailAddress::asString).collect(Collectors.toList());
             DeliveryResult result;
             try {
@@ -327,19 +431,44 @@ public class RequireTls extends GenericMailet {
                         result.tls().ifPresent(tls -> audit(tenant, tls, recipient, mail));
                         break;
                     case TEMPORARY_FAILURE:
-                        retry.add(recipient);
-                        retryReasons.put(recipient.asString(), outcome.detail());
+                        if (stopping) {
+                            // cut by destroy(): this attempt does not count
+                            unfinished.add(recipient);
+                        } else {
+                            retry.add(recipient);
+                            retryReasons.put(recipient.asString(), outcome.detail());
+                        }
                         break;
                     default:
                         bounce.put(recipient.asString(), outcome.detail());
                 }
             }
         }
-        scheduleRetry(mail, processor, retry, retryReasons, bounce);
-        if (!bounce.isEmpty() && !notifySender(mail, bounce, requireTlsOption)) {
-            return;
+        putBackUnfinished(mail, unfinished);
+        scheduleRetry(mail, retry, retryReasons, bounce);
+        if (!bounce.isEmpty()) {
+            notifySender(mail, bounce, requireTlsOption);
         }
-        mail.setState(Mail.GHOST);
+    }
+
+    /**
+     * How long before its stored next attempt the queue handed the mail over, if it did by more than
+     * {@link #EARLY_TOLERANCE}: a queue that lost the delay (or a restart with one that keeps no delays) must not turn
+     * the retry schedule into a burst of attempts.
+     */
+    private Optional<Duration> untilNextAttempt(Mail mail) {
+        Optional<String> stored = mail.getAttribute(NEXT_ATTEMPT_NAME)
+            .flatMap(attribute -> attribute.getValue().valueAs(String.class));
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            Duration early = Duration.between(clock.instant(), Instant.parse(stored.get()));
+            return early.compareTo(EARLY_TOLERANCE) > 0 ? Optional.of(early) : Optional.empty();
+        } catch (DateTimeParseException e) {
+            LOGGER.warn("Mail {}: unreadable {} '{}'; delivering now", mail.getName(), NEXT_ATTEMPT, stored.get());
+            return Optional.empty();
+        }
     }
 
     /** The sending side's own rule for the domain: the tenant's, else the configured one. */
@@ -382,7 +511,21 @@ public class RequireTls extends GenericMailet {
         }
     }
 
-    private void scheduleRetry(Mail mail, String processor, List<MailAddress> retry, Map<String, String> reasons,
+    /** Recipients that destroy() kept from their attempt go back into the queue as they were, due at once. */
+    private void putBackUnfinished(Mail mail, List<MailAddress> unfinished) throws MessagingException {
+        if (unfinished.isEmpty()) {
+            return;
+        }
+        Collection<MailAddress> recipients = List.copyOf(mail.getRecipients());
+        mail.setRecipients(unfinished);
+        mail.removeAttribute(NEXT_ATTEMPT_NAME);
+        queue.enQueue(mail);
+        mail.setRecipients(recipients);
+        LOGGER.info("Mail {}: delivery stopped; {} recipient(s) back in queue {} for after the restart", mail.getName(),
+            unfinished.size(), queueName);
+    }
+
+    private void scheduleRetry(Mail mail, List<MailAddress> retry, Map<String, String> reasons,
                                Map<String, String> bounce) throws MessagingException {
         if (retry.isEmpty()) {
             return;
@@ -394,10 +537,12 @@ public class RequireTls extends GenericMailet {
             return;
         }
         Duration delay = retryDelays.get(attempts - 1);
-        Mail copy = mail.duplicate();
-        copy.setRecipients(retry);
-        copy.setAttribute(new Attribute(ATTEMPTS_NAME, AttributeValue.of(attempts)));
-        getMailetContext().sendMail(copy, processor, delay.toMillis(), TimeUnit.MILLISECONDS);
+        Collection<MailAddress> recipients = List.copyOf(mail.getRecipients());
+        mail.setRecipients(retry);
+        mail.setAttribute(new Attribute(ATTEMPTS_NAME, AttributeValue.of(attempts)));
+        mail.setAttribute(new Attribute(NEXT_ATTEMPT_NAME, AttributeValue.of(clock.instant().plus(delay).toString())));
+        queue.enQueue(mail, delay);
+        mail.setRecipients(recipients);
         LOGGER.info("Mail {}: {} recipient(s) retried in {} (attempt {} of {}): {}", mail.getName(), retry.size(), delay,
             attempts + 1, retryDelays.size() + 1, reasons.values());
     }
@@ -408,13 +553,13 @@ public class RequireTls extends GenericMailet {
             .orElse(0);
     }
 
-    /** @return false if the mail went to the failure processor instead */
-    private boolean notifySender(Mail mail, Map<String, String> bounce, boolean requireTlsOption) throws MessagingException {
+    /** Bounces to the sender; a mail without one goes to the failure processor with the bounced recipients. */
+    private void notifySender(Mail mail, Map<String, String> bounce, boolean requireTlsOption) throws MessagingException {
         Optional<MailAddress> sender = mail.getMaybeSender().asOptional();
         if (sender.isEmpty()) {
             mail.setRecipients(bounce.keySet().stream().map(RequireTls::address).collect(Collectors.toList()));
-            failures.route(mail, "Not delivered, and no sender to notify: " + bounce);
-            return false;
+            failures.send(getMailetContext(), mail, "Not delivered, and no sender to notify: " + bounce);
+            return;
         }
         Mail dsn = MailImpl.builder()
             .name(mail.getName() + "-tls-dsn")
@@ -425,7 +570,6 @@ public class RequireTls extends GenericMailet {
             .build();
         getMailetContext().sendMail(dsn);
         LOGGER.warn("Mail {} bounced to {} for {}", mail.getName(), sender.get(), bounce);
-        return true;
     }
 
     private static MailAddress address(String text) {
@@ -433,6 +577,29 @@ public class RequireTls extends GenericMailet {
             return new MailAddress(text);
         } catch (AddressException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Stops the delivery threads: no more mail is taken from the queue, deliveries in progress get a grace period and
+     * are then cut; what they had not finished goes back into the queue. The queue itself is James's and keeps its mail.
+     */
+    @Override
+    public void destroy() {
+        stopping = true;
+        if (threads != null) {
+            threads.stop(grace, delivery::stop);
+        }
+        if (queue != null) {
+            try {
+                queue.close();
+            } catch (IOException e) {
+                LOGGER.debug("Cannot close queue {}", queueName, e);
+            }
+        }
+        if (queueName != null) {
+            queuesInUse().remove(queueName);
+            LOGGER.info("RequireTls stopped delivering from queue {}", queueName);
         }
     }
 

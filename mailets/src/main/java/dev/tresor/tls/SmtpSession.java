@@ -40,13 +40,13 @@ final class SmtpSession implements Closeable {
     }
 
     /**
+     * @param socket a new, unconnected socket; closing it from another thread ends the session at once
      * @param readTimeout how long one read may wait for the server
      * @param sessionLimit how long the whole conversation may take, so that a server dribbling a byte at a time
      *     cannot hold a delivery thread forever
      */
-    static SmtpSession connect(InetSocketAddress address, Duration connectTimeout, Duration readTimeout,
+    static SmtpSession connect(Socket socket, InetSocketAddress address, Duration connectTimeout, Duration readTimeout,
                                Duration sessionLimit) throws IOException {
-        Socket socket = new Socket();
         try {
             socket.connect(address, Math.toIntExact(connectTimeout.toMillis()));
             socket.setSoTimeout(Math.toIntExact(readTimeout.toMillis()));

@@ -14,6 +14,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 import javax.mail.MessagingException;
@@ -53,10 +55,23 @@ public final class TlsDelivery {
     private static final Logger LOGGER = LoggerFactory.getLogger(TlsDelivery.class);
     private final MxResolver resolver;
     private final DeliveryOptions options;
+    private final Set<Socket> connections = ConcurrentHashMap.newKeySet();
+    private volatile boolean stopped;
 
     public TlsDelivery(MxResolver resolver, DeliveryOptions options) {
         this.resolver = resolver;
         this.options = options;
+    }
+
+    /**
+     * Ends every SMTP conversation in progress and refuses new ones, for a shutdown that cannot wait out a slow server:
+     * deliveries in progress return at once with a temporary failure. A conversation is cut, never continued in clear
+     * text. A mail whose final dot was sent before the cut may have been accepted all the same and will then arrive
+     * twice (the duplicate window of RFC 1047 that every MTA has).
+     */
+    public void stop() {
+        stopped = true;
+        connections.forEach(TlsDelivery::closeQuietly);
     }
 
     public DeliveryResult deliver(Optional<String> sender, List<String> recipients, String domain, MimeMessage message,
@@ -114,7 +129,14 @@ public final class TlsDelivery {
 
     private DeliveryResult transaction(String host, InetAddress address, Optional<String> sender, List<String> recipients,
                                        MimeMessage message, TlsPolicy policy, boolean requireTlsOption) throws HostFailure {
-        try (SmtpSession session = SmtpSession.connect(new InetSocketAddress(address, options.port()),
+        Socket socket = new Socket();
+        connections.add(socket);
+        if (stopped) {
+            connections.remove(socket);
+            closeQuietly(socket);
+            throw HostFailure.temporary("delivery to " + host + " stopped: the mail server is shutting down");
+        }
+        try (SmtpSession session = SmtpSession.connect(socket, new InetSocketAddress(address, options.port()),
             options.connectTimeout(), options.readTimeout(), options.sessionLimit())) {
             expect(session.read(), host, "greeting");
             SmtpReply ehlo = expect(session.command("EHLO " + options.heloName()), host, "EHLO");
@@ -171,6 +193,16 @@ public final class TlsDelivery {
             throw HostFailure.temporary("cannot talk to " + host + " (" + address.getHostAddress() + "): " + e.getMessage());
         } catch (MessagingException e) {
             throw HostFailure.temporary("cannot write the mail to " + host + ": " + e.getMessage());
+        } finally {
+            connections.remove(socket);
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // a socket that cannot even be closed is gone all the same
         }
     }
 

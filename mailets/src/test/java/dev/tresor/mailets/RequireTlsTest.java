@@ -4,23 +4,40 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import javax.mail.MessagingException;
 import javax.mail.Session;
 import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeMultipart;
 
+import org.apache.james.queue.api.ManageableMailQueue;
+import org.apache.james.queue.api.MailQueueName;
+import org.apache.james.queue.api.RawMailQueueItemDecoratorFactory;
+import org.apache.james.queue.memory.MemoryMailQueueFactory;
+import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
+import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailContext;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,19 +49,23 @@ import dev.tresor.keys.TestClock;
 import dev.tresor.keys.TlsPolicy;
 import dev.tresor.smtp.RequireTlsOption;
 import dev.tresor.tls.LoopbackSmtpServer;
+import dev.tresor.tls.MtaStsSource;
+import dev.tresor.tls.StallingSmtpServer;
 import dev.tresor.tls.TestDns;
 import dev.tresor.tls.TlsTestPki;
 
 /**
- * RequireTls against three real SMTP servers on loopback, as "the Internet": mx.good.example offers STARTTLS with a
+ * RequireTls against real SMTP servers on loopback, as "the Internet": mx.good.example offers STARTTLS with a
  * certificate from the test CA, mx.plain.example offers no STARTTLS, mx.wrongname.example offers STARTTLS with a
- * certificate for another name. Each is the MX of its domain in the test DNS.
+ * certificate for another name, mx.slow.example accepts connections and never answers. Each is the MX of its domain in
+ * the test DNS. The mailet delivers from James's in-memory mail queue on its own threads, as it does in James.
  */
 class RequireTlsTest {
     private static final String GOOD = "alice@good.example";
     private static final String PLAIN = "bob@plain.example";
     private static final String WRONG_NAME = "carol@wrongname.example";
     private static final String UNREACHABLE = "dave@down.example";
+    private static final String SLOW = "erin@slow.example";
     private static final String SENDER = "sender@acme.example";
     private static final String PROCESSOR = "tls-required";
 
@@ -55,7 +76,9 @@ class RequireTlsTest {
     private static LoopbackSmtpServer plain;
     private static LoopbackSmtpServer wrongName;
     private static LoopbackSmtpServer oldTls;
+    private static StallingSmtpServer slow;
     private static TestDns dns;
+    private static final AtomicInteger QUEUES = new AtomicInteger();
 
     @TempDir
     Path directory;
@@ -63,6 +86,8 @@ class RequireTlsTest {
     private TenantId acme;
     private FakeMailContext context;
     private TestClock clock;
+    private MemoryMailQueueFactory queues;
+    private final List<RequireTls> running = new ArrayList<>();
 
     @BeforeAll
     static void startServers() {
@@ -74,11 +99,13 @@ class RequireTlsTest {
             Optional.of(pki.server("wrongname", "mx.other.example")));
         oldTls = LoopbackSmtpServer.start("127.0.0.5", port, "mx.old.example", Optional.of(pki.server("old", "mx.old.example")),
             "TLSv1.2");
+        slow = StallingSmtpServer.start("127.0.0.6", port);
         dns = new TestDns(
             Map.of("good.example", "mx.good.example", "plain.example", "mx.plain.example",
-                "wrongname.example", "mx.wrongname.example", "down.example", "mx.down.example", "old.example", "mx.old.example"),
+                "wrongname.example", "mx.wrongname.example", "down.example", "mx.down.example", "old.example", "mx.old.example",
+                "slow.example", "mx.slow.example"),
             Map.of("mx.good.example", "127.0.0.1", "mx.plain.example", "127.0.0.2", "mx.wrongname.example", "127.0.0.3",
-                "mx.down.example", "127.0.0.4", "mx.old.example", "127.0.0.5"));
+                "mx.down.example", "127.0.0.4", "mx.old.example", "127.0.0.5", "mx.slow.example", "127.0.0.6"));
     }
 
     @AfterAll
@@ -87,6 +114,7 @@ class RequireTlsTest {
         plain.close();
         wrongName.close();
         oldTls.close();
+        slow.close();
     }
 
     @BeforeEach
@@ -95,21 +123,78 @@ class RequireTlsTest {
         vaults = TestVaults.create(directory, clock);
         acme = vaults.tenant("acme", "acme.example");
         context = FakeMailContext.defaultContext();
+        queues = new MemoryMailQueueFactory(new RawMailQueueItemDecoratorFactory());
     }
 
+    @AfterEach
+    void stopMailets() {
+        running.forEach(RequireTls::destroy);
+    }
+
+    /** A started mailet on a queue of its own (unless the parameters name one), stopped after the test. */
     private RequireTls mailet(String... parameters) throws MessagingException {
-        RequireTls mailet = new RequireTls(vaults.repository(), vaults.tenantResolver(), dns, clock);
+        return mailet(Optional.empty(), clock, parameters);
+    }
+
+    private RequireTls mailet(Optional<MtaStsSource> mtaSts, Clock clock, String... parameters) throws MessagingException {
+        RequireTls mailet = new RequireTls(vaults.repository(), vaults.tenantResolver(), dns, queues, clock,
+            Duration.ofMillis(500), mtaSts);
         FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("RequireTls").mailetContext(context)
             .setProperty("trustedCertificates", pki.caCertificate().toString())
             .setProperty("port", String.valueOf(good.port()))
             .setProperty("heloName", "gateway.test")
             .setProperty("connectTimeout", "2s")
-            .setProperty("readTimeout", "5s");
+            .setProperty("readTimeout", "5s")
+            .setProperty("outgoingQueue", "test-" + QUEUES.incrementAndGet());
         for (int i = 0; i < parameters.length; i += 2) {
             config.setProperty(parameters[i], parameters[i + 1]);
         }
         mailet.init(config.build());
+        running.add(mailet);
         return mailet;
+    }
+
+    private MemoryMailQueueFactory.MemoryCacheableMailQueue queueOf(RequireTls mailet) {
+        return queues.getQueue(MailQueueName.of(mailet.getInitParameter("outgoingQueue"))).orElseThrow();
+    }
+
+    /** service(), as the spooler calls it, then waits until the delivery threads have done what is due now. */
+    private void deliver(RequireTls mailet, Mail mail) throws Exception {
+        mailet.service(mail);
+        assertThat(mail.getState()).isEqualTo(Mail.GHOST);
+        awaitIdle(queueOf(mailet));
+    }
+
+    /** Nothing being delivered and nothing due: whatever is left waits for a later attempt. */
+    private static void awaitIdle(ManageableMailQueue queue) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        int idleChecks = 0;
+        while (idleChecks < 3) {
+            assertThat(System.nanoTime() - deadline).as("queue idle within 30 s").isNegative();
+            Thread.sleep(20);
+            idleChecks = isIdle(queue) ? idleChecks + 1 : 0;
+        }
+    }
+
+    private static boolean isIdle(ManageableMailQueue queue) throws Exception {
+        List<ManageableMailQueue.MailQueueItemView> waiting = waiting(queue);
+        ZonedDateTime now = ZonedDateTime.now();
+        return queue.getSize() == waiting.size()
+            && waiting.stream().allMatch(item -> item.getNextDelivery().map(now::isBefore).orElse(false));
+    }
+
+    private static List<ManageableMailQueue.MailQueueItemView> waiting(ManageableMailQueue queue) throws Exception {
+        List<ManageableMailQueue.MailQueueItemView> items = new ArrayList<>();
+        queue.browse().forEachRemaining(items::add);
+        return items;
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime() - deadline).as(what + " within 30 s").isNegative();
+            Thread.sleep(20);
+        }
     }
 
     private Mail mail(String subject, String... recipients) throws MessagingException {
@@ -123,7 +208,7 @@ class RequireTlsTest {
     }
 
     private static List<LoopbackSmtpServer.Received> receivedWithSubject(LoopbackSmtpServer server, String subject) {
-        return server.received().stream().filter(mail -> mail.text().contains("Subject: " + subject)).collect(java.util.stream.Collectors.toList());
+        return server.received().stream().filter(mail -> mail.text().contains("Subject: " + subject)).collect(Collectors.toList());
     }
 
     private String dsnText() throws Exception {
@@ -142,7 +227,7 @@ class RequireTlsTest {
     void verifyShouldDeliverOnlyToTheServerWithAValidCertificateAndBounceTheOthersWithTheReason() throws Exception {
         Mail mail = mail("verify run", GOOD, PLAIN, WRONG_NAME);
 
-        mailet().service(mail);
+        deliver(mailet(), mail);
 
         assertThat(receivedWithSubject(good, "verify run")).singleElement().satisfies(received -> {
             assertThat(received.recipients()).containsExactly(GOOD);
@@ -165,7 +250,7 @@ class RequireTlsTest {
     void encryptShouldDeliverToBothTlsServersWhateverTheirCertificateAndBounceTheClearTextOne() throws Exception {
         Mail mail = mail("encrypt run", GOOD, PLAIN, WRONG_NAME);
 
-        mailet("defaultPolicy", "encrypt").service(mail);
+        deliver(mailet("defaultPolicy", "encrypt"), mail);
 
         assertThat(receivedWithSubject(good, "encrypt run")).singleElement()
             .satisfies(received -> assertThat(received.tlsProtocol()).isPresent());
@@ -177,8 +262,8 @@ class RequireTlsTest {
 
     @Test
     void nothingShouldEverReachAServerInClearTextUnderEncryptOrVerify() throws Exception {
-        mailet().service(mail("clear check 1", GOOD, PLAIN, WRONG_NAME));
-        mailet("defaultPolicy", "encrypt").service(mail("clear check 2", GOOD, PLAIN, WRONG_NAME));
+        deliver(mailet(), mail("clear check 1", GOOD, PLAIN, WRONG_NAME));
+        deliver(mailet("defaultPolicy", "encrypt"), mail("clear check 2", GOOD, PLAIN, WRONG_NAME));
 
         assertThat(plain.received()).noneMatch(received -> received.text().contains("clear check"));
         assertThat(good.received()).allSatisfy(received -> assertThat(received.tlsProtocol()).isPresent());
@@ -190,7 +275,7 @@ class RequireTlsTest {
         vaults.repository().tlsPolicies().set(acme, "wrongname.example", TlsPolicy.parse("encrypt"));
         vaults.repository().tlsPolicies().set(acme, "plain.example", TlsPolicy.parse("may"));
 
-        mailet("policies", "wrongname.example: verify; plain.example: encrypt").service(mail("tenant run", WRONG_NAME, PLAIN));
+        deliver(mailet("policies", "wrongname.example: verify; plain.example: encrypt"), mail("tenant run", WRONG_NAME, PLAIN));
 
         assertThat(receivedWithSubject(wrongName, "tenant run")).singleElement()
             .satisfies(received -> assertThat(received.tlsProtocol()).isPresent());
@@ -201,7 +286,7 @@ class RequireTlsTest {
 
     @Test
     void configuredPoliciesShouldApplyPerDomain() throws Exception {
-        mailet("defaultPolicy", "verify", "policies", "wrongname.example: verify names=mx.other.example").service(
+        deliver(mailet("defaultPolicy", "verify", "policies", "wrongname.example: verify names=mx.other.example"),
             mail("names run", WRONG_NAME));
 
         assertThat(receivedWithSubject(wrongName, "names run")).hasSize(1);
@@ -209,11 +294,11 @@ class RequireTlsTest {
 
     @Test
     void aMinimumVersionShouldBeEnforced() throws Exception {
-        mailet("policies", "old.example: verify min=TLSv1.2").service(mail("tls12 run", "olga@old.example"));
+        deliver(mailet("policies", "old.example: verify min=TLSv1.2"), mail("tls12 run", "olga@old.example"));
         assertThat(receivedWithSubject(oldTls, "tls12 run")).singleElement()
             .satisfies(received -> assertThat(received.tlsProtocol()).contains("TLSv1.2"));
 
-        mailet("policies", "old.example: verify min=TLSv1.3").service(mail("tls13 run", "olga@old.example"));
+        deliver(mailet("policies", "old.example: verify min=TLSv1.3"), mail("tls13 run", "olga@old.example"));
 
         assertThat(receivedWithSubject(oldTls, "tls13 run")).isEmpty();
         assertThat(dsnText()).contains("olga@old.example: TLS handshake with mx.old.example failed (TLSv1.3 or newer required)");
@@ -224,8 +309,8 @@ class RequireTlsTest {
         String goodPin = TlsPolicy.Pin.ofPublicKey(pki.certificate("good")).asString();
         String otherPin = TlsPolicy.Pin.ofPublicKey(pki.certificate("wrongname")).asString();
 
-        mailet("policies", "good.example: verify pins=" + goodPin + "; wrongname.example: encrypt pins=" + goodPin)
-            .service(mail("pin run", GOOD, WRONG_NAME));
+        deliver(mailet("policies", "good.example: verify pins=" + goodPin + "; wrongname.example: encrypt pins=" + goodPin),
+            mail("pin run", GOOD, WRONG_NAME));
 
         assertThat(receivedWithSubject(good, "pin run")).hasSize(1);
         assertThat(receivedWithSubject(wrongName, "pin run")).isEmpty();
@@ -235,7 +320,7 @@ class RequireTlsTest {
 
     @Test
     void deliveriesOverTlsShouldBeAuditedWithProtocolAndCipherInTheSenderTenant() throws Exception {
-        mailet().service(mail("audit run", GOOD));
+        deliver(mailet(), mail("audit run", GOOD));
 
         List<AuditEvent> events = vaults.keyUses(acme);
         assertThat(events).singleElement().satisfies(event -> {
@@ -251,7 +336,7 @@ class RequireTlsTest {
         Mail mail = mail("requiretls run", GOOD, PLAIN);
         mail.setAttribute(RequireTlsOption.PRESENT);
 
-        mailet("defaultPolicy", "may").service(mail);
+        deliver(mailet("defaultPolicy", "may"), mail);
 
         assertThat(receivedWithSubject(good, "requiretls run")).isEmpty();
         assertThat(receivedWithSubject(plain, "requiretls run")).isEmpty();
@@ -267,25 +352,16 @@ class RequireTlsTest {
         mail.getMessage().setHeader("TLS-Required", "No");
         mail.getMessage().saveChanges();
 
-        mailet("defaultPolicy", "encrypt").service(mail);
+        deliver(mailet("defaultPolicy", "encrypt"), mail);
 
         assertThat(receivedWithSubject(plain, "tls-required-no run")).isEmpty();
         assertThat(dsnText()).contains(PLAIN + ": mx.plain.example offered no STARTTLS");
     }
 
-    private RequireTls mailetWithMtaSts(java.util.Map<String, String> published, String... parameters) throws MessagingException {
-        RequireTls mailet = new RequireTls(vaults.repository(), vaults.tenantResolver(), dns, clock,
-            Optional.of(domain -> Optional.ofNullable(published.get(domain)).map(dev.tresor.tls.MtaStsPolicy::parse)));
-        FakeMailetConfig.Builder config = FakeMailetConfig.builder().mailetName("RequireTls").mailetContext(context)
-            .setProperty("trustedCertificates", pki.caCertificate().toString())
-            .setProperty("port", String.valueOf(good.port()))
-            .setProperty("heloName", "gateway.test")
-            .setProperty("mtaSts", "true");
-        for (int i = 0; i < parameters.length; i += 2) {
-            config.setProperty(parameters[i], parameters[i + 1]);
-        }
-        mailet.init(config.build());
-        return mailet;
+    private RequireTls mailetWithMtaSts(Map<String, String> published, String... parameters) throws MessagingException {
+        String[] all = Stream.concat(Stream.of("mtaSts", "true"), Arrays.stream(parameters)).toArray(String[]::new);
+        return mailet(Optional.of(domain -> Optional.ofNullable(published.get(domain)).map(dev.tresor.tls.MtaStsPolicy::parse)),
+            clock, all);
     }
 
     @Test
@@ -296,7 +372,7 @@ class RequireTlsTest {
             "plain.example", "version: STSv1\nmode: testing\nmx: mx.plain.example\nmax_age: 600\n"),
             "defaultPolicy", "may");
 
-        mailet.service(mail("mta-sts run", WRONG_NAME, GOOD, PLAIN));
+        deliver(mailet, mail("mta-sts run", WRONG_NAME, GOOD, PLAIN));
 
         assertThat(receivedWithSubject(wrongName, "mta-sts run")).isEmpty();
         assertThat(receivedWithSubject(good, "mta-sts run")).isEmpty();
@@ -315,26 +391,107 @@ class RequireTlsTest {
         mail.getMessage().setHeader("TLS-Required", "No");
         mail.getMessage().saveChanges();
 
-        mailet.service(mail);
+        deliver(mailet, mail);
 
         assertThat(receivedWithSubject(wrongName, "tls-required-no mta-sts run")).singleElement()
             .satisfies(received -> assertThat(received.tlsProtocol()).as("still the default encrypt").isPresent());
     }
 
     @Test
-    void temporaryFailuresShouldBeRetriedInThisProcessorAfterTheConfiguredDelay() throws Exception {
+    void aTemporaryFailureShouldWaitInTheQueueWithItsAttemptCountAndStoredNextAttempt() throws Exception {
         Mail mail = mail("retry run", GOOD, UNREACHABLE);
+        RequireTls mailet = mailet("retryDelays", "5m, 1h");
 
-        mailet("retryDelays", "5m, 1h").service(mail);
+        deliver(mailet, mail);
 
         assertThat(receivedWithSubject(good, "retry run")).hasSize(1);
-        assertThat(context.getSentMails()).singleElement().satisfies(retry -> {
-            assertThat(retry.getRecipients()).extracting(Object::toString).containsExactly(UNREACHABLE);
-            assertThat(retry.getState()).isEqualTo(PROCESSOR);
-            assertThat(retry.getDelay()).contains(new FakeMailContext.Delay(TimeUnit.MINUTES.toMillis(5), TimeUnit.MILLISECONDS));
-            assertThat(retry.getAttributes().get(org.apache.mailet.AttributeName.of(RequireTls.ATTEMPTS)).getValue().value()).isEqualTo(1);
+        assertThat(context.getSentMails()).as("no bounce, no mail through the spooler").isEmpty();
+        assertThat(waiting(queueOf(mailet))).singleElement().satisfies(retry -> {
+            assertThat(retry.getMail().getRecipients()).extracting(Object::toString).containsExactly(UNREACHABLE);
+            assertThat(retry.getMail().getAttribute(AttributeName.of(RequireTls.ATTEMPTS)))
+                .hasValueSatisfying(attempts -> assertThat(attempts.getValue().value()).isEqualTo(1));
+            assertThat(retry.getMail().getAttribute(AttributeName.of(RequireTls.NEXT_ATTEMPT)))
+                .hasValueSatisfying(next -> assertThat(next.getValue().value()).isEqualTo("2026-11-22T10:05:00Z"));
+            assertThat(retry.getNextDelivery()).hasValueSatisfying(due -> assertThat(due)
+                .isBetween(ZonedDateTime.now().plusMinutes(4), ZonedDateTime.now().plusMinutes(5)));
         });
-        assertThat(mail.getState()).isEqualTo(Mail.GHOST);
+    }
+
+    @Test
+    void aMailTheQueueHandsOverBeforeItsStoredNextAttemptShouldGoBackUntilThen() throws Exception {
+        Mail mail = mail("early run", GOOD);
+        mail.setAttribute(new Attribute(AttributeName.of(RequireTls.ATTEMPTS), AttributeValue.of(1)));
+        mail.setAttribute(new Attribute(AttributeName.of(RequireTls.NEXT_ATTEMPT), AttributeValue.of("2026-11-22T11:00:00Z")));
+        RequireTls mailet = mailet();
+
+        deliver(mailet, mail);
+
+        assertThat(receivedWithSubject(good, "early run")).isEmpty();
+        assertThat(waiting(queueOf(mailet))).singleElement().satisfies(waiting -> assertThat(waiting.getNextDelivery())
+            .hasValueSatisfying(due -> assertThat(due).isBetween(ZonedDateTime.now().plusMinutes(59), ZonedDateTime.now().plusMinutes(60))));
+    }
+
+    @Test
+    void aRetryShouldBeDeliveredFromTheQueueOnceItIsDue() throws Exception {
+        RequireTls mailet = mailet(Optional.empty(), Clock.systemUTC(), "retryDelays", "1s");
+        Mail mail = mail("due run", GOOD);
+        mail.setAttribute(new Attribute(AttributeName.of(RequireTls.ATTEMPTS), AttributeValue.of(1)));
+        mail.setAttribute(new Attribute(AttributeName.of(RequireTls.NEXT_ATTEMPT),
+            AttributeValue.of(Instant.now().plusSeconds(2).toString())));
+
+        mailet.service(mail);
+
+        await("the retry delivered", () -> receivedWithSubject(good, "due run").size() == 1);
+    }
+
+    @Test
+    void serviceShouldReturnAtOnceAndOtherMailShouldLeaveWhileASlowMxStalls() throws Exception {
+        RequireTls mailet = mailet("readTimeout", "1m", "deliveryThreads", "2");
+        int stalledBefore = slow.accepted();
+        Mail stalled = mail("stalled run", SLOW);
+
+        mailet.service(stalled);
+
+        assertThat(stalled.getState()).isEqualTo(Mail.GHOST);
+        await("the delivery thread connected to the slow MX", () -> slow.accepted() == stalledBefore + 1);
+
+        mailet.service(mail("meanwhile run", GOOD));
+
+        await("the other mail delivered", () -> receivedWithSubject(good, "meanwhile run").size() == 1);
+        assertThat(slow.open()).as("the slow MX still holds its connection").isPositive();
+        assertThat(context.getSentMails()).isEmpty();
+    }
+
+    @Test
+    void destroyWhileDeliveringShouldPutTheUnfinishedRecipientsBackForTheNextStart() throws Exception {
+        RequireTls first = mailet("readTimeout", "1m", "outgoingQueue", "restart-test");
+        ManageableMailQueue queue = queueOf(first); // held by the test, as a durable queue outlives the mailet
+        int stalledBefore = slow.accepted();
+        first.service(mail("restart run", GOOD, SLOW));
+        await("good.example done and the slow MX reached", () -> slow.accepted() == stalledBefore + 1
+            && receivedWithSubject(good, "restart run").size() == 1);
+
+        first.destroy();
+        running.remove(first);
+
+        assertThat(waiting(queue)).singleElement().satisfies(unfinished -> {
+            assertThat(unfinished.getMail().getRecipients()).extracting(Object::toString).containsExactly(SLOW);
+            assertThat(unfinished.getMail().getAttribute(AttributeName.of(RequireTls.ATTEMPTS))).as("the cut attempt does not count").isEmpty();
+        });
+        assertThat(context.getSentMails()).as("no bounce").isEmpty();
+        await("the cut connection closed", () -> slow.open() == 0);
+
+        slow.close();
+        try (LoopbackSmtpServer recovered = LoopbackSmtpServer.start("127.0.0.6", good.port(), "mx.slow.example",
+            Optional.of(pki.server("slow", "mx.slow.example")))) {
+            mailet("outgoingQueue", "restart-test");
+
+            await("the next start delivered it", () -> receivedWithSubject(recovered, "restart run").size() == 1);
+            assertThat(receivedWithSubject(recovered, "restart run").get(0).recipients()).containsExactly(SLOW);
+        } finally {
+            slow = StallingSmtpServer.start("127.0.0.6", good.port());
+        }
+        assertThat(receivedWithSubject(good, "restart run")).as("delivered once").hasSize(1);
     }
 
     @Test
@@ -343,7 +500,7 @@ class RequireTlsTest {
         mail.setAttribute(new org.apache.mailet.Attribute(org.apache.mailet.AttributeName.of(RequireTls.ATTEMPTS),
             org.apache.mailet.AttributeValue.of(2)));
 
-        mailet("retryDelays", "5m, 1h").service(mail);
+        deliver(mailet("retryDelays", "5m, 1h"), mail);
 
         assertThat(dsnText()).contains(UNREACHABLE + ": gave up after 3 attempts: cannot talk to mx.down.example (127.0.0.4)");
     }
@@ -353,12 +510,14 @@ class RequireTlsTest {
         Mail mail = FakeMail.builder().name("bounce").mimeMessage(mail("x", PLAIN).getMessage())
             .sender(org.apache.james.core.MaybeSender.nullSender()).recipients(PLAIN).state(PROCESSOR).build();
 
-        mailet("onFailure", "tls-quarantine").service(mail);
+        deliver(mailet("onFailure", "tls-quarantine"), mail);
 
-        assertThat(mail.getState()).isEqualTo("tls-quarantine");
-        assertThat(mail.getAttribute(TresorAttributes.FAILURE_REASON)).hasValueSatisfying(attribute ->
-            assertThat(attribute.getValue().value().toString()).contains("mx.plain.example offered no STARTTLS"));
-        assertThat(context.getSentMails()).isEmpty();
+        assertThat(context.getSentMails()).singleElement().satisfies(failed -> {
+            assertThat(failed.getState()).isEqualTo("tls-quarantine");
+            assertThat(failed.getRecipients()).extracting(Object::toString).containsExactly(PLAIN);
+            assertThat(failed.getAttributes().get(TresorAttributes.FAILURE_REASON).getValue().value().toString())
+                .contains("mx.plain.example offered no STARTTLS");
+        });
     }
 
     @Test
@@ -369,5 +528,19 @@ class RequireTlsTest {
         assertThatThrownBy(() -> mailet("port", "0")).hasMessageContaining("'port'");
         assertThatThrownBy(() -> mailet("trustedCertificates", "/nonexistent.pem")).hasMessageContaining("'trustedCertificates'");
         assertThatThrownBy(() -> mailet("gateway", "relay.example")).hasMessageContaining("gateway");
+        assertThatThrownBy(() -> mailet("deliveryThreads", "0")).hasMessageContaining("'deliveryThreads'");
+        assertThatThrownBy(() -> mailet("deliveryThreads", "many")).hasMessageContaining("'deliveryThreads'");
+        assertThatThrownBy(() -> mailet("outgoingQueue", "my queue")).hasMessageContaining("'outgoingQueue'");
+    }
+
+    @Test
+    void twoRequireTlsMailetsShouldNotShareAQueue() throws Exception {
+        mailet("outgoingQueue", RequireTls.DEFAULT_QUEUE);
+
+        assertThatThrownBy(() -> mailet("outgoingQueue", RequireTls.DEFAULT_QUEUE))
+            .hasMessageContaining("'outgoingQueue'").hasMessageContaining("no other RequireTls mailet uses");
+
+        queues = new MemoryMailQueueFactory(new RawMailQueueItemDecoratorFactory()); // another James server
+        assertThat(mailet("outgoingQueue", RequireTls.DEFAULT_QUEUE)).isNotNull();
     }
 }

@@ -79,6 +79,23 @@ class TlsDeliveryTest {
 
     private DeliveryResult deliver(int port, String policy, Duration readTimeout, Duration sessionLimit,
                                    java.security.KeyStore trusted, boolean requireTls) throws Exception {
+        TlsDelivery delivery = delivery(port, readTimeout, sessionLimit, trusted);
+        long start = System.nanoTime();
+        DeliveryResult result = send(delivery, policy, requireTls);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+        return result;
+    }
+
+    private static DeliveryResult send(TlsDelivery delivery, String policy, boolean requireTls) throws Exception {
+        MimeMessage message = new MimeMessage(Session.getInstance(new Properties()));
+        message.setText("hello");
+        message.saveChanges();
+        return delivery.deliver(Optional.of("a@acme.example"), List.of("b@hostile.example"), "hostile.example",
+            message, TlsPolicy.parse(policy), requireTls);
+    }
+
+    private static TlsDelivery delivery(int port, Duration readTimeout, Duration sessionLimit, java.security.KeyStore trusted)
+        throws Exception {
         TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
         factory.init(trusted);
         MxResolver resolver = new MxResolver() {
@@ -92,16 +109,8 @@ class TlsDeliveryTest {
                 return List.of(InetAddress.getLoopbackAddress());
             }
         };
-        TlsDelivery delivery = new TlsDelivery(resolver, new DeliveryOptions(port, "gateway.test", Duration.ofSeconds(2),
+        return new TlsDelivery(resolver, new DeliveryOptions(port, "gateway.test", Duration.ofSeconds(2),
             readTimeout, sessionLimit, (X509TrustManager) factory.getTrustManagers()[0]));
-        MimeMessage message = new MimeMessage(Session.getInstance(new Properties()));
-        message.setText("hello");
-        message.saveChanges();
-        long start = System.nanoTime();
-        DeliveryResult result = delivery.deliver(Optional.of("a@acme.example"), List.of("b@hostile.example"), "hostile.example",
-            message, TlsPolicy.parse(policy), requireTls);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
-        return result;
     }
 
     private static DeliveryResult.Outcome only(DeliveryResult result) {
@@ -116,6 +125,40 @@ class TlsDeliveryTest {
 
         assertThat(outcome.status()).isEqualTo(DeliveryResult.Status.TEMPORARY_FAILURE);
         assertThat(outcome.detail()).startsWith("timeout talking to mx.hostile.example");
+    }
+
+    @Test
+    void stopShouldCutAConversationInProgressAndRefuseNewOnes() throws Exception {
+        int port = server((in, out) -> {
+            try {
+                while (in.read() >= 0) {
+                    // never answers, holds the connection until the client goes
+                }
+            } catch (IOException e) {
+                // the client cut the connection
+            }
+        });
+        TlsDelivery delivery = delivery(port, Duration.ofMinutes(1), Duration.ofMinutes(1), null);
+        java.util.concurrent.CompletableFuture<DeliveryResult> inProgress = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return send(delivery, "encrypt", false);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (lastClient == null && System.nanoTime() < deadline) {
+            sleep(10);
+        }
+
+        delivery.stop();
+
+        DeliveryResult.Outcome cut = only(inProgress.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        assertThat(cut.status()).isEqualTo(DeliveryResult.Status.TEMPORARY_FAILURE);
+        assertThat(cut.detail()).startsWith("cannot talk to mx.hostile.example");
+        DeliveryResult.Outcome refused = only(send(delivery, "encrypt", false));
+        assertThat(refused.status()).isEqualTo(DeliveryResult.Status.TEMPORARY_FAILURE);
+        assertThat(refused.detail()).isEqualTo("delivery to mx.hostile.example stopped: the mail server is shutting down");
     }
 
     @Test
