@@ -342,32 +342,6 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
         return server != null && server.isAlive();
     }
 
-    /**
-     * {@code kill -9} of the server's JVM ({@code bin/tresor-server} execs it, so it is the process started): no
-     * shutdown hook, no flush, as a power cut or the OOM killer ends it. Returns once the process is gone.
-     */
-    public void kill() throws InterruptedException {
-        server.destroyForcibly();
-        if (!server.waitFor(30, TimeUnit.SECONDS)) {
-            throw new IllegalStateException("The server (pid " + server.pid() + ") survived SIGKILL for 30 s");
-        }
-        stopServer();
-    }
-
-    /** Starts the server again from the same home and data directory, on the same ports; returns once healthy. */
-    public void restart() throws Exception {
-        if (isRunning()) {
-            throw new IllegalStateException("The server still runs: stop() or kill() it first");
-        }
-        launch();
-        awaitHealthy();
-    }
-
-    /** The process id of the server's JVM, e.g. to read {@code /proc/<pid>/stat}. */
-    public long pid() {
-        return server.pid();
-    }
-
     // --- what the test sees ---------------------------------------------------------------------------------------
 
     /** The SMTP server on loopback that RemoteDelivery and RequireTls relay to. */
@@ -392,14 +366,6 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
     /** Every port the test moved a listener of the configuration to (SMTP, IMAP, ..., WebAdmin). */
     public java.util.Set<Integer> listenerPorts() {
         return java.util.Set.copyOf(ports.values());
-    }
-
-    /** The running server's process id (the JVM: {@code bin/tresor-server} execs it). */
-    public long pid() {
-        if (!isRunning()) {
-            throw new IllegalStateException("The server is not running");
-        }
-        return server.pid();
     }
 
     /** The port a listener the sample configuration puts on {@code configuredPort} (25, 587, 8000, ...) listens on. */
