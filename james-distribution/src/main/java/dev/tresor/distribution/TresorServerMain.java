@@ -37,6 +37,7 @@ import org.apache.james.modules.server.SieveRoutesModule;
 import org.apache.james.modules.server.TaskManagerModule;
 import org.apache.james.modules.server.WebAdminServerModule;
 import org.apache.james.server.core.configuration.Configuration.ConfigurationPath;
+import org.apache.james.modules.queue.memory.MemoryMailQueueModule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +82,27 @@ public final class TresorServerMain implements JamesServerMain {
      * memory, so that a 250 survives a crash.
      */
     static final Module MAIL_QUEUE = new DurableQueueModule();
+
+    /**
+     * {@code -Dtresor.queue=memory} (in {@code JAVA_OPTS}) puts the mail queues back in memory, as James's memory server
+     * keeps them: for the relay benchmark's comparison only. A crash or a stop then loses every mail in them.
+     */
+    static final String QUEUE_PROPERTY = "tresor.queue";
+
+    static Module mailQueue() {
+        String queue = System.getProperty(QUEUE_PROPERTY, "durable");
+        switch (queue) {
+            case "durable":
+                return MAIL_QUEUE;
+            case "memory":
+                LOGGER.warn("-D{}=memory: the mail queues are in memory; a crash or a stop loses every mail in them. "
+                    + "For benchmarks only.", QUEUE_PROPERTY);
+                return new MemoryMailQueueModule();
+            default:
+                throw new IllegalArgumentException("-D" + QUEUE_PROPERTY + "=" + queue
+                    + " is not a queue; use durable (the default) or memory (benchmarks only)");
+        }
+    }
 
     private static final Module WEBADMIN = Modules.combine(
         new WebAdminServerModule(),
@@ -147,7 +169,7 @@ public final class TresorServerMain implements JamesServerMain {
         Path workingDirectory = Path.of(configuration.directories().getRootDirectory());
         provisionTlsIdentities(configurationDirectory(configuration, workingDirectory), workingDirectory);
         return GuiceJamesServer.forConfiguration(configuration)
-            .combineWith(SERVER, MAIL_QUEUE, PROTOCOLS, WEBADMIN)
+            .combineWith(SERVER, mailQueue(), PROTOCOLS, WEBADMIN)
             .combineWith(new UsersRepositoryModuleChooser(new DatabaseUsersRepositoryModule())
                 .chooseModules(configuration.getUsersRepositoryImplementation()))
             .combineWith(new KeyRepositoryModule());

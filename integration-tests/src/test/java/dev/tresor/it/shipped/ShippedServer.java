@@ -120,6 +120,7 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
     private final Map<String, String> configurationFiles = new LinkedHashMap<>();
     private boolean withoutTresorMailets;
     private String javaOptions = "-Xms64m -Xmx768m";
+    private final StringBuilder systemProperties = new StringBuilder();
 
     /** The assembled distribution, started with {@code bin/tresor-server}. */
     public ShippedServer() {
@@ -148,6 +149,12 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
     /** Before {@link #start}: the server's {@code JAVA_OPTS} (tests default to {@code -Xms64m -Xmx768m}). */
     public ShippedServer javaOptions(String options) {
         this.javaOptions = options;
+        return this;
+    }
+
+    /** Before {@link #start}: one more {@code -Dname=value} in the server's {@code JAVA_OPTS}. */
+    public ShippedServer withSystemProperty(String name, String value) {
+        systemProperties.append(" -D").append(name).append('=').append(value);
         return this;
     }
 
@@ -884,7 +891,7 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
             .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()));
         builder.environment().put("TRESOR_DATA", data.toString());
         // the script's own default is -Xms256m -Xmx1g; tests share a small machine
-        builder.environment().put("JAVA_OPTS", javaOptions);
+        builder.environment().put("JAVA_OPTS", javaOptions + systemProperties);
         server = builder.start();
         Process started = server;
         killOnExit = new Thread(() -> {
