@@ -41,12 +41,12 @@ import org.slf4j.LoggerFactory;
  *         is replayed on the next start, and a mail a spooler or delivery thread was working on (not yet committed) is
  *         delivered again, at least once;</li>
  *     <li><b>power loss or kernel crash</b>: the content file and its directory entry are forced to disk before the
- *         queue message is sent, and every journal write is forced to disk before the send, the commit of a dequeue
- *         or a delay returns ({@code journalDiskSyncStrategy=always}); concurrent writers share one force (KahaDB
- *         batches them). This holds as far as the disk honours a flush (no volatile write cache that lies).</li>
+ *         queue message is sent, and every journal write is forced to disk before the send (delayed or not) or the
+ *         commit of a dequeue returns ({@code journalDiskSyncStrategy=always}); concurrent writers share one force
+ *         (KahaDB batches them). This holds as far as the disk honours a flush (no volatile write cache that lies).</li>
  * </ul>
- * The journal's writes are not dispatched to a waiting consumer before they are stored
- * ({@code concurrentStoreAndDispatchQueues=false}): a mail is processed only once it is on disk.
+ * A message is not dispatched to a waiting consumer before it is stored ({@code concurrentStoreAndDispatchQueues=false}):
+ * a mail is processed only once it is on disk.
  *
  * <p>A rolled-back dequeue is redelivered forever (ActiveMQ's default gives up after six and moves the message to
  * {@code ActiveMQ.DLQ}, a queue James never reads: a mail lost to everyone).
