@@ -461,7 +461,7 @@ public final class HeaderProtection {
             return;
         }
         ByteArrayOutputStream decoded = new ByteArrayOutputStream();
-        try (InputStream in = part.getInputStream()) {
+        try (InputStream in = DecodedContent.of(part)) {
             in.transferTo(decoded);
         }
         String text = new String(decoded.toByteArray(), decoder);

@@ -67,7 +67,7 @@ public final class SevenBit {
             }
         } else if (needsEncoding(part)) {
             ByteSink decoded = new ByteSink(8192);
-            try (InputStream in = part.getInputStream()) {
+            try (InputStream in = DecodedContent.of(part)) {
                 decoded.readFrom(in);
             }
             String contentType = part.getContentType();

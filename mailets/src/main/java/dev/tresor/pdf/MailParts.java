@@ -22,6 +22,7 @@ import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeUtility;
 import javax.mail.internet.ParseException;
 
+import dev.tresor.mime.DecodedContent;
 import dev.tresor.mime.Base64Lines;
 
 /**
@@ -202,7 +203,7 @@ final class MailParts {
                 return Base64Lines.decoder(body.getRawInputStream());
             }
         }
-        return part.getInputStream();
+        return DecodedContent.of(part);
     }
 
     /** The decoded content, copied to its end (a base64 stream may stop short of it for readAllBytes). */

@@ -27,6 +27,7 @@ import org.bouncycastle.openpgp.jcajce.JcaPGPObjectFactory;
 import org.bouncycastle.openpgp.operator.jcajce.JcePublicKeyDataDecryptorFactoryBuilder;
 import org.bouncycastle.openpgp.operator.jcajce.JceSessionKeyDataDecryptorFactoryBuilder;
 
+import dev.tresor.mime.DecodedContent;
 import dev.tresor.keys.PgpPrivateKeyEntry;
 import dev.tresor.mime.ByteSink;
 import dev.tresor.mime.Canonical;
@@ -149,7 +150,7 @@ public final class PgpDecryptor {
             return Armor.read(parts.bytes(), parts.secondStart(), Math.max(0, parts.secondLength()), Armor.MESSAGE);
         }
         ByteSink payload = new ByteSink(Math.max(0, parts.secondLength()) + 64);
-        try (InputStream in = encrypted.getInputStream()) {
+        try (InputStream in = DecodedContent.of(encrypted)) {
             payload.readFrom(in);
         }
         return packetsOf(payload.array(), 0, payload.size());

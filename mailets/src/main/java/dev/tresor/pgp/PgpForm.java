@@ -9,6 +9,7 @@ import javax.mail.internet.ContentType;
 import javax.mail.internet.MimeMessage;
 import javax.mail.internet.ParseException;
 
+import dev.tresor.mime.DecodedContent;
 import dev.tresor.mime.ByteSink;
 
 /**
@@ -77,7 +78,7 @@ public enum PgpForm {
     private static PgpForm inline(MimeMessage message) throws MessagingException {
         byte[] prefix = new byte[INLINE_PREFIX];
         int read;
-        try (InputStream body = message.getInputStream()) {
+        try (InputStream body = DecodedContent.of(message)) {
             read = body.readNBytes(prefix, 0, prefix.length);
         } catch (IOException e) {
             return NONE;
@@ -98,7 +99,7 @@ public enum PgpForm {
     /** The decoded text body of a single-part message. */
     static byte[] inlineBody(MimeMessage message) throws MessagingException, IOException {
         ByteSink body = new ByteSink(Math.max(0, message.getSize()) + 64);
-        try (InputStream in = message.getInputStream()) {
+        try (InputStream in = DecodedContent.of(message)) {
             body.readFrom(in);
         }
         return body.toByteArray();

@@ -22,6 +22,7 @@ import org.bouncycastle.openpgp.PGPSignatureList;
 import org.bouncycastle.openpgp.jcajce.JcaPGPObjectFactory;
 import org.bouncycastle.util.encoders.Hex;
 
+import dev.tresor.mime.DecodedContent;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyStatus;
 import dev.tresor.keys.PgpFingerprint;
@@ -118,7 +119,7 @@ public final class PgpVerifier {
                 + ", not application/pgp-signature");
         }
         ByteSink decoded = new ByteSink(4096);
-        try (InputStream in = part.getInputStream()) {
+        try (InputStream in = DecodedContent.of(part)) {
             decoded.readFrom(in);
         }
         byte[] packets = decoded.size() > 0 && (decoded.array()[0] & 0x80) != 0

@@ -8,7 +8,6 @@ import java.util.Optional;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeBodyPart;
 import javax.mail.internet.MimeMessage;
-import javax.mail.internet.MimeUtility;
 import javax.mail.util.SharedByteArrayInputStream;
 
 import org.bouncycastle.cert.X509CertificateHolder;
@@ -22,6 +21,7 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaDigestCalculatorProviderBuilder;
 import org.bouncycastle.util.Store;
 
+import dev.tresor.mime.DecodedContent;
 import dev.tresor.mime.Base64Lines;
 import dev.tresor.mime.ByteSink;
 import dev.tresor.mime.Canonical;
@@ -134,7 +134,7 @@ final class SignedMessage {
         SmimeException {
         String encoding = message.getEncoding() == null ? "7bit" : message.getEncoding().trim().toLowerCase(Locale.ROOT);
         InputStream raw = message.getRawInputStream();
-        try (InputStream body = encoding.equals("base64") ? Base64Lines.decoder(raw) : MimeUtility.decode(raw, encoding)) {
+        try (InputStream body = encoding.equals("base64") ? Base64Lines.decoder(raw) : DecodedContent.decode(raw, encoding)) {
             CMSSignedDataParser parser = new CMSSignedDataParser(DIGESTS, body);
             CMSTypedStream encapsulated = parser.getSignedContent();
             if (encapsulated == null) {
@@ -157,7 +157,7 @@ final class SignedMessage {
                 + ", not application/pkcs7-signature");
         }
         ByteSink decoded = new ByteSink(8192);
-        try (InputStream in = part.getInputStream()) {
+        try (InputStream in = DecodedContent.of(part)) {
             decoded.readFrom(in);
         }
         return decoded.toByteArray();

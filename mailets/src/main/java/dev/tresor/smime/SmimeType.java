@@ -7,13 +7,13 @@ import java.util.Locale;
 import javax.mail.MessagingException;
 import javax.mail.internet.ContentType;
 import javax.mail.internet.MimeMessage;
-import javax.mail.internet.MimeUtility;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
 import org.bouncycastle.asn1.ASN1SequenceParser;
 import org.bouncycastle.asn1.ASN1StreamParser;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 
+import dev.tresor.mime.DecodedContent;
 import dev.tresor.mime.MimeEntity;
 
 /**
@@ -67,7 +67,7 @@ public enum SmimeType {
     }
 
     private static SmimeType fromCmsContentType(MimeMessage message) throws MessagingException {
-        try (InputStream body = MimeUtility.decode(message.getRawInputStream(), encoding(message))) {
+        try (InputStream body = DecodedContent.decode(message.getRawInputStream(), encoding(message))) {
             ASN1SequenceParser contentInfo = (ASN1SequenceParser) new ASN1StreamParser(body).readObject();
             ASN1ObjectIdentifier contentType = (ASN1ObjectIdentifier) contentInfo.readObject();
             if (CMSObjectIdentifiers.signedData.equals(contentType)) {
