@@ -1,7 +1,9 @@
 package dev.tresor.keys.io;
 
 import java.io.IOException;
+import java.util.Arrays;
 
+import org.bouncycastle.asn1.ASN1Encoding;
 import org.bouncycastle.asn1.ASN1Primitive;
 
 /** Reading one DER (or BER) object, with a message that says what is wrong with it rather than how parsing failed. */
@@ -26,11 +28,22 @@ final class Der {
         if (lengthProblem != null) {
             throw new KeyMaterialException("corrupt DER in " + what + ": " + lengthProblem);
         }
+        ASN1Primitive object;
+        byte[] der;
         try {
-            return ASN1Primitive.fromByteArray(input);
+            object = ASN1Primitive.fromByteArray(input);
+            der = object.getEncoded(ASN1Encoding.DER);
+            // Bouncy Castle writes some malformed values differently each time it writes them (a GeneralizedTime
+            // with a comma fraction grows zeros: found by DerFuzzTest's 10-minute run); nothing valid does that, and
+            // what we store must read back as it was written
+            if (!Arrays.equals(ASN1Primitive.fromByteArray(der).getEncoded(ASN1Encoding.DER), der)) {
+                throw new KeyMaterialException("corrupt DER in " + what
+                    + ": a value (such as a time with a fraction) is not in a form DER allows");
+            }
         } catch (IOException | RuntimeException e) {
             throw new KeyMaterialException("corrupt DER in " + what + ": " + Certificates.rootMessage(e), e);
         }
+        return object;
     }
 
     /**
