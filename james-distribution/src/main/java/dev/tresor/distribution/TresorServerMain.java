@@ -25,6 +25,7 @@ import org.apache.james.modules.protocols.ManageSieveServerModule;
 import org.apache.james.modules.protocols.POP3ServerModule;
 import org.apache.james.modules.protocols.ProtocolHandlerModule;
 import org.apache.james.modules.protocols.SMTPServerModule;
+import org.apache.james.modules.queue.memory.MemoryMailQueueModule;
 import org.apache.james.modules.server.DKIMMailetModule;
 import org.apache.james.modules.server.DataRoutesModules;
 import org.apache.james.modules.server.DefaultProcessorsConfigurationProviderModule;
@@ -37,7 +38,6 @@ import org.apache.james.modules.server.SieveRoutesModule;
 import org.apache.james.modules.server.TaskManagerModule;
 import org.apache.james.modules.server.WebAdminServerModule;
 import org.apache.james.server.core.configuration.Configuration.ConfigurationPath;
-import org.apache.james.modules.queue.memory.MemoryMailQueueModule;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,8 +46,8 @@ import com.google.inject.util.Modules;
 
 import dev.tresor.distribution.jpa.JamesDatabaseModule;
 import dev.tresor.distribution.jpa.JpaDataModule;
-import dev.tresor.distribution.jpa.JpaMailboxModule;
 import dev.tresor.distribution.jpa.DatabaseUsersRepositoryModule;
+import dev.tresor.distribution.jpa.JpaMailboxModule;
 import dev.tresor.distribution.queue.DurableQueueModule;
 import dev.tresor.keys.james.KeyRepositoryModule;
 
@@ -60,7 +60,7 @@ import dev.tresor.keys.james.KeyRepositoryModule;
  * but not their Guice glue nor that server): domains, users, recipient rewrites, Sieve scripts, mail repositories
  * ({@code jpa://}) and local mailboxes survive a restart, and several nodes on one PostgreSQL database share them.
  * Left out, because they would keep their state in memory or need JMAP: JMAP, the deleted message vault, DLP rules,
- * vacation and identity routes. The mail queue is one module ({@link #MAIL_QUEUE}) so that it can be swapped alone.
+ * vacation and identity routes. The mail queue is one module ({@link #mailQueue()}) so that it can be swapped alone.
  *
  * <p>Two directories: James's working directory ({@code -Dworking.directory}) is Tresor's <em>data directory</em>,
  * where all state lives (the key database and master key under {@code var/tresor/}, James's {@code var/}, the TLS
@@ -78,22 +78,20 @@ public final class TresorServerMain implements JamesServerMain {
     private static final Logger LOGGER = LoggerFactory.getLogger(TresorServerMain.class);
 
     /**
-     * Where accepted mail waits for the spooler and for remote delivery: on disk (var/store/activemq/), not in
-     * memory, so that a 250 survives a crash.
-     */
-    static final Module MAIL_QUEUE = new DurableQueueModule();
-
-    /**
      * {@code -Dtresor.queue=memory} (in {@code JAVA_OPTS}) puts the mail queues back in memory, as James's memory server
      * keeps them: for the relay benchmark's comparison only. A crash or a stop then loses every mail in them.
      */
     static final String QUEUE_PROPERTY = "tresor.queue";
 
+    /**
+     * Where accepted mail waits for the spooler and for remote delivery: on disk (var/store/activemq/), not in
+     * memory, so that a 250 survives a crash; in memory only when {@link #QUEUE_PROPERTY} asks for it.
+     */
     static Module mailQueue() {
         String queue = System.getProperty(QUEUE_PROPERTY, "durable");
         switch (queue) {
             case "durable":
-                return MAIL_QUEUE;
+                return new DurableQueueModule();
             case "memory":
                 LOGGER.warn("-D{}=memory: the mail queues are in memory; a crash or a stop loses every mail in them. "
                     + "For benchmarks only.", QUEUE_PROPERTY);

@@ -58,23 +58,8 @@ final class SampleTenant implements AutoCloseable {
 
     /** Creates domain, users, tenant, keys, certificates and the PDF password in the server; files go to directory. */
     static SampleTenant createIn(ShippedServer server, Path directory) throws Exception {
-        server.addDomain(DOMAIN);
-        for (String user : List.of(ALICE, FRANK)) {
-            server.addUser(user, PASSWORD);
-        }
-        server.webAdmin().put("/tresor/tenants/acme").then().statusCode(201);
-        server.webAdmin().put("/tresor/tenants/acme/domains/" + DOMAIN).then().statusCode(204);
-
-        OpenSslIdentities openssl = new OpenSslIdentities(directory);
-        openssl.selfSigned("alice", "/CN=Alice/O=Acme", ALICE);
-        openssl.selfSigned("bob", "/CN=Bob/O=Partner", BOB);
-        server.webAdmin().contentType("application/x-pkcs12").header("X-Tresor-Pkcs12-Password", P12_PASSWORD)
-            .body(Files.readAllBytes(openssl.pkcs12("alice", P12_PASSWORD)))
-            .post("/tresor/tenants/acme/keys").then().statusCode(201);
-        for (String collection : List.of("certificates", "trust-anchors")) {
-            server.webAdmin().contentType("application/x-pem-file").body(Files.readAllBytes(openssl.certificate("bob")))
-                .post("/tresor/tenants/acme/" + collection).then().statusCode(201);
-        }
+        OpenSslIdentities openssl = smimeTenant(server, directory, List.of(ALICE, FRANK),
+            List.of("certificates", "trust-anchors"));
 
         // one gpg home plays both sides: Alice's secret key goes to the gateway, Paul's stays here
         GnuPg gpg = new GnuPg(Files.createTempDirectory("tresor-shipped-gnupg"));
@@ -97,18 +82,33 @@ final class SampleTenant implements AutoCloseable {
      * tenant, Alice's S/MIME key and Bob's certificate. No gpg.
      */
     static void createSmimePairIn(ShippedServer server, Path directory) throws Exception {
+        smimeTenant(server, directory, List.of(ALICE), List.of("certificates"));
+    }
+
+    /**
+     * The domain, the users ({@link #PASSWORD}), the tenant, Alice's S/MIME key and Bob's certificate in each of
+     * {@code bobsCollections} ({@code certificates}, {@code trust-anchors}); the openssl identities made for them.
+     */
+    private static OpenSslIdentities smimeTenant(ShippedServer server, Path directory, List<String> users,
+            List<String> bobsCollections) throws Exception {
         server.addDomain(DOMAIN);
-        server.addUser(ALICE, PASSWORD);
+        for (String user : users) {
+            server.addUser(user, PASSWORD);
+        }
         server.webAdmin().put("/tresor/tenants/acme").then().statusCode(201);
         server.webAdmin().put("/tresor/tenants/acme/domains/" + DOMAIN).then().statusCode(204);
+
         OpenSslIdentities openssl = new OpenSslIdentities(directory);
         openssl.selfSigned("alice", "/CN=Alice/O=Acme", ALICE);
         openssl.selfSigned("bob", "/CN=Bob/O=Partner", BOB);
         server.webAdmin().contentType("application/x-pkcs12").header("X-Tresor-Pkcs12-Password", P12_PASSWORD)
             .body(Files.readAllBytes(openssl.pkcs12("alice", P12_PASSWORD)))
             .post("/tresor/tenants/acme/keys").then().statusCode(201);
-        server.webAdmin().contentType("application/x-pem-file").body(Files.readAllBytes(openssl.certificate("bob")))
-            .post("/tresor/tenants/acme/certificates").then().statusCode(201);
+        for (String collection : bobsCollections) {
+            server.webAdmin().contentType("application/x-pem-file").body(Files.readAllBytes(openssl.certificate("bob")))
+                .post("/tresor/tenants/acme/" + collection).then().statusCode(201);
+        }
+        return openssl;
     }
 
     Path directory() {
