@@ -47,6 +47,8 @@ final class DeliveryThreads {
     private final ExecutorService workers;
     private final Scheduler dequeuer;
     private final Disposable subscription;
+    /** Set before the subscription is disposed: the dequeue it interrupts then fails, and that is no error. */
+    private volatile boolean stopping;
 
     private DeliveryThreads(String name, MailQueue queue, int threads, Delivery delivery) {
         this.queue = queue;
@@ -55,7 +57,11 @@ final class DeliveryThreads {
         this.dequeuer = Schedulers.newSingle(name + "-dequeue", true);
         this.subscription = Flux.from(queue.deQueue())
             .subscribeOn(dequeuer)
-            .doOnError(e -> LOGGER.error("Cannot take mail from queue {}; trying again", queue.getName().asString(), e))
+            .doOnError(e -> {
+                if (!stopping) {
+                    LOGGER.error("Cannot take mail from queue {}; trying again", queue.getName().asString(), e);
+                }
+            })
             .retryWhen(Retry.backoff(Long.MAX_VALUE, Duration.ofSeconds(1)).maxBackoff(Duration.ofMinutes(1)))
             .flatMap(item -> Mono.<Void>create(done -> hand(item, done)), threads)
             .subscribe(nothing -> { }, e -> LOGGER.error("Delivery from queue {} stopped", queue.getName().asString(), e));
@@ -120,6 +126,7 @@ final class DeliveryThreads {
      * make them return soon) and waits for them to finish their bookkeeping. Returns when no thread is left.
      */
     void stop(Duration grace, Runnable cut) {
+        stopping = true;
         subscription.dispose();
         dequeuer.dispose();
         workers.shutdown();

@@ -34,12 +34,19 @@ import dev.tresor.it.shipped.ShippedServer.SmtpRoute;
 
 /**
  * The shipped server's mail queues are on disk (issue 13): mail it answered {@code 250} for is delivered after a crash
- * ({@code kill -9}) or a normal stop, and a retry RemoteDelivery scheduled keeps its time across a restart. The relay
- * target (the sink) is down while mail is accepted, so that every accepted mail is still queued when the server goes
- * down; it is back, on the same port, when the server restarts on the same data directory.
+ * ({@code kill -9}) or a normal stop, and the retries RemoteDelivery and RequireTls scheduled keep their times across a
+ * restart. The relay target (the sink) is down while mail is accepted, so that every accepted mail is still queued when
+ * the server goes down; it is back, on the same port, when the server restarts on the same data directory.
  */
 class DurableQueueShippedTest {
     private static final Duration DELIVERY_AFTER_RESTART = Duration.ofSeconds(90);
+    /**
+     * The sink's host by its address literal, which James's DNS service resolves without a DNS server. James keeps the
+     * literal's domain without its brackets ({@code grace@127.0.0.1}), so matcher and policies name it so.
+     */
+    private static final String TLS_DOMAIN = "127.0.0.1";
+    private static final String TLS_RECIPIENT = "grace@[" + TLS_DOMAIN + "]";
+    private static final String REQUIRE_TLS_QUEUE = "tresor-requiretls";
 
     private ShippedServer server;
 
@@ -82,30 +89,48 @@ class DurableQueueShippedTest {
     }
 
     @Test
-    void aDelayedRetryShouldKeepItsTimeAcrossARestart() throws Exception {
-        // given a server whose relay target is down, RemoteDelivery retrying after two minutes (a restart of the shipped
-        // server takes 20 to 60 s on a busy test machine: the retry must still be ahead when it is back)
-        server = start("delay", "120000", 3);
+    void delayedRetriesOfRemoteDeliveryAndRequireTlsShouldKeepTheirTimeAcrossARestart() throws Exception {
+        // given a server whose relay target is down, RemoteDelivery and RequireTls retrying after two minutes (a restart
+        // of the shipped server takes 20 to 60 s on a busy test machine: the retries must still be ahead when it is
+        // back), and mail to the sink's host by its address literal must go over TLS (RequireTls, policy encrypt)
+        server = start("delay", "120000", 3, conf -> ShippedConfiguration.requireTls(conf.resolve("mailetcontainer.xml"),
+            TLS_DOMAIN, "encrypt", "2m, 2m"));
         int sinkPort = stopSink();
 
-        // when a mail is accepted, its first delivery attempt fails, and the server is stopped and started again
+        // when a mail for each is accepted, their first attempts fail (connection refused), and the server is stopped
+        // and started again
         String subject = "retry " + UUID.randomUUID();
         server.submitAccepted(SmtpRoute.SUBMISSIONS_IMPLICIT_TLS, FRANK, PASSWORD, List.of(ERIN),
             ShippedMail.plainText(FRANK, ERIN, subject, "Delivered on the second attempt."));
-        Instant nextDelivery = awaitDelayedInOutgoingQueue();
+        String tlsSubject = "tls retry " + UUID.randomUUID();
+        server.submitAccepted(SmtpRoute.SUBMISSIONS_IMPLICIT_TLS, FRANK, PASSWORD, List.of(TLS_RECIPIENT),
+            ShippedMail.plainText(FRANK, TLS_RECIPIENT, tlsSubject, "Only over TLS, or back to the sender."));
+        Instant nextDelivery = awaitDelayedIn("outgoing");
+        Instant nextTlsAttempt = awaitDelayedIn(REQUIRE_TLS_QUEUE);
         assertThat(server.terminate()).isTrue();
         restartWithSinkOn(sinkPort);
 
-        // then the retry is still queued for the same time (WebAdmin's mail queue routes show it) ...
-        assertThat(delayedInOutgoingQueue()).containsExactly(nextDelivery);
-        // ... and it is delivered at that time, not before and not much later, once
+        // then both retries are still queued for the same times (WebAdmin's mail queue routes show them), nothing was
+        // bounced yet ...
+        assertThat(delayedIn("outgoing")).containsExactly(nextDelivery);
+        assertThat(delayedIn(REQUIRE_TLS_QUEUE)).containsExactly(nextTlsAttempt);
+        assertThat(server.imapMessages(FRANK, PASSWORD)).noneMatch(message -> message.contains(tlsSubject));
+        // ... RemoteDelivery's mail is delivered at its time, not before and not much later, once ...
         SmtpSink.ReceivedMail delivered = awaitDelivered(subject, Duration.between(Instant.now(), nextDelivery)
             .plus(DELIVERY_AFTER_RESTART));
         Instant arrived = Instant.now();
         assertThat(arrived).isAfterOrEqualTo(nextDelivery).isBefore(nextDelivery.plusSeconds(30));
         assertThat(delivered.envelopeRecipients()).containsExactly(ERIN);
+        // ... and RequireTls makes its second attempt at its time: the sink, back now, offers no STARTTLS, so the mail
+        // is not sent in clear text but bounced to Frank with the reason
+        String notice = server.awaitImapMessage(FRANK, PASSWORD,
+            message -> message.contains(tlsSubject) && message.contains("offered no STARTTLS"));
+        assertThat(Instant.now()).isAfterOrEqualTo(nextTlsAttempt);
+        assertThat(notice).contains("Undelivered Mail: transport security required");
         Thread.sleep(3000);
         assertThat(server.sink().received()).filteredOn(mail -> mail.subject().equals(subject)).hasSize(1);
+        assertThat(server.sink().received()).noneMatch(mail -> mail.subject().equals(tlsSubject));
+        assertThat(delayedIn(REQUIRE_TLS_QUEUE)).isEmpty();
     }
 
     @Test
@@ -122,8 +147,14 @@ class DurableQueueShippedTest {
     }
 
     private ShippedServer start(String name, String delayTime, int maxRetries) throws Exception {
+        return start(name, delayTime, maxRetries, conf -> { });
+    }
+
+    private ShippedServer start(String name, String delayTime, int maxRetries, ShippedServer.ConfigurationChange more)
+            throws Exception {
         ShippedServer started = new ShippedServer().changingConfiguration(conf ->
-            ShippedConfiguration.remoteDeliveryRetries(conf.resolve("mailetcontainer.xml"), delayTime, maxRetries));
+            ShippedConfiguration.remoteDeliveryRetries(conf.resolve("mailetcontainer.xml"), delayTime, maxRetries))
+            .changingConfiguration(more);
         started.start(getClass().getSimpleName() + "-" + name);
         server = started;
         addSenderAndTenant();
@@ -213,16 +244,16 @@ class DurableQueueShippedTest {
         return server.sink().received().stream().filter(mail -> mail.subject().equals(subject)).findFirst().orElseThrow();
     }
 
-    /** Waits for RemoteDelivery's first attempt to fail and put the mail back with a delay; its next delivery time. */
-    private Instant awaitDelayedInOutgoingQueue() {
+    /** Waits for a first delivery attempt to fail and put the mail back into its queue with a delay; its next time. */
+    private Instant awaitDelayedIn(String queue) {
         Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-            .until(() -> delayedInOutgoingQueue().size() == 1);
-        return delayedInOutgoingQueue().get(0);
+            .until(() -> delayedIn(queue).size() == 1);
+        return delayedIn(queue).get(0);
     }
 
-    /** The next delivery times of the delayed mails in the outgoing queue, as WebAdmin lists them. */
-    private List<Instant> delayedInOutgoingQueue() {
-        JsonPath mails = server.webAdmin().queryParam("delayed", "true").get("/mailQueues/outgoing/mails")
+    /** The next delivery times of the delayed mails in a mail queue, as WebAdmin lists them. */
+    private List<Instant> delayedIn(String queue) {
+        JsonPath mails = server.webAdmin().queryParam("delayed", "true").get("/mailQueues/" + queue + "/mails")
             .then().statusCode(200).extract().jsonPath();
         List<Object> times = mails.getList("nextDelivery");
         return times.stream().map(DurableQueueShippedTest.instant()).collect(Collectors.toList());

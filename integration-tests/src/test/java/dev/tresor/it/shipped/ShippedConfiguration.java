@@ -79,6 +79,29 @@ final class ShippedConfiguration {
     }
 
     /**
+     * Mail to {@code domain} must go over TLS: the {@code RecipientRequiresTls} condition names it, RequireTls's
+     * {@code <policies>} give it {@code policy}, and RequireTls retries after {@code retryDelays}.
+     */
+    static void requireTls(Path mailetContainer, String domain, String policy, String retryDelays) throws Exception {
+        Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(mailetContainer.toFile());
+        NodeList mailets = document.getElementsByTagName("mailet");
+        for (int i = 0; i < mailets.getLength(); i++) {
+            Element mailet = (Element) mailets.item(i);
+            String match = mailet.getAttribute("match");
+            if (match.startsWith("dev.tresor.matchers.RecipientRequiresTls=")) {
+                mailet.setAttribute("match", match + "," + domain);
+            }
+            if (mailet.getAttribute("class").equals("dev.tresor.mailets.RequireTls")) {
+                String policies = mailet.getElementsByTagName("policies").item(0).getTextContent();
+                replaceChild(mailet, "policies", policies + "; " + domain + ": " + policy);
+                replaceChild(mailet, "retryDelays", retryDelays);
+            }
+        }
+        TransformerFactory.newInstance().newTransformer()
+            .transform(new DOMSource(document), new StreamResult(mailetContainer.toFile()));
+    }
+
+    /**
      * Leaves out every {@code <mailet>} whose class or condition names one of Tresor's classes ({@code dev.tresor.}),
      * the processors and James's own mailets stay: the shipped chain as a plain relay.
      */
