@@ -65,20 +65,17 @@ public final class TlsPolicy {
         }
     }
 
-    /** The TLS versions a policy may require as its minimum. */
-    public static final List<String> REQUIRABLE_VERSIONS = List.of("TLSv1.2", "TLSv1.3");
-
     private static final Pattern NAME_LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
     private static final String MIN = "min";
     private static final String NAMES = "names";
     private static final String PINS = "pins";
 
     private final Level level;
-    private final Optional<String> minimumVersion;
+    private final Optional<TlsVersion> minimumVersion;
     private final List<String> names;
     private final List<Pin> pins;
 
-    private TlsPolicy(Level level, Optional<String> minimumVersion, List<String> names, List<Pin> pins) {
+    private TlsPolicy(Level level, Optional<TlsVersion> minimumVersion, List<String> names, List<Pin> pins) {
         if (!level.requiresTls() && (minimumVersion.isPresent() || !pins.isEmpty())) {
             throw new IllegalArgumentException("A minimum TLS version and pins need level encrypt or verify, not "
                 + level.asString());
@@ -139,10 +136,8 @@ public final class TlsPolicy {
         return items;
     }
 
-    private static String requirableVersion(String version) {
-        return REQUIRABLE_VERSIONS.stream()
-            .filter(known -> known.equalsIgnoreCase(version.trim()))
-            .findFirst()
+    private static TlsVersion requirableVersion(String version) {
+        return TlsVersion.parseRequirable(version)
             .orElseThrow(() -> new IllegalArgumentException("Unsupported minimum TLS version '" + version
                 + "': expected TLSv1.2 or TLSv1.3"));
     }
@@ -170,8 +165,8 @@ public final class TlsPolicy {
         return level;
     }
 
-    /** The lowest TLS version accepted, {@code TLSv1.2} or {@code TLSv1.3}. */
-    public Optional<String> minimumVersion() {
+    /** The lowest TLS version accepted, TLS 1.2 or TLS 1.3. */
+    public Optional<TlsVersion> minimumVersion() {
         return minimumVersion;
     }
 
@@ -196,7 +191,7 @@ public final class TlsPolicy {
     /** The one-line form, which {@link #parse} reads back to an equal policy. */
     public String asString() {
         StringBuilder text = new StringBuilder(level.asString());
-        minimumVersion.ifPresent(version -> text.append(' ').append(MIN).append('=').append(version));
+        minimumVersion.ifPresent(version -> text.append(' ').append(MIN).append('=').append(version.asString()));
         if (!names.isEmpty()) {
             text.append(' ').append(NAMES).append('=').append(String.join(",", names));
         }

@@ -31,7 +31,7 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 import dev.tresor.keys.TlsPolicy.Level;
 import dev.tresor.keys.TlsPolicy;
-import dev.tresor.smtp.InboundTls.TlsProtocol;
+import dev.tresor.keys.TlsVersion;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -225,7 +225,7 @@ public final class TlsDelivery {
             socket = session.startTls(context.getSocketFactory(), host, options.port(), parameters);
         } catch (SSLException e) {
             String reason = "TLS handshake with " + host + " failed"
-                + policy.minimumVersion().map(minimum -> " (" + minimum + " or newer required)").orElse("");
+                + policy.minimumVersion().map(minimum -> " (" + minimum.asString() + " or newer required)").orElse("");
             LOGGER.info("TLS handshake with {} failed", host, e);
             // under 'may' the server's broken TLS is its own fault for now; clear text is still never an option
             throw policy.level().requiresTls() ? HostFailure.policy(reason) : HostFailure.temporary(reason);
@@ -234,8 +234,8 @@ public final class TlsDelivery {
         }
         String protocol = socket.getSession().getProtocol();
         policy.minimumVersion().ifPresent(minimum -> {
-            if (!TlsProtocol.parse(protocol).isAtLeast(TlsProtocol.parse(minimum))) {
-                throw HostFailure.policy(host + " negotiated " + protocol + ", below the required " + minimum);
+            if (!minimum.isMetBy(protocol)) {
+                throw HostFailure.policy(host + " negotiated " + protocol + ", below the required " + minimum.asString());
             }
         });
         X509Certificate[] chain = captured.chain().orElseThrow(() -> HostFailure.policy(host + " presented no certificate"));
@@ -267,9 +267,9 @@ public final class TlsDelivery {
     }
 
     private static String[] allowedProtocols(String[] defaults, TlsPolicy policy) {
-        Optional<TlsProtocol> minimum = policy.minimumVersion().map(TlsProtocol::parse);
+        Optional<TlsVersion> minimum = policy.minimumVersion();
         return Arrays.stream(defaults)
-            .filter(protocol -> minimum.map(TlsProtocol.parse(protocol)::isAtLeast).orElse(true))
+            .filter(protocol -> minimum.map(version -> version.isMetBy(protocol)).orElse(true))
             .toArray(String[]::new);
     }
 

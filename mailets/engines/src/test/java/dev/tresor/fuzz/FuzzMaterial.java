@@ -26,7 +26,7 @@ import dev.tresor.keys.io.Certificates;
 import dev.tresor.keys.io.KeyAndChain;
 import dev.tresor.keys.io.KeyMaterialException;
 import dev.tresor.keys.io.Pkcs12;
-import dev.tresor.mailets.TestVaults;
+import dev.tresor.keys.repository.TestKeyRepository;
 import dev.tresor.mime.Mime;
 import dev.tresor.pgp.TenantPgpKeys;
 import dev.tresor.smime.SmimeDecryptor;
@@ -112,7 +112,7 @@ public final class FuzzMaterial {
             try {
                 Path directory = Files.createTempDirectory("tresor-fuzz");
                 directory.toFile().deleteOnExit();
-                TestVaults vaults = TestVaults.create(directory, Clock.systemUTC());
+                TestKeyRepository vaults = TestKeyRepository.create(directory, Clock.systemUTC());
                 TenantId acme = vaults.tenant("acme", "acme.example");
                 vaults.repository().pgpKeys().addSecretKey(acme, resource("bob-secret.asc"), PASSWORD.toCharArray());
                 pgpKeys = new TenantPgpKeys(vaults.repository().pgpKeys(), acme);

@@ -30,7 +30,7 @@ import dev.tresor.keys.Origin;
 import dev.tresor.keys.PgpKeyEntry;
 import dev.tresor.keys.SelectionPolicy;
 import dev.tresor.keys.TenantId;
-import dev.tresor.mailets.TestVaults;
+import dev.tresor.keys.repository.TestKeyRepository;
 import dev.tresor.mime.ByteSink;
 import dev.tresor.smime.SmimeFixtures;
 
@@ -48,7 +48,7 @@ public final class LargePgpMailRoundTrip {
 
     public static void main(String[] args) throws Exception {
         int size = Integer.parseInt(args[0]);
-        TestVaults vaults = TestVaults.create(Files.createTempDirectory("tresor-large-pgp"), Clock.systemUTC());
+        TestKeyRepository vaults = TestKeyRepository.create(Files.createTempDirectory("tresor-large-pgp"), Clock.systemUTC());
         TenantId acme = vaults.tenant("acme", "acme.example");
         vaults.repository().pgpKeys().addSecretKey(acme, v4Key("Alice <alice@acme.example>"), PASSPHRASE);
         vaults.repository().pgpKeys().addSecretKey(acme, v4Key("Bob <bob@partner.example>"), PASSPHRASE);

@@ -15,16 +15,16 @@ import dev.tresor.keys.PgpKeyVault;
 import dev.tresor.keys.PgpPrivateKeyEntry;
 import dev.tresor.keys.SelectionPolicy;
 import dev.tresor.keys.TenantId;
-import dev.tresor.mailets.TestVaults;
+import dev.tresor.keys.repository.TestKeyRepository;
 
 /** A real key repository with the tenants acme (acme.example) and globex (globex.example), for the engine tests. */
 final class PgpTestTenants {
-    final TestVaults vaults;
+    final TestKeyRepository vaults;
     final TenantId acme;
     final TenantId globex;
 
     PgpTestTenants(Path directory) {
-        vaults = TestVaults.create(directory, Clock.systemUTC());
+        vaults = TestKeyRepository.create(directory, Clock.systemUTC());
         acme = vaults.tenant("acme", "acme.example");
         globex = vaults.tenant("globex", "globex.example");
     }

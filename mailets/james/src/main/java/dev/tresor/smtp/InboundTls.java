@@ -1,6 +1,5 @@
 package dev.tresor.smtp;
 
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -11,6 +10,8 @@ import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
+
+import dev.tresor.keys.TlsVersion;
 
 /**
  * How a mail reached us over SMTP, when it came over TLS: the negotiated protocol and cipher suite.
@@ -27,20 +28,21 @@ public final class InboundTls {
     private static final String PROTOCOL_KEY = "protocol";
     private static final String CIPHER_KEY = "cipher";
 
-    private final TlsProtocol protocol;
+    /** The protocol's JSSE name: a known TLS version's as {@link TlsVersion} writes it, any other as negotiated. */
+    private final String protocol;
     private final String cipherSuite;
 
-    private InboundTls(TlsProtocol protocol, String cipherSuite) {
-        this.protocol = Objects.requireNonNull(protocol);
+    private InboundTls(String protocol, String cipherSuite) {
+        this.protocol = TlsVersion.parse(Objects.requireNonNull(protocol)).map(TlsVersion::asString).orElse(protocol);
         this.cipherSuite = Objects.requireNonNull(cipherSuite);
     }
 
-    public static InboundTls of(TlsProtocol protocol, String cipherSuite) {
-        return new InboundTls(protocol, cipherSuite);
+    public static InboundTls of(TlsVersion version, String cipherSuite) {
+        return new InboundTls(version.asString(), cipherSuite);
     }
 
     public static InboundTls of(SSLSession sslSession) {
-        return new InboundTls(TlsProtocol.parse(sslSession.getProtocol()), sslSession.getCipherSuite());
+        return new InboundTls(sslSession.getProtocol(), sslSession.getCipherSuite());
     }
 
     /**
@@ -60,17 +62,23 @@ public final class InboundTls {
         if (protocol == null || cipher == null) {
             return Optional.empty();
         }
-        return Optional.of(new InboundTls(TlsProtocol.parse(protocol.value()), cipher.value()));
+        return Optional.of(new InboundTls(protocol.value(), cipher.value()));
     }
 
     public Attribute asAttribute() {
         return new Attribute(ATTRIBUTE_NAME, AttributeValue.of(Map.of(
-            PROTOCOL_KEY, AttributeValue.of(protocol.asString()),
+            PROTOCOL_KEY, AttributeValue.of(protocol),
             CIPHER_KEY, AttributeValue.of(cipherSuite))));
     }
 
-    public TlsProtocol protocol() {
+    /** The protocol's JSSE name, such as {@code TLSv1.3}. */
+    public String protocol() {
         return protocol;
+    }
+
+    /** Whether the protocol was {@code minimum} or newer; a protocol that is no TLS version never is. */
+    public boolean isAtLeast(TlsVersion minimum) {
+        return minimum.isMetBy(protocol);
     }
 
     public String cipherSuite() {
@@ -93,77 +101,6 @@ public final class InboundTls {
 
     @Override
     public String toString() {
-        return protocol.asString() + " " + cipherSuite;
-    }
-
-    /**
-     * A TLS protocol version as the JSSE names it. Versions we do not know sort below TLS 1.0, so that a minimum-version
-     * rule never admits them by accident.
-     */
-    public static final class TlsProtocol implements Comparable<TlsProtocol> {
-        public static final TlsProtocol TLS_1_2 = new TlsProtocol("TLSv1.2", 3);
-        public static final TlsProtocol TLS_1_3 = new TlsProtocol("TLSv1.3", 4);
-        private static final Map<String, TlsProtocol> KNOWN = Map.of(
-            "tlsv1", new TlsProtocol("TLSv1", 1),
-            "tlsv1.1", new TlsProtocol("TLSv1.1", 2),
-            "tlsv1.2", TLS_1_2,
-            "tlsv1.3", TLS_1_3);
-
-        private final String name;
-        private final int rank;
-
-        private TlsProtocol(String name, int rank) {
-            this.name = name;
-            this.rank = rank;
-        }
-
-        public static TlsProtocol parse(String name) {
-            TlsProtocol known = KNOWN.get(name.toLowerCase(Locale.ROOT));
-            if (known != null) {
-                return known;
-            }
-            return new TlsProtocol(name, 0);
-        }
-
-        /** Only the versions a mail admin may require as a minimum: TLS 1.2 and TLS 1.3. */
-        public static Optional<TlsProtocol> parseRequirable(String name) {
-            TlsProtocol protocol = parse(name.trim());
-            if (protocol.equals(TLS_1_2) || protocol.equals(TLS_1_3)) {
-                return Optional.of(protocol);
-            }
-            return Optional.empty();
-        }
-
-        public String asString() {
-            return name;
-        }
-
-        public boolean isAtLeast(TlsProtocol other) {
-            return compareTo(other) >= 0;
-        }
-
-        @Override
-        public int compareTo(TlsProtocol other) {
-            return Integer.compare(rank, other.rank);
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            if (o instanceof TlsProtocol) {
-                TlsProtocol that = (TlsProtocol) o;
-                return name.equals(that.name) && rank == that.rank;
-            }
-            return false;
-        }
-
-        @Override
-        public int hashCode() {
-            return Objects.hash(name, rank);
-        }
-
-        @Override
-        public String toString() {
-            return name;
-        }
+        return protocol + " " + cipherSuite;
     }
 }

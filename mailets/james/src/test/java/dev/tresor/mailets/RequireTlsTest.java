@@ -51,7 +51,6 @@ import dev.tresor.smtp.RequireTlsOption;
 import dev.tresor.tls.LoopbackSmtpServer;
 import dev.tresor.tls.MtaStsSource;
 import dev.tresor.tls.StallingSmtpServer;
-import dev.tresor.tls.TestDns;
 import dev.tresor.tls.TlsTestPki;
 
 /**

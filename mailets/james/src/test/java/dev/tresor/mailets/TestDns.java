@@ -1,4 +1,4 @@
-package dev.tresor.tls;
+package dev.tresor.mailets;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;

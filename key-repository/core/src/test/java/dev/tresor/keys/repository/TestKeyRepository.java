@@ -1,4 +1,4 @@
-package dev.tresor.mailets;
+package dev.tresor.keys.repository;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -6,58 +6,38 @@ import java.time.Instant;
 import java.util.List;
 import java.util.stream.Collectors;
 
-import org.apache.james.core.Domain;
-import org.apache.james.domainlist.lib.DomainListConfiguration;
-import org.apache.james.domainlist.memory.MemoryDomainList;
-import org.apache.james.rrt.memory.MemoryRecipientRewriteTable;
-
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.CertificateEntry;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.Origin;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.TestPki;
-import dev.tresor.keys.james.TenantResolver;
 import dev.tresor.keys.memory.MemoryKeyStorage;
 import dev.tresor.keys.protection.FileMasterKey;
 import dev.tresor.keys.protection.KeyProtection;
 import dev.tresor.keys.protection.MemoryTenantKeyStore;
-import dev.tresor.keys.repository.StoredKeyRepository;
 
 /**
- * A real key repository (in-memory storage, real key protection) and a real James RRT for mailet tests: tenants with
- * their domains, certificates and private keys, set up the way an admin would through WebAdmin.
+ * A real key repository (in-memory storage, real key protection) for engine and mailet tests: tenants with their
+ * domains, certificates and private keys, set up the way an admin would through WebAdmin. Without James: the mailet
+ * tests add James's domain aliases on top ({@code TestVaults} in mailets/james).
  */
-public final class TestVaults {
+public class TestKeyRepository {
     private final KeyRepository repository;
     private final MemoryKeyStorage storage;
     private final MemoryTenantKeyStore tenantKeys;
     private final Clock clock;
-    private final MemoryRecipientRewriteTable recipientRewriteTable;
-    private final TenantResolver tenantResolver;
 
-    private TestVaults(MemoryKeyStorage storage, MemoryTenantKeyStore tenantKeys, KeyProtection protection, Clock clock,
-                       MemoryRecipientRewriteTable recipientRewriteTable) {
-        this.storage = storage;
-        this.tenantKeys = tenantKeys;
+    protected TestKeyRepository(Path directory, Clock clock) {
+        this.storage = new MemoryKeyStorage();
+        this.tenantKeys = MemoryTenantKeyStore.create();
         this.clock = clock;
-        this.repository = StoredKeyRepository.create(storage, protection, clock);
-        this.recipientRewriteTable = recipientRewriteTable;
-        this.tenantResolver = new TenantResolver(repository, recipientRewriteTable);
+        this.repository = StoredKeyRepository.create(storage,
+            KeyProtection.create(FileMasterKey.loadOrCreate(directory.resolve("master.key")), tenantKeys), clock);
     }
 
-    public static TestVaults create(Path directory, Clock clock) {
-        MemoryTenantKeyStore tenantKeys = MemoryTenantKeyStore.create();
-        KeyProtection protection = KeyProtection.create(FileMasterKey.loadOrCreate(directory.resolve("master.key")), tenantKeys);
-        try {
-            MemoryDomainList domainList = new MemoryDomainList(null);
-            domainList.configure(DomainListConfiguration.builder().autoDetect(false).autoDetectIp(false).build());
-            MemoryRecipientRewriteTable recipientRewriteTable = new MemoryRecipientRewriteTable();
-            recipientRewriteTable.setDomainList(domainList);
-            return new TestVaults(new MemoryKeyStorage(), tenantKeys, protection, clock, recipientRewriteTable);
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+    public static TestKeyRepository create(Path directory, Clock clock) {
+        return new TestKeyRepository(directory, clock);
     }
 
     public KeyRepository repository() {
@@ -71,8 +51,8 @@ public final class TestVaults {
     }
 
     /**
-     * The tenant's audit log without the domain mappings that {@link #tenant} writes: what the mailets under test
-     * did with keys (newest first).
+     * The tenant's audit log without the domain mappings that {@link #tenant} writes: what the code under test did
+     * with keys (newest first).
      */
     public List<AuditEvent> keyUses(TenantId tenant) {
         return repository.audit().query(tenant, Instant.EPOCH, Instant.MAX, 1000).stream()
@@ -81,20 +61,12 @@ public final class TestVaults {
             .collect(Collectors.toList());
     }
 
-    public TenantResolver tenantResolver() {
-        return tenantResolver;
-    }
-
-    public MemoryRecipientRewriteTable recipientRewriteTable() {
-        return recipientRewriteTable;
-    }
-
     /** Creates the tenant and gives it the domains. */
     public TenantId tenant(String name, String... domains) {
         TenantId tenant = TenantId.of(name);
         repository.tenants().create(tenant);
         for (String domain : domains) {
-            repository.tenants().mapDomain(Domain.of(domain).asString(), tenant);
+            repository.tenants().mapDomain(domain, tenant);
         }
         return tenant;
     }
@@ -115,4 +87,3 @@ public final class TestVaults {
         repository.trustAnchors().add(tenant, ca.certificate());
     }
 }
-

@@ -5,6 +5,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 import dev.tresor.keys.TlsPolicy;
+import dev.tresor.keys.TlsVersion;
 
 /** A TLS policy as WebAdmin returns it: its parts, and its one-line form for mailetcontainer.xml. */
 public final class TlsPolicyResponse {
@@ -25,7 +26,7 @@ public final class TlsPolicyResponse {
     }
 
     public Optional<String> getMinimumVersion() {
-        return policy.minimumVersion();
+        return policy.minimumVersion().map(TlsVersion::asString);
     }
 
     public List<String> getNames() {
