@@ -12,8 +12,8 @@ import org.apache.mailet.base.GenericMatcher;
 import com.google.common.base.Strings;
 import com.google.common.collect.ImmutableList;
 
+import dev.tresor.keys.TlsVersion;
 import dev.tresor.smtp.InboundTls;
-import dev.tresor.smtp.InboundTls.TlsProtocol;
 
 /**
  * Matches every recipient of a mail that reached this server over TLS, as recorded by
@@ -31,18 +31,18 @@ import dev.tresor.smtp.InboundTls.TlsProtocol;
  * }</pre>
  */
 public class ReceivedOverTls extends GenericMatcher {
-    private Optional<TlsProtocol> minimumProtocol = Optional.empty();
+    private Optional<TlsVersion> minimumProtocol = Optional.empty();
 
     @Override
     public void init() throws MessagingException {
         minimumProtocol = parseMinimumProtocol(getCondition());
     }
 
-    private static Optional<TlsProtocol> parseMinimumProtocol(String condition) throws MessagingException {
+    private static Optional<TlsVersion> parseMinimumProtocol(String condition) throws MessagingException {
         if (Strings.isNullOrEmpty(condition) || condition.isBlank()) {
             return Optional.empty();
         }
-        Optional<TlsProtocol> protocol = TlsProtocol.parseRequirable(condition);
+        Optional<TlsVersion> protocol = TlsVersion.parseRequirable(condition);
         if (protocol.isEmpty()) {
             throw new MessagingException("ReceivedOverTls: unsupported minimum protocol '" + condition
                 + "'; allowed values are TLSv1.2 and TLSv1.3, or no condition for any TLS version");
@@ -60,7 +60,7 @@ public class ReceivedOverTls extends GenericMatcher {
 
     private boolean receivedOverAcceptableTls(Mail mail) {
         return InboundTls.of(mail)
-            .map(tls -> minimumProtocol.map(tls.protocol()::isAtLeast).orElse(true))
+            .map(tls -> minimumProtocol.map(tls::isAtLeast).orElse(true))
             .orElse(false);
     }
 

@@ -12,8 +12,8 @@ import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMatcherConfig;
 import org.junit.jupiter.api.Test;
 
+import dev.tresor.keys.TlsVersion;
 import dev.tresor.smtp.InboundTls;
-import dev.tresor.smtp.InboundTls.TlsProtocol;
 
 class ReceivedOverTlsTest {
     private static final String ALICE = "alice@acme.example";
@@ -23,7 +23,7 @@ class ReceivedOverTlsTest {
     void shouldMatchAllRecipientsOfMailReceivedOverTls() throws Exception {
         ReceivedOverTls matcher = matcher(null);
 
-        assertThat(matcher.match(mailReceivedOver(TlsProtocol.TLS_1_2)))
+        assertThat(matcher.match(mailReceivedOver(TlsVersion.TLS_1_2)))
             .containsExactlyInAnyOrder(new MailAddress(ALICE), new MailAddress(BOB));
     }
 
@@ -49,15 +49,15 @@ class ReceivedOverTlsTest {
     void minimumProtocolShouldRejectOlderVersions() throws Exception {
         ReceivedOverTls matcher = matcher("TLSv1.3");
 
-        assertThat(matcher.match(mailReceivedOver(TlsProtocol.TLS_1_2))).isEmpty();
-        assertThat(matcher.match(mailReceivedOver(TlsProtocol.TLS_1_3))).hasSize(2);
+        assertThat(matcher.match(mailReceivedOver(TlsVersion.TLS_1_2))).isEmpty();
+        assertThat(matcher.match(mailReceivedOver(TlsVersion.TLS_1_3))).hasSize(2);
     }
 
     @Test
     void minimumProtocolShouldAcceptNewerVersions() throws Exception {
         ReceivedOverTls matcher = matcher("TLSv1.2");
 
-        assertThat(matcher.match(mailReceivedOver(TlsProtocol.TLS_1_3))).hasSize(2);
+        assertThat(matcher.match(mailReceivedOver(TlsVersion.TLS_1_3))).hasSize(2);
     }
 
     @Test
@@ -74,7 +74,7 @@ class ReceivedOverTlsTest {
         return matcher;
     }
 
-    private static FakeMail mailReceivedOver(TlsProtocol protocol) throws MessagingException {
+    private static FakeMail mailReceivedOver(TlsVersion protocol) throws MessagingException {
         return FakeMail.builder().name("mail").recipients(ALICE, BOB)
             .attribute(InboundTls.of(protocol, "TLS_AES_128_GCM_SHA256").asAttribute())
             .build();
