@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
+import java.util.function.Consumer;
 
 import javax.xml.parsers.DocumentBuilderFactory;
 import javax.xml.transform.TransformerFactory;
@@ -41,10 +42,7 @@ final class ShippedConfiguration {
      * sink's port with short timeouts. Both keep every other parameter as shipped.
      */
     static void relayTo(Path mailetContainer, int sinkPort) throws Exception {
-        Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(mailetContainer.toFile());
-        NodeList mailets = document.getElementsByTagName("mailet");
-        for (int i = 0; i < mailets.getLength(); i++) {
-            Element mailet = (Element) mailets.item(i);
+        editMailets(mailetContainer, mailet -> {
             if (mailet.getAttribute("class").equals("RemoteDelivery")) {
                 replaceChild(mailet, "gateway", "127.0.0.1");
                 replaceChild(mailet, "gatewayPort", Integer.toString(sinkPort));
@@ -58,24 +56,17 @@ final class ShippedConfiguration {
                 replaceChild(mailet, "readTimeout", "10s");
                 replaceChild(mailet, "retryDelays", "500ms, 1s");
             }
-        }
-        TransformerFactory.newInstance().newTransformer()
-            .transform(new DOMSource(document), new StreamResult(mailetContainer.toFile()));
+        });
     }
 
     /** RemoteDelivery's retry schedule ({@code delayTime}, {@code maxRetries}), e.g. for a relay target that is down. */
     static void remoteDeliveryRetries(Path mailetContainer, String delayTime, int maxRetries) throws Exception {
-        Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(mailetContainer.toFile());
-        NodeList mailets = document.getElementsByTagName("mailet");
-        for (int i = 0; i < mailets.getLength(); i++) {
-            Element mailet = (Element) mailets.item(i);
+        editMailets(mailetContainer, mailet -> {
             if (mailet.getAttribute("class").equals("RemoteDelivery")) {
                 replaceChild(mailet, "delayTime", delayTime);
                 replaceChild(mailet, "maxRetries", Integer.toString(maxRetries));
             }
-        }
-        TransformerFactory.newInstance().newTransformer()
-            .transform(new DOMSource(document), new StreamResult(mailetContainer.toFile()));
+        });
     }
 
     /**
@@ -83,10 +74,7 @@ final class ShippedConfiguration {
      * {@code <policies>} give it {@code policy}, and RequireTls retries after {@code retryDelays}.
      */
     static void requireTls(Path mailetContainer, String domain, String policy, String retryDelays) throws Exception {
-        Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(mailetContainer.toFile());
-        NodeList mailets = document.getElementsByTagName("mailet");
-        for (int i = 0; i < mailets.getLength(); i++) {
-            Element mailet = (Element) mailets.item(i);
+        editMailets(mailetContainer, mailet -> {
             String match = mailet.getAttribute("match");
             if (match.startsWith("dev.tresor.matchers.RecipientRequiresTls=")) {
                 mailet.setAttribute("match", match + "," + domain);
@@ -96,9 +84,7 @@ final class ShippedConfiguration {
                 replaceChild(mailet, "policies", policies + "; " + domain + ": " + policy);
                 replaceChild(mailet, "retryDelays", retryDelays);
             }
-        }
-        TransformerFactory.newInstance().newTransformer()
-            .transform(new DOMSource(document), new StreamResult(mailetContainer.toFile()));
+        });
     }
 
     /**
@@ -106,13 +92,19 @@ final class ShippedConfiguration {
      * the processors and James's own mailets stay: the shipped chain as a plain relay.
      */
     static void removeTresorMailets(Path mailetContainer) throws Exception {
-        Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(mailetContainer.toFile());
-        NodeList mailets = document.getElementsByTagName("mailet");
-        for (int i = mailets.getLength() - 1; i >= 0; i--) {
-            Element mailet = (Element) mailets.item(i);
+        editMailets(mailetContainer, mailet -> {
             if (mailet.getAttribute("class").startsWith("dev.tresor.") || mailet.getAttribute("match").contains("dev.tresor.")) {
                 mailet.getParentNode().removeChild(mailet);
             }
+        });
+    }
+
+    /** Hands every {@code <mailet>} of the file to {@code edit} (last first, so it may remove one), then writes it back. */
+    private static void editMailets(Path mailetContainer, Consumer<Element> edit) throws Exception {
+        Document document = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(mailetContainer.toFile());
+        NodeList mailets = document.getElementsByTagName("mailet");
+        for (int i = mailets.getLength() - 1; i >= 0; i--) {
+            edit.accept((Element) mailets.item(i));
         }
         TransformerFactory.newInstance().newTransformer()
             .transform(new DOMSource(document), new StreamResult(mailetContainer.toFile()));
