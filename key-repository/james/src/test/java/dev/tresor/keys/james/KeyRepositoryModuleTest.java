@@ -158,7 +158,7 @@ class KeyRepositoryModuleTest {
 
         storage.close();
 
-        assertThatThrownBy(() -> storage.storage().tenants()).isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> storage.storage().tenants().allTenants()).isInstanceOf(RuntimeException.class);
     }
 
     private void storeAlicesKey() {
