@@ -161,6 +161,19 @@ class KeyRepositoryModuleTest {
         assertThatThrownBy(() -> storage.storage().tenants().allTenants()).isInstanceOf(RuntimeException.class);
     }
 
+    @Test
+    void theCacheStatisticsShouldCountTheLookupsMadeThroughTheStorage() {
+        Injector injector = start();
+        ConfiguredKeyStorage storage = injector.getInstance(ConfiguredKeyStorage.class);
+
+        storage.storage().tenants().tenantOfDomain("acme.example");
+        storage.storage().tenants().tenantOfDomain("acme.example");
+
+        assertThat(storage.describeCacheStatistics())
+            .isEqualTo("2 lookups, 50.0 % hits (1 hits, 1 misses), 0 evicted, 1 answers held");
+        storage.close();
+    }
+
     private void storeAlicesKey() {
         TestPki.Issued alice = TestPki.ca("Module test CA").issue("alice@acme.example");
         Injector first = start();
