@@ -14,6 +14,7 @@ import dev.tresor.keys.CertificateEntry;
 import dev.tresor.keys.CertificateVault;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.Fingerprint;
+import dev.tresor.keys.Hex;
 import dev.tresor.keys.KeyStatus;
 import dev.tresor.keys.Origin;
 import dev.tresor.keys.RecipientId;

@@ -848,7 +848,7 @@ class KeyRepositoryRoutesTest {
                 .extract().asByteArray();
 
             List<KeyAndChain> keys = Pkcs12.read(backup, "backup password".toCharArray());
-            assertThat(keys).extracting(key -> CertificateRoutes.fingerprintOf(key.certificate()))
+            assertThat(keys).extracting(key -> Fingerprint.of(key.certificate()))
                 .containsExactlyInAnyOrder(alice.fingerprint(), alicesOldKey.fingerprint());
             assertThat(keys).extracting(key -> key.chain().size()).containsOnly(2);
             assertThat(keys).filteredOn(key -> key.certificate().equals(alice.certificate()))
