@@ -84,7 +84,7 @@ public final class CachingKeyStorage implements KeyStorage, StorageChangeObserve
         boolean concerns(StorageChange change) {
             switch (change.kind()) {
                 case TENANT:
-                    return tenants.contains(TenantId.of(change.subject()));
+                    return tenants.stream().anyMatch(tenant -> tenant.asString().equals(change.subject()));
                 case DOMAIN:
                     return query == Query.TENANT_OF_DOMAIN && subject.equals(change.subject());
                 default:
