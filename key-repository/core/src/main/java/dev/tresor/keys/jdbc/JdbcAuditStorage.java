@@ -1,5 +1,6 @@
 package dev.tresor.keys.jdbc;
 
+import static dev.tresor.keys.jdbc.JdbcDatabase.requireLimit;
 import static dev.tresor.keys.jdbc.Statements.prepare;
 
 import java.sql.PreparedStatement;
@@ -13,7 +14,6 @@ import java.util.Optional;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.UnknownTenantException;
 import dev.tresor.keys.spi.AuditRecord;
-
 import dev.tresor.keys.spi.AuditStorage;
 
 /**
@@ -55,7 +55,7 @@ final class JdbcAuditStorage implements AuditStorage {
     public List<AuditRecord> audit(TenantId tenant, Instant from, Instant to, int limit) {
         return database.run("read the audit log of " + tenant, connection -> {
             try (PreparedStatement statement = prepare(connection, SELECT_AUDIT, tenant.asString(), from, to,
-                JdbcDatabase.requireLimit(limit)); ResultSet rows = statement.executeQuery()) {
+                requireLimit(limit)); ResultSet rows = statement.executeQuery()) {
                 List<AuditRecord> records = new ArrayList<>();
                 while (rows.next()) {
                     records.add(new AuditRecord(rows.getLong("id"), Timestamps.get(rows, "occurred_at"), tenant,

@@ -1,7 +1,9 @@
 package dev.tresor.keys.jdbc;
 
-import static dev.tresor.keys.jdbc.Statements.inTransaction;
+import static dev.tresor.keys.jdbc.JdbcDatabase.requireLimit;
+import static dev.tresor.keys.jdbc.JdbcDatabase.tenantList;
 import static dev.tresor.keys.jdbc.Statements.executeInsertIfAbsentBatch;
+import static dev.tresor.keys.jdbc.Statements.inTransaction;
 import static dev.tresor.keys.jdbc.Statements.prepare;
 import static dev.tresor.keys.jdbc.Statements.update;
 
@@ -23,9 +25,8 @@ import dev.tresor.keys.KeyStatus;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.UnknownTenantException;
 import dev.tresor.keys.spi.CertificateRecord;
-import dev.tresor.keys.spi.StorageChange;
-
 import dev.tresor.keys.spi.CertificateStorage;
+import dev.tresor.keys.spi.StorageChange;
 
 /**
  * Certificates in table {@code tresor_certificates}, their addresses in {@code tresor_certificate_addresses}.
@@ -140,7 +141,7 @@ final class JdbcCertificateStorage implements CertificateStorage {
         }
         List<Object> parameters = new ArrayList<>(List.of(address));
         return certificates("look up certificates for " + address, BY_TENANT_AND_FINGERPRINT,
-            SELECT_CERTIFICATES_BY_ADDRESS + JdbcDatabase.tenantList(tenants, parameters), parameters.toArray());
+            SELECT_CERTIFICATES_BY_ADDRESS + tenantList(tenants, parameters), parameters.toArray());
     }
 
     @Override
@@ -160,7 +161,7 @@ final class JdbcCertificateStorage implements CertificateStorage {
     @Override
     public List<CertificateRecord> certificates(TenantId tenant, Optional<Fingerprint> after, int limit) {
         return certificates("list certificates of " + tenant, BY_TENANT_AND_FINGERPRINT, SELECT_CERTIFICATES_PAGE,
-            tenant.asString(), after.map(Fingerprint::asString).orElse(""), JdbcDatabase.requireLimit(limit));
+            tenant.asString(), after.map(Fingerprint::asString).orElse(""), requireLimit(limit));
     }
 
     @Override
@@ -174,7 +175,7 @@ final class JdbcCertificateStorage implements CertificateStorage {
     @Override
     public List<CertificateRecord> certificatesWithPrivateKeyExpiringBefore(Instant before, int limit) {
         return certificates("list expiring certificates", BY_EXPIRY, SELECT_EXPIRING_WITH_PRIVATE_KEY, before,
-            JdbcDatabase.requireLimit(limit));
+            requireLimit(limit));
     }
 
     private List<CertificateRecord> certificates(String operation, Comparator<CertificateRecord> order, String sql,

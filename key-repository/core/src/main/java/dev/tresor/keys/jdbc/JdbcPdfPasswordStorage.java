@@ -8,9 +8,8 @@ import java.util.Optional;
 
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.UnknownTenantException;
-import dev.tresor.keys.spi.StorageChange;
-
 import dev.tresor.keys.spi.PdfPasswordStorage;
+import dev.tresor.keys.spi.StorageChange;
 
 /**
  * PDF passwords, as the key protection layer sealed them, in table {@code tresor_pdf_passwords}.

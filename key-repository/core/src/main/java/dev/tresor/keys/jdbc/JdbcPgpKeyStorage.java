@@ -1,5 +1,7 @@
 package dev.tresor.keys.jdbc;
 
+import static dev.tresor.keys.jdbc.JdbcDatabase.requireLimit;
+import static dev.tresor.keys.jdbc.JdbcDatabase.tenantList;
 import static dev.tresor.keys.jdbc.Statements.inTransaction;
 import static dev.tresor.keys.jdbc.Statements.insertIfAbsent;
 import static dev.tresor.keys.jdbc.Statements.prepare;
@@ -17,9 +19,8 @@ import dev.tresor.keys.PgpFingerprint;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.UnknownTenantException;
 import dev.tresor.keys.spi.PgpKeyRecord;
-import dev.tresor.keys.spi.StorageChange;
-
 import dev.tresor.keys.spi.PgpKeyStorage;
+import dev.tresor.keys.spi.StorageChange;
 
 /**
  * OpenPGP keys in table {@code tresor_pgp_keys}, their addresses and key ids in {@code tresor_pgp_key_addresses}
@@ -91,7 +92,7 @@ final class JdbcPgpKeyStorage implements PgpKeyStorage {
     @Override
     public List<PgpKeyRecord> pgpKeys(TenantId tenant, Optional<PgpFingerprint> after, int limit) {
         return pgpKeys("list OpenPGP keys of " + tenant, SELECT_PGP_KEYS_PAGE, tenant.asString(),
-            after.map(PgpFingerprint::asString).orElse(""), JdbcDatabase.requireLimit(limit));
+            after.map(PgpFingerprint::asString).orElse(""), requireLimit(limit));
     }
 
     @Override
@@ -100,7 +101,7 @@ final class JdbcPgpKeyStorage implements PgpKeyStorage {
             return List.of();
         }
         List<Object> parameters = new ArrayList<>(List.of(address));
-        return pgpKeys("look up OpenPGP keys for " + address, SELECT_PGP_KEYS_BY_ADDRESS + JdbcDatabase.tenantList(tenants, parameters),
+        return pgpKeys("look up OpenPGP keys for " + address, SELECT_PGP_KEYS_BY_ADDRESS + tenantList(tenants, parameters),
             parameters.toArray());
     }
 

@@ -8,9 +8,8 @@ import java.util.Optional;
 import dev.tresor.keys.Fingerprint;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.UnknownTenantException;
-import dev.tresor.keys.spi.StorageChange;
-
 import dev.tresor.keys.spi.PrivateKeyStorage;
+import dev.tresor.keys.spi.StorageChange;
 
 /**
  * Private keys, as the key protection layer sealed them, in table {@code tresor_private_keys}: a row may only

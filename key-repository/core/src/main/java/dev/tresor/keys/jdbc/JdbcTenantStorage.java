@@ -1,5 +1,6 @@
 package dev.tresor.keys.jdbc;
 
+import static dev.tresor.keys.jdbc.JdbcDatabase.strings;
 import static dev.tresor.keys.jdbc.Statements.insertIfAbsent;
 import static dev.tresor.keys.jdbc.Statements.update;
 
@@ -12,7 +13,6 @@ import java.util.stream.Collectors;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.UnknownTenantException;
 import dev.tresor.keys.spi.StorageChange;
-
 import dev.tresor.keys.spi.TenantStorage;
 
 /**
@@ -48,7 +48,7 @@ final class JdbcTenantStorage implements TenantStorage {
     @Override
     public List<TenantId> allTenants() {
         // Sorted here, not by the database, whose collation may not sort like TenantId.
-        return database.run("list tenants", connection -> JdbcDatabase.strings(connection, "SELECT tenant FROM tresor_tenants")).stream()
+        return database.run("list tenants", connection -> strings(connection, "SELECT tenant FROM tresor_tenants")).stream()
             .map(TenantId::of)
             .sorted()
             .collect(Collectors.toUnmodifiableList());
@@ -60,7 +60,7 @@ final class JdbcTenantStorage implements TenantStorage {
             // The owner can unmap it between our insert and our read; then the domain is free again: try again.
             while (true) {
                 insertIfAbsent(connection, insertDomain, domain, tenant.asString());
-                Optional<String> owner = JdbcDatabase.strings(connection, "SELECT tenant FROM tresor_domains WHERE domain = ?", domain)
+                Optional<String> owner = strings(connection, "SELECT tenant FROM tresor_domains WHERE domain = ?", domain)
                     .stream()
                     .findFirst();
                 if (owner.isPresent()) {
@@ -87,7 +87,7 @@ final class JdbcTenantStorage implements TenantStorage {
     @Override
     public Optional<TenantId> tenantOfDomain(String domain) {
         return database.run("look up domain " + domain,
-            connection -> JdbcDatabase.strings(connection, "SELECT tenant FROM tresor_domains WHERE domain = ?", domain)).stream()
+            connection -> strings(connection, "SELECT tenant FROM tresor_domains WHERE domain = ?", domain)).stream()
             .findFirst()
             .map(TenantId::of);
     }
@@ -95,7 +95,7 @@ final class JdbcTenantStorage implements TenantStorage {
     @Override
     public List<String> domainsOf(TenantId tenant) {
         return database.run("list domains of " + tenant,
-            connection -> JdbcDatabase.strings(connection, "SELECT domain FROM tresor_domains WHERE tenant = ?", tenant.asString()))
+            connection -> strings(connection, "SELECT domain FROM tresor_domains WHERE tenant = ?", tenant.asString()))
             .stream()
             .sorted()
             .collect(Collectors.toUnmodifiableList());
@@ -122,13 +122,13 @@ final class JdbcTenantStorage implements TenantStorage {
     @Override
     public Set<TenantId> grantorsOf(TenantId grantee) {
         return tenantSet(database.run("list grantors of " + grantee, connection ->
-            JdbcDatabase.strings(connection, "SELECT grantor FROM tresor_grants WHERE grantee = ?", grantee.asString())));
+            strings(connection, "SELECT grantor FROM tresor_grants WHERE grantee = ?", grantee.asString())));
     }
 
     @Override
     public Set<TenantId> granteesOf(TenantId grantor) {
         return tenantSet(database.run("list grantees of " + grantor, connection ->
-            JdbcDatabase.strings(connection, "SELECT grantee FROM tresor_grants WHERE grantor = ?", grantor.asString())));
+            strings(connection, "SELECT grantee FROM tresor_grants WHERE grantor = ?", grantor.asString())));
     }
 
     private static Set<TenantId> tenantSet(List<String> tenants) {

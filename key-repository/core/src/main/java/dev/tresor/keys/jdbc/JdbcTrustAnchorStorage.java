@@ -14,7 +14,6 @@ import dev.tresor.keys.Fingerprint;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.UnknownTenantException;
 import dev.tresor.keys.spi.StorageChange;
-
 import dev.tresor.keys.spi.TrustAnchorStorage;
 
 /**
