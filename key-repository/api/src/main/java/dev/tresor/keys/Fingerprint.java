@@ -2,13 +2,17 @@ package dev.tresor.keys;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.cert.CertificateEncodingException;
+import java.security.cert.X509Certificate;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
-/** The SHA-256 fingerprint of a certificate's DER encoding, as 64 lower-case hex digits: its identity in a vault. */
+/**
+ * The SHA-256 fingerprint of a certificate's DER encoding, as 64 lower-case hex digits: its identity in a vault. The
+ * one place a SHA-256 fingerprint is computed ({@link #of(X509Certificate)}, {@link #sha256}), TLS pins included.
+ */
 public final class Fingerprint implements Comparable<Fingerprint> {
     private static final Pattern HEX_SHA256 = Pattern.compile("[0-9a-f]{64}");
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private final String hex;
 
@@ -24,15 +28,19 @@ public final class Fingerprint implements Comparable<Fingerprint> {
         return new Fingerprint(normalised);
     }
 
+    /** The fingerprint of a certificate. */
+    public static Fingerprint of(X509Certificate certificate) {
+        try {
+            return sha256(certificate.getEncoded());
+        } catch (CertificateEncodingException e) {
+            throw new IllegalArgumentException("Cannot encode certificate " + certificate.getSubjectX500Principal(), e);
+        }
+    }
+
+    /** The SHA-256 of any encoding (a certificate's DER, a public key's SubjectPublicKeyInfo). */
     public static Fingerprint sha256(byte[] encoded) {
         try {
-            byte[] digest = MessageDigest.getInstance("SHA-256").digest(encoded);
-            char[] chars = new char[digest.length * 2];
-            for (int i = 0; i < digest.length; i++) {
-                chars[2 * i] = HEX[(digest[i] >> 4) & 0xf];
-                chars[2 * i + 1] = HEX[digest[i] & 0xf];
-            }
-            return new Fingerprint(new String(chars));
+            return new Fingerprint(Hex.encode(MessageDigest.getInstance("SHA-256").digest(encoded)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("Every Java platform has SHA-256", e);
         }

@@ -2,8 +2,6 @@ package dev.tresor.keys;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -261,12 +259,12 @@ public final class TlsPolicy {
 
         /** The pin of a certificate as a whole. */
         public static Pin ofCertificate(X509Certificate certificate) {
-            return new Pin(Kind.CERTIFICATE, sha256Hex(encoded(certificate)));
+            return new Pin(Kind.CERTIFICATE, Fingerprint.of(certificate).asString());
         }
 
         /** The pin of a certificate's public key (its DER SubjectPublicKeyInfo), which survives renewal with the same key. */
         public static Pin ofPublicKey(X509Certificate certificate) {
-            return new Pin(Kind.PUBLIC_KEY, sha256Hex(certificate.getPublicKey().getEncoded()));
+            return new Pin(Kind.PUBLIC_KEY, Fingerprint.sha256(certificate.getPublicKey().getEncoded()).asString());
         }
 
         public boolean matches(X509Certificate certificate) {
@@ -283,26 +281,6 @@ public final class TlsPolicy {
             return kind.prefix + sha256;
         }
 
-        private static byte[] encoded(X509Certificate certificate) {
-            try {
-                return certificate.getEncoded();
-            } catch (CertificateEncodingException e) {
-                throw new IllegalArgumentException("Cannot encode certificate " + certificate.getSubjectX500Principal(), e);
-            }
-        }
-
-        private static String sha256Hex(byte[] bytes) {
-            try {
-                byte[] digest = MessageDigest.getInstance("SHA-256").digest(bytes);
-                StringBuilder hex = new StringBuilder(64);
-                for (byte b : digest) {
-                    hex.append(Character.forDigit((b >> 4) & 0xf, 16)).append(Character.forDigit(b & 0xf, 16));
-                }
-                return hex.toString();
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException("SHA-256 is missing from this JDK", e);
-            }
-        }
 
         @Override
         public boolean equals(Object o) {

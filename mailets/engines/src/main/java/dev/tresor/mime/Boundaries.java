@@ -2,10 +2,11 @@ package dev.tresor.mime;
 
 import java.security.SecureRandom;
 
+import dev.tresor.keys.Hex;
+
 /** MIME boundaries that cannot occur in the content they enclose: 96 random bits, hex, never in base64's alphabet. */
 public final class Boundaries {
     private static final SecureRandom RANDOM = new SecureRandom();
-    private static final char[] HEX = "0123456789abcdef".toCharArray();
 
     private Boundaries() {
     }
@@ -14,10 +15,6 @@ public final class Boundaries {
     public static String random(String purpose) {
         byte[] bytes = new byte[12];
         RANDOM.nextBytes(bytes);
-        StringBuilder boundary = new StringBuilder("----=_Tresor_").append(purpose).append('_');
-        for (byte b : bytes) {
-            boundary.append(HEX[(b >> 4) & 0xF]).append(HEX[b & 0xF]);
-        }
-        return boundary.toString();
+        return "----=_Tresor_" + purpose + '_' + Hex.encode(bytes);
     }
 }

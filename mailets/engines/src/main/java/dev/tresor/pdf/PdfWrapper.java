@@ -12,7 +12,6 @@ import java.util.ArrayList;
 import java.util.Calendar;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -37,6 +36,8 @@ import org.apache.pdfbox.pdmodel.common.filespecification.PDComplexFileSpecifica
 import org.apache.pdfbox.pdmodel.common.filespecification.PDEmbeddedFile;
 import org.apache.pdfbox.pdmodel.encryption.AccessPermission;
 import org.apache.pdfbox.pdmodel.encryption.StandardProtectionPolicy;
+
+import dev.tresor.keys.Hex;
 
 /**
  * Turns a whole mail into one password-protected PDF: a header block (From, To, Cc, Date, Subject), the body (plain
@@ -299,18 +300,10 @@ public final class PdfWrapper {
         permissions.setCanAssembleDocument(false);
         byte[] owner = new byte[32];
         RANDOM.nextBytes(owner);
-        StandardProtectionPolicy policy = new StandardProtectionPolicy(hex(owner), new String(password), permissions);
+        StandardProtectionPolicy policy = new StandardProtectionPolicy(Hex.encode(owner), new String(password), permissions);
         policy.setEncryptionKeyLength(protection.cipher().keyBits());
         policy.setPreferAES(true);
         document.protect(policy);
-    }
-
-    private static String hex(byte[] bytes) {
-        StringBuilder text = new StringBuilder();
-        for (byte b : bytes) {
-            text.append(String.format(Locale.ROOT, "%02x", b));
-        }
-        return text.toString();
     }
 
     private static final class CountingStream extends FilterInputStream {

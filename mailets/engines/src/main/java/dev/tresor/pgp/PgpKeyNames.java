@@ -1,7 +1,8 @@
 package dev.tresor.pgp;
 
 import org.bouncycastle.openpgp.PGPPublicKey;
-import org.bouncycastle.util.encoders.Hex;
+
+import dev.tresor.keys.Hex;
 
 /** Keys named in messages the way gpg prints them: upper-case hex fingerprint. */
 final class PgpKeyNames {
@@ -9,7 +10,7 @@ final class PgpKeyNames {
     }
 
     static String describe(PGPPublicKey key) {
-        return Hex.toHexString(key.getFingerprint()).toUpperCase(java.util.Locale.ROOT);
+        return Hex.encodeUpperCase(key.getFingerprint());
     }
 
     static String keyId(long keyId) {

@@ -20,8 +20,8 @@ import org.bouncycastle.openpgp.PGPPublicKey;
 import org.bouncycastle.openpgp.PGPSignature;
 import org.bouncycastle.openpgp.PGPSignatureList;
 import org.bouncycastle.openpgp.jcajce.JcaPGPObjectFactory;
-import org.bouncycastle.util.encoders.Hex;
 
+import dev.tresor.keys.Hex;
 import dev.tresor.mime.DecodedContent;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyStatus;
@@ -239,7 +239,7 @@ public final class PgpVerifier {
                 if (publicKey == null || (issuer.getFingerprint() != null && !issuer.hasFingerprint(publicKey.getFingerprint()))) {
                     continue;
                 }
-                String hex = Hex.toHexString(publicKey.getFingerprint()).toUpperCase(Locale.ROOT);
+                String hex = Hex.encodeUpperCase(publicKey.getFingerprint());
                 Optional<PgpComponentKey> component = components(entry).stream()
                     .filter(candidate -> candidate.fingerprint().equals(hex)).findFirst();
                 if (component.isPresent()) {
@@ -273,7 +273,7 @@ public final class PgpVerifier {
         java.util.Set<Long> named = new java.util.HashSet<>();
         for (KeyIdentifier issuer : signature.getKeyIdentifiers()) {
             if (issuer.getFingerprint() != null) {
-                names.add(Hex.toHexString(issuer.getFingerprint()).toUpperCase(Locale.ROOT));
+                names.add(Hex.encodeUpperCase(issuer.getFingerprint()));
                 named.add(issuer.getKeyId());
             }
         }

@@ -10,8 +10,8 @@ import java.util.Set;
 
 import org.bouncycastle.bcpg.KeyIdentifier;
 import org.bouncycastle.openpgp.PGPPublicKey;
-import org.bouncycastle.util.encoders.Hex;
 
+import dev.tresor.keys.Hex;
 import dev.tresor.keys.PgpFingerprint;
 import dev.tresor.keys.PgpKeyEntry;
 import dev.tresor.keys.PgpKeyVault;
@@ -35,7 +35,7 @@ public final class TenantPgpKeys implements PgpDecryptor.Keys, PgpVerifier.Signe
     public List<PgpPrivateKeyEntry> forRecipient(KeyIdentifier recipient) {
         byte[] fingerprint = recipient.getFingerprint();
         if (fingerprint != null && (fingerprint.length == 20 || fingerprint.length == 32)) {
-            return vault.decryptionKeys(tenant, PgpFingerprint.of(Hex.toHexString(fingerprint)));
+            return vault.decryptionKeys(tenant, PgpFingerprint.of(Hex.encode(fingerprint)));
         }
         return vault.decryptionKeys(tenant, recipient.getKeyId());
     }

@@ -1,6 +1,5 @@
 package dev.tresor.smime;
 
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -56,8 +55,8 @@ public final class VerificationReport {
 
     private static String fingerprint(X509Certificate certificate) {
         try {
-            return Fingerprint.sha256(certificate.getEncoded()).asString();
-        } catch (CertificateEncodingException e) {
+            return Fingerprint.of(certificate).asString();
+        } catch (IllegalArgumentException e) {
             return "(not encodable)";
         }
     }

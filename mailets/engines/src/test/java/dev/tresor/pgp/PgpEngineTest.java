@@ -437,7 +437,7 @@ class PgpEngineTest {
     }
 
     private static String hex(PGPPublicKey key) {
-        return org.bouncycastle.util.encoders.Hex.toHexString(key.getFingerprint()).toUpperCase(java.util.Locale.ROOT);
+        return dev.tresor.keys.Hex.encodeUpperCase(key.getFingerprint());
     }
 
     /** Every leaf part of a message: where it is, its type, Content-ID, file name and decoded bytes. */

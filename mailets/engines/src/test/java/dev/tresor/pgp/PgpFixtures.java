@@ -121,8 +121,8 @@ public final class PgpFixtures {
                 new BcKeyFingerprintCalculator(), new Date(System.currentTimeMillis() - 60_000))
                 .ed25519x25519Key(userId)
                 .build(PASSPHRASE.clone());
-            String fingerprint = org.bouncycastle.util.encoders.Hex.toHexString(
-                key.getPrimaryKey().getPGPPublicKey().getFingerprint()).toUpperCase(java.util.Locale.ROOT);
+            String fingerprint = dev.tresor.keys.Hex.encodeUpperCase(
+                key.getPrimaryKey().getPGPPublicKey().getFingerprint());
             return new Key(address, fingerprint, key.toCertificate().toAsciiArmoredString().getBytes(StandardCharsets.US_ASCII),
                 key.getEncoded());
         } catch (Exception e) {

@@ -166,7 +166,7 @@ public class HarvestCertificates extends GenericMailet {
 
     private void harvest(TenantId tenant, List<X509Certificate> chain, Mail mail) throws MessagingException {
         X509Certificate signer = chain.get(0);
-        Fingerprint fingerprint = SignerFingerprint.of(signer);
+        Fingerprint fingerprint = Fingerprint.of(signer);
         if (repository.certificates().get(tenant, fingerprint).isPresent()) {
             return;
         }

@@ -17,6 +17,7 @@ import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 
+import dev.tresor.keys.Fingerprint;
 import dev.tresor.keys.TenantId;
 import dev.tresor.smime.SignatureVerdict;
 
@@ -49,7 +50,7 @@ public final class SignatureAttribute {
         map.put(STATUS, AttributeValue.of(verdict.status().asText()));
         verdict.signerAddress().ifPresent(address -> map.put(SIGNER, AttributeValue.of(address.asString())));
         map.put(REASON, AttributeValue.of(verdict.reason()));
-        verdict.signer().ifPresent(certificate -> map.put(FINGERPRINT, AttributeValue.of(SignerFingerprint.of(certificate).asString())));
+        verdict.signer().ifPresent(certificate -> map.put(FINGERPRINT, AttributeValue.of(Fingerprint.of(certificate).asString())));
         if (!verdict.signerChain().isEmpty()) {
             List<AttributeValue<?>> chain = new ArrayList<>();
             verdict.signerChain().forEach(certificate -> chain.add(AttributeValue.of(base64(certificate))));

@@ -22,6 +22,7 @@ import org.slf4j.LoggerFactory;
 import com.google.common.annotations.VisibleForTesting;
 
 import dev.tresor.keys.AuditEvent;
+import dev.tresor.keys.Fingerprint;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
@@ -197,7 +198,7 @@ public class VerifySmime extends GenericMailet {
 
     private void auditVerifications(Map<TenantId, SignatureVerdict> perTenant, MimeMessage message) {
         perTenant.forEach((tenant, verdict) -> verdict.signer().ifPresent(certificate ->
-            audit.record(tenant, AuditEvent.Operation.VERIFY, SignerFingerprint.of(certificate),
+            audit.record(tenant, AuditEvent.Operation.VERIFY, Fingerprint.of(certificate),
                 verdict.signerAddress(), KeyUseAudit.messageId(message))));
     }
 

@@ -47,6 +47,7 @@ import org.bouncycastle.openpgp.operator.bc.BcPGPContentVerifierBuilderProvider;
 import org.bouncycastle.util.Strings;
 
 import dev.tresor.keys.EmailAddress;
+import dev.tresor.keys.Hex;
 
 /**
  * Reading OpenPGP keys (ASCII-armored or binary, one or more key rings, as {@code gpg --export} and
@@ -73,7 +74,6 @@ public final class PgpKeys {
         "1.3.101.111", "X448",
         "1.3.101.112", "Ed25519",
         "1.3.101.113", "Ed448");
-    private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
     private PgpKeys() {
     }
@@ -89,7 +89,7 @@ public final class PgpKeys {
         for (Object ring : keyRings(armoredOrBinary)) {
             if (ring instanceof PGPSecretKeyRing) {
                 throw new KeyMaterialException("the input holds the OpenPGP secret key "
-                    + hex(((PGPSecretKeyRing) ring).getPublicKey().getFingerprint())
+                    + Hex.encodeUpperCase(((PGPSecretKeyRing) ring).getPublicKey().getFingerprint())
                     + "; import it as a secret key, or give its public key only (gpg --armor --export)");
             }
             keys.add(describe((PGPPublicKeyRing) ring));
@@ -110,7 +110,7 @@ public final class PgpKeys {
         for (Object ring : keyRings(armoredOrBinary)) {
             if (ring instanceof PGPPublicKeyRing) {
                 throw new KeyMaterialException("the input holds the OpenPGP public key "
-                    + hex(((PGPPublicKeyRing) ring).getPublicKey().getFingerprint()) + " without its secret key;"
+                    + Hex.encodeUpperCase(((PGPPublicKeyRing) ring).getPublicKey().getFingerprint()) + " without its secret key;"
                     + " export the secret key (gpg --armor --export-secret-keys)");
             }
             PGPSecretKeyRing secretRing = (PGPSecretKeyRing) ring;
@@ -171,15 +171,6 @@ public final class PgpKeys {
             throw new IllegalStateException("Encoding to memory cannot fail", e);
         }
         return out.toByteArray();
-    }
-
-    static String hex(byte[] bytes) {
-        char[] chars = new char[bytes.length * 2];
-        for (int i = 0; i < bytes.length; i++) {
-            chars[2 * i] = HEX[(bytes[i] >> 4) & 0xf];
-            chars[2 * i + 1] = HEX[bytes[i] & 0xf];
-        }
-        return new String(chars);
     }
 
     /** Every key ring of the input: {@link PGPPublicKeyRing}s and {@link PGPSecretKeyRing}s, in order. */
@@ -348,7 +339,7 @@ public final class PgpKeys {
         Instant created = key.getCreationTime().toInstant();
         long validSeconds = hashed != null ? hashed.getKeyExpirationTime() : 0;
         Instant expiry = validSeconds > 0 ? created.plusSeconds(validSeconds) : null;
-        return new PgpComponentKey(hex(key.getFingerprint()), key.getKeyID(), key.getVersion(), primary,
+        return new PgpComponentKey(Hex.encodeUpperCase(key.getFingerprint()), key.getKeyID(), key.getVersion(), primary,
             algorithmName(algorithm), curve(key), key.getBitStrength(), created, expiry, revoked, canEncrypt, canSign);
     }
 

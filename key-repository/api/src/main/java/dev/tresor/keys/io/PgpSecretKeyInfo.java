@@ -22,6 +22,8 @@ import org.bouncycastle.openpgp.operator.bc.BcPGPDigestCalculatorProvider;
 import org.bouncycastle.openpgp.operator.jcajce.JcaPGPDigestCalculatorProviderBuilder;
 import org.bouncycastle.openpgp.operator.jcajce.JcePBESecretKeyDecryptorBuilder;
 
+import dev.tresor.keys.Hex;
+
 /**
  * An OpenPGP secret key ring: the facts of its public part, and the still-encrypted secret keys. The private keys are
  * decrypted only on {@link #unlock(char[])} and are never kept here. Immutable.
@@ -85,11 +87,11 @@ public final class PgpSecretKeyInfo {
                 privateKeys.put(secretKey.getKeyID(), privateKey);
             } catch (PGPException | RuntimeException e) {
                 throw new KeyMaterialException("wrong OpenPGP passphrase for key "
-                    + PgpKeys.hex(secretKey.getFingerprint()), e);
+                    + Hex.encodeUpperCase(secretKey.getFingerprint()), e);
             }
         }
         if (privateKeys.isEmpty()) {
-            throw new KeyMaterialException("OpenPGP key " + PgpKeys.hex(keyRing.getPublicKey().getFingerprint())
+            throw new KeyMaterialException("OpenPGP key " + Hex.encodeUpperCase(keyRing.getPublicKey().getFingerprint())
                 + " holds no secret key material (only stubs for keys kept elsewhere, e.g. on a smartcard)");
         }
         return Collections.unmodifiableMap(privateKeys);
@@ -118,7 +120,7 @@ public final class PgpSecretKeyInfo {
                 unprotected.add(PGPSecretKey.copyWithNewPassword(secretKey, decryptor(secretKey, passphrase), null));
             } catch (PGPException | RuntimeException e) {
                 throw new KeyMaterialException("wrong OpenPGP passphrase for key "
-                    + PgpKeys.hex(secretKey.getFingerprint()), e);
+                    + Hex.encodeUpperCase(secretKey.getFingerprint()), e);
             }
         }
         PGPSecretKeyRing ring = new PGPSecretKeyRing(unprotected);

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.Fingerprint;
+import dev.tresor.keys.Hex;
 
 class CertificateFactsTest {
     private static final String NO_SKI = "subjectKeyIdentifier=none";
@@ -185,7 +186,7 @@ class CertificateFactsTest {
         String opensslHex = text.substring(text.indexOf('\n') + 1).trim().replace(":", "");
 
         assertThat(facts(with).subjectKeyIdentifier()).hasValueSatisfying(
-            ski -> assertThat(upperCaseHex(ski)).isEqualTo(opensslHex));
+            ski -> assertThat(Hex.encodeUpperCase(ski)).isEqualTo(opensslHex));
         assertThat(facts(without).subjectKeyIdentifier()).isEmpty();
     }
 
@@ -211,13 +212,5 @@ class CertificateFactsTest {
 
     private static CertificateFacts facts(Path file) throws KeyMaterialException {
         return CertificateFacts.of(Certificates.read(pki.bytes(file)).get(0));
-    }
-
-    private static String upperCaseHex(byte[] bytes) {
-        StringBuilder hex = new StringBuilder();
-        for (byte b : bytes) {
-            hex.append(String.format("%02X", b));
-        }
-        return hex.toString();
     }
 }

@@ -38,6 +38,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.tresor.keys.EmailAddress;
+import dev.tresor.keys.Hex;
 
 class PgpKeysTest {
     private static final String ALICE = "Alice <alice@Bücher.example>";
@@ -263,7 +264,7 @@ class PgpKeysTest {
             new BcKeyFingerprintCalculator(), new Date())
             .ed25519x25519Key("Dave <Dave@Example.com>")
             .build(PASSPHRASE.clone()); // Bouncy Castle clears the passphrase array it is given
-        String fingerprint = PgpKeys.hex(generated.getPrimaryKey().getPGPPublicKey().getFingerprint());
+        String fingerprint = Hex.encodeUpperCase(generated.getPrimaryKey().getPGPPublicKey().getFingerprint());
 
         PgpPublicKeyInfo key = single(PgpKeys.readPublicKeys(
             generated.toCertificate().toAsciiArmoredString().getBytes(StandardCharsets.US_ASCII)));

@@ -4,35 +4,51 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.SortedMap;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+
+import com.google.common.base.Ticker;
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+import com.google.common.cache.CacheStats;
 
 import dev.tresor.keys.Fingerprint;
 import dev.tresor.keys.KeyStatus;
 import dev.tresor.keys.PgpFingerprint;
 import dev.tresor.keys.TenantId;
-import dev.tresor.keys.spi.AuditRecord;
+import dev.tresor.keys.spi.AuditStorage;
 import dev.tresor.keys.spi.CertificateRecord;
+import dev.tresor.keys.spi.CertificateStorage;
 import dev.tresor.keys.spi.KeyStorage;
+import dev.tresor.keys.spi.PdfPasswordStorage;
 import dev.tresor.keys.spi.PgpKeyRecord;
+import dev.tresor.keys.spi.PgpKeyStorage;
+import dev.tresor.keys.spi.PrivateKeyStorage;
 import dev.tresor.keys.spi.StorageChange;
 import dev.tresor.keys.spi.StorageChangeObserver;
+import dev.tresor.keys.spi.TenantStorage;
+import dev.tresor.keys.spi.TlsPolicyStorage;
+import dev.tresor.keys.spi.TrustAnchorStorage;
 
 /**
- * Keeps the answers of the queries on every outgoing mail's path (certificates and OpenPGP keys by recipient address,
- * federation grantors, the tenant a domain is mapped to) for a bounded time, in front of any {@link KeyStorage}.
+ * Keeps the answers of the lookups on every mail's path, in front of any {@link KeyStorage}: certificates and OpenPGP
+ * keys by address (whom to encrypt to, which key signs), the sealed private key and OpenPGP secret key that sign, the
+ * tenant a domain is mapped to, and federation grantors. Everything else (administration reads and the other vaults)
+ * goes straight to storage.
+ *
+ * <p>A Guava {@link Cache} holds them: at most {@code maximumSize} answers (the least recently used go first), each
+ * for at most {@code ttl}, with hit and miss counts ({@link #statistics()}).
  *
  * <p>Staleness is bounded, never open-ended:
  * <ul>
- *     <li>a write through this node (import, status change, grant, revoke, domain mapping) empties the cache at once,
- *     so this node never serves an answer older than its own last write;</li>
+ *     <li>a write through this node forgets at once the answers about the tenant (or domain) it changed, the same
+ *     {@link StorageChange}s that the write announces to other nodes, so this node never serves an answer older than
+ *     its own last write;</li>
  *     <li>a write through another node sharing the database (PostgreSQL) is told to this cache as a
  *     {@link StorageChange} by whoever listens to the database ({@link StorageChangeObserver}): the answers about that
  *     tenant or domain are forgotten when the news arrives. While the listener is not connected
@@ -43,27 +59,37 @@ import dev.tresor.keys.spi.StorageChangeObserver;
  * </ul>
  * An answer read while a change arrives is never kept: a lookup that overlaps an invalidation returns its answer but
  * leaves nothing in the cache, so a read that started before another node's commit cannot outlive the news of it.
- *
- * <p>Everything else (private keys, passwords, audit, administration reads) goes straight to storage.
  */
 public final class CachingKeyStorage implements KeyStorage, StorageChangeObserver {
     public static final Duration DEFAULT_TTL = Duration.ofSeconds(30);
-    private static final int MAX_ENTRIES = 100_000;
+    public static final long DEFAULT_MAXIMUM_SIZE = 10_000;
 
-    /** Which query, for which tenants, about which address or domain. */
+    /** The cached lookups. */
+    private enum Query {
+        CERTIFICATES_BY_ADDRESS, PGP_KEYS_BY_ADDRESS, PRIVATE_KEY, PGP_SECRET_KEY, GRANTORS, TENANT_OF_DOMAIN
+    }
+
+    /** Which lookup, for which tenants, about which address, domain or fingerprint. */
     private static final class Key {
-        final String query;
+        final Query query;
         final Set<TenantId> tenants;
         final String subject;
 
-        Key(String query, Set<TenantId> tenants, String subject) {
+        Key(Query query, Set<TenantId> tenants, String subject) {
             this.query = query;
             this.tenants = tenants;
             this.subject = subject;
         }
 
-        boolean concernsDomain(String domain) {
-            return query.equals(DOMAIN) && subject.equals(domain);
+        boolean concerns(StorageChange change) {
+            switch (change.kind()) {
+                case TENANT:
+                    return tenants.stream().anyMatch(tenant -> tenant.asString().equals(change.subject()));
+                case DOMAIN:
+                    return query == Query.TENANT_OF_DOMAIN && subject.equals(change.subject());
+                default:
+                    return true;
+            }
         }
 
         @Override
@@ -72,7 +98,7 @@ public final class CachingKeyStorage implements KeyStorage, StorageChangeObserve
                 return false;
             }
             Key other = (Key) o;
-            return query.equals(other.query) && tenants.equals(other.tenants) && subject.equals(other.subject);
+            return query == other.query && tenants.equals(other.tenants) && subject.equals(other.subject);
         }
 
         @Override
@@ -81,41 +107,55 @@ public final class CachingKeyStorage implements KeyStorage, StorageChangeObserve
         }
     }
 
-    private static final String DOMAIN = "domain";
-
-    private static final class Entry<T> {
-        final T value;
-        final long expiresAt;
-
-        Entry(T value, long expiresAt) {
-            this.value = value;
-            this.expiresAt = expiresAt;
-        }
-    }
-
     private final KeyStorage delegate;
-    private final long ttlNanos;
-    private final LongSupplier nanoTime;
-    private final Map<Key, Entry<?>> cache = new ConcurrentHashMap<>();
+    private final boolean enabled;
+    private final Cache<Key, Object> cache;
     /** Counts invalidations, so that a lookup can tell whether one overlapped it. */
     private final AtomicLong generation = new AtomicLong();
     private volatile boolean reusable = true;
+    private final TenantStorage tenants;
+    private final CertificateStorage certificates;
+    private final PrivateKeyStorage privateKeys;
+    private final PgpKeyStorage pgpKeys;
 
-    private CachingKeyStorage(KeyStorage delegate, Duration ttl, LongSupplier nanoTime) {
+    private CachingKeyStorage(KeyStorage delegate, Duration ttl, long maximumSize, LongSupplier nanoTime) {
         this.delegate = Objects.requireNonNull(delegate);
         if (ttl.isNegative()) {
             throw new IllegalArgumentException("Cache TTL must not be negative: " + ttl);
         }
-        this.ttlNanos = ttl.toNanos();
-        this.nanoTime = nanoTime;
+        if (maximumSize < 0) {
+            throw new IllegalArgumentException("Cache size must not be negative: " + maximumSize);
+        }
+        this.enabled = !ttl.isZero() && maximumSize > 0;
+        this.cache = CacheBuilder.newBuilder()
+            .maximumSize(maximumSize)
+            .expireAfterWrite(ttl.toNanos(), TimeUnit.NANOSECONDS)
+            .ticker(new Ticker() {
+                @Override
+                public long read() {
+                    return nanoTime.getAsLong();
+                }
+            })
+            .recordStats()
+            .build();
+        this.tenants = new CachedTenants(delegate.tenants());
+        this.certificates = new CachedCertificates(delegate.certificates());
+        this.privateKeys = new CachedPrivateKeys(delegate.privateKeys());
+        this.pgpKeys = new CachedPgpKeys(delegate.pgpKeys());
     }
 
+    /** A cache of {@value #DEFAULT_MAXIMUM_SIZE} answers at most. */
     public static CachingKeyStorage wrap(KeyStorage delegate, Duration ttl) {
-        return new CachingKeyStorage(delegate, ttl, System::nanoTime);
+        return wrap(delegate, ttl, DEFAULT_MAXIMUM_SIZE);
+    }
+
+    /** @param maximumSize how many answers are kept at most; 0 turns caching off */
+    public static CachingKeyStorage wrap(KeyStorage delegate, Duration ttl, long maximumSize) {
+        return new CachingKeyStorage(delegate, ttl, maximumSize, System::nanoTime);
     }
 
     static CachingKeyStorage wrap(KeyStorage delegate, Duration ttl, LongSupplier nanoTime) {
-        return new CachingKeyStorage(delegate, ttl, nanoTime);
+        return new CachingKeyStorage(delegate, ttl, DEFAULT_MAXIMUM_SIZE, nanoTime);
     }
 
     public KeyStorage delegate() {
@@ -123,58 +163,102 @@ public final class CachingKeyStorage implements KeyStorage, StorageChangeObserve
     }
 
     @Override
-    public List<CertificateRecord> certificatesByAddress(Collection<TenantId> tenants, String address) {
-        return cached(new Key("address", Set.copyOf(tenants), address), () -> delegate.certificatesByAddress(tenants, address));
+    public TenantStorage tenants() {
+        return tenants;
     }
 
     @Override
-    public List<PgpKeyRecord> pgpKeysByAddress(Collection<TenantId> tenants, String address) {
-        return cached(new Key("pgp address", Set.copyOf(tenants), address), () -> delegate.pgpKeysByAddress(tenants, address));
+    public CertificateStorage certificates() {
+        return certificates;
     }
 
     @Override
-    public Set<TenantId> grantorsOf(TenantId grantee) {
-        return cached(new Key("grantors", Set.of(grantee), ""), () -> delegate.grantorsOf(grantee));
+    public PrivateKeyStorage privateKeys() {
+        return privateKeys;
     }
 
     @Override
-    public Optional<TenantId> tenantOfDomain(String domain) {
-        return cached(new Key(DOMAIN, Set.of(), domain), () -> delegate.tenantOfDomain(domain));
+    public PgpKeyStorage pgpKeys() {
+        return pgpKeys;
+    }
+
+    @Override
+    public TrustAnchorStorage trustAnchors() {
+        return delegate.trustAnchors();
+    }
+
+    @Override
+    public PdfPasswordStorage pdfPasswords() {
+        return delegate.pdfPasswords();
+    }
+
+    @Override
+    public TlsPolicyStorage tlsPolicies() {
+        return delegate.tlsPolicies();
+    }
+
+    @Override
+    public AuditStorage audit() {
+        return delegate.audit();
+    }
+
+    /**
+     * Hits and misses of the cached lookups since start (lookups made while nothing is reused are not counted), and
+     * how many answers were evicted for room or age.
+     */
+    public CacheStats statistics() {
+        return cache.stats();
+    }
+
+    /** How many answers the cache holds now. */
+    public long size() {
+        return cache.size();
+    }
+
+    /** Whether answers are kept at all: not while changes of other nodes may go unheard. */
+    public boolean reusesAnswers() {
+        return reusable && enabled;
     }
 
     // what other nodes changed
 
     @Override
     public void changed(StorageChange change) {
-        generation.incrementAndGet();
-        switch (change.kind()) {
-            case TENANT:
-                TenantId tenant = TenantId.of(change.subject());
-                cache.keySet().removeIf(key -> key.tenants.contains(tenant));
-                break;
-            case DOMAIN:
-                cache.keySet().removeIf(key -> key.concernsDomain(change.subject()));
-                break;
-            default:
-                cache.clear();
-        }
+        forget(change);
     }
 
     @Override
     public void changesMayBeMissed() {
         reusable = false;
-        invalidateAll();
+        forgetAll();
     }
 
     @Override
     public void changesFollowed() {
-        invalidateAll();
+        forgetAll();
         reusable = true;
     }
 
-    /** Whether answers are kept at all: not while changes of other nodes may go unheard. */
-    public boolean reusesAnswers() {
-        return reusable && ttlNanos > 0;
+    private void forget(StorageChange... changes) {
+        generation.incrementAndGet();
+        cache.asMap().keySet().removeIf(key -> {
+            for (StorageChange change : changes) {
+                if (key.concerns(change)) {
+                    return true;
+                }
+            }
+            return false;
+        });
+    }
+
+    private void forgetAll() {
+        generation.incrementAndGet();
+        cache.invalidateAll();
+    }
+
+    private <T> T forgetting(T result, StorageChange... changes) {
+        forget(changes);
+        return result;
     }
 
     @SuppressWarnings("unchecked")
@@ -182,239 +266,231 @@ public final class CachingKeyStorage implements KeyStorage, StorageChangeObserve
         if (!reusesAnswers()) {
             return load.get();
         }
-        long now = nanoTime.getAsLong();
-        Entry<?> entry = cache.get(key);
-        if (entry != null && entry.expiresAt - now > 0) {
-            return (T) entry.value;
+        Object cached = cache.getIfPresent(key);
+        if (cached != null) {
+            return (T) cached;
         }
         long before = generation.get();
         T value = load.get();
-        if (cache.size() >= MAX_ENTRIES) {
-            cache.clear();
-        }
-        Entry<T> loaded = new Entry<>(value, now + ttlNanos);
-        cache.put(key, loaded);
+        cache.put(key, value);
         // An invalidation that began after the put removes the entry itself; one that began during the load, here.
         if (generation.get() != before || !reusable) {
-            cache.remove(key, loaded);
+            cache.asMap().remove(key, value);
         }
         return value;
     }
 
-    private void invalidateAll() {
-        generation.incrementAndGet();
-        cache.clear();
+    private static Key key(Query query, Collection<TenantId> tenants, String subject) {
+        return new Key(query, Set.copyOf(tenants), subject);
     }
 
-    private <T> T invalidating(T result) {
-        invalidateAll();
-        return result;
+    /** Tenants' domains and grants: the tenant of a domain and a grantee's grantors are cached. */
+    private final class CachedTenants implements TenantStorage {
+        private final TenantStorage storage;
+
+        CachedTenants(TenantStorage storage) {
+            this.storage = storage;
+        }
+
+        @Override
+        public Optional<TenantId> tenantOfDomain(String domain) {
+            return cached(key(Query.TENANT_OF_DOMAIN, Set.of(), domain), () -> storage.tenantOfDomain(domain));
+        }
+
+        @Override
+        public Set<TenantId> grantorsOf(TenantId grantee) {
+            return cached(key(Query.GRANTORS, Set.of(grantee), ""), () -> storage.grantorsOf(grantee));
+        }
+
+        @Override
+        public boolean createTenant(TenantId tenant, Instant createdAt) {
+            return forgetting(storage.createTenant(tenant, createdAt), StorageChange.tenant(tenant));
+        }
+
+        @Override
+        public TenantId mapDomain(String domain, TenantId tenant) {
+            return forgetting(storage.mapDomain(domain, tenant), StorageChange.domain(domain));
+        }
+
+        @Override
+        public boolean moveDomain(String domain, TenantId from, TenantId to) {
+            return forgetting(storage.moveDomain(domain, from, to), StorageChange.domain(domain));
+        }
+
+        @Override
+        public boolean unmapDomain(String domain) {
+            return forgetting(storage.unmapDomain(domain), StorageChange.domain(domain));
+        }
+
+        @Override
+        public void grant(TenantId grantor, TenantId grantee) {
+            storage.grant(grantor, grantee);
+            forget(StorageChange.tenant(grantee), StorageChange.tenant(grantor));
+        }
+
+        @Override
+        public boolean revokeGrant(TenantId grantor, TenantId grantee) {
+            return forgetting(storage.revokeGrant(grantor, grantee), StorageChange.tenant(grantee),
+                StorageChange.tenant(grantor));
+        }
+
+        @Override
+        public boolean tenantExists(TenantId tenant) {
+            return storage.tenantExists(tenant);
+        }
+
+        @Override
+        public List<TenantId> allTenants() {
+            return storage.allTenants();
+        }
+
+        @Override
+        public List<String> domainsOf(TenantId tenant) {
+            return storage.domainsOf(tenant);
+        }
+
+        @Override
+        public Set<TenantId> granteesOf(TenantId grantor) {
+            return storage.granteesOf(grantor);
+        }
     }
 
-    // writes: through, then forget every cached answer
+    /** Certificates: those of an address are cached. */
+    private final class CachedCertificates implements CertificateStorage {
+        private final CertificateStorage storage;
 
-    @Override
-    public boolean createTenant(TenantId tenant, Instant createdAt) {
-        return invalidating(delegate.createTenant(tenant, createdAt));
+        CachedCertificates(CertificateStorage storage) {
+            this.storage = storage;
+        }
+
+        @Override
+        public List<CertificateRecord> certificatesByAddress(Collection<TenantId> tenants, String address) {
+            return cached(key(Query.CERTIFICATES_BY_ADDRESS, tenants, address),
+                () -> storage.certificatesByAddress(tenants, address));
+        }
+
+        @Override
+        public boolean insertCertificate(CertificateRecord certificate) {
+            return forgetting(storage.insertCertificate(certificate), StorageChange.tenant(certificate.tenant()));
+        }
+
+        @Override
+        public int insertCertificates(List<CertificateRecord> certificates) {
+            return forgetting(storage.insertCertificates(certificates), certificates.stream()
+                .map(CertificateRecord::tenant)
+                .distinct()
+                .map(StorageChange::tenant)
+                .toArray(StorageChange[]::new));
+        }
+
+        @Override
+        public boolean updateCertificateStatus(TenantId tenant, Fingerprint fingerprint, KeyStatus status) {
+            return forgetting(storage.updateCertificateStatus(tenant, fingerprint, status), StorageChange.tenant(tenant));
+        }
+
+        @Override
+        public Optional<CertificateRecord> certificate(TenantId tenant, Fingerprint fingerprint) {
+            return storage.certificate(tenant, fingerprint);
+        }
+
+        @Override
+        public List<CertificateRecord> certificatesByIssuerAndSerial(TenantId tenant, String issuer, String serialNumber) {
+            return storage.certificatesByIssuerAndSerial(tenant, issuer, serialNumber);
+        }
+
+        @Override
+        public List<CertificateRecord> certificatesBySubjectKeyIdentifier(TenantId tenant, String subjectKeyIdentifier) {
+            return storage.certificatesBySubjectKeyIdentifier(tenant, subjectKeyIdentifier);
+        }
+
+        @Override
+        public List<CertificateRecord> certificates(TenantId tenant, Optional<Fingerprint> after, int limit) {
+            return storage.certificates(tenant, after, limit);
+        }
+
+        @Override
+        public List<CertificateRecord> certificatesWithPrivateKeyExpiringBefore(Instant before, int limit) {
+            return storage.certificatesWithPrivateKeyExpiringBefore(before, limit);
+        }
     }
 
-    @Override
-    public TenantId mapDomain(String domain, TenantId tenant) {
-        return invalidating(delegate.mapDomain(domain, tenant));
+    /** Private keys, as sealed by key protection (the cache never holds a plaintext key): cached by certificate. */
+    private final class CachedPrivateKeys implements PrivateKeyStorage {
+        private final PrivateKeyStorage storage;
+
+        CachedPrivateKeys(PrivateKeyStorage storage) {
+            this.storage = storage;
+        }
+
+        @Override
+        public void putPrivateKey(TenantId tenant, Fingerprint certificate, byte[] protectedBlob) {
+            storage.putPrivateKey(tenant, certificate, protectedBlob);
+            forget(StorageChange.tenant(tenant));
+        }
+
+        @Override
+        public Optional<byte[]> privateKey(TenantId tenant, Fingerprint certificate) {
+            Optional<byte[]> blob = cached(key(Query.PRIVATE_KEY, Set.of(tenant), certificate.asString()),
+                () -> storage.privateKey(tenant, certificate));
+            return blob.map(byte[]::clone);
+        }
     }
 
-    @Override
-    public boolean moveDomain(String domain, TenantId from, TenantId to) {
-        return invalidating(delegate.moveDomain(domain, from, to));
-    }
+    /** OpenPGP keys: those of an address, and sealed secret keys, are cached. */
+    private final class CachedPgpKeys implements PgpKeyStorage {
+        private final PgpKeyStorage storage;
 
-    @Override
-    public boolean unmapDomain(String domain) {
-        return invalidating(delegate.unmapDomain(domain));
-    }
+        CachedPgpKeys(PgpKeyStorage storage) {
+            this.storage = storage;
+        }
 
-    @Override
-    public void grant(TenantId grantor, TenantId grantee) {
-        delegate.grant(grantor, grantee);
-        invalidateAll();
-    }
+        @Override
+        public List<PgpKeyRecord> pgpKeysByAddress(Collection<TenantId> tenants, String address) {
+            return cached(key(Query.PGP_KEYS_BY_ADDRESS, tenants, address), () -> storage.pgpKeysByAddress(tenants, address));
+        }
 
-    @Override
-    public boolean revokeGrant(TenantId grantor, TenantId grantee) {
-        return invalidating(delegate.revokeGrant(grantor, grantee));
-    }
+        @Override
+        public Optional<byte[]> pgpSecretKey(TenantId tenant, PgpFingerprint fingerprint) {
+            Optional<byte[]> blob = cached(key(Query.PGP_SECRET_KEY, Set.of(tenant), fingerprint.asString()),
+                () -> storage.pgpSecretKey(tenant, fingerprint));
+            return blob.map(byte[]::clone);
+        }
 
-    @Override
-    public boolean insertCertificate(CertificateRecord certificate) {
-        return invalidating(delegate.insertCertificate(certificate));
-    }
+        @Override
+        public boolean insertPgpKey(PgpKeyRecord key) {
+            return forgetting(storage.insertPgpKey(key), StorageChange.tenant(key.tenant()));
+        }
 
-    @Override
-    public int insertCertificates(List<CertificateRecord> certificates) {
-        return invalidating(delegate.insertCertificates(certificates));
-    }
+        @Override
+        public boolean updatePgpKey(PgpKeyRecord key) {
+            return forgetting(storage.updatePgpKey(key), StorageChange.tenant(key.tenant()));
+        }
 
-    @Override
-    public boolean updateCertificateStatus(TenantId tenant, Fingerprint fingerprint, KeyStatus status) {
-        return invalidating(delegate.updateCertificateStatus(tenant, fingerprint, status));
-    }
+        @Override
+        public boolean updatePgpKeyStatus(TenantId tenant, PgpFingerprint fingerprint, KeyStatus status) {
+            return forgetting(storage.updatePgpKeyStatus(tenant, fingerprint, status), StorageChange.tenant(tenant));
+        }
 
-    @Override
-    public boolean insertPgpKey(PgpKeyRecord key) {
-        return invalidating(delegate.insertPgpKey(key));
-    }
+        /** The records found by address say whether a secret key is stored. */
+        @Override
+        public void putPgpSecretKey(TenantId tenant, PgpFingerprint fingerprint, byte[] protectedBlob) {
+            storage.putPgpSecretKey(tenant, fingerprint, protectedBlob);
+            forget(StorageChange.tenant(tenant));
+        }
 
-    @Override
-    public boolean updatePgpKey(PgpKeyRecord key) {
-        return invalidating(delegate.updatePgpKey(key));
-    }
+        @Override
+        public Optional<PgpKeyRecord> pgpKey(TenantId tenant, PgpFingerprint fingerprint) {
+            return storage.pgpKey(tenant, fingerprint);
+        }
 
-    @Override
-    public boolean updatePgpKeyStatus(TenantId tenant, PgpFingerprint fingerprint, KeyStatus status) {
-        return invalidating(delegate.updatePgpKeyStatus(tenant, fingerprint, status));
-    }
+        @Override
+        public List<PgpKeyRecord> pgpKeys(TenantId tenant, Optional<PgpFingerprint> after, int limit) {
+            return storage.pgpKeys(tenant, after, limit);
+        }
 
-    /** The records found by address say whether a secret key is stored. */
-    @Override
-    public void putPgpSecretKey(TenantId tenant, PgpFingerprint fingerprint, byte[] protectedBlob) {
-        delegate.putPgpSecretKey(tenant, fingerprint, protectedBlob);
-        invalidateAll();
-    }
-
-    // everything else: straight through
-
-    @Override
-    public Optional<PgpKeyRecord> pgpKey(TenantId tenant, PgpFingerprint fingerprint) {
-        return delegate.pgpKey(tenant, fingerprint);
-    }
-
-    @Override
-    public List<PgpKeyRecord> pgpKeys(TenantId tenant, Optional<PgpFingerprint> after, int limit) {
-        return delegate.pgpKeys(tenant, after, limit);
-    }
-
-    @Override
-    public List<PgpKeyRecord> pgpKeysByKeyId(TenantId tenant, long keyId) {
-        return delegate.pgpKeysByKeyId(tenant, keyId);
-    }
-
-    @Override
-    public Optional<byte[]> pgpSecretKey(TenantId tenant, PgpFingerprint fingerprint) {
-        return delegate.pgpSecretKey(tenant, fingerprint);
-    }
-
-    @Override
-    public boolean tenantExists(TenantId tenant) {
-        return delegate.tenantExists(tenant);
-    }
-
-    @Override
-    public List<TenantId> tenants() {
-        return delegate.tenants();
-    }
-
-    @Override
-    public List<String> domainsOf(TenantId tenant) {
-        return delegate.domainsOf(tenant);
-    }
-
-    @Override
-    public Set<TenantId> granteesOf(TenantId grantor) {
-        return delegate.granteesOf(grantor);
-    }
-
-    @Override
-    public Optional<CertificateRecord> certificate(TenantId tenant, Fingerprint fingerprint) {
-        return delegate.certificate(tenant, fingerprint);
-    }
-
-    @Override
-    public List<CertificateRecord> certificatesByIssuerAndSerial(TenantId tenant, String issuer, String serialNumber) {
-        return delegate.certificatesByIssuerAndSerial(tenant, issuer, serialNumber);
-    }
-
-    @Override
-    public List<CertificateRecord> certificatesBySubjectKeyIdentifier(TenantId tenant, String subjectKeyIdentifier) {
-        return delegate.certificatesBySubjectKeyIdentifier(tenant, subjectKeyIdentifier);
-    }
-
-    @Override
-    public List<CertificateRecord> certificates(TenantId tenant, Optional<Fingerprint> after, int limit) {
-        return delegate.certificates(tenant, after, limit);
-    }
-
-    @Override
-    public List<CertificateRecord> certificatesWithPrivateKeyExpiringBefore(Instant before, int limit) {
-        return delegate.certificatesWithPrivateKeyExpiringBefore(before, limit);
-    }
-
-    @Override
-    public void putPrivateKey(TenantId tenant, Fingerprint certificate, byte[] protectedBlob) {
-        delegate.putPrivateKey(tenant, certificate, protectedBlob);
-    }
-
-    @Override
-    public Optional<byte[]> privateKey(TenantId tenant, Fingerprint certificate) {
-        return delegate.privateKey(tenant, certificate);
-    }
-
-    @Override
-    public boolean insertTrustAnchor(TenantId tenant, Fingerprint fingerprint, byte[] der, Instant addedAt) {
-        return delegate.insertTrustAnchor(tenant, fingerprint, der, addedAt);
-    }
-
-    @Override
-    public List<byte[]> trustAnchors(TenantId tenant) {
-        return delegate.trustAnchors(tenant);
-    }
-
-    @Override
-    public boolean deleteTrustAnchor(TenantId tenant, Fingerprint fingerprint) {
-        return delegate.deleteTrustAnchor(tenant, fingerprint);
-    }
-
-    @Override
-    public void putPdfPassword(TenantId tenant, String address, byte[] protectedBlob, Instant updatedAt) {
-        delegate.putPdfPassword(tenant, address, protectedBlob, updatedAt);
-    }
-
-    @Override
-    public Optional<byte[]> pdfPassword(TenantId tenant, String address) {
-        return delegate.pdfPassword(tenant, address);
-    }
-
-    @Override
-    public boolean deletePdfPassword(TenantId tenant, String address) {
-        return delegate.deletePdfPassword(tenant, address);
-    }
-
-    @Override
-    public void putTlsPolicy(TenantId tenant, String domain, String policy, Instant updatedAt) {
-        delegate.putTlsPolicy(tenant, domain, policy, updatedAt);
-    }
-
-    @Override
-    public Optional<String> tlsPolicy(TenantId tenant, String domain) {
-        return delegate.tlsPolicy(tenant, domain);
-    }
-
-    @Override
-    public SortedMap<String, String> tlsPolicies(TenantId tenant) {
-        return delegate.tlsPolicies(tenant);
-    }
-
-    @Override
-    public boolean deleteTlsPolicy(TenantId tenant, String domain) {
-        return delegate.deleteTlsPolicy(tenant, domain);
-    }
-
-    @Override
-    public AuditRecord appendAudit(AuditRecord record) {
-        return delegate.appendAudit(record);
-    }
-
-    @Override
-    public List<AuditRecord> audit(TenantId tenant, Instant from, Instant to, int limit) {
-        return delegate.audit(tenant, from, to, limit);
+        @Override
+        public List<PgpKeyRecord> pgpKeysByKeyId(TenantId tenant, long keyId) {
+            return storage.pgpKeysByKeyId(tenant, keyId);
+        }
     }
 }

@@ -3,7 +3,6 @@ package dev.tresor.keys.jdbc;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -12,6 +11,8 @@ import java.util.List;
 import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import dev.tresor.keys.Hex;
 
 /**
  * One versioned schema script, named {@code V<version>__<description>.sql}. Its checksum is the SHA-256 of the text
@@ -120,7 +121,7 @@ final class Migration {
     private static String sha256(String text) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-            return String.format("%064x", new BigInteger(1, digest));
+            return Hex.encode(digest);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("Every Java platform has SHA-256", e);
         }

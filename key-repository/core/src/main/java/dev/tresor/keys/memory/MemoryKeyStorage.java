@@ -21,15 +21,27 @@ import dev.tresor.keys.PgpFingerprint;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.UnknownTenantException;
 import dev.tresor.keys.spi.AuditRecord;
+import dev.tresor.keys.spi.AuditStorage;
 import dev.tresor.keys.spi.CertificateRecord;
+import dev.tresor.keys.spi.CertificateStorage;
 import dev.tresor.keys.spi.KeyStorage;
+import dev.tresor.keys.spi.PdfPasswordStorage;
 import dev.tresor.keys.spi.PgpKeyRecord;
+import dev.tresor.keys.spi.PgpKeyStorage;
+import dev.tresor.keys.spi.PrivateKeyStorage;
+import dev.tresor.keys.spi.TenantStorage;
+import dev.tresor.keys.spi.TlsPolicyStorage;
+import dev.tresor.keys.spi.TrustAnchorStorage;
 
 /**
  * Keys in memory, for tests and trials: everything is lost when the JVM stops. Thread-safe by one lock per instance,
  * which is plenty for what it is for.
+ *
+ * <p>One class serves every vault: all of them hang off one map of tenants under that one lock, so a vault of its own
+ * would only forward to it. A new vault is one more interface, its methods and its accessor here.
  */
-public final class MemoryKeyStorage implements KeyStorage {
+public final class MemoryKeyStorage implements KeyStorage, TenantStorage, CertificateStorage, PrivateKeyStorage,
+    PgpKeyStorage, TrustAnchorStorage, PdfPasswordStorage, TlsPolicyStorage, AuditStorage {
 
     private static final class Vault {
         final Map<Fingerprint, CertificateRecord> certificates = new TreeMap<>();
@@ -52,6 +64,46 @@ public final class MemoryKeyStorage implements KeyStorage {
     private long nextAuditId = 1;
 
     @Override
+    public TenantStorage tenants() {
+        return this;
+    }
+
+    @Override
+    public CertificateStorage certificates() {
+        return this;
+    }
+
+    @Override
+    public PrivateKeyStorage privateKeys() {
+        return this;
+    }
+
+    @Override
+    public PgpKeyStorage pgpKeys() {
+        return this;
+    }
+
+    @Override
+    public TrustAnchorStorage trustAnchors() {
+        return this;
+    }
+
+    @Override
+    public PdfPasswordStorage pdfPasswords() {
+        return this;
+    }
+
+    @Override
+    public TlsPolicyStorage tlsPolicies() {
+        return this;
+    }
+
+    @Override
+    public AuditStorage audit() {
+        return this;
+    }
+
+    @Override
     public synchronized boolean createTenant(TenantId tenant, Instant createdAt) {
         return vaults.putIfAbsent(tenant, new Vault()) == null;
     }
@@ -62,7 +114,7 @@ public final class MemoryKeyStorage implements KeyStorage {
     }
 
     @Override
-    public synchronized List<TenantId> tenants() {
+    public synchronized List<TenantId> allTenants() {
         return List.copyOf(vaults.keySet());
     }
 

@@ -7,6 +7,8 @@ import java.util.Arrays;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import dev.tresor.keys.Hex;
+
 /**
  * An AES-256 master key held in this JVM's memory (loaded from a file or the environment), used through the JDK's
  * provider. Its id is {@code local:} followed by 16 hex digits of HMAC-SHA256(key, "tresor master key id"): the same
@@ -38,11 +40,7 @@ final class LocalMasterKey implements MasterKey {
             Mac mac = Mac.getInstance("HmacSHA256", "SunJCE");
             mac.init(new SecretKeySpec(keyBytes, "HmacSHA256"));
             byte[] digest = mac.doFinal(ID_LABEL);
-            StringBuilder hex = new StringBuilder();
-            for (byte b : Arrays.copyOf(digest, 8)) {
-                hex.append(String.format("%02x", b));
-            }
-            return hex.toString();
+            return Hex.encode(Arrays.copyOf(digest, 8));
         } catch (GeneralSecurityException e) {
             throw new KeyProtectionException("HmacSHA256 is unavailable from the JDK provider SunJCE", e);
         }

@@ -17,6 +17,7 @@ import javax.security.auth.x500.X500Principal;
 
 import dev.tresor.keys.CertificateEntry;
 import dev.tresor.keys.EmailAddress;
+import dev.tresor.keys.Hex;
 import dev.tresor.keys.KeyStatus;
 import dev.tresor.keys.Origin;
 import dev.tresor.keys.TenantId;

@@ -10,12 +10,12 @@ import dev.tresor.keys.AuditLog;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.spi.AuditRecord;
-import dev.tresor.keys.spi.KeyStorage;
+import dev.tresor.keys.spi.AuditStorage;
 
 final class StoredAuditLog implements AuditLog {
-    private final KeyStorage storage;
+    private final AuditStorage storage;
 
-    StoredAuditLog(KeyStorage storage) {
+    StoredAuditLog(AuditStorage storage) {
         this.storage = storage;
     }
 

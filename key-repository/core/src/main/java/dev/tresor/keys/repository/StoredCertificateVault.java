@@ -14,6 +14,7 @@ import dev.tresor.keys.CertificateEntry;
 import dev.tresor.keys.CertificateVault;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.Fingerprint;
+import dev.tresor.keys.Hex;
 import dev.tresor.keys.KeyStatus;
 import dev.tresor.keys.Origin;
 import dev.tresor.keys.RecipientId;
@@ -21,7 +22,8 @@ import dev.tresor.keys.SelectionPolicy;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.UnknownTenantException;
 import dev.tresor.keys.spi.CertificateRecord;
-import dev.tresor.keys.spi.KeyStorage;
+import dev.tresor.keys.spi.CertificateStorage;
+import dev.tresor.keys.spi.TenantStorage;
 
 final class StoredCertificateVault implements CertificateVault {
     /** Newest first: latest start of validity, then latest import, then fingerprint for a stable order. */
@@ -30,12 +32,14 @@ final class StoredCertificateVault implements CertificateVault {
         .thenComparing(CertificateEntry::fingerprint)
         .reversed();
 
-    private final KeyStorage storage;
+    private final CertificateStorage storage;
+    private final TenantStorage tenants;
     private final CertificateRecords records;
     private final Clock clock;
 
-    StoredCertificateVault(KeyStorage storage, CertificateRecords records, Clock clock) {
+    StoredCertificateVault(CertificateStorage storage, TenantStorage tenants, CertificateRecords records, Clock clock) {
         this.storage = storage;
+        this.tenants = tenants;
         this.records = records;
         this.clock = clock;
     }
@@ -59,7 +63,7 @@ final class StoredCertificateVault implements CertificateVault {
     }
 
     private void requireTenant(TenantId tenant) {
-        if (!storage.tenantExists(tenant)) {
+        if (!tenants.tenantExists(tenant)) {
             throw new UnknownTenantException(tenant);
         }
     }
@@ -96,7 +100,7 @@ final class StoredCertificateVault implements CertificateVault {
         Instant now = clock.instant();
         List<CertificateEntry> own = usable(List.of(tenant), recipient, now, CertificateEntry::canEncrypt);
         List<CertificateEntry> chosen = own.isEmpty()
-            ? usable(List.copyOf(storage.grantorsOf(tenant)), recipient, now, CertificateEntry::canEncrypt)
+            ? usable(List.copyOf(tenants.grantorsOf(tenant)), recipient, now, CertificateEntry::canEncrypt)
             : own;
         return policy == SelectionPolicy.NEWEST ? chosen.stream().limit(1).collect(Collectors.toUnmodifiableList()) : chosen;
     }

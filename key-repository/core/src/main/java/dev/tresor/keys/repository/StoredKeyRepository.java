@@ -29,14 +29,15 @@ public final class StoredKeyRepository implements KeyRepository {
     private final StoredAuditLog audit;
 
     private StoredKeyRepository(KeyStorage storage, KeyProtection protection, Clock clock) {
-        this.audit = new StoredAuditLog(storage);
-        this.tenants = new StoredTenantDirectory(storage, audit, clock);
-        this.certificates = new StoredCertificateVault(storage, new CertificateRecords(), clock);
-        this.privateKeys = new StoredPrivateKeyVault(storage, certificates, protection, clock);
-        this.pgpKeys = new StoredPgpKeyVault(storage, protection, clock);
-        this.trustAnchors = new StoredTrustAnchorVault(storage, clock);
-        this.pdfPasswords = new StoredPdfPasswordVault(storage, protection, clock);
-        this.tlsPolicies = new StoredTlsPolicyVault(storage, clock);
+        this.audit = new StoredAuditLog(storage.audit());
+        this.tenants = new StoredTenantDirectory(storage.tenants(), audit, clock);
+        this.certificates = new StoredCertificateVault(storage.certificates(), storage.tenants(), new CertificateRecords(),
+            clock);
+        this.privateKeys = new StoredPrivateKeyVault(storage.privateKeys(), certificates, protection, clock);
+        this.pgpKeys = new StoredPgpKeyVault(storage.pgpKeys(), storage.tenants(), protection, clock);
+        this.trustAnchors = new StoredTrustAnchorVault(storage.trustAnchors(), clock);
+        this.pdfPasswords = new StoredPdfPasswordVault(storage.pdfPasswords(), protection, clock);
+        this.tlsPolicies = new StoredTlsPolicyVault(storage.tlsPolicies(), clock);
     }
 
     public static StoredKeyRepository create(KeyStorage storage, KeyProtection protection, Clock clock) {

@@ -12,15 +12,15 @@ import dev.tresor.keys.PdfPasswordVault;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.protection.KeyProtection;
 import dev.tresor.keys.protection.ProtectedKey;
-import dev.tresor.keys.spi.KeyStorage;
+import dev.tresor.keys.spi.PdfPasswordStorage;
 
 /** Pre-shared PDF passwords, UTF-8, encrypted like private keys with the recipient address as context. */
 final class StoredPdfPasswordVault implements PdfPasswordVault {
-    private final KeyStorage storage;
+    private final PdfPasswordStorage storage;
     private final KeyProtection protection;
     private final Clock clock;
 
-    StoredPdfPasswordVault(KeyStorage storage, KeyProtection protection, Clock clock) {
+    StoredPdfPasswordVault(PdfPasswordStorage storage, KeyProtection protection, Clock clock) {
         this.storage = storage;
         this.protection = protection;
         this.clock = clock;

@@ -33,8 +33,9 @@ import dev.tresor.keys.io.PgpPublicKeyInfo;
 import dev.tresor.keys.io.PgpSecretKeyInfo;
 import dev.tresor.keys.protection.KeyProtection;
 import dev.tresor.keys.protection.ProtectedKey;
-import dev.tresor.keys.spi.KeyStorage;
 import dev.tresor.keys.spi.PgpKeyRecord;
+import dev.tresor.keys.spi.PgpKeyStorage;
+import dev.tresor.keys.spi.TenantStorage;
 
 /**
  * OpenPGP keys over the storage SPI. Public key rings are stored as binary packets and parsed again on each read, so
@@ -56,7 +57,8 @@ final class StoredPgpKeyVault implements PgpKeyVault {
     private static final int PARSED_CACHE_SIZE = 4096;
     private static final int UNLOCKED_CACHE_SIZE = 1024;
 
-    private final KeyStorage storage;
+    private final PgpKeyStorage storage;
+    private final TenantStorage tenants;
     private final KeyProtection protection;
     private final Clock clock;
     /**
@@ -88,8 +90,9 @@ final class StoredPgpKeyVault implements PgpKeyVault {
         }
     };
 
-    StoredPgpKeyVault(KeyStorage storage, KeyProtection protection, Clock clock) {
+    StoredPgpKeyVault(PgpKeyStorage storage, TenantStorage tenants, KeyProtection protection, Clock clock) {
         this.storage = storage;
+        this.tenants = tenants;
         this.protection = protection;
         this.clock = clock;
     }
@@ -164,7 +167,7 @@ final class StoredPgpKeyVault implements PgpKeyVault {
     public List<PgpKeyEntry> encryptionKeys(TenantId tenant, EmailAddress recipient, SelectionPolicy policy) {
         Instant now = clock.instant();
         List<PgpKeyEntry> own = usable(List.of(tenant), recipient, now);
-        List<PgpKeyEntry> chosen = own.isEmpty() ? usable(List.copyOf(storage.grantorsOf(tenant)), recipient, now) : own;
+        List<PgpKeyEntry> chosen = own.isEmpty() ? usable(List.copyOf(tenants.grantorsOf(tenant)), recipient, now) : own;
         return policy == SelectionPolicy.NEWEST ? chosen.stream().limit(1).collect(Collectors.toUnmodifiableList()) : chosen;
     }
 
@@ -288,7 +291,7 @@ final class StoredPgpKeyVault implements PgpKeyVault {
     }
 
     private void requireTenant(TenantId tenant) {
-        if (!storage.tenantExists(tenant)) {
+        if (!tenants.tenantExists(tenant)) {
             throw new UnknownTenantException(tenant);
         }
     }

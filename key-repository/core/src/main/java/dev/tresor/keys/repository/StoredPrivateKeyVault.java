@@ -22,7 +22,7 @@ import dev.tresor.keys.RecipientId;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.protection.KeyProtection;
 import dev.tresor.keys.protection.ProtectedKey;
-import dev.tresor.keys.spi.KeyStorage;
+import dev.tresor.keys.spi.PrivateKeyStorage;
 
 /**
  * Private keys as PKCS#8, encrypted by {@link KeyProtection} with the tenant and the certificate fingerprint as
@@ -31,12 +31,12 @@ import dev.tresor.keys.spi.KeyStorage;
 final class StoredPrivateKeyVault implements PrivateKeyVault {
     private static final byte[] PROOF = "tresor: does this key belong to this certificate?".getBytes(StandardCharsets.US_ASCII);
 
-    private final KeyStorage storage;
+    private final PrivateKeyStorage storage;
     private final StoredCertificateVault certificates;
     private final KeyProtection protection;
     private final Clock clock;
 
-    StoredPrivateKeyVault(KeyStorage storage, StoredCertificateVault certificates, KeyProtection protection, Clock clock) {
+    StoredPrivateKeyVault(PrivateKeyStorage storage, StoredCertificateVault certificates, KeyProtection protection, Clock clock) {
         this.storage = storage;
         this.certificates = certificates;
         this.protection = protection;

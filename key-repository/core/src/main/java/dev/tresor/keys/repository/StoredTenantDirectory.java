@@ -13,14 +13,14 @@ import dev.tresor.keys.DomainOwnershipException;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.TenantDirectory;
 import dev.tresor.keys.TenantId;
-import dev.tresor.keys.spi.KeyStorage;
+import dev.tresor.keys.spi.TenantStorage;
 
 final class StoredTenantDirectory implements TenantDirectory {
-    private final KeyStorage storage;
+    private final TenantStorage storage;
     private final AuditLog audit;
     private final Clock clock;
 
-    StoredTenantDirectory(KeyStorage storage, AuditLog audit, Clock clock) {
+    StoredTenantDirectory(TenantStorage storage, AuditLog audit, Clock clock) {
         this.storage = storage;
         this.audit = audit;
         this.clock = clock;
@@ -38,7 +38,7 @@ final class StoredTenantDirectory implements TenantDirectory {
 
     @Override
     public List<TenantId> list() {
-        return storage.tenants();
+        return storage.allTenants();
     }
 
     @Override

@@ -9,17 +9,17 @@ import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.TlsPolicy;
 import dev.tresor.keys.TlsPolicyVault;
-import dev.tresor.keys.spi.KeyStorage;
+import dev.tresor.keys.spi.TlsPolicyStorage;
 
 /**
  * TLS policies stored in their one-line form. A stored line that no longer parses is an error, never "no policy":
  * reading it as absent would let mail leave with less protection than the admin set.
  */
 final class StoredTlsPolicyVault implements TlsPolicyVault {
-    private final KeyStorage storage;
+    private final TlsPolicyStorage storage;
     private final Clock clock;
 
-    StoredTlsPolicyVault(KeyStorage storage, Clock clock) {
+    StoredTlsPolicyVault(TlsPolicyStorage storage, Clock clock) {
         this.storage = storage;
         this.clock = clock;
     }

@@ -8,13 +8,13 @@ import java.util.stream.Collectors;
 import dev.tresor.keys.Fingerprint;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.TrustAnchorVault;
-import dev.tresor.keys.spi.KeyStorage;
+import dev.tresor.keys.spi.TrustAnchorStorage;
 
 final class StoredTrustAnchorVault implements TrustAnchorVault {
-    private final KeyStorage storage;
+    private final TrustAnchorStorage storage;
     private final Clock clock;
 
-    StoredTrustAnchorVault(KeyStorage storage, Clock clock) {
+    StoredTrustAnchorVault(TrustAnchorStorage storage, Clock clock) {
         this.storage = storage;
         this.clock = clock;
     }

@@ -29,7 +29,7 @@ public final class PgpKeyRecord {
      * @param keyRing      the public key ring, binary OpenPGP packets
      * @param addresses    normalised e-mail addresses of its valid user ids
      * @param keyIds       the key ids of the primary key and all its subkeys
-     * @param hasSecretKey whether the backend holds a secret key for it ({@link KeyStorage#putPgpSecretKey}): set by
+     * @param hasSecretKey whether the backend holds a secret key for it ({@link PgpKeyStorage#putPgpSecretKey}): set by
      *                     the backend on reads, ignored on writes
      */
     public PgpKeyRecord(TenantId tenant, PgpFingerprint fingerprint, byte[] keyRing, Set<String> addresses,

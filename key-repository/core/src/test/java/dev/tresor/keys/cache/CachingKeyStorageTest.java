@@ -31,7 +31,10 @@ import dev.tresor.keys.protection.FileMasterKey;
 import dev.tresor.keys.protection.KeyProtection;
 import dev.tresor.keys.protection.MemoryTenantKeyStore;
 import dev.tresor.keys.repository.StoredKeyRepository;
+import dev.tresor.keys.spi.CertificateRecord;
+import dev.tresor.keys.spi.CertificateStorage;
 import dev.tresor.keys.spi.KeyStorage;
+import dev.tresor.keys.spi.KeyStorageContract;
 import dev.tresor.keys.spi.StorageChange;
 
 class CachingKeyStorageTest {
@@ -63,6 +66,17 @@ class CachingKeyStorageTest {
         @Override
         public TestClock clock() {
             return clock;
+        }
+    }
+
+    /** And every vault's storage behaves as storage does: cached answers are copies, writes go through. */
+    @Nested
+    class StorageThroughTheCache implements KeyStorageContract {
+        private final KeyStorage storage = CachingKeyStorage.wrap(new MemoryKeyStorage(), Duration.ofMinutes(5));
+
+        @Override
+        public KeyStorage storage() {
+            return storage;
         }
     }
 
@@ -124,33 +138,94 @@ class CachingKeyStorageTest {
         CountingStorage counting = new CountingStorage(sharedDatabase);
         CachingKeyStorage cache = CachingKeyStorage.wrap(counting.storage, Duration.ofSeconds(30), nanoTime::get);
         TenantId other = TenantId.of("other");
-        sharedDatabase.createTenant(other, Instant.now());
-        cache.certificatesByAddress(List.of(BANK), JOHN.asString());
-        cache.certificatesByAddress(List.of(other), JOHN.asString());
-        cache.certificatesByAddress(List.of(BANK, other), JOHN.asString());
+        sharedDatabase.tenants().createTenant(other, Instant.now());
+        cache.certificates().certificatesByAddress(List.of(BANK), JOHN.asString());
+        cache.certificates().certificatesByAddress(List.of(other), JOHN.asString());
+        cache.certificates().certificatesByAddress(List.of(BANK, other), JOHN.asString());
 
         cache.changed(StorageChange.tenant(BANK));
 
         int before = counting.addressLookups;
-        cache.certificatesByAddress(List.of(other), JOHN.asString());
+        cache.certificates().certificatesByAddress(List.of(other), JOHN.asString());
         assertThat(counting.addressLookups).as("the other tenant's answer is kept").isEqualTo(before);
-        cache.certificatesByAddress(List.of(BANK), JOHN.asString());
-        cache.certificatesByAddress(List.of(BANK, other), JOHN.asString());
+        cache.certificates().certificatesByAddress(List.of(BANK), JOHN.asString());
+        cache.certificates().certificatesByAddress(List.of(BANK, other), JOHN.asString());
         assertThat(counting.addressLookups).as("every answer involving bank is read again").isEqualTo(before + 2);
     }
 
     @Test
     void aDomainChangeHeardFromAnotherNodeShouldForgetThatDomainsTenant() {
         CachingKeyStorage cache = CachingKeyStorage.wrap(sharedDatabase, Duration.ofSeconds(30), nanoTime::get);
-        assertThat(cache.tenantOfDomain("shop.example")).isEmpty();
-        sharedDatabase.mapDomain("shop.example", BANK);
-        assertThat(cache.tenantOfDomain("shop.example")).as("not heard of yet: the cached answer").isEmpty();
+        assertThat(cache.tenants().tenantOfDomain("shop.example")).isEmpty();
+        sharedDatabase.tenants().mapDomain("shop.example", BANK);
+        assertThat(cache.tenants().tenantOfDomain("shop.example")).as("not heard of yet: the cached answer").isEmpty();
 
         cache.changed(StorageChange.domain("other.example"));
-        assertThat(cache.tenantOfDomain("shop.example")).isEmpty();
+        assertThat(cache.tenants().tenantOfDomain("shop.example")).isEmpty();
         cache.changed(StorageChange.domain("shop.example"));
 
-        assertThat(cache.tenantOfDomain("shop.example")).contains(BANK);
+        assertThat(cache.tenants().tenantOfDomain("shop.example")).contains(BANK);
+    }
+
+    @Test
+    void aWriteThroughThisNodeShouldForgetOnlyTheAnswersAboutWhatItChanged() {
+        CountingStorage counting = new CountingStorage(sharedDatabase);
+        CachingKeyStorage cache = CachingKeyStorage.wrap(counting.storage, Duration.ofSeconds(30), nanoTime::get);
+        TenantId other = TenantId.of("other");
+        cache.tenants().createTenant(other, Instant.now());
+        cache.certificates().certificatesByAddress(List.of(BANK), JOHN.asString());
+        cache.certificates().certificatesByAddress(List.of(other), JOHN.asString());
+
+        cache.certificates().insertCertificate(KeyStorageContract.certificate(BANK, "john", JOHN.asString()));
+
+        int before = counting.addressLookups;
+        cache.certificates().certificatesByAddress(List.of(other), JOHN.asString());
+        assertThat(counting.addressLookups).as("the other tenant's answer is kept").isEqualTo(before);
+        assertThat(cache.certificates().certificatesByAddress(List.of(BANK), JOHN.asString()))
+            .as("bank's answer is read again, with the new certificate").hasSize(1);
+        assertThat(counting.addressLookups).isEqualTo(before + 1);
+    }
+
+    @Test
+    void theCacheShouldKeepAtMostItsSizeAndCountHitsAndMisses() {
+        CachingKeyStorage cache = CachingKeyStorage.wrap(sharedDatabase, Duration.ofSeconds(30), 2);
+        for (String domain : List.of("a.example", "b.example", "c.example")) {
+            cache.tenants().tenantOfDomain(domain);
+        }
+        cache.tenants().tenantOfDomain("c.example");
+
+        assertThat(cache.size()).isEqualTo(2);
+        assertThat(cache.statistics().missCount()).isEqualTo(3);
+        assertThat(cache.statistics().hitCount()).isEqualTo(1);
+        assertThat(cache.statistics().evictionCount()).isEqualTo(1);
+    }
+
+    @Test
+    void aZeroSizeShouldNeverCache() {
+        CachingKeyStorage cache = CachingKeyStorage.wrap(sharedDatabase, Duration.ofSeconds(30), 0);
+        cache.tenants().tenantOfDomain("shop.example");
+        sharedDatabase.tenants().mapDomain("shop.example", BANK);
+
+        assertThat(cache.reusesAnswers()).isFalse();
+        assertThat(cache.tenants().tenantOfDomain("shop.example")).contains(BANK);
+    }
+
+    @Test
+    void aSigningKeyShouldBeReadOnceAndForgottenWhenItsTenantChanges() {
+        CachingKeyStorage cache = CachingKeyStorage.wrap(sharedDatabase, Duration.ofSeconds(30), nanoTime::get);
+        CertificateRecord john = KeyStorageContract.certificate(BANK, "john", JOHN.asString());
+        cache.certificates().insertCertificate(john);
+        cache.privateKeys().putPrivateKey(BANK, john.fingerprint(), new byte[] {1, 2, 3});
+
+        byte[] first = cache.privateKeys().privateKey(BANK, john.fingerprint()).orElseThrow();
+        first[0] = 9;
+        sharedDatabase.privateKeys().putPrivateKey(BANK, john.fingerprint(), new byte[] {4, 5, 6});
+
+        assertThat(cache.privateKeys().privateKey(BANK, john.fingerprint()))
+            .as("the cached sealed key, as a fresh copy").hasValueSatisfying(key -> assertThat(key).containsExactly(1, 2, 3));
+        cache.changed(StorageChange.tenant(BANK));
+        assertThat(cache.privateKeys().privateKey(BANK, john.fingerprint()))
+            .hasValueSatisfying(key -> assertThat(key).containsExactly(4, 5, 6));
     }
 
     @Test
@@ -159,14 +234,14 @@ class CachingKeyStorageTest {
         CachingKeyStorage cache = CachingKeyStorage.wrap(counting.storage, Duration.ofSeconds(30), nanoTime::get);
         cache.changesMayBeMissed();
 
-        cache.certificatesByAddress(List.of(BANK), JOHN.asString());
-        cache.certificatesByAddress(List.of(BANK), JOHN.asString());
+        cache.certificates().certificatesByAddress(List.of(BANK), JOHN.asString());
+        cache.certificates().certificatesByAddress(List.of(BANK), JOHN.asString());
         assertThat(counting.addressLookups).isEqualTo(2);
         assertThat(cache.reusesAnswers()).isFalse();
 
         cache.changesFollowed();
-        cache.certificatesByAddress(List.of(BANK), JOHN.asString());
-        cache.certificatesByAddress(List.of(BANK), JOHN.asString());
+        cache.certificates().certificatesByAddress(List.of(BANK), JOHN.asString());
+        cache.certificates().certificatesByAddress(List.of(BANK), JOHN.asString());
         assertThat(counting.addressLookups).isEqualTo(3);
     }
 
@@ -174,11 +249,11 @@ class CachingKeyStorageTest {
     void followingChangesAgainShouldForgetEverythingLearntBefore() {
         CountingStorage counting = new CountingStorage(sharedDatabase);
         CachingKeyStorage cache = CachingKeyStorage.wrap(counting.storage, Duration.ofSeconds(30), nanoTime::get);
-        cache.certificatesByAddress(List.of(BANK), JOHN.asString());
+        cache.certificates().certificatesByAddress(List.of(BANK), JOHN.asString());
 
         cache.changesFollowed();
 
-        cache.certificatesByAddress(List.of(BANK), JOHN.asString());
+        cache.certificates().certificatesByAddress(List.of(BANK), JOHN.asString());
         assertThat(counting.addressLookups).isEqualTo(2);
     }
 
@@ -188,13 +263,13 @@ class CachingKeyStorageTest {
         CachingKeyStorage cache = CachingKeyStorage.wrap(counting.storage, Duration.ofSeconds(30), nanoTime::get);
         // the change is heard after the database answered, before the answer is stored
         counting.duringLookup = () -> cache.changed(StorageChange.tenant(BANK));
-        cache.certificatesByAddress(List.of(BANK), JOHN.asString());
+        cache.certificates().certificatesByAddress(List.of(BANK), JOHN.asString());
         counting.duringLookup = () -> { };
 
-        cache.certificatesByAddress(List.of(BANK), JOHN.asString());
+        cache.certificates().certificatesByAddress(List.of(BANK), JOHN.asString());
 
         assertThat(counting.addressLookups).as("the overlapped answer was not reused").isEqualTo(2);
-        cache.certificatesByAddress(List.of(BANK), JOHN.asString());
+        cache.certificates().certificatesByAddress(List.of(BANK), JOHN.asString());
         assertThat(counting.addressLookups).isEqualTo(2);
     }
 
@@ -204,8 +279,9 @@ class CachingKeyStorageTest {
         int addressLookups;
         Runnable duringLookup = () -> { };
 
-        CountingStorage(KeyStorage delegate) {
-            storage = (KeyStorage) Proxy.newProxyInstance(KeyStorage.class.getClassLoader(), new Class<?>[] {KeyStorage.class},
+        CountingStorage(MemoryKeyStorage delegate) {
+            CertificateStorage certificates = (CertificateStorage) Proxy.newProxyInstance(
+                CertificateStorage.class.getClassLoader(), new Class<?>[] {CertificateStorage.class},
                 (proxy, method, arguments) -> {
                     boolean lookup = method.getName().equals("certificatesByAddress");
                     if (lookup) {
@@ -221,6 +297,8 @@ class CachingKeyStorageTest {
                         }
                     }
                 });
+            storage = (KeyStorage) Proxy.newProxyInstance(KeyStorage.class.getClassLoader(), new Class<?>[] {KeyStorage.class},
+                (proxy, method, arguments) -> method.getName().equals("certificates") ? certificates : method.invoke(delegate));
         }
     }
 

@@ -30,8 +30,8 @@ class H2TenantKeyStoreTest implements TenantKeyStoreContract {
     void setUp() throws Exception {
         TestDatabases.deleteAllRows(TestDatabases.h2(directory.resolve("keys")));
         // Tenant keys belong to existing tenants, like every row of a JdbcKeyStorage.
-        storage.createTenant(ACME, CREATED);
-        storage.createTenant(GLOBEX, CREATED);
+        storage.tenants().createTenant(ACME, CREATED);
+        storage.tenants().createTenant(GLOBEX, CREATED);
     }
 
     @Override

@@ -85,7 +85,7 @@ interface JdbcKeyStorageContract {
         try (JdbcKeyStorage storage = openStorage()) {
             assertThat(appliedVersions().keySet()).containsExactlyElementsOf(
                 bundledVersions());
-            assertThat(storage.createTenant(ACME, NOW)).isTrue();
+            assertThat(storage.tenants().createTenant(ACME, NOW)).isTrue();
         }
     }
 
@@ -93,13 +93,13 @@ interface JdbcKeyStorageContract {
     default void reopeningShouldKeepTheDataAndApplyNothingAgain() throws Exception {
         CertificateRecord certificate = KeyStorageContract.certificate(ACME, "john", JOHN);
         try (JdbcKeyStorage storage = openStorage()) {
-            storage.createTenant(ACME, NOW);
-            storage.insertCertificate(certificate);
+            storage.tenants().createTenant(ACME, NOW);
+            storage.certificates().insertCertificate(certificate);
         }
         Map<Integer, String> appliedFirst = appliedVersions();
 
         try (JdbcKeyStorage reopened = openStorage()) {
-            assertThat(reopened.certificatesByAddress(List.of(ACME), JOHN))
+            assertThat(reopened.certificates().certificatesByAddress(List.of(ACME), JOHN))
                 .singleElement().usingRecursiveComparison().isEqualTo(certificate);
         }
         assertThat(appliedVersions()).isEqualTo(appliedFirst);
@@ -125,7 +125,7 @@ interface JdbcKeyStorageContract {
                 }
 
                 assertThat(appliedVersions().keySet()).containsExactlyElementsOf(bundledVersions());
-                assertThat(storages.stream().filter(storage -> storage.createTenant(ACME, NOW)).count()).isEqualTo(1);
+                assertThat(storages.stream().filter(storage -> storage.tenants().createTenant(ACME, NOW)).count()).isEqualTo(1);
             } finally {
                 storages.forEach(JdbcKeyStorage::close);
             }
@@ -209,10 +209,10 @@ interface JdbcKeyStorageContract {
             blob[i] = (byte) (255 - i);
         }
         try (JdbcKeyStorage storage = openStorage()) {
-            storage.createTenant(ACME, NOW);
-            storage.insertCertificate(certificate);
+            storage.tenants().createTenant(ACME, NOW);
+            storage.certificates().insertCertificate(certificate);
 
-            storage.putPrivateKey(ACME, certificate.fingerprint(), blob);
+            storage.privateKeys().putPrivateKey(ACME, certificate.fingerprint(), blob);
         }
 
         try (Connection connection = database().getConnection();
@@ -231,9 +231,9 @@ interface JdbcKeyStorageContract {
     default void theDatabaseShouldRefuseAPrivateKeyForAnotherTenantsCertificate() throws Exception {
         CertificateRecord ofGlobex = KeyStorageContract.certificate(GLOBEX, "john", JOHN);
         try (JdbcKeyStorage storage = openStorage()) {
-            storage.createTenant(ACME, NOW);
-            storage.createTenant(GLOBEX, NOW);
-            storage.insertCertificate(ofGlobex);
+            storage.tenants().createTenant(ACME, NOW);
+            storage.tenants().createTenant(GLOBEX, NOW);
+            storage.certificates().insertCertificate(ofGlobex);
         }
 
         try (Connection connection = database().getConnection();
@@ -259,7 +259,7 @@ interface JdbcKeyStorageContract {
 
             assertThatThrownBy(() -> storage.tenantKeyStore().add(key))
                 .isInstanceOfSatisfying(UnknownTenantException.class, e -> assertThat(e.tenant()).isEqualTo(ACME));
-            storage.createTenant(ACME, NOW);
+            storage.tenants().createTenant(ACME, NOW);
             assertThat(storage.tenantKeyStore().add(key)).isTrue();
             assertThat(storage.tenantKeyStore().tenantKeys(ACME)).containsExactly(key);
         }
@@ -270,13 +270,13 @@ interface JdbcKeyStorageContract {
     @Test
     default void insertCertificatesShouldInsertNothingOfABatchNamingAnUnknownTenant() throws Exception {
         try (JdbcKeyStorage storage = openStorage()) {
-            storage.createTenant(ACME, NOW);
+            storage.tenants().createTenant(ACME, NOW);
             CertificateRecord john = KeyStorageContract.certificate(ACME, "john", JOHN);
             CertificateRecord ofUnknown = KeyStorageContract.certificate(GLOBEX, "jane", JOHN);
 
-            assertThatThrownBy(() -> storage.insertCertificates(List.of(john, ofUnknown)))
+            assertThatThrownBy(() -> storage.certificates().insertCertificates(List.of(john, ofUnknown)))
                 .isInstanceOfSatisfying(UnknownTenantException.class, e -> assertThat(e.tenant()).isEqualTo(GLOBEX));
-            assertThat(storage.certificate(ACME, john.fingerprint())).isEmpty();
+            assertThat(storage.certificates().certificate(ACME, john.fingerprint())).isEmpty();
         }
     }
 
@@ -285,14 +285,14 @@ interface JdbcKeyStorageContract {
         int writers = 8;
         ExecutorService executor = Executors.newFixedThreadPool(writers);
         try (JdbcKeyStorage storage = openStorage()) {
-            storage.createTenant(ACME, NOW);
+            storage.tenants().createTenant(ACME, NOW);
             CertificateRecord certificate = KeyStorageContract.certificate(ACME, "john", JOHN, "j@partner.example");
             CyclicBarrier start = new CyclicBarrier(writers);
             List<Future<Boolean>> results = new ArrayList<>();
             for (int writer = 0; writer < writers; writer++) {
                 Callable<Boolean> insert = () -> {
                     start.await();
-                    return storage.insertCertificate(certificate);
+                    return storage.certificates().insertCertificate(certificate);
                 };
                 results.add(executor.submit(insert));
             }
@@ -303,7 +303,7 @@ interface JdbcKeyStorageContract {
             }
 
             assertThat(inserted).isEqualTo(1);
-            assertThat(storage.certificates(ACME, Optional.empty(), 10))
+            assertThat(storage.certificates().certificates(ACME, Optional.empty(), 10))
                 .singleElement().usingRecursiveComparison().isEqualTo(certificate);
         } finally {
             executor.shutdownNow();

@@ -27,8 +27,8 @@ class PostgresTenantKeyStoreTest implements TenantKeyStoreContract {
     void setUp() throws Exception {
         TestDatabases.deleteAllRows(schema.dataSource());
         // Tenant keys belong to existing tenants, like every row of a JdbcKeyStorage.
-        storage.createTenant(ACME, CREATED);
-        storage.createTenant(GLOBEX, CREATED);
+        storage.tenants().createTenant(ACME, CREATED);
+        storage.tenants().createTenant(GLOBEX, CREATED);
     }
 
     @Override

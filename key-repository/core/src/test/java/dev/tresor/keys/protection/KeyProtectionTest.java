@@ -22,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.tresor.keys.Hex;
 import dev.tresor.keys.TenantId;
 
 class KeyProtectionTest {
@@ -394,9 +395,9 @@ class KeyProtectionTest {
         assertThat(List.of(protectedKey.toString(), tenantKey.toString(), masterKey.toString(),
             protection.toString(), failure.getMessage()))
             .allSatisfy(text -> assertThat(text)
-                .doesNotContain(hex(tenantKey.wrapped()).substring(0, 16))
+                .doesNotContain(Hex.encode(tenantKey.wrapped()).substring(0, 16))
                 .doesNotContain(Base64.getEncoder().encodeToString(tenantKey.wrapped()).substring(0, 16))
-                .doesNotContain(hex(protectedKey.toBytes()).substring(10, 26)));
+                .doesNotContain(Hex.encode(protectedKey.toBytes()).substring(10, 26)));
     }
 
     private static int indexOf(byte[] haystack, byte[] needle) {
@@ -406,14 +407,6 @@ class KeyProtectionTest {
             }
         }
         return -1;
-    }
-
-    private static String hex(byte[] bytes) {
-        StringBuilder hex = new StringBuilder();
-        for (byte b : bytes) {
-            hex.append(String.format("%02x", b));
-        }
-        return hex.toString();
     }
 
     /** A real master key that counts how often it unwraps. */

@@ -42,7 +42,7 @@ public interface KeyStorageContract {
 
     private KeyStorage withTenants(TenantId... tenants) {
         for (TenantId tenant : tenants) {
-            storage().createTenant(tenant, NOW);
+            storage().tenants().createTenant(tenant, NOW);
         }
         return storage();
     }
@@ -81,27 +81,27 @@ public interface KeyStorageContract {
 
     @Test
     default void createTenantShouldReturnFalseWhenTheTenantExists() {
-        assertThat(storage().createTenant(ACME, NOW)).isTrue();
+        assertThat(storage().tenants().createTenant(ACME, NOW)).isTrue();
 
-        assertThat(storage().createTenant(ACME, NOW.plusSeconds(1))).isFalse();
-        assertThat(storage().tenants()).containsExactly(ACME);
+        assertThat(storage().tenants().createTenant(ACME, NOW.plusSeconds(1))).isFalse();
+        assertThat(storage().tenants().allTenants()).containsExactly(ACME);
     }
 
     @Test
     default void tenantExistsShouldTellCreatedTenantsOnly() {
         withTenants(ACME);
 
-        assertThat(storage().tenantExists(ACME)).isTrue();
-        assertThat(storage().tenantExists(GLOBEX)).isFalse();
+        assertThat(storage().tenants().tenantExists(ACME)).isTrue();
+        assertThat(storage().tenants().tenantExists(GLOBEX)).isFalse();
     }
 
     @Test
     default void tenantsShouldBeListedInTenantIdOrder() {
         List<TenantId> tenants = List.of(TenantId.of("b.example"), TenantId.of("a-z"), TenantId.of("a_b"),
             TenantId.of("ab"), TenantId.of("a.c"), TenantId.of("9to5"));
-        tenants.forEach(tenant -> storage().createTenant(tenant, NOW));
+        tenants.forEach(tenant -> storage().tenants().createTenant(tenant, NOW));
 
-        assertThat(storage().tenants()).isEqualTo(tenants.stream().sorted().collect(Collectors.toList()));
+        assertThat(storage().tenants().allTenants()).isEqualTo(tenants.stream().sorted().collect(Collectors.toList()));
     }
 
     // domains
@@ -110,86 +110,86 @@ public interface KeyStorageContract {
     default void mapDomainShouldMapDomainsToTheirTenantAndListThemSorted() {
         withTenants(ACME, GLOBEX);
 
-        storage().mapDomain("mail.acme.example", ACME);
-        storage().mapDomain("acme.example", ACME);
-        storage().mapDomain("globex.example", GLOBEX);
+        storage().tenants().mapDomain("mail.acme.example", ACME);
+        storage().tenants().mapDomain("acme.example", ACME);
+        storage().tenants().mapDomain("globex.example", GLOBEX);
 
-        assertThat(storage().tenantOfDomain("acme.example")).contains(ACME);
-        assertThat(storage().tenantOfDomain("globex.example")).contains(GLOBEX);
-        assertThat(storage().tenantOfDomain("unmapped.example")).isEmpty();
-        assertThat(storage().domainsOf(ACME)).containsExactly("acme.example", "mail.acme.example");
+        assertThat(storage().tenants().tenantOfDomain("acme.example")).contains(ACME);
+        assertThat(storage().tenants().tenantOfDomain("globex.example")).contains(GLOBEX);
+        assertThat(storage().tenants().tenantOfDomain("unmapped.example")).isEmpty();
+        assertThat(storage().tenants().domainsOf(ACME)).containsExactly("acme.example", "mail.acme.example");
     }
 
     @Test
     default void mapDomainShouldNeverTakeADomainAnotherTenantOwns() {
         withTenants(ACME, GLOBEX);
-        assertThat(storage().mapDomain("shared.example", ACME)).isEqualTo(ACME);
+        assertThat(storage().tenants().mapDomain("shared.example", ACME)).isEqualTo(ACME);
 
-        assertThat(storage().mapDomain("shared.example", GLOBEX)).isEqualTo(ACME);
+        assertThat(storage().tenants().mapDomain("shared.example", GLOBEX)).isEqualTo(ACME);
 
-        assertThat(storage().tenantOfDomain("shared.example")).contains(ACME);
-        assertThat(storage().domainsOf(GLOBEX)).isEmpty();
+        assertThat(storage().tenants().tenantOfDomain("shared.example")).contains(ACME);
+        assertThat(storage().tenants().domainsOf(GLOBEX)).isEmpty();
     }
 
     @Test
     default void mapDomainShouldBeIdempotentForItsOwner() {
         withTenants(ACME);
-        storage().mapDomain("acme.example", ACME);
+        storage().tenants().mapDomain("acme.example", ACME);
 
-        assertThat(storage().mapDomain("acme.example", ACME)).isEqualTo(ACME);
+        assertThat(storage().tenants().mapDomain("acme.example", ACME)).isEqualTo(ACME);
 
-        assertThat(storage().domainsOf(ACME)).containsExactly("acme.example");
+        assertThat(storage().tenants().domainsOf(ACME)).containsExactly("acme.example");
     }
 
     @Test
     default void moveDomainShouldMoveADomainOnlyFromItsOwner() {
         withTenants(ACME, GLOBEX, INITECH);
-        storage().mapDomain("shared.example", ACME);
+        storage().tenants().mapDomain("shared.example", ACME);
 
-        assertThat(storage().moveDomain("shared.example", GLOBEX, INITECH)).isFalse();
-        assertThat(storage().tenantOfDomain("shared.example")).contains(ACME);
+        assertThat(storage().tenants().moveDomain("shared.example", GLOBEX, INITECH)).isFalse();
+        assertThat(storage().tenants().tenantOfDomain("shared.example")).contains(ACME);
 
-        assertThat(storage().moveDomain("shared.example", ACME, GLOBEX)).isTrue();
-        assertThat(storage().tenantOfDomain("shared.example")).contains(GLOBEX);
-        assertThat(storage().domainsOf(ACME)).isEmpty();
-        assertThat(storage().domainsOf(GLOBEX)).containsExactly("shared.example");
+        assertThat(storage().tenants().moveDomain("shared.example", ACME, GLOBEX)).isTrue();
+        assertThat(storage().tenants().tenantOfDomain("shared.example")).contains(GLOBEX);
+        assertThat(storage().tenants().domainsOf(ACME)).isEmpty();
+        assertThat(storage().tenants().domainsOf(GLOBEX)).containsExactly("shared.example");
     }
 
     @Test
     default void moveDomainShouldNotMapAFreeDomain() {
         withTenants(ACME, GLOBEX);
 
-        assertThat(storage().moveDomain("free.example", ACME, GLOBEX)).isFalse();
+        assertThat(storage().tenants().moveDomain("free.example", ACME, GLOBEX)).isFalse();
 
-        assertThat(storage().tenantOfDomain("free.example")).isEmpty();
+        assertThat(storage().tenants().tenantOfDomain("free.example")).isEmpty();
     }
 
     @Test
     default void moveDomainShouldRefuseAnUnknownTenant() {
         withTenants(ACME);
-        storage().mapDomain("acme.example", ACME);
+        storage().tenants().mapDomain("acme.example", ACME);
 
-        assertThatThrownBy(() -> storage().moveDomain("acme.example", ACME, UNKNOWN))
+        assertThatThrownBy(() -> storage().tenants().moveDomain("acme.example", ACME, UNKNOWN))
             .isInstanceOfSatisfying(UnknownTenantException.class, e -> assertThat(e.tenant()).isEqualTo(UNKNOWN));
-        assertThat(storage().tenantOfDomain("acme.example")).contains(ACME);
+        assertThat(storage().tenants().tenantOfDomain("acme.example")).contains(ACME);
     }
 
     @Test
     default void unmapDomainShouldRemoveTheMappingOnce() {
         withTenants(ACME);
-        storage().mapDomain("acme.example", ACME);
+        storage().tenants().mapDomain("acme.example", ACME);
 
-        assertThat(storage().unmapDomain("acme.example")).isTrue();
-        assertThat(storage().unmapDomain("acme.example")).isFalse();
-        assertThat(storage().tenantOfDomain("acme.example")).isEmpty();
-        assertThat(storage().domainsOf(ACME)).isEmpty();
+        assertThat(storage().tenants().unmapDomain("acme.example")).isTrue();
+        assertThat(storage().tenants().unmapDomain("acme.example")).isFalse();
+        assertThat(storage().tenants().tenantOfDomain("acme.example")).isEmpty();
+        assertThat(storage().tenants().domainsOf(ACME)).isEmpty();
     }
 
     @Test
     default void mapDomainShouldRefuseAnUnknownTenant() {
-        assertThatThrownBy(() -> storage().mapDomain("acme.example", UNKNOWN))
+        assertThatThrownBy(() -> storage().tenants().mapDomain("acme.example", UNKNOWN))
             .isInstanceOfSatisfying(UnknownTenantException.class, e -> assertThat(e.tenant()).isEqualTo(UNKNOWN));
-        assertThat(storage().tenantOfDomain("acme.example")).isEmpty();
+        assertThat(storage().tenants().tenantOfDomain("acme.example")).isEmpty();
     }
 
     // federation
@@ -198,58 +198,58 @@ public interface KeyStorageContract {
     default void aGrantShouldBeVisibleFromBothSides() {
         withTenants(ACME, GLOBEX, INITECH);
 
-        storage().grant(ACME, INITECH);
-        storage().grant(GLOBEX, INITECH);
+        storage().tenants().grant(ACME, INITECH);
+        storage().tenants().grant(GLOBEX, INITECH);
 
-        assertThat(storage().grantorsOf(INITECH)).containsExactlyInAnyOrder(ACME, GLOBEX);
-        assertThat(storage().granteesOf(ACME)).containsExactly(INITECH);
-        assertThat(storage().grantorsOf(ACME)).isEmpty();
-        assertThat(storage().granteesOf(INITECH)).isEmpty();
+        assertThat(storage().tenants().grantorsOf(INITECH)).containsExactlyInAnyOrder(ACME, GLOBEX);
+        assertThat(storage().tenants().granteesOf(ACME)).containsExactly(INITECH);
+        assertThat(storage().tenants().grantorsOf(ACME)).isEmpty();
+        assertThat(storage().tenants().granteesOf(INITECH)).isEmpty();
     }
 
     @Test
     default void grantingTwiceShouldKeepOneGrant() {
         withTenants(ACME, GLOBEX);
-        storage().grant(ACME, GLOBEX);
+        storage().tenants().grant(ACME, GLOBEX);
 
-        storage().grant(ACME, GLOBEX);
+        storage().tenants().grant(ACME, GLOBEX);
 
-        assertThat(storage().grantorsOf(GLOBEX)).containsExactly(ACME);
-        assertThat(storage().revokeGrant(ACME, GLOBEX)).isTrue();
-        assertThat(storage().grantorsOf(GLOBEX)).isEmpty();
+        assertThat(storage().tenants().grantorsOf(GLOBEX)).containsExactly(ACME);
+        assertThat(storage().tenants().revokeGrant(ACME, GLOBEX)).isTrue();
+        assertThat(storage().tenants().grantorsOf(GLOBEX)).isEmpty();
     }
 
     @Test
     default void revokeGrantShouldRemoveOnlyThatDirection() {
         withTenants(ACME, GLOBEX);
-        storage().grant(ACME, GLOBEX);
-        storage().grant(GLOBEX, ACME);
+        storage().tenants().grant(ACME, GLOBEX);
+        storage().tenants().grant(GLOBEX, ACME);
 
-        assertThat(storage().revokeGrant(ACME, GLOBEX)).isTrue();
+        assertThat(storage().tenants().revokeGrant(ACME, GLOBEX)).isTrue();
 
-        assertThat(storage().revokeGrant(ACME, GLOBEX)).isFalse();
-        assertThat(storage().grantorsOf(GLOBEX)).isEmpty();
-        assertThat(storage().grantorsOf(ACME)).containsExactly(GLOBEX);
+        assertThat(storage().tenants().revokeGrant(ACME, GLOBEX)).isFalse();
+        assertThat(storage().tenants().grantorsOf(GLOBEX)).isEmpty();
+        assertThat(storage().tenants().grantorsOf(ACME)).containsExactly(GLOBEX);
     }
 
     @Test
     default void revokeGrantShouldReturnFalseForAGranteeWithoutGrants() {
         withTenants(ACME, GLOBEX);
 
-        assertThat(storage().revokeGrant(ACME, GLOBEX)).isFalse();
-        assertThat(storage().revokeGrant(UNKNOWN, ACME)).isFalse();
+        assertThat(storage().tenants().revokeGrant(ACME, GLOBEX)).isFalse();
+        assertThat(storage().tenants().revokeGrant(UNKNOWN, ACME)).isFalse();
     }
 
     @Test
     default void grantShouldRefuseAnUnknownGrantorOrGrantee() {
         withTenants(ACME);
 
-        assertThatThrownBy(() -> storage().grant(UNKNOWN, ACME))
+        assertThatThrownBy(() -> storage().tenants().grant(UNKNOWN, ACME))
             .isInstanceOfSatisfying(UnknownTenantException.class, e -> assertThat(e.tenant()).isEqualTo(UNKNOWN));
-        assertThatThrownBy(() -> storage().grant(ACME, UNKNOWN))
+        assertThatThrownBy(() -> storage().tenants().grant(ACME, UNKNOWN))
             .isInstanceOfSatisfying(UnknownTenantException.class, e -> assertThat(e.tenant()).isEqualTo(UNKNOWN));
-        assertThat(storage().granteesOf(ACME)).isEmpty();
-        assertThat(storage().grantorsOf(ACME)).isEmpty();
+        assertThat(storage().tenants().granteesOf(ACME)).isEmpty();
+        assertThat(storage().tenants().grantorsOf(ACME)).isEmpty();
     }
 
     // certificates
@@ -259,9 +259,9 @@ public interface KeyStorageContract {
         withTenants(ACME);
         CertificateRecord certificate = certificate(ACME, "john", JOHN, "j.doe@partner.example");
 
-        assertThat(storage().insertCertificate(certificate)).isTrue();
+        assertThat(storage().certificates().insertCertificate(certificate)).isTrue();
 
-        assertThat(storage().certificate(ACME, certificate.fingerprint())).get()
+        assertThat(storage().certificates().certificate(ACME, certificate.fingerprint())).get()
             .usingRecursiveComparison().isEqualTo(certificate);
     }
 
@@ -273,21 +273,21 @@ public interface KeyStorageContract {
             "cn=bare", "0", Optional.empty(), NOW.minusSeconds(60), NOW, false, false, Origin.HARVESTED,
             KeyStatus.REVOKED, NOW.plusNanos(1_000));
 
-        storage().insertCertificate(bare);
+        storage().certificates().insertCertificate(bare);
 
-        assertThat(storage().certificate(ACME, bare.fingerprint())).get().usingRecursiveComparison().isEqualTo(bare);
+        assertThat(storage().certificates().certificate(ACME, bare.fingerprint())).get().usingRecursiveComparison().isEqualTo(bare);
     }
 
     @Test
     default void insertCertificateShouldKeepTheFirstWhenTheTenantHoldsTheFingerprint() {
         withTenants(ACME);
         CertificateRecord first = certificate(ACME, "john", JOHN);
-        storage().insertCertificate(first);
+        storage().certificates().insertCertificate(first);
 
-        boolean inserted = storage().insertCertificate(first.withStatus(KeyStatus.REVOKED));
+        boolean inserted = storage().certificates().insertCertificate(first.withStatus(KeyStatus.REVOKED));
 
         assertThat(inserted).isFalse();
-        assertThat(storage().certificate(ACME, first.fingerprint())).get()
+        assertThat(storage().certificates().certificate(ACME, first.fingerprint())).get()
             .extracting(CertificateRecord::status).isEqualTo(KeyStatus.ACTIVE);
     }
 
@@ -297,13 +297,13 @@ public interface KeyStorageContract {
         CertificateRecord ofAcme = certificate(ACME, "john", JOHN);
         CertificateRecord ofGlobex = certificate(GLOBEX, "john", JOHN);
 
-        assertThat(storage().insertCertificate(ofAcme)).isTrue();
-        assertThat(storage().insertCertificate(ofGlobex)).isTrue();
-        storage().updateCertificateStatus(GLOBEX, ofGlobex.fingerprint(), KeyStatus.REVOKED);
+        assertThat(storage().certificates().insertCertificate(ofAcme)).isTrue();
+        assertThat(storage().certificates().insertCertificate(ofGlobex)).isTrue();
+        storage().certificates().updateCertificateStatus(GLOBEX, ofGlobex.fingerprint(), KeyStatus.REVOKED);
 
-        assertThat(storage().certificate(ACME, ofAcme.fingerprint())).get()
+        assertThat(storage().certificates().certificate(ACME, ofAcme.fingerprint())).get()
             .extracting(CertificateRecord::tenant, CertificateRecord::status).containsExactly(ACME, KeyStatus.ACTIVE);
-        assertThat(storage().certificate(GLOBEX, ofGlobex.fingerprint())).get()
+        assertThat(storage().certificates().certificate(GLOBEX, ofGlobex.fingerprint())).get()
             .extracting(CertificateRecord::tenant, CertificateRecord::status).containsExactly(GLOBEX, KeyStatus.REVOKED);
     }
 
@@ -311,28 +311,28 @@ public interface KeyStorageContract {
     default void insertCertificateShouldRefuseAnUnknownTenant() {
         CertificateRecord certificate = certificate(UNKNOWN, "john", JOHN);
 
-        assertThatThrownBy(() -> storage().insertCertificate(certificate))
+        assertThatThrownBy(() -> storage().certificates().insertCertificate(certificate))
             .isInstanceOfSatisfying(UnknownTenantException.class, e -> assertThat(e.tenant()).isEqualTo(UNKNOWN));
-        assertThat(storage().certificatesByAddress(List.of(UNKNOWN), JOHN)).isEmpty();
+        assertThat(storage().certificates().certificatesByAddress(List.of(UNKNOWN), JOHN)).isEmpty();
     }
 
     @Test
     default void insertCertificatesShouldSkipCertificatesAlreadyHeldOrListedTwice() {
         withTenants(ACME, GLOBEX);
         CertificateRecord held = certificate(ACME, "held", JOHN);
-        storage().insertCertificate(held);
+        storage().certificates().insertCertificate(held);
         CertificateRecord john = certificate(ACME, "john", JOHN, "j@partner.example");
         CertificateRecord jane = certificate(GLOBEX, "jane", JANE);
 
-        int inserted = storage().insertCertificates(List.of(john, held.withStatus(KeyStatus.REVOKED), jane, john));
+        int inserted = storage().certificates().insertCertificates(List.of(john, held.withStatus(KeyStatus.REVOKED), jane, john));
 
         assertThat(inserted).isEqualTo(2);
-        assertThat(storage().certificatesByAddress(List.of(ACME), JOHN)).extracting(CertificateRecord::status)
+        assertThat(storage().certificates().certificatesByAddress(List.of(ACME), JOHN)).extracting(CertificateRecord::status)
             .containsExactly(KeyStatus.ACTIVE, KeyStatus.ACTIVE);
-        assertThat(storage().certificatesByAddress(List.of(ACME), "j@partner.example"))
+        assertThat(storage().certificates().certificatesByAddress(List.of(ACME), "j@partner.example"))
             .singleElement().usingRecursiveComparison().isEqualTo(john);
-        assertThat(storage().certificate(GLOBEX, jane.fingerprint())).get().usingRecursiveComparison().isEqualTo(jane);
-        assertThat(storage().insertCertificates(List.of())).isZero();
+        assertThat(storage().certificates().certificate(GLOBEX, jane.fingerprint())).get().usingRecursiveComparison().isEqualTo(jane);
+        assertThat(storage().certificates().insertCertificates(List.of())).isZero();
     }
 
     @Test
@@ -340,19 +340,19 @@ public interface KeyStorageContract {
         withTenants(ACME);
         List<CertificateRecord> certificates = List.of(certificate(ACME, "john", JOHN), certificate(UNKNOWN, "jane", JANE));
 
-        assertThatThrownBy(() -> storage().insertCertificates(certificates))
+        assertThatThrownBy(() -> storage().certificates().insertCertificates(certificates))
             .isInstanceOfSatisfying(UnknownTenantException.class, e -> assertThat(e.tenant()).isEqualTo(UNKNOWN));
-        assertThat(storage().certificatesByAddress(List.of(UNKNOWN), JANE)).isEmpty();
+        assertThat(storage().certificates().certificatesByAddress(List.of(UNKNOWN), JANE)).isEmpty();
     }
 
     @Test
     default void certificateShouldNotBeFoundInAnotherTenantsVault() {
         withTenants(ACME, GLOBEX);
         CertificateRecord certificate = certificate(ACME, "john", JOHN);
-        storage().insertCertificate(certificate);
+        storage().certificates().insertCertificate(certificate);
 
-        assertThat(storage().certificate(GLOBEX, certificate.fingerprint())).isEmpty();
-        assertThat(storage().certificate(UNKNOWN, certificate.fingerprint())).isEmpty();
+        assertThat(storage().certificates().certificate(GLOBEX, certificate.fingerprint())).isEmpty();
+        assertThat(storage().certificates().certificate(UNKNOWN, certificate.fingerprint())).isEmpty();
     }
 
     @Test
@@ -362,17 +362,17 @@ public interface KeyStorageContract {
         CertificateRecord ofGlobex = certificate(GLOBEX, "john at globex", JOHN);
         CertificateRecord ofInitech = certificate(INITECH, "john at initech", JOHN);
         CertificateRecord sameAsAcmesAtInitech = certificate(INITECH, "john at acme", JOHN);
-        List.of(ofAcme, ofGlobex, ofInitech, sameAsAcmesAtInitech).forEach(storage()::insertCertificate);
+        List.of(ofAcme, ofGlobex, ofInitech, sameAsAcmesAtInitech).forEach(storage().certificates()::insertCertificate);
 
-        assertThat(storage().certificatesByAddress(List.of(ACME), JOHN))
+        assertThat(storage().certificates().certificatesByAddress(List.of(ACME), JOHN))
             .extracting(CertificateRecord::tenant, CertificateRecord::fingerprint)
             .containsExactly(tuple(ACME, ofAcme.fingerprint()));
-        assertThat(storage().certificatesByAddress(List.of(GLOBEX, ACME, GLOBEX), JOHN))
+        assertThat(storage().certificates().certificatesByAddress(List.of(GLOBEX, ACME, GLOBEX), JOHN))
             .extracting(CertificateRecord::tenant, CertificateRecord::fingerprint)
             .containsExactlyInAnyOrder(tuple(ACME, ofAcme.fingerprint()),
                 tuple(GLOBEX, ofGlobex.fingerprint()));
-        assertThat(storage().certificatesByAddress(List.of(UNKNOWN), JOHN)).isEmpty();
-        assertThat(storage().certificatesByAddress(List.of(), JOHN)).isEmpty();
+        assertThat(storage().certificates().certificatesByAddress(List.of(UNKNOWN), JOHN)).isEmpty();
+        assertThat(storage().certificates().certificatesByAddress(List.of(), JOHN)).isEmpty();
     }
 
     @Test
@@ -380,13 +380,13 @@ public interface KeyStorageContract {
         List<TenantId> holders = IntStream.range(0, 5).mapToObj(i -> TenantId.of("holder-" + i)).collect(Collectors.toList());
         withTenants(holders.toArray(new TenantId[0]));
         withTenants(ACME);
-        holders.forEach(holder -> storage().insertCertificate(certificate(holder, "john", JOHN)));
-        storage().insertCertificate(certificate(ACME, "john", JOHN));
+        holders.forEach(holder -> storage().certificates().insertCertificate(certificate(holder, "john", JOHN)));
+        storage().certificates().insertCertificate(certificate(ACME, "john", JOHN));
 
         for (int count = 1; count <= holders.size(); count++) {
             List<TenantId> searched = holders.subList(0, count);
 
-            assertThat(storage().certificatesByAddress(searched, JOHN)).extracting(CertificateRecord::tenant)
+            assertThat(storage().certificates().certificatesByAddress(searched, JOHN)).extracting(CertificateRecord::tenant)
                 .containsExactlyInAnyOrderElementsOf(searched);
         }
     }
@@ -397,17 +397,17 @@ public interface KeyStorageContract {
         CertificateRecord current = certificate(ACME, "john current", JOHN, "j.doe@partner.example");
         CertificateRecord revoked = certificate(ACME, "john revoked", JOHN).withStatus(KeyStatus.REVOKED);
         CertificateRecord janes = certificate(ACME, "jane", JANE);
-        List.of(current, revoked, janes).forEach(storage()::insertCertificate);
+        List.of(current, revoked, janes).forEach(storage().certificates()::insertCertificate);
 
-        List<CertificateRecord> found = storage().certificatesByAddress(List.of(ACME), JOHN);
+        List<CertificateRecord> found = storage().certificates().certificatesByAddress(List.of(ACME), JOHN);
 
         assertThat(found).extracting(CertificateRecord::fingerprint)
             .containsExactlyInAnyOrder(current.fingerprint(), revoked.fingerprint());
         assertThat(found).filteredOn(certificate -> certificate.fingerprint().equals(current.fingerprint()))
             .singleElement().usingRecursiveComparison().isEqualTo(current);
-        assertThat(storage().certificatesByAddress(List.of(ACME), "j.doe@partner.example"))
+        assertThat(storage().certificates().certificatesByAddress(List.of(ACME), "j.doe@partner.example"))
             .extracting(CertificateRecord::fingerprint).containsExactly(current.fingerprint());
-        assertThat(storage().certificatesByAddress(List.of(ACME), "nobody@partner.example")).isEmpty();
+        assertThat(storage().certificates().certificatesByAddress(List.of(ACME), "nobody@partner.example")).isEmpty();
     }
 
     @Test
@@ -418,25 +418,25 @@ public interface KeyStorageContract {
         CertificateRecord otherIssuer = new CertificateRecord(ACME, Fingerprint.sha256(otherDer), otherDer, List.of(),
             Set.of(JOHN), "cn=other ca", wanted.serialNumber(), Optional.empty(), NOW, NOW.plusSeconds(1), true, true,
             Origin.IMPORTED, KeyStatus.ACTIVE, NOW);
-        List.of(wanted, otherIssuer, certificate(GLOBEX, "john", JOHN)).forEach(storage()::insertCertificate);
+        List.of(wanted, otherIssuer, certificate(GLOBEX, "john", JOHN)).forEach(storage().certificates()::insertCertificate);
 
-        assertThat(storage().certificatesByIssuerAndSerial(ACME, wanted.issuer(), wanted.serialNumber()))
+        assertThat(storage().certificates().certificatesByIssuerAndSerial(ACME, wanted.issuer(), wanted.serialNumber()))
             .extracting(CertificateRecord::tenant, CertificateRecord::fingerprint)
             .containsExactly(tuple(ACME, wanted.fingerprint()));
-        assertThat(storage().certificatesByIssuerAndSerial(ACME, wanted.issuer(), "ff")).isEmpty();
+        assertThat(storage().certificates().certificatesByIssuerAndSerial(ACME, wanted.issuer(), "ff")).isEmpty();
     }
 
     @Test
     default void certificatesBySubjectKeyIdentifierShouldSearchTheTenantsVaultOnly() {
         withTenants(ACME, GLOBEX);
         CertificateRecord wanted = certificate(ACME, "john", JOHN);
-        List.of(wanted, certificate(ACME, "jane", JANE), certificate(GLOBEX, "john", JOHN)).forEach(storage()::insertCertificate);
+        List.of(wanted, certificate(ACME, "jane", JANE), certificate(GLOBEX, "john", JOHN)).forEach(storage().certificates()::insertCertificate);
         String subjectKeyIdentifier = wanted.subjectKeyIdentifier().orElseThrow();
 
-        assertThat(storage().certificatesBySubjectKeyIdentifier(ACME, subjectKeyIdentifier))
+        assertThat(storage().certificates().certificatesBySubjectKeyIdentifier(ACME, subjectKeyIdentifier))
             .extracting(CertificateRecord::tenant, CertificateRecord::fingerprint)
             .containsExactly(tuple(ACME, wanted.fingerprint()));
-        assertThat(storage().certificatesBySubjectKeyIdentifier(ACME, "00")).isEmpty();
+        assertThat(storage().certificates().certificatesBySubjectKeyIdentifier(ACME, "00")).isEmpty();
     }
 
     @Test
@@ -445,31 +445,31 @@ public interface KeyStorageContract {
         List<CertificateRecord> all = IntStream.range(0, 7)
             .mapToObj(i -> certificate(ACME, "certificate " + i, "user" + i + "@acme.example"))
             .collect(Collectors.toList());
-        all.forEach(storage()::insertCertificate);
-        storage().insertCertificate(certificate(GLOBEX, "of another tenant", JOHN));
+        all.forEach(storage().certificates()::insertCertificate);
+        storage().certificates().insertCertificate(certificate(GLOBEX, "of another tenant", JOHN));
         List<Fingerprint> sorted = fingerprints(all).stream().sorted().collect(Collectors.toList());
 
-        List<CertificateRecord> first = storage().certificates(ACME, Optional.empty(), 3);
-        List<CertificateRecord> second = storage().certificates(ACME, Optional.of(sorted.get(2)), 3);
-        List<CertificateRecord> last = storage().certificates(ACME, Optional.of(sorted.get(5)), 3);
+        List<CertificateRecord> first = storage().certificates().certificates(ACME, Optional.empty(), 3);
+        List<CertificateRecord> second = storage().certificates().certificates(ACME, Optional.of(sorted.get(2)), 3);
+        List<CertificateRecord> last = storage().certificates().certificates(ACME, Optional.of(sorted.get(5)), 3);
 
         assertThat(fingerprints(first)).isEqualTo(sorted.subList(0, 3));
         assertThat(fingerprints(second)).isEqualTo(sorted.subList(3, 6));
         assertThat(fingerprints(last)).isEqualTo(sorted.subList(6, 7));
         assertThat(last.get(0).addresses()).hasSize(1);
-        assertThat(storage().certificates(ACME, Optional.of(sorted.get(6)), 3)).isEmpty();
-        assertThat(storage().certificates(ACME, Optional.empty(), 0)).isEmpty();
+        assertThat(storage().certificates().certificates(ACME, Optional.of(sorted.get(6)), 3)).isEmpty();
+        assertThat(storage().certificates().certificates(ACME, Optional.empty(), 0)).isEmpty();
     }
 
     @Test
     default void aNegativeLimitShouldBeRefused() {
         withTenants(ACME);
 
-        assertThatThrownBy(() -> storage().certificates(ACME, Optional.empty(), -1))
+        assertThatThrownBy(() -> storage().certificates().certificates(ACME, Optional.empty(), -1))
             .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> storage().certificatesWithPrivateKeyExpiringBefore(NOW, -1))
+        assertThatThrownBy(() -> storage().certificates().certificatesWithPrivateKeyExpiringBefore(NOW, -1))
             .isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> storage().audit(ACME, NOW, NOW.plusSeconds(1), -1))
+        assertThatThrownBy(() -> storage().audit().audit(ACME, NOW, NOW.plusSeconds(1), -1))
             .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -478,14 +478,14 @@ public interface KeyStorageContract {
         withTenants(ACME);
         CertificateRecord john = certificate(ACME, "john", JOHN);
         CertificateRecord jane = certificate(ACME, "jane", JANE);
-        storage().insertCertificate(john);
-        storage().insertCertificate(jane);
+        storage().certificates().insertCertificate(john);
+        storage().certificates().insertCertificate(jane);
 
-        assertThat(storage().updateCertificateStatus(ACME, john.fingerprint(), KeyStatus.SUPERSEDED)).isTrue();
+        assertThat(storage().certificates().updateCertificateStatus(ACME, john.fingerprint(), KeyStatus.SUPERSEDED)).isTrue();
 
-        assertThat(storage().certificate(ACME, john.fingerprint())).get()
+        assertThat(storage().certificates().certificate(ACME, john.fingerprint())).get()
             .usingRecursiveComparison().isEqualTo(john.withStatus(KeyStatus.SUPERSEDED));
-        assertThat(storage().certificate(ACME, jane.fingerprint())).get()
+        assertThat(storage().certificates().certificate(ACME, jane.fingerprint())).get()
             .extracting(CertificateRecord::status).isEqualTo(KeyStatus.ACTIVE);
     }
 
@@ -493,11 +493,11 @@ public interface KeyStorageContract {
     default void updateCertificateStatusShouldReturnFalseForACertificateTheTenantDoesNotHold() {
         withTenants(ACME, GLOBEX);
         CertificateRecord john = certificate(ACME, "john", JOHN);
-        storage().insertCertificate(john);
+        storage().certificates().insertCertificate(john);
 
-        assertThat(storage().updateCertificateStatus(GLOBEX, john.fingerprint(), KeyStatus.REVOKED)).isFalse();
-        assertThat(storage().updateCertificateStatus(UNKNOWN, john.fingerprint(), KeyStatus.REVOKED)).isFalse();
-        assertThat(storage().certificate(ACME, john.fingerprint())).get()
+        assertThat(storage().certificates().updateCertificateStatus(GLOBEX, john.fingerprint(), KeyStatus.REVOKED)).isFalse();
+        assertThat(storage().certificates().updateCertificateStatus(UNKNOWN, john.fingerprint(), KeyStatus.REVOKED)).isFalse();
+        assertThat(storage().certificates().certificate(ACME, john.fingerprint())).get()
             .extracting(CertificateRecord::status).isEqualTo(KeyStatus.ACTIVE);
     }
 
@@ -510,20 +510,20 @@ public interface KeyStorageContract {
         CertificateRecord acmeInAYear = expiringAt(certificate(ACME, "acme 1 year", "b@acme.example"), NOW.plus(Duration.ofDays(365)));
         CertificateRecord globexExpired = expiringAt(certificate(GLOBEX, "globex expired", "old@globex.example"), NOW.minusSeconds(1));
         for (CertificateRecord certificate : List.of(acmeInTenDays, globexInFiveDays, acmeWithoutKey, acmeInAYear, globexExpired)) {
-            storage().insertCertificate(certificate);
+            storage().certificates().insertCertificate(certificate);
             if (certificate != acmeWithoutKey) {
-                storage().putPrivateKey(certificate.tenant(), certificate.fingerprint(), bytes("key"));
+                storage().privateKeys().putPrivateKey(certificate.tenant(), certificate.fingerprint(), bytes("key"));
             }
         }
         Instant inThirtyDays = NOW.plus(Duration.ofDays(30));
 
-        assertThat(fingerprints(storage().certificatesWithPrivateKeyExpiringBefore(inThirtyDays, 10)))
+        assertThat(fingerprints(storage().certificates().certificatesWithPrivateKeyExpiringBefore(inThirtyDays, 10)))
             .containsExactly(globexExpired.fingerprint(), globexInFiveDays.fingerprint(), acmeInTenDays.fingerprint());
-        assertThat(fingerprints(storage().certificatesWithPrivateKeyExpiringBefore(inThirtyDays, 2)))
+        assertThat(fingerprints(storage().certificates().certificatesWithPrivateKeyExpiringBefore(inThirtyDays, 2)))
             .containsExactly(globexExpired.fingerprint(), globexInFiveDays.fingerprint());
-        assertThat(fingerprints(storage().certificatesWithPrivateKeyExpiringBefore(acmeInTenDays.notAfter(), 10)))
+        assertThat(fingerprints(storage().certificates().certificatesWithPrivateKeyExpiringBefore(acmeInTenDays.notAfter(), 10)))
             .containsExactly(globexExpired.fingerprint(), globexInFiveDays.fingerprint());
-        assertThat(storage().certificatesWithPrivateKeyExpiringBefore(inThirtyDays, 10).get(2))
+        assertThat(storage().certificates().certificatesWithPrivateKeyExpiringBefore(inThirtyDays, 10).get(2))
             .usingRecursiveComparison().isEqualTo(acmeInTenDays);
     }
 
@@ -533,12 +533,12 @@ public interface KeyStorageContract {
     default void putPrivateKeyShouldStoreAndReplaceTheKeyOfACertificate() {
         withTenants(ACME);
         CertificateRecord john = certificate(ACME, "john", JOHN);
-        storage().insertCertificate(john);
+        storage().certificates().insertCertificate(john);
 
-        storage().putPrivateKey(ACME, john.fingerprint(), bytes("first"));
-        storage().putPrivateKey(ACME, john.fingerprint(), bytes("second"));
+        storage().privateKeys().putPrivateKey(ACME, john.fingerprint(), bytes("first"));
+        storage().privateKeys().putPrivateKey(ACME, john.fingerprint(), bytes("second"));
 
-        assertThat(storage().privateKey(ACME, john.fingerprint())).hasValueSatisfying(
+        assertThat(storage().privateKeys().privateKey(ACME, john.fingerprint())).hasValueSatisfying(
             blob -> assertThat(blob).isEqualTo(bytes("second")));
     }
 
@@ -546,22 +546,22 @@ public interface KeyStorageContract {
     default void putPrivateKeyShouldRefuseACertificateTheTenantDoesNotHold() {
         withTenants(ACME, GLOBEX);
         CertificateRecord ofGlobex = certificate(GLOBEX, "john", JOHN);
-        storage().insertCertificate(ofGlobex);
+        storage().certificates().insertCertificate(ofGlobex);
 
-        assertThatThrownBy(() -> storage().putPrivateKey(ACME, ofGlobex.fingerprint(), bytes("key")))
+        assertThatThrownBy(() -> storage().privateKeys().putPrivateKey(ACME, ofGlobex.fingerprint(), bytes("key")))
             .isInstanceOf(IllegalArgumentException.class)
             .isNotInstanceOf(UnknownTenantException.class)
             .hasMessageContaining(ACME.asString())
             .hasMessageContaining(ofGlobex.fingerprint().asString());
-        assertThat(storage().privateKey(ACME, ofGlobex.fingerprint())).isEmpty();
-        assertThat(storage().privateKey(GLOBEX, ofGlobex.fingerprint())).isEmpty();
+        assertThat(storage().privateKeys().privateKey(ACME, ofGlobex.fingerprint())).isEmpty();
+        assertThat(storage().privateKeys().privateKey(GLOBEX, ofGlobex.fingerprint())).isEmpty();
     }
 
     @Test
     default void putPrivateKeyShouldRefuseAnUnknownTenant() {
         Fingerprint fingerprint = certificate(UNKNOWN, "john", JOHN).fingerprint();
 
-        assertThatThrownBy(() -> storage().putPrivateKey(UNKNOWN, fingerprint, bytes("key")))
+        assertThatThrownBy(() -> storage().privateKeys().putPrivateKey(UNKNOWN, fingerprint, bytes("key")))
             .isInstanceOfSatisfying(UnknownTenantException.class, e -> assertThat(e.tenant()).isEqualTo(UNKNOWN));
     }
 
@@ -569,38 +569,38 @@ public interface KeyStorageContract {
     default void aPrivateKeyShouldNotBeFoundByAnotherTenantHoldingTheSameCertificate() {
         withTenants(ACME, GLOBEX);
         CertificateRecord ofAcme = certificate(ACME, "john", JOHN);
-        storage().insertCertificate(ofAcme);
-        storage().insertCertificate(certificate(GLOBEX, "john", JOHN));
+        storage().certificates().insertCertificate(ofAcme);
+        storage().certificates().insertCertificate(certificate(GLOBEX, "john", JOHN));
 
-        storage().putPrivateKey(ACME, ofAcme.fingerprint(), bytes("acme's key"));
+        storage().privateKeys().putPrivateKey(ACME, ofAcme.fingerprint(), bytes("acme's key"));
 
-        assertThat(storage().privateKey(GLOBEX, ofAcme.fingerprint())).isEmpty();
-        assertThat(storage().privateKey(UNKNOWN, ofAcme.fingerprint())).isEmpty();
+        assertThat(storage().privateKeys().privateKey(GLOBEX, ofAcme.fingerprint())).isEmpty();
+        assertThat(storage().privateKeys().privateKey(UNKNOWN, ofAcme.fingerprint())).isEmpty();
     }
 
     @Test
     default void storedBytesShouldNotChangeWhenTheCallersArraysDo() {
         withTenants(ACME);
         CertificateRecord john = certificate(ACME, "john", JOHN);
-        storage().insertCertificate(john);
+        storage().certificates().insertCertificate(john);
         byte[] key = bytes("key");
         byte[] anchor = bytes("anchor");
         byte[] password = bytes("password");
-        storage().putPrivateKey(ACME, john.fingerprint(), key);
-        storage().insertTrustAnchor(ACME, Fingerprint.sha256(anchor), anchor, NOW);
-        storage().putPdfPassword(ACME, JOHN, password, NOW);
+        storage().privateKeys().putPrivateKey(ACME, john.fingerprint(), key);
+        storage().trustAnchors().insertTrustAnchor(ACME, Fingerprint.sha256(anchor), anchor, NOW);
+        storage().pdfPasswords().putPdfPassword(ACME, JOHN, password, NOW);
 
         key[0] = 'X';
         anchor[0] = 'X';
         password[0] = 'X';
-        storage().privateKey(ACME, john.fingerprint()).orElseThrow()[1] = 'X';
-        storage().trustAnchors(ACME).get(0)[1] = 'X';
-        storage().pdfPassword(ACME, JOHN).orElseThrow()[1] = 'X';
+        storage().privateKeys().privateKey(ACME, john.fingerprint()).orElseThrow()[1] = 'X';
+        storage().trustAnchors().trustAnchors(ACME).get(0)[1] = 'X';
+        storage().pdfPasswords().pdfPassword(ACME, JOHN).orElseThrow()[1] = 'X';
 
-        assertThat(storage().privateKey(ACME, john.fingerprint())).hasValueSatisfying(
+        assertThat(storage().privateKeys().privateKey(ACME, john.fingerprint())).hasValueSatisfying(
             blob -> assertThat(blob).isEqualTo(bytes("key")));
-        assertThat(storage().trustAnchors(ACME)).singleElement().isEqualTo(bytes("anchor"));
-        assertThat(storage().pdfPassword(ACME, JOHN)).hasValueSatisfying(
+        assertThat(storage().trustAnchors().trustAnchors(ACME)).singleElement().isEqualTo(bytes("anchor"));
+        assertThat(storage().pdfPasswords().pdfPassword(ACME, JOHN)).hasValueSatisfying(
             blob -> assertThat(blob).isEqualTo(bytes("password")));
     }
 
@@ -616,17 +616,17 @@ public interface KeyStorageContract {
             List.of(everyByteValue, new byte[0], everyByteValue), Set.of(JOHN), "cn=ca", "1", Optional.empty(),
             NOW, NOW, true, true, Origin.IMPORTED, KeyStatus.ACTIVE, NOW);
 
-        storage().insertCertificate(certificate);
-        storage().putPrivateKey(ACME, certificate.fingerprint(), everyByteValue);
-        storage().insertTrustAnchor(ACME, Fingerprint.sha256(anchor), anchor, NOW);
-        storage().putPdfPassword(ACME, JOHN, everyByteValue, NOW);
+        storage().certificates().insertCertificate(certificate);
+        storage().privateKeys().putPrivateKey(ACME, certificate.fingerprint(), everyByteValue);
+        storage().trustAnchors().insertTrustAnchor(ACME, Fingerprint.sha256(anchor), anchor, NOW);
+        storage().pdfPasswords().putPdfPassword(ACME, JOHN, everyByteValue, NOW);
 
-        assertThat(storage().certificate(ACME, certificate.fingerprint())).get()
+        assertThat(storage().certificates().certificate(ACME, certificate.fingerprint())).get()
             .usingRecursiveComparison().isEqualTo(certificate);
-        assertThat(storage().privateKey(ACME, certificate.fingerprint())).hasValueSatisfying(
+        assertThat(storage().privateKeys().privateKey(ACME, certificate.fingerprint())).hasValueSatisfying(
             blob -> assertThat(blob).isEqualTo(everyByteValue));
-        assertThat(storage().trustAnchors(ACME)).singleElement().isEqualTo(anchor);
-        assertThat(storage().pdfPassword(ACME, JOHN)).hasValueSatisfying(
+        assertThat(storage().trustAnchors().trustAnchors(ACME)).singleElement().isEqualTo(anchor);
+        assertThat(storage().pdfPasswords().pdfPassword(ACME, JOHN)).hasValueSatisfying(
             blob -> assertThat(blob).isEqualTo(everyByteValue));
     }
 
@@ -645,13 +645,13 @@ public interface KeyStorageContract {
         withTenants(ACME, GLOBEX);
         List<byte[]> anchors = IntStream.range(0, 4).mapToObj(i -> bytes("anchor " + i)).collect(Collectors.toList());
 
-        anchors.forEach(anchor -> assertThat(storage().insertTrustAnchor(ACME, Fingerprint.sha256(anchor), anchor, NOW)).isTrue());
-        boolean again = storage().insertTrustAnchor(ACME, Fingerprint.sha256(anchors.get(0)), bytes("other bytes"), NOW);
+        anchors.forEach(anchor -> assertThat(storage().trustAnchors().insertTrustAnchor(ACME, Fingerprint.sha256(anchor), anchor, NOW)).isTrue());
+        boolean again = storage().trustAnchors().insertTrustAnchor(ACME, Fingerprint.sha256(anchors.get(0)), bytes("other bytes"), NOW);
 
         assertThat(again).isFalse();
-        assertThat(storage().trustAnchors(ACME)).containsExactlyElementsOf(anchors.stream()
+        assertThat(storage().trustAnchors().trustAnchors(ACME)).containsExactlyElementsOf(anchors.stream()
             .sorted(Comparator.comparing(Fingerprint::sha256)).collect(Collectors.toList()));
-        assertThat(storage().trustAnchors(GLOBEX)).isEmpty();
+        assertThat(storage().trustAnchors().trustAnchors(GLOBEX)).isEmpty();
     }
 
     @Test
@@ -659,23 +659,23 @@ public interface KeyStorageContract {
         withTenants(ACME, GLOBEX);
         byte[] anchor = bytes("anchor");
         Fingerprint fingerprint = Fingerprint.sha256(anchor);
-        storage().insertTrustAnchor(ACME, fingerprint, anchor, NOW);
-        storage().insertTrustAnchor(GLOBEX, fingerprint, anchor, NOW);
+        storage().trustAnchors().insertTrustAnchor(ACME, fingerprint, anchor, NOW);
+        storage().trustAnchors().insertTrustAnchor(GLOBEX, fingerprint, anchor, NOW);
 
-        assertThat(storage().deleteTrustAnchor(ACME, fingerprint)).isTrue();
+        assertThat(storage().trustAnchors().deleteTrustAnchor(ACME, fingerprint)).isTrue();
 
-        assertThat(storage().deleteTrustAnchor(ACME, fingerprint)).isFalse();
-        assertThat(storage().trustAnchors(ACME)).isEmpty();
-        assertThat(storage().trustAnchors(GLOBEX)).containsExactly(anchor);
+        assertThat(storage().trustAnchors().deleteTrustAnchor(ACME, fingerprint)).isFalse();
+        assertThat(storage().trustAnchors().trustAnchors(ACME)).isEmpty();
+        assertThat(storage().trustAnchors().trustAnchors(GLOBEX)).containsExactly(anchor);
     }
 
     @Test
     default void insertTrustAnchorShouldRefuseAnUnknownTenant() {
         byte[] anchor = bytes("anchor");
 
-        assertThatThrownBy(() -> storage().insertTrustAnchor(UNKNOWN, Fingerprint.sha256(anchor), anchor, NOW))
+        assertThatThrownBy(() -> storage().trustAnchors().insertTrustAnchor(UNKNOWN, Fingerprint.sha256(anchor), anchor, NOW))
             .isInstanceOfSatisfying(UnknownTenantException.class, e -> assertThat(e.tenant()).isEqualTo(UNKNOWN));
-        assertThat(storage().trustAnchors(UNKNOWN)).isEmpty();
+        assertThat(storage().trustAnchors().trustAnchors(UNKNOWN)).isEmpty();
     }
 
     // TLS policies
@@ -683,26 +683,26 @@ public interface KeyStorageContract {
     @Test
     default void tlsPoliciesShouldBeReplacedListedInDomainOrderAndDeletedPerTenant() {
         withTenants(ACME, GLOBEX);
-        storage().putTlsPolicy(ACME, "partner.example", "encrypt", NOW);
-        storage().putTlsPolicy(ACME, "bank.example", "may", NOW);
-        storage().putTlsPolicy(GLOBEX, "bank.example", "none", NOW);
+        storage().tlsPolicies().putTlsPolicy(ACME, "partner.example", "encrypt", NOW);
+        storage().tlsPolicies().putTlsPolicy(ACME, "bank.example", "may", NOW);
+        storage().tlsPolicies().putTlsPolicy(GLOBEX, "bank.example", "none", NOW);
 
-        storage().putTlsPolicy(ACME, "bank.example", "verify min=TLSv1.3", NOW.plusSeconds(1));
+        storage().tlsPolicies().putTlsPolicy(ACME, "bank.example", "verify min=TLSv1.3", NOW.plusSeconds(1));
 
-        assertThat(storage().tlsPolicy(ACME, "bank.example")).contains("verify min=TLSv1.3");
-        assertThat(storage().tlsPolicies(ACME)).containsExactly(
+        assertThat(storage().tlsPolicies().tlsPolicy(ACME, "bank.example")).contains("verify min=TLSv1.3");
+        assertThat(storage().tlsPolicies().tlsPolicies(ACME)).containsExactly(
             entry("bank.example", "verify min=TLSv1.3"), entry("partner.example", "encrypt"));
-        assertThat(storage().tlsPolicy(GLOBEX, "bank.example")).contains("none");
-        assertThat(storage().deleteTlsPolicy(ACME, "bank.example")).isTrue();
-        assertThat(storage().deleteTlsPolicy(ACME, "bank.example")).isFalse();
-        assertThat(storage().tlsPolicy(ACME, "bank.example")).isEmpty();
-        assertThat(storage().tlsPolicy(GLOBEX, "bank.example")).contains("none");
-        assertThat(storage().tlsPolicies(UNKNOWN)).isEmpty();
+        assertThat(storage().tlsPolicies().tlsPolicy(GLOBEX, "bank.example")).contains("none");
+        assertThat(storage().tlsPolicies().deleteTlsPolicy(ACME, "bank.example")).isTrue();
+        assertThat(storage().tlsPolicies().deleteTlsPolicy(ACME, "bank.example")).isFalse();
+        assertThat(storage().tlsPolicies().tlsPolicy(ACME, "bank.example")).isEmpty();
+        assertThat(storage().tlsPolicies().tlsPolicy(GLOBEX, "bank.example")).contains("none");
+        assertThat(storage().tlsPolicies().tlsPolicies(UNKNOWN)).isEmpty();
     }
 
     @Test
     default void tlsPolicyOfAnUnknownTenantShouldBeRefused() {
-        assertThatThrownBy(() -> storage().putTlsPolicy(UNKNOWN, "bank.example", "verify", NOW))
+        assertThatThrownBy(() -> storage().tlsPolicies().putTlsPolicy(UNKNOWN, "bank.example", "verify", NOW))
             .isInstanceOf(UnknownTenantException.class);
     }
 
@@ -711,24 +711,24 @@ public interface KeyStorageContract {
     @Test
     default void pdfPasswordsShouldBeReplacedAndDeletedPerTenant() {
         withTenants(ACME, GLOBEX);
-        storage().putPdfPassword(ACME, JOHN, bytes("first"), NOW);
-        storage().putPdfPassword(GLOBEX, JOHN, bytes("globex's"), NOW);
+        storage().pdfPasswords().putPdfPassword(ACME, JOHN, bytes("first"), NOW);
+        storage().pdfPasswords().putPdfPassword(GLOBEX, JOHN, bytes("globex's"), NOW);
 
-        storage().putPdfPassword(ACME, JOHN, bytes("second"), NOW.plusSeconds(1));
+        storage().pdfPasswords().putPdfPassword(ACME, JOHN, bytes("second"), NOW.plusSeconds(1));
 
-        assertThat(storage().pdfPassword(ACME, JOHN)).hasValueSatisfying(blob -> assertThat(blob).isEqualTo(bytes("second")));
-        assertThat(storage().deletePdfPassword(ACME, JOHN)).isTrue();
-        assertThat(storage().deletePdfPassword(ACME, JOHN)).isFalse();
-        assertThat(storage().pdfPassword(ACME, JOHN)).isEmpty();
-        assertThat(storage().pdfPassword(GLOBEX, JOHN)).hasValueSatisfying(blob -> assertThat(blob).isEqualTo(bytes("globex's")));
-        assertThat(storage().pdfPassword(ACME, JANE)).isEmpty();
+        assertThat(storage().pdfPasswords().pdfPassword(ACME, JOHN)).hasValueSatisfying(blob -> assertThat(blob).isEqualTo(bytes("second")));
+        assertThat(storage().pdfPasswords().deletePdfPassword(ACME, JOHN)).isTrue();
+        assertThat(storage().pdfPasswords().deletePdfPassword(ACME, JOHN)).isFalse();
+        assertThat(storage().pdfPasswords().pdfPassword(ACME, JOHN)).isEmpty();
+        assertThat(storage().pdfPasswords().pdfPassword(GLOBEX, JOHN)).hasValueSatisfying(blob -> assertThat(blob).isEqualTo(bytes("globex's")));
+        assertThat(storage().pdfPasswords().pdfPassword(ACME, JANE)).isEmpty();
     }
 
     @Test
     default void putPdfPasswordShouldRefuseAnUnknownTenant() {
-        assertThatThrownBy(() -> storage().putPdfPassword(UNKNOWN, JOHN, bytes("secret"), NOW))
+        assertThatThrownBy(() -> storage().pdfPasswords().putPdfPassword(UNKNOWN, JOHN, bytes("secret"), NOW))
             .isInstanceOfSatisfying(UnknownTenantException.class, e -> assertThat(e.tenant()).isEqualTo(UNKNOWN));
-        assertThat(storage().pdfPassword(UNKNOWN, JOHN)).isEmpty();
+        assertThat(storage().pdfPasswords().pdfPassword(UNKNOWN, JOHN)).isEmpty();
     }
 
     // audit log
@@ -737,9 +737,9 @@ public interface KeyStorageContract {
     default void appendAuditShouldAssignIncreasingIds() {
         withTenants(ACME, GLOBEX);
 
-        long first = storage().appendAudit(audit(ACME, NOW, "sign")).id();
-        long second = storage().appendAudit(audit(GLOBEX, NOW, "sign")).id();
-        long third = storage().appendAudit(audit(ACME, NOW.minusSeconds(60), "decrypt")).id();
+        long first = storage().audit().appendAudit(audit(ACME, NOW, "sign")).id();
+        long second = storage().audit().appendAudit(audit(GLOBEX, NOW, "sign")).id();
+        long third = storage().audit().appendAudit(audit(ACME, NOW.minusSeconds(60), "decrypt")).id();
 
         assertThat(second).isGreaterThan(first);
         assertThat(third).isGreaterThan(second);
@@ -752,11 +752,11 @@ public interface KeyStorageContract {
             Optional.of("<1234@acme.example>"), Optional.of("x".repeat(5_000)));
         AuditRecord sparse = audit(ACME, NOW.plusSeconds(1), "decrypt");
 
-        AuditRecord storedFull = storage().appendAudit(full);
-        AuditRecord storedSparse = storage().appendAudit(sparse);
+        AuditRecord storedFull = storage().audit().appendAudit(full);
+        AuditRecord storedSparse = storage().audit().appendAudit(sparse);
 
         assertThat(storedFull).usingRecursiveComparison().ignoringFields("id").isEqualTo(full);
-        assertThat(storage().audit(ACME, NOW, NOW.plusSeconds(2), 10))
+        assertThat(storage().audit().audit(ACME, NOW, NOW.plusSeconds(2), 10))
             .usingRecursiveFieldByFieldElementComparator()
             .containsExactly(storedSparse, storedFull);
     }
@@ -764,35 +764,35 @@ public interface KeyStorageContract {
     @Test
     default void auditShouldListTheWindowNewestFirstUpToTheLimit() {
         withTenants(ACME);
-        AuditRecord beforeWindow = storage().appendAudit(audit(ACME, NOW.minusNanos(1_000), "before"));
-        AuditRecord atStart = storage().appendAudit(audit(ACME, NOW, "at start"));
-        AuditRecord middle = storage().appendAudit(audit(ACME, NOW.plusSeconds(30), "middle"));
-        AuditRecord sameTimeLater = storage().appendAudit(audit(ACME, NOW.plusSeconds(30), "same time, appended later"));
-        AuditRecord lastInside = storage().appendAudit(audit(ACME, NOW.plusSeconds(60).minusNanos(1_000), "last inside"));
-        AuditRecord atEnd = storage().appendAudit(audit(ACME, NOW.plusSeconds(60), "at end"));
+        AuditRecord beforeWindow = storage().audit().appendAudit(audit(ACME, NOW.minusNanos(1_000), "before"));
+        AuditRecord atStart = storage().audit().appendAudit(audit(ACME, NOW, "at start"));
+        AuditRecord middle = storage().audit().appendAudit(audit(ACME, NOW.plusSeconds(30), "middle"));
+        AuditRecord sameTimeLater = storage().audit().appendAudit(audit(ACME, NOW.plusSeconds(30), "same time, appended later"));
+        AuditRecord lastInside = storage().audit().appendAudit(audit(ACME, NOW.plusSeconds(60).minusNanos(1_000), "last inside"));
+        AuditRecord atEnd = storage().audit().appendAudit(audit(ACME, NOW.plusSeconds(60), "at end"));
 
-        assertThat(storage().audit(ACME, NOW, NOW.plusSeconds(60), 10)).extracting(AuditRecord::id)
+        assertThat(storage().audit().audit(ACME, NOW, NOW.plusSeconds(60), 10)).extracting(AuditRecord::id)
             .containsExactly(lastInside.id(), sameTimeLater.id(), middle.id(), atStart.id());
-        assertThat(storage().audit(ACME, NOW, NOW.plusSeconds(60), 2)).extracting(AuditRecord::id)
+        assertThat(storage().audit().audit(ACME, NOW, NOW.plusSeconds(60), 2)).extracting(AuditRecord::id)
             .containsExactly(lastInside.id(), sameTimeLater.id());
-        assertThat(storage().audit(ACME, NOW.minusSeconds(1), NOW.plusSeconds(61), 10)).extracting(AuditRecord::id)
+        assertThat(storage().audit().audit(ACME, NOW.minusSeconds(1), NOW.plusSeconds(61), 10)).extracting(AuditRecord::id)
             .contains(beforeWindow.id(), atEnd.id());
     }
 
     @Test
     default void auditShouldListOnlyTheTenantsOwnRecords() {
         withTenants(ACME, GLOBEX);
-        AuditRecord ofAcme = storage().appendAudit(audit(ACME, NOW, "sign"));
-        storage().appendAudit(audit(GLOBEX, NOW, "sign"));
+        AuditRecord ofAcme = storage().audit().appendAudit(audit(ACME, NOW, "sign"));
+        storage().audit().appendAudit(audit(GLOBEX, NOW, "sign"));
 
-        assertThat(storage().audit(ACME, NOW, NOW.plusSeconds(1), 10)).extracting(AuditRecord::id, AuditRecord::tenant)
+        assertThat(storage().audit().audit(ACME, NOW, NOW.plusSeconds(1), 10)).extracting(AuditRecord::id, AuditRecord::tenant)
             .containsExactly(tuple(ofAcme.id(), ACME));
-        assertThat(storage().audit(UNKNOWN, NOW, NOW.plusSeconds(1), 10)).isEmpty();
+        assertThat(storage().audit().audit(UNKNOWN, NOW, NOW.plusSeconds(1), 10)).isEmpty();
     }
 
     @Test
     default void appendAuditShouldRefuseAnUnknownTenant() {
-        assertThatThrownBy(() -> storage().appendAudit(audit(UNKNOWN, NOW, "sign")))
+        assertThatThrownBy(() -> storage().audit().appendAudit(audit(UNKNOWN, NOW, "sign")))
             .isInstanceOfSatisfying(UnknownTenantException.class, e -> assertThat(e.tenant()).isEqualTo(UNKNOWN));
     }
 
@@ -800,15 +800,15 @@ public interface KeyStorageContract {
 
     @Test
     default void readsOfAnUnknownTenantShouldFindNothing() {
-        assertThat(storage().domainsOf(UNKNOWN)).isEmpty();
-        assertThat(storage().grantorsOf(UNKNOWN)).isEmpty();
-        assertThat(storage().granteesOf(UNKNOWN)).isEmpty();
-        assertThat(storage().certificates(UNKNOWN, Optional.empty(), 10)).isEmpty();
-        assertThat(storage().certificatesBySubjectKeyIdentifier(UNKNOWN, "00")).isEmpty();
-        assertThat(storage().certificatesByIssuerAndSerial(UNKNOWN, "cn=ca", "1")).isEmpty();
-        assertThat(storage().trustAnchors(UNKNOWN)).isEmpty();
-        assertThat(storage().deleteTrustAnchor(UNKNOWN, Fingerprint.sha256(bytes("anchor")))).isFalse();
-        assertThat(storage().deletePdfPassword(UNKNOWN, JOHN)).isFalse();
+        assertThat(storage().tenants().domainsOf(UNKNOWN)).isEmpty();
+        assertThat(storage().tenants().grantorsOf(UNKNOWN)).isEmpty();
+        assertThat(storage().tenants().granteesOf(UNKNOWN)).isEmpty();
+        assertThat(storage().certificates().certificates(UNKNOWN, Optional.empty(), 10)).isEmpty();
+        assertThat(storage().certificates().certificatesBySubjectKeyIdentifier(UNKNOWN, "00")).isEmpty();
+        assertThat(storage().certificates().certificatesByIssuerAndSerial(UNKNOWN, "cn=ca", "1")).isEmpty();
+        assertThat(storage().trustAnchors().trustAnchors(UNKNOWN)).isEmpty();
+        assertThat(storage().trustAnchors().deleteTrustAnchor(UNKNOWN, Fingerprint.sha256(bytes("anchor")))).isFalse();
+        assertThat(storage().pdfPasswords().deletePdfPassword(UNKNOWN, JOHN)).isFalse();
     }
 
     // OpenPGP keys
@@ -825,18 +825,18 @@ public interface KeyStorageContract {
         withTenants(ACME, GLOBEX);
         PgpKeyRecord acmes = pgpKey(ACME, "acme's john", Set.of(1L, -7L), JOHN);
         PgpKeyRecord globexs = pgpKey(GLOBEX, "globex's john", Set.of(1L, 2L), JOHN, JANE);
-        assertThat(storage().insertPgpKey(acmes)).isTrue();
-        assertThat(storage().insertPgpKey(globexs)).isTrue();
-        assertThat(storage().insertPgpKey(acmes)).isFalse();
+        assertThat(storage().pgpKeys().insertPgpKey(acmes)).isTrue();
+        assertThat(storage().pgpKeys().insertPgpKey(globexs)).isTrue();
+        assertThat(storage().pgpKeys().insertPgpKey(acmes)).isFalse();
 
-        assertThat(storage().pgpKeysByAddress(List.of(ACME), JOHN)).extracting(PgpKeyRecord::fingerprint)
+        assertThat(storage().pgpKeys().pgpKeysByAddress(List.of(ACME), JOHN)).extracting(PgpKeyRecord::fingerprint)
             .containsExactly(acmes.fingerprint());
-        assertThat(storage().pgpKeysByAddress(List.of(ACME, GLOBEX), JOHN)).hasSize(2);
-        assertThat(storage().pgpKeysByAddress(List.of(ACME), JANE)).isEmpty();
-        assertThat(storage().pgpKeysByKeyId(ACME, -7L)).extracting(PgpKeyRecord::fingerprint).containsExactly(acmes.fingerprint());
-        assertThat(storage().pgpKeysByKeyId(ACME, 2L)).isEmpty();
-        assertThat(storage().pgpKey(GLOBEX, acmes.fingerprint())).isEmpty();
-        PgpKeyRecord read = storage().pgpKey(ACME, acmes.fingerprint()).orElseThrow();
+        assertThat(storage().pgpKeys().pgpKeysByAddress(List.of(ACME, GLOBEX), JOHN)).hasSize(2);
+        assertThat(storage().pgpKeys().pgpKeysByAddress(List.of(ACME), JANE)).isEmpty();
+        assertThat(storage().pgpKeys().pgpKeysByKeyId(ACME, -7L)).extracting(PgpKeyRecord::fingerprint).containsExactly(acmes.fingerprint());
+        assertThat(storage().pgpKeys().pgpKeysByKeyId(ACME, 2L)).isEmpty();
+        assertThat(storage().pgpKeys().pgpKey(GLOBEX, acmes.fingerprint())).isEmpty();
+        PgpKeyRecord read = storage().pgpKeys().pgpKey(ACME, acmes.fingerprint()).orElseThrow();
         assertThat(read.keyRing()).isEqualTo(acmes.keyRing());
         assertThat(read.addresses()).containsExactly(JOHN);
         assertThat(read.keyIds()).containsExactlyInAnyOrder(1L, -7L);
@@ -846,7 +846,7 @@ public interface KeyStorageContract {
 
     @Test
     default void insertPgpKeyShouldRequireAnExistingTenant() {
-        assertThatThrownBy(() -> storage().insertPgpKey(pgpKey(UNKNOWN, "nobody's", Set.of(1L), JOHN)))
+        assertThatThrownBy(() -> storage().pgpKeys().insertPgpKey(pgpKey(UNKNOWN, "nobody's", Set.of(1L), JOHN)))
             .isInstanceOf(UnknownTenantException.class);
     }
 
@@ -854,41 +854,41 @@ public interface KeyStorageContract {
     default void updatePgpKeyShouldReplaceTheRingAddressesAndKeyIdsButKeepTheSecretKey() {
         withTenants(ACME, GLOBEX);
         PgpKeyRecord key = pgpKey(ACME, "john", Set.of(1L), JOHN);
-        storage().insertPgpKey(key);
-        storage().putPgpSecretKey(ACME, key.fingerprint(), new byte[] {9, 9});
+        storage().pgpKeys().insertPgpKey(key);
+        storage().pgpKeys().putPgpSecretKey(ACME, key.fingerprint(), new byte[] {9, 9});
         PgpKeyRecord newer = new PgpKeyRecord(ACME, key.fingerprint(), new byte[] {4, 2}, Set.of(JANE), Set.of(1L, 3L),
             Origin.HARVESTED, KeyStatus.SUPERSEDED, NOW.plusSeconds(1), false);
 
-        assertThat(storage().updatePgpKey(newer)).isTrue();
-        assertThat(storage().updatePgpKey(pgpKey(GLOBEX, "john", Set.of(1L), JOHN))).isFalse();
+        assertThat(storage().pgpKeys().updatePgpKey(newer)).isTrue();
+        assertThat(storage().pgpKeys().updatePgpKey(pgpKey(GLOBEX, "john", Set.of(1L), JOHN))).isFalse();
 
-        PgpKeyRecord read = storage().pgpKey(ACME, key.fingerprint()).orElseThrow();
+        PgpKeyRecord read = storage().pgpKeys().pgpKey(ACME, key.fingerprint()).orElseThrow();
         assertThat(read.keyRing()).containsExactly(4, 2);
         assertThat(read.origin()).isEqualTo(Origin.HARVESTED);
         assertThat(read.status()).isEqualTo(KeyStatus.SUPERSEDED);
         assertThat(read.hasSecretKey()).isTrue();
-        assertThat(storage().pgpKeysByAddress(List.of(ACME), JOHN)).isEmpty();
-        assertThat(storage().pgpKeysByAddress(List.of(ACME), JANE)).hasSize(1);
-        assertThat(storage().pgpKeysByKeyId(ACME, 3L)).hasSize(1);
-        assertThat(storage().pgpKey(GLOBEX, key.fingerprint())).isEmpty();
+        assertThat(storage().pgpKeys().pgpKeysByAddress(List.of(ACME), JOHN)).isEmpty();
+        assertThat(storage().pgpKeys().pgpKeysByAddress(List.of(ACME), JANE)).hasSize(1);
+        assertThat(storage().pgpKeys().pgpKeysByKeyId(ACME, 3L)).hasSize(1);
+        assertThat(storage().pgpKeys().pgpKey(GLOBEX, key.fingerprint())).isEmpty();
     }
 
     @Test
     default void pgpSecretKeysShouldBelongToAKeyOfTheirTenantAndComeOutAsCopies() {
         withTenants(ACME, GLOBEX);
         PgpKeyRecord key = pgpKey(ACME, "john", Set.of(1L), JOHN);
-        storage().insertPgpKey(key);
+        storage().pgpKeys().insertPgpKey(key);
         byte[] blob = {1, 2, 3};
 
-        storage().putPgpSecretKey(ACME, key.fingerprint(), blob);
+        storage().pgpKeys().putPgpSecretKey(ACME, key.fingerprint(), blob);
         blob[0] = 7;
-        storage().pgpSecretKey(ACME, key.fingerprint()).orElseThrow()[1] = 7;
+        storage().pgpKeys().pgpSecretKey(ACME, key.fingerprint()).orElseThrow()[1] = 7;
 
-        assertThat(storage().pgpSecretKey(ACME, key.fingerprint())).hasValueSatisfying(
+        assertThat(storage().pgpKeys().pgpSecretKey(ACME, key.fingerprint())).hasValueSatisfying(
             stored -> assertThat(stored).containsExactly(1, 2, 3));
-        assertThat(storage().pgpSecretKey(GLOBEX, key.fingerprint())).isEmpty();
-        assertThat(storage().pgpKeysByKeyId(ACME, 1L).get(0).hasSecretKey()).isTrue();
-        assertThatThrownBy(() -> storage().putPgpSecretKey(GLOBEX, key.fingerprint(), new byte[] {1}))
+        assertThat(storage().pgpKeys().pgpSecretKey(GLOBEX, key.fingerprint())).isEmpty();
+        assertThat(storage().pgpKeys().pgpKeysByKeyId(ACME, 1L).get(0).hasSecretKey()).isTrue();
+        assertThatThrownBy(() -> storage().pgpKeys().putPgpSecretKey(GLOBEX, key.fingerprint(), new byte[] {1}))
             .isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -897,19 +897,19 @@ public interface KeyStorageContract {
         withTenants(ACME, GLOBEX);
         PgpKeyRecord first = pgpKey(ACME, "one", Set.of(1L), JOHN);
         PgpKeyRecord second = pgpKey(ACME, "two", Set.of(2L), JOHN);
-        storage().insertPgpKey(first);
-        storage().insertPgpKey(second);
-        storage().insertPgpKey(pgpKey(GLOBEX, "three", Set.of(3L), JOHN));
+        storage().pgpKeys().insertPgpKey(first);
+        storage().pgpKeys().insertPgpKey(second);
+        storage().pgpKeys().insertPgpKey(pgpKey(GLOBEX, "three", Set.of(3L), JOHN));
         List<PgpFingerprint> sorted = java.util.stream.Stream.of(first.fingerprint(), second.fingerprint()).sorted()
             .collect(java.util.stream.Collectors.toList());
 
-        assertThat(storage().updatePgpKeyStatus(ACME, first.fingerprint(), KeyStatus.REVOKED)).isTrue();
-        assertThat(storage().updatePgpKeyStatus(GLOBEX, first.fingerprint(), KeyStatus.REVOKED)).isFalse();
+        assertThat(storage().pgpKeys().updatePgpKeyStatus(ACME, first.fingerprint(), KeyStatus.REVOKED)).isTrue();
+        assertThat(storage().pgpKeys().updatePgpKeyStatus(GLOBEX, first.fingerprint(), KeyStatus.REVOKED)).isFalse();
 
-        assertThat(storage().pgpKey(ACME, first.fingerprint()).orElseThrow().status()).isEqualTo(KeyStatus.REVOKED);
-        assertThat(storage().pgpKeys(ACME, Optional.empty(), 10)).extracting(PgpKeyRecord::fingerprint).containsExactlyElementsOf(sorted);
-        assertThat(storage().pgpKeys(ACME, Optional.of(sorted.get(0)), 10)).extracting(PgpKeyRecord::fingerprint)
+        assertThat(storage().pgpKeys().pgpKey(ACME, first.fingerprint()).orElseThrow().status()).isEqualTo(KeyStatus.REVOKED);
+        assertThat(storage().pgpKeys().pgpKeys(ACME, Optional.empty(), 10)).extracting(PgpKeyRecord::fingerprint).containsExactlyElementsOf(sorted);
+        assertThat(storage().pgpKeys().pgpKeys(ACME, Optional.of(sorted.get(0)), 10)).extracting(PgpKeyRecord::fingerprint)
             .containsExactly(sorted.get(1));
-        assertThat(storage().pgpKeys(ACME, Optional.empty(), 1)).hasSize(1);
+        assertThat(storage().pgpKeys().pgpKeys(ACME, Optional.empty(), 1)).hasSize(1);
     }
 }

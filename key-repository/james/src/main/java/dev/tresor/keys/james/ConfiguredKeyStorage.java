@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 import javax.annotation.PreDestroy;
 import javax.inject.Inject;
@@ -12,6 +16,8 @@ import javax.inject.Singleton;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import com.google.common.cache.CacheStats;
 
 import dev.tresor.keys.cache.CachingKeyStorage;
 import dev.tresor.keys.jdbc.JdbcKeyStorage;
@@ -27,16 +33,22 @@ import dev.tresor.keys.spi.KeyStorage;
  *
  * <p>On PostgreSQL, where other nodes write too, a {@link PostgresChangeListener} tells the cache what they change
  * ({@code cache.listener.heartbeat}); on H2 and in memory this node is the only writer and the cache needs no news.
+ *
+ * <p>The cache's hit and miss counts are logged every {@value #STATISTICS_MINUTES} minutes (when it was used since
+ * the last report) and when James stops.
  */
 @Singleton
 public final class ConfiguredKeyStorage {
     private static final Logger LOGGER = LoggerFactory.getLogger(ConfiguredKeyStorage.class);
+    static final long STATISTICS_MINUTES = 15;
 
     private final KeyStorage storage;
     private final TenantKeyStore tenantKeys;
     private final Optional<JdbcKeyStorage> database;
     private final CachingKeyStorage cached;
     private final Optional<PostgresChangeListener> changeListener;
+    private final ScheduledExecutorService statisticsReports;
+    private CacheStats reported = new CacheStats(0, 0, 0, 0, 0, 0);
 
     @Inject
     public ConfiguredKeyStorage(KeyRepositoryConfiguration configuration) {
@@ -58,11 +70,18 @@ public final class ConfiguredKeyStorage {
                 this.storage = database.get();
                 this.tenantKeys = database.get().tenantKeyStore();
         }
-        this.cached = CachingKeyStorage.wrap(storage, configuration.cacheTtl());
+        this.cached = CachingKeyStorage.wrap(storage, configuration.cacheTtl(), configuration.cacheSize());
         this.changeListener = database
             .filter(JdbcKeyStorage::isShared)
             .filter(shared -> cached.reusesAnswers())
             .map(shared -> shared.listenToOtherNodes(cached, configuration.listenerHeartbeat()));
+        this.statisticsReports = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread thread = new Thread(task, "tresor-key-cache-statistics");
+            thread.setDaemon(true);
+            return thread;
+        });
+        statisticsReports.scheduleAtFixedRate(this::reportStatisticsIfUsed, STATISTICS_MINUTES, STATISTICS_MINUTES,
+            TimeUnit.MINUTES);
         LOGGER.info("Tresor key repository opened: {}", configuration);
     }
 
@@ -96,8 +115,34 @@ public final class ConfiguredKeyStorage {
         return changeListener;
     }
 
+    /** The cache in front of the storage, for its statistics. */
+    public CachingKeyStorage cache() {
+        return cached;
+    }
+
+    /**
+     * The cache's counts as one line, e.g. {@code 1520 lookups, 94.7 % hits (1440 hits, 80 misses), 3 evicted,
+     * 77 answers held}.
+     */
+    public String describeCacheStatistics() {
+        CacheStats statistics = cached.statistics();
+        return String.format(Locale.ROOT, "%d lookups, %.1f %% hits (%d hits, %d misses), %d evicted, %d answers held",
+            statistics.requestCount(), 100 * statistics.hitRate(), statistics.hitCount(), statistics.missCount(),
+            statistics.evictionCount(), cached.size());
+    }
+
+    private synchronized void reportStatisticsIfUsed() {
+        CacheStats now = cached.statistics();
+        if (now.requestCount() > reported.requestCount()) {
+            LOGGER.info("Tresor key cache since start: {}", describeCacheStatistics());
+        }
+        reported = now;
+    }
+
     @PreDestroy
     public void close() {
+        statisticsReports.shutdownNow();
+        LOGGER.info("Tresor key cache at shutdown: {}", describeCacheStatistics());
         changeListener.ifPresent(PostgresChangeListener::close);
         database.ifPresent(opened -> {
             opened.close();

@@ -55,9 +55,12 @@ import dev.tresor.keys.protection.TenantKeyStore;
  *         <td>{@code tresor-master}</td></tr>
  *     <tr><td>{@code healthcheck.expiringWithinDays}</td><td>0 to 3650; 0 turns the expiry warning off</td>
  *         <td>30</td></tr>
- *     <tr><td>{@code cache.ttl}</td><td>how long a node may reuse certificate lookups, as James writes durations
+ *     <tr><td>{@code cache.ttl}</td><td>how long a node may reuse the lookups made for every mail (certificates and
+ *         keys by address, signing keys, the tenant of a domain, federation), as James writes durations
  *         ({@code 30s}, {@code 2m}; plain numbers are seconds), at most 1 hour; 0 turns caching off</td>
  *         <td>{@code 30s}</td></tr>
+ *     <tr><td>{@code cache.size}</td><td>how many such answers a node keeps at most, 0 to 1,000,000; the least
+ *         recently used go first; 0 turns caching off</td><td>10000</td></tr>
  *     <tr><td>{@code cache.listener.heartbeat}</td><td>PostgreSQL only: how often the connection that hears other
  *         nodes' changes is probed, 1 s to 5 min; a silently lost connection is noticed within twice this</td>
  *         <td>{@code 5s}</td></tr>
@@ -85,11 +88,12 @@ public final class KeyRepositoryConfiguration {
     static final String PKCS11_LABEL = "masterkey.pkcs11.label";
     static final String EXPIRING_WITHIN_DAYS = "healthcheck.expiringWithinDays";
     static final String CACHE_TTL = "cache.ttl";
+    static final String CACHE_SIZE = "cache.size";
     static final String LISTENER_HEARTBEAT = "cache.listener.heartbeat";
 
     private static final Set<String> PROPERTIES = Set.of(STORAGE, H2_FILE, POSTGRESQL_URL, POSTGRESQL_USER,
         POSTGRESQL_PASSWORD, MASTER_KEY_PROVIDER, MASTER_KEY_FILE, MASTER_KEY_ENVIRONMENT_VARIABLE, PKCS11_LIBRARY,
-        PKCS11_SLOT, PKCS11_PIN, PKCS11_LABEL, EXPIRING_WITHIN_DAYS, CACHE_TTL, LISTENER_HEARTBEAT);
+        PKCS11_SLOT, PKCS11_PIN, PKCS11_LABEL, EXPIRING_WITHIN_DAYS, CACHE_TTL, CACHE_SIZE, LISTENER_HEARTBEAT);
 
     static final String DEFAULT_H2_FILE = "var/tresor/keys";
     static final String DEFAULT_MASTER_KEY_FILE = "var/tresor/master.key";
@@ -98,6 +102,7 @@ public final class KeyRepositoryConfiguration {
     static final int DEFAULT_EXPIRING_WITHIN_DAYS = 30;
     private static final int MAX_EXPIRING_WITHIN_DAYS = 3650;
     private static final Duration MAX_CACHE_TTL = Duration.ofHours(1);
+    private static final int MAX_CACHE_SIZE = 1_000_000;
     private static final Duration MIN_LISTENER_HEARTBEAT = Duration.ofSeconds(1);
     private static final Duration MAX_LISTENER_HEARTBEAT = Duration.ofMinutes(5);
     private static final Pattern ENVIRONMENT_VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -185,12 +190,14 @@ public final class KeyRepositoryConfiguration {
     private final Optional<Pkcs11> pkcs11;
     private final Duration expiryWarning;
     private final Duration cacheTtl;
+    private final long cacheSize;
     private final Duration listenerHeartbeat;
 
     private KeyRepositoryConfiguration(StorageType storage, Path h2File, Optional<Postgresql> postgresql,
                                        MasterKeyProvider masterKeyProvider, Path masterKeyFile,
                                        String masterKeyEnvironmentVariable, Optional<Pkcs11> pkcs11,
-                                       Duration expiryWarning, Duration cacheTtl, Duration listenerHeartbeat) {
+                                       Duration expiryWarning, Duration cacheTtl, long cacheSize,
+                                       Duration listenerHeartbeat) {
         this.storage = storage;
         this.h2File = h2File;
         this.postgresql = postgresql;
@@ -200,6 +207,7 @@ public final class KeyRepositoryConfiguration {
         this.pkcs11 = pkcs11;
         this.expiryWarning = expiryWarning;
         this.cacheTtl = cacheTtl;
+        this.cacheSize = cacheSize;
         this.listenerHeartbeat = listenerHeartbeat;
     }
 
@@ -208,7 +216,7 @@ public final class KeyRepositoryConfiguration {
         return new KeyRepositoryConfiguration(StorageType.H2, workingDirectory.resolve(DEFAULT_H2_FILE), Optional.empty(),
             MasterKeyProvider.FILE, workingDirectory.resolve(DEFAULT_MASTER_KEY_FILE), DEFAULT_ENVIRONMENT_VARIABLE,
             Optional.empty(), Duration.ofDays(DEFAULT_EXPIRING_WITHIN_DAYS), CachingKeyStorage.DEFAULT_TTL,
-            PostgresChangeListener.DEFAULT_HEARTBEAT);
+            CachingKeyStorage.DEFAULT_MAXIMUM_SIZE, PostgresChangeListener.DEFAULT_HEARTBEAT);
     }
 
     /**
@@ -237,6 +245,7 @@ public final class KeyRepositoryConfiguration {
             pkcs11,
             Duration.ofDays(reader.integer(EXPIRING_WITHIN_DAYS, DEFAULT_EXPIRING_WITHIN_DAYS, 0, MAX_EXPIRING_WITHIN_DAYS)),
             reader.duration(CACHE_TTL, CachingKeyStorage.DEFAULT_TTL, Duration.ZERO, MAX_CACHE_TTL),
+            reader.integer(CACHE_SIZE, (int) CachingKeyStorage.DEFAULT_MAXIMUM_SIZE, 0, MAX_CACHE_SIZE),
             reader.duration(LISTENER_HEARTBEAT, PostgresChangeListener.DEFAULT_HEARTBEAT, MIN_LISTENER_HEARTBEAT,
                 MAX_LISTENER_HEARTBEAT));
     }
@@ -307,9 +316,14 @@ public final class KeyRepositoryConfiguration {
         return expiryWarning;
     }
 
-    /** How long certificate lookups may be reused on this node; zero: not cached. */
+    /** How long the lookups made for every mail may be reused on this node; zero: not cached. */
     public Duration cacheTtl() {
         return cacheTtl;
+    }
+
+    /** How many answers this node's cache keeps at most; zero: not cached. */
+    public long cacheSize() {
+        return cacheSize;
     }
 
     /** How often the connection hearing other nodes' changes (PostgreSQL) is probed. */
@@ -321,7 +335,7 @@ public final class KeyRepositoryConfiguration {
     public String toString() {
         return "KeyRepositoryConfiguration[storage " + storage + describeStorage() + ", master key " + masterKeyProvider
             + describeMasterKey() + ", expiry warning " + expiryWarning.toDays() + " days, cache " + cacheTtl
-            + ", listener heartbeat " + listenerHeartbeat + "]";
+            + " for at most " + cacheSize + " answers, listener heartbeat " + listenerHeartbeat + "]";
     }
 
     private String describeStorage() {

@@ -82,7 +82,7 @@ public final class KeyRepositoryHealthCheck implements HealthCheck {
 
     private Result checkNow() {
         Instant now = clock.instant();
-        storage.tenants();
+        storage.tenants().allTenants();
         List<String> unwrappable = protection.unwrappableTenantKeyProblems();
         if (!unwrappable.isEmpty()) {
             return Result.unhealthy(COMPONENT, CheckedKeyProtection.describe(protection, unwrappable)
@@ -95,7 +95,8 @@ public final class KeyRepositoryHealthCheck implements HealthCheck {
                 + state.problem().map(problem -> " (" + problem + ")").orElse("")
                 + ": every certificate lookup reads the database until the listening connection is back"));
         if (!warningPeriod.isZero()) {
-            List<CertificateRecord> expiring = storage.certificatesWithPrivateKeyExpiringBefore(now.plus(warningPeriod), SCANNED)
+            List<CertificateRecord> expiring = storage.certificates()
+                .certificatesWithPrivateKeyExpiringBefore(now.plus(warningPeriod), SCANNED)
                 .stream()
                 .filter(certificate -> certificate.status() == KeyStatus.ACTIVE)
                 .filter(certificate -> certificate.notAfter().isAfter(now))

@@ -6,7 +6,6 @@ import static dev.tresor.keys.webadmin.KeyRepositoryRoutes.TENANT_PATH;
 import static dev.tresor.keys.webadmin.RequestParameters.existingTenant;
 
 import java.nio.charset.StandardCharsets;
-import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -66,7 +65,7 @@ final class CertificateRoutes {
         Origin origin = RequestParameters.origin(request);
         List<X509Certificate> chain = endEntityFirst(read(
             RequestBody.bytes(request, RequestBody.CERTIFICATE_LIMIT, "certificate upload"), "certificate"));
-        Fingerprint fingerprint = fingerprintOf(chain.get(0));
+        Fingerprint fingerprint = Fingerprint.of(chain.get(0));
         boolean known = certificates.get(tenant, fingerprint).isPresent();
         CertificateEntry entry = add(tenant, chain, origin);
         if (known) {
@@ -121,14 +120,6 @@ final class CertificateRoutes {
         }
         ordered.addAll(remaining);
         return ordered;
-    }
-
-    static Fingerprint fingerprintOf(X509Certificate certificate) {
-        try {
-            return Fingerprint.sha256(certificate.getEncoded());
-        } catch (CertificateEncodingException e) {
-            throw new IllegalStateException("A parsed certificate has no encoding", e);
-        }
     }
 
     private static boolean issued(X509Certificate issuer, X509Certificate certificate) {

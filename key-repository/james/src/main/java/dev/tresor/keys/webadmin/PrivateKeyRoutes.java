@@ -122,7 +122,7 @@ final class PrivateKeyRoutes {
                 throw notFound("Tenant '" + tenant.asString() + "' has no private keys");
             }
             byte[] pkcs12 = Pkcs12.write(keys, password);
-            keys.forEach(key -> audit.exported(tenant, CertificateRoutes.fingerprintOf(key.certificate())));
+            keys.forEach(key -> audit.exported(tenant, Fingerprint.of(key.certificate())));
             response.type(PKCS12_CONTENT_TYPE);
             response.header("Content-Disposition", "attachment; filename=\"" + tenant.asString() + "-keys.p12\"");
             return pkcs12;

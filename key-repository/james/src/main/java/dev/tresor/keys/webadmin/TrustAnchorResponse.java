@@ -12,7 +12,7 @@ public final class TrustAnchorResponse {
 
     TrustAnchorResponse(X509Certificate anchor) {
         this.anchor = anchor;
-        this.fingerprint = CertificateRoutes.fingerprintOf(anchor);
+        this.fingerprint = Fingerprint.of(anchor);
     }
 
     Fingerprint fingerprint() {

@@ -209,6 +209,16 @@ class KeyRepositoryConfigurationTest {
     }
 
     @Test
+    void theCacheSizeShouldDefaultToTenThousandAndStayBetweenZeroAndOneMillion() throws Exception {
+        assertThat(KeyRepositoryConfiguration.defaults(JAMES).cacheSize()).isEqualTo(10_000);
+        assertThat(parse("cache.size=500\n").cacheSize()).isEqualTo(500);
+        assertThat(parse("cache.size=0\n").cacheSize()).isZero();
+        assertThatThrownBy(() -> parse("cache.size=2000000\n"))
+            .hasMessage("Invalid value '2000000' for property 'cache.size' in keyrepository.properties: use a whole "
+                + "number from 0 to 1000000");
+    }
+
+    @Test
     void theListenerHeartbeatShouldDefaultToFiveSecondsAndStayBetweenOneSecondAndFiveMinutes() throws Exception {
         assertThat(KeyRepositoryConfiguration.defaults(JAMES).listenerHeartbeat()).isEqualTo(Duration.ofSeconds(5));
         assertThat(parse("cache.listener.heartbeat=2s\n").listenerHeartbeat()).isEqualTo(Duration.ofSeconds(2));

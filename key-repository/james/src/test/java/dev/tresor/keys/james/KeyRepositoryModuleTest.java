@@ -158,7 +158,20 @@ class KeyRepositoryModuleTest {
 
         storage.close();
 
-        assertThatThrownBy(() -> storage.storage().tenants()).isInstanceOf(RuntimeException.class);
+        assertThatThrownBy(() -> storage.storage().tenants().allTenants()).isInstanceOf(RuntimeException.class);
+    }
+
+    @Test
+    void theCacheStatisticsShouldCountTheLookupsMadeThroughTheStorage() {
+        Injector injector = start();
+        ConfiguredKeyStorage storage = injector.getInstance(ConfiguredKeyStorage.class);
+
+        storage.storage().tenants().tenantOfDomain("acme.example");
+        storage.storage().tenants().tenantOfDomain("acme.example");
+
+        assertThat(storage.describeCacheStatistics())
+            .isEqualTo("2 lookups, 50.0 % hits (1 hits, 1 misses), 0 evicted, 1 answers held");
+        storage.close();
     }
 
     private void storeAlicesKey() {

@@ -228,8 +228,8 @@ class PostgresTwoNodesTest {
         int heard = everythingHeard("before");
         long counted = nodeB.listener.heard();
         try (PostgresSchema other = PostgresSchema.create(); JdbcKeyStorage elsewhere = other.openStorage()) {
-            elsewhere.createTenant(TenantId.of("other"), Instant.now());
-            elsewhere.createTenant(BANK, Instant.now());
+            elsewhere.tenants().createTenant(TenantId.of("other"), Instant.now());
+            elsewhere.tenants().createTenant(BANK, Instant.now());
         }
 
         everythingHeard("after");

@@ -1,0 +1,70 @@
+package dev.tresor.keys.jdbc;
+
+import static dev.tresor.keys.jdbc.JdbcDatabase.requireLimit;
+import static dev.tresor.keys.jdbc.Statements.prepare;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import dev.tresor.keys.TenantId;
+import dev.tresor.keys.UnknownTenantException;
+import dev.tresor.keys.spi.AuditRecord;
+import dev.tresor.keys.spi.AuditStorage;
+
+/**
+ * The audit log in table {@code tresor_audit}. Appending announces nothing: no node caches it.
+ */
+final class JdbcAuditStorage implements AuditStorage {
+    private static final String INSERT_AUDIT = "INSERT INTO tresor_audit "
+        + "(occurred_at, tenant, operation, key_fingerprint, counterpart, message_id, detail) VALUES (?, ?, ?, ?, ?, ?, ?)";
+    private static final String SELECT_AUDIT = "SELECT id, occurred_at, tenant, operation, key_fingerprint, counterpart, "
+        + "message_id, detail FROM tresor_audit WHERE tenant = ? AND occurred_at >= ? AND occurred_at < ? "
+        + "ORDER BY tenant DESC, occurred_at DESC, id DESC FETCH FIRST ? ROWS ONLY";
+
+    private final JdbcDatabase database;
+
+    JdbcAuditStorage(JdbcDatabase database) {
+        this.database = database;
+    }
+
+    @Override
+    public AuditRecord appendAudit(AuditRecord record) {
+        AuditRecord stored = new AuditRecord(0, record.time().truncatedTo(ChronoUnit.MICROS), record.tenant(),
+            record.operation(), record.keyFingerprint(), record.counterpart(), record.messageId(), record.detail());
+        long id = database.write("append to the audit log of " + record.tenant(), () -> new UnknownTenantException(record.tenant()),
+            connection -> {
+                try (PreparedStatement statement = prepare(connection, INSERT_AUDIT, new String[] {"id"},
+                    stored.time(), stored.tenant().asString(), stored.operation(), stored.keyFingerprint(),
+                    stored.counterpart(), stored.messageId(), stored.detail())) {
+                    statement.executeUpdate();
+                    try (ResultSet keys = statement.getGeneratedKeys()) {
+                        keys.next();
+                        return keys.getLong(1);
+                    }
+                }
+            });
+        return stored.withId(id);
+    }
+
+    @Override
+    public List<AuditRecord> audit(TenantId tenant, Instant from, Instant to, int limit) {
+        return database.run("read the audit log of " + tenant, connection -> {
+            try (PreparedStatement statement = prepare(connection, SELECT_AUDIT, tenant.asString(), from, to,
+                requireLimit(limit)); ResultSet rows = statement.executeQuery()) {
+                List<AuditRecord> records = new ArrayList<>();
+                while (rows.next()) {
+                    records.add(new AuditRecord(rows.getLong("id"), Timestamps.get(rows, "occurred_at"), tenant,
+                        rows.getString("operation"), Optional.ofNullable(rows.getString("key_fingerprint")),
+                        Optional.ofNullable(rows.getString("counterpart")),
+                        Optional.ofNullable(rows.getString("message_id")), Optional.ofNullable(rows.getString("detail"))));
+                }
+                return List.copyOf(records);
+            }
+        });
+    }
+}
