@@ -11,7 +11,7 @@ import org.apache.mailet.base.GenericMatcher;
 import com.google.common.base.Strings;
 import com.google.common.collect.ImmutableList;
 
-import dev.tresor.mailets.SignatureAttribute;
+import dev.tresor.attributes.SmimeSignature;
 import dev.tresor.smime.SignatureVerdict;
 
 /**
@@ -41,7 +41,7 @@ public class HasValidSmimeSignature extends GenericMatcher {
     }
 
     private static boolean hasValidSignature(Mail mail) {
-        return SignatureAttribute.of(mail)
+        return SmimeSignature.of(mail)
             .map(attribute -> attribute.status() == SignatureVerdict.Status.VALID)
             .orElse(false);
     }

@@ -10,8 +10,6 @@ import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.MailAddress;
-import org.apache.mailet.Attribute;
-import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
@@ -19,6 +17,9 @@ import org.slf4j.LoggerFactory;
 
 import com.google.common.annotations.VisibleForTesting;
 
+import dev.tresor.attributes.DecryptionOutcome;
+import dev.tresor.attributes.PgpSignature;
+import dev.tresor.attributes.TenantAttribute;
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyRepository;
@@ -73,7 +74,6 @@ import dev.tresor.pgp.TenantPgpKeys;
  * {@code failed; reason="..."}; {@code tresor.tenant}; an audit event DECRYPT per recipient with the key's fingerprint.
  */
 public class DecryptPgp extends GenericMailet {
-    public static final String HEADER = DecryptSmime.HEADER;
     private static final Logger LOGGER = LoggerFactory.getLogger(DecryptPgp.class);
     private static final int MAX_RATIO = 100;
     private static final long RATIO_FLOOR = 1024 * 1024;
@@ -102,7 +102,7 @@ public class DecryptPgp extends GenericMailet {
     public void init() throws MessagingException {
         checkInitParameters(Set.of("maxSize", FailureRouting.PARAMETER));
         InitParameters parameters = new InitParameters(this);
-        failed = new UndecryptedMail(TresorAttributes.PGP_DECRYPTION, parameters.optional(FailureRouting.PARAMETER));
+        failed = new UndecryptedMail(DecryptionOutcome.PGP, parameters.optional(FailureRouting.PARAMETER));
         long maxSize = parameters.optional("maxSize").map(value -> size(parameters, value)).orElse(DecryptionLimits.DEFAULT.maxBytes());
         if (maxSize <= 0) {
             throw parameters.invalid("maxSize", getInitParameter("maxSize"), "a size such as 100m, 512k or 1000000");
@@ -144,8 +144,8 @@ public class DecryptPgp extends GenericMailet {
                     Optional.of(EmailAddress.of(recipient.asString())), messageId);
             }
             MimeMessage result = decrypted.message();
-            result.setHeader(HEADER, "decrypted (OpenPGP, " + decrypted.protection() + ")");
-            result.removeHeader(PgpSignatureRecord.HEADER);
+            DecryptionOutcome.writeDecryptedHeader(result, "OpenPGP, " + decrypted.protection());
+            result.removeHeader(PgpSignature.HEADER);
             if (!decrypted.content().signatures().isEmpty()) {
                 Optional<EmailAddress> from = Senders.from(result);
                 PgpVerdict verdict = verifier.verify(decrypted.content(), from, keys);
@@ -153,8 +153,8 @@ public class DecryptPgp extends GenericMailet {
             }
             result.saveChanges();
             mail.setMessage(result);
-            mail.setAttribute(new Attribute(TresorAttributes.PGP_DECRYPTION, AttributeValue.of("decrypted")));
-            mail.setAttribute(new Attribute(TresorAttributes.TENANT, AttributeValue.of(tenant.asString())));
+            DecryptionOutcome.setDecrypted(mail, DecryptionOutcome.PGP);
+            TenantAttribute.set(mail, tenant);
         } catch (PgpException e) {
             // the reason is a sentence of ours; what the library said stays in the log
             LOGGER.info("Mail {} not decrypted", mail.getName(), e);

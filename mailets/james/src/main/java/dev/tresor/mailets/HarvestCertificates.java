@@ -15,8 +15,6 @@ import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
-import org.apache.mailet.Attribute;
-import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
@@ -24,6 +22,8 @@ import org.slf4j.LoggerFactory;
 
 import com.google.common.annotations.VisibleForTesting;
 
+import dev.tresor.attributes.CertificateHarvest;
+import dev.tresor.attributes.SmimeSignature;
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.Fingerprint;
@@ -70,7 +70,6 @@ public class HarvestCertificates extends GenericMailet {
     static final String UNTRUSTED = "untrusted";
     static final String QUARANTINE_PROCESSOR = "quarantineProcessor";
     static final String DEFAULT_QUARANTINE_PROCESSOR = "tresor-harvest-quarantine";
-    static final String PENDING_APPROVAL = "pending-approval";
     private static final Logger LOGGER = LoggerFactory.getLogger(HarvestCertificates.class);
 
     private final KeyRepository repository;
@@ -135,7 +134,7 @@ public class HarvestCertificates extends GenericMailet {
 
     /** The chain of the signer and each tenant's verdict: from VerifySmime's attribute, or verified here. */
     private Verdicts verdicts(Mail mail, Map<TenantId, List<MailAddress>> tenants) throws MessagingException {
-        Optional<SignatureAttribute> recorded = SignatureAttribute.of(mail);
+        Optional<SmimeSignature> recorded = SmimeSignature.of(mail);
         if (recorded.isPresent()) {
             return new Verdicts(recorded.get().chain(), recorded.get()::statusFor);
         }
@@ -185,7 +184,7 @@ public class HarvestCertificates extends GenericMailet {
     private void quarantine(Mail mail, List<MailAddress> recipients) throws MessagingException {
         Mail copy = mail.duplicate();
         copy.setRecipients(recipients);
-        copy.setAttribute(new Attribute(TresorAttributes.SMIME_HARVEST, AttributeValue.of(PENDING_APPROVAL)));
+        CertificateHarvest.markPendingApproval(copy);
         getMailetContext().sendMail(copy, quarantineProcessor);
         LOGGER.info("Mail {}: untrusted signer's certificate sent to '{}' for approval", mail.getName(), quarantineProcessor);
     }

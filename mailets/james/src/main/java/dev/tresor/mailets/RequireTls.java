@@ -13,7 +13,6 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -47,9 +46,6 @@ import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
 import org.apache.james.server.core.MailImpl;
-import org.apache.mailet.Attribute;
-import org.apache.mailet.AttributeName;
-import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
@@ -58,6 +54,8 @@ import org.slf4j.LoggerFactory;
 import com.google.common.annotations.VisibleForTesting;
 import com.google.common.collect.MapMaker;
 
+import dev.tresor.attributes.DeliveryAttempts;
+import dev.tresor.attributes.RequireTlsOption;
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.Fingerprint;
@@ -65,7 +63,6 @@ import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.TlsPolicy;
 import dev.tresor.keys.james.TenantResolver;
-import dev.tresor.smtp.RequireTlsOption;
 import dev.tresor.tls.DeliveryOptions;
 import dev.tresor.tls.DeliveryResult;
 import dev.tresor.tls.DeliveryStatusNotification;
@@ -129,7 +126,7 @@ import dev.tresor.tls.TlsPolicies;
  * </ul>
  *
  * <p>Writes: a temporary failure puts the mail back into {@code outgoingQueue} with the queue's delay, carrying only
- * the recipients still to do, {@value #ATTEMPTS} (attempts so far) and {@value #NEXT_ATTEMPT} (the time of the next
+ * the recipients still to do, {@code tresor.tls.attempts} (attempts so far) and {@code tresor.tls.next-attempt} (the time of the next
  * attempt, ISO-8601; a mail the queue hands over earlier goes back until then), so the schedule is part of the queued
  * mail and survives a restart with a durable queue. Final failures are bounced to the sender with an RFC 3464 DSN
  * naming the reason per recipient. Every delivery over TLS is audited (operation DELIVER, the server certificate's
@@ -140,14 +137,10 @@ import dev.tresor.tls.TlsPolicies;
  * were (the cut attempt does not count), to be delivered after the restart.
  */
 public class RequireTls extends GenericMailet {
-    public static final String ATTEMPTS = "tresor.tls.attempts";
-    public static final String NEXT_ATTEMPT = "tresor.tls.next-attempt";
     static final String DEFAULT_QUEUE = "tresor-requiretls";
     static final int DEFAULT_THREADS = 4;
     static final int MAX_THREADS = 100;
     static final int GRACE_SECONDS = 5;
-    private static final AttributeName ATTEMPTS_NAME = AttributeName.of(ATTEMPTS);
-    private static final AttributeName NEXT_ATTEMPT_NAME = AttributeName.of(NEXT_ATTEMPT);
     private static final Logger LOGGER = LoggerFactory.getLogger(RequireTls.class);
     private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)");
     private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
@@ -457,16 +450,13 @@ public class RequireTls extends GenericMailet {
      * the retry schedule into a burst of attempts.
      */
     private Optional<Duration> untilNextAttempt(Mail mail) {
-        Optional<String> stored = mail.getAttribute(NEXT_ATTEMPT_NAME)
-            .flatMap(attribute -> attribute.getValue().valueAs(String.class));
-        if (stored.isEmpty()) {
-            return Optional.empty();
-        }
         try {
-            Duration early = Duration.between(clock.instant(), Instant.parse(stored.get()));
-            return early.compareTo(EARLY_TOLERANCE) > 0 ? Optional.of(early) : Optional.empty();
+            return DeliveryAttempts.nextAttempt(mail)
+                .map(next -> Duration.between(clock.instant(), next))
+                .filter(early -> early.compareTo(EARLY_TOLERANCE) > 0);
         } catch (DateTimeParseException e) {
-            LOGGER.warn("Mail {}: unreadable {} '{}'; delivering now", mail.getName(), NEXT_ATTEMPT, stored.get());
+            LOGGER.warn("Mail {}: unreadable {} '{}'; delivering now", mail.getName(), DeliveryAttempts.NEXT_ATTEMPT,
+                e.getParsedString());
             return Optional.empty();
         }
     }
@@ -518,7 +508,7 @@ public class RequireTls extends GenericMailet {
         }
         Collection<MailAddress> recipients = List.copyOf(mail.getRecipients());
         mail.setRecipients(unfinished);
-        mail.removeAttribute(NEXT_ATTEMPT_NAME);
+        DeliveryAttempts.dueNow(mail);
         queue.enQueue(mail);
         mail.setRecipients(recipients);
         LOGGER.info("Mail {}: delivery stopped; {} recipient(s) back in queue {} for after the restart", mail.getName(),
@@ -530,7 +520,7 @@ public class RequireTls extends GenericMailet {
         if (retry.isEmpty()) {
             return;
         }
-        int attempts = attempts(mail) + 1;
+        int attempts = DeliveryAttempts.attempts(mail) + 1;
         if (attempts > retryDelays.size()) {
             retry.forEach(recipient -> bounce.put(recipient.asString(), "gave up after " + attempts + " attempts: "
                 + reasons.get(recipient.asString())));
@@ -539,18 +529,11 @@ public class RequireTls extends GenericMailet {
         Duration delay = retryDelays.get(attempts - 1);
         Collection<MailAddress> recipients = List.copyOf(mail.getRecipients());
         mail.setRecipients(retry);
-        mail.setAttribute(new Attribute(ATTEMPTS_NAME, AttributeValue.of(attempts)));
-        mail.setAttribute(new Attribute(NEXT_ATTEMPT_NAME, AttributeValue.of(clock.instant().plus(delay).toString())));
+        DeliveryAttempts.schedule(mail, attempts, clock.instant().plus(delay));
         queue.enQueue(mail, delay);
         mail.setRecipients(recipients);
         LOGGER.info("Mail {}: {} recipient(s) retried in {} (attempt {} of {}): {}", mail.getName(), retry.size(), delay,
             attempts + 1, retryDelays.size() + 1, reasons.values());
-    }
-
-    private static int attempts(Mail mail) {
-        return mail.getAttribute(ATTEMPTS_NAME)
-            .flatMap(attribute -> attribute.getValue().valueAs(Integer.class))
-            .orElse(0);
     }
 
     /** Bounces to the sender; a mail without one goes to the failure processor with the bounced recipients. */

@@ -19,6 +19,7 @@ import org.slf4j.LoggerFactory;
 
 import com.google.common.annotations.VisibleForTesting;
 
+import dev.tresor.attributes.AppliedProtections;
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyPairEntry;
@@ -66,7 +67,6 @@ import dev.tresor.smime.SmimeSigner;
  * {@code smime-signed}); an audit event SIGN with the key's fingerprint, the sender and the Message-ID.
  */
 public class SignSmime extends GenericMailet {
-    public static final String PROTECTION = "smime-signed";
     private static final Logger LOGGER = LoggerFactory.getLogger(SignSmime.class);
 
     private final KeyRepository repository;
@@ -133,7 +133,7 @@ public class SignSmime extends GenericMailet {
             MimeMessage signed = signer.sign(message, key.get().privateKey(), chain(key.get()));
             audit.record(tenant, AuditEvent.Operation.SIGN, key.get().certificate().fingerprint(), Optional.empty(),
                 KeyUseAudit.messageId(message));
-            Protections.applied(mail, signed, tenant, PROTECTION);
+            Protections.applied(mail, signed, tenant, AppliedProtections.SMIME_SIGNED);
         } catch (SmimeException e) {
             // the reason is a sentence of ours; what the library said stays in the log
             LOGGER.info("Mail {} not signed", mail.getName(), e);

@@ -11,7 +11,6 @@ import java.util.Set;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
-import javax.mail.internet.MimeUtility;
 
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
@@ -21,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import com.google.common.annotations.VisibleForTesting;
 
+import dev.tresor.attributes.SmimeSignature;
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.TenantId;
@@ -47,7 +47,7 @@ import dev.tresor.smime.VerificationReport;
  * <ul>
  *   <li>attribute {@code tresor.smime.signature}: a map of {@code status} ({@code valid}, {@code invalid},
  *       {@code untrusted}, {@code revoked}, {@code none}), {@code signer}, {@code reason}, {@code fingerprint},
- *       {@code chain} and {@code tenants} (see {@link SignatureAttribute});</li>
+ *       {@code chain} and {@code tenants} (see {@link SmimeSignature});</li>
  *   <li>header {@code X-Tresor-Signature: <status>; signer=<address>; reason="..."}. Any incoming
  *       {@code X-Tresor-Signature} header is removed first, signed or not, so the header is always ours;</li>
  *   <li>one audit event {@code VERIFY} per tenant, with the signer certificate's fingerprint, the signer's address and
@@ -91,7 +91,6 @@ import dev.tresor.smime.VerificationReport;
  * content itself is left unchanged.
  */
 public class VerifySmime extends GenericMailet {
-    public static final String HEADER = "X-Tresor-Signature";
     static final String REPORT = "report";
     static final String STRIP_SIGNATURE = "stripSignature";
     private static final Logger LOGGER = LoggerFactory.getLogger(VerifySmime.class);
@@ -138,7 +137,7 @@ public class VerifySmime extends GenericMailet {
         // the verdict header goes onto a copy whose body is never re-parsed: on James's own message any header change
         // re-parses the body when the mail is written, and a broken multipart would go to the error processor
         MimeMessage message = HeaderOnly.editable(mail.getMessage());
-        message.removeHeader(HEADER);
+        message.removeHeader(SmimeSignature.HEADER);
         Map<TenantId, List<MailAddress>> tenants = RecipientTenants.of(mail, getMailetContext(), tenantResolver);
         Map<TenantId, SignatureVerdict> perTenant = check.verify(message, tenants.keySet());
         SignatureVerdict verdict = worst(message, perTenant);
@@ -148,9 +147,9 @@ public class VerifySmime extends GenericMailet {
         }
 
         auditVerifications(perTenant, message);
-        mail.setAttribute(SignatureAttribute.of(verdict, perTenant));
+        mail.setAttribute(SmimeSignature.attribute(verdict, perTenant));
         MimeMessage result = rewrite(message, verdict);
-        result.setHeader(HEADER, headerValue(verdict));
+        result.setHeader(SmimeSignature.HEADER, SmimeSignature.headerValue(verdict));
         // James's Mail.setMessage copies the message: it is set once every change is made
         mail.setMessage(result);
         LOGGER.debug("Mail {}: signature {}", mail.getName(), verdict);
@@ -199,22 +198,6 @@ public class VerifySmime extends GenericMailet {
         perTenant.forEach((tenant, verdict) -> verdict.signer().ifPresent(certificate ->
             audit.record(tenant, AuditEvent.Operation.VERIFY, SignerFingerprint.of(certificate),
                 verdict.signerAddress(), KeyUseAudit.messageId(message))));
-    }
-
-    static String headerValue(SignatureVerdict verdict) {
-        StringBuilder value = new StringBuilder(verdict.status().asText());
-        verdict.signerAddress().ifPresent(address -> value.append("; signer=").append(address.asString()));
-        value.append("; reason=\"").append(quotable(verdict.reason())).append('"');
-        return MimeUtility.fold(HEADER.length() + 2, value.toString());
-    }
-
-    /** Header-safe text: printable ASCII only, no quote or backslash that would end the quoted string. */
-    private static String quotable(String text) {
-        StringBuilder safe = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            safe.append(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? c : c == '"' ? '\'' : '?');
-        }
-        return safe.toString();
     }
 
     @Override

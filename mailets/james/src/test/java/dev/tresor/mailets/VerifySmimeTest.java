@@ -23,6 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.tresor.attributes.SmimeSignature;
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.TestPki;
@@ -57,12 +58,12 @@ class VerifySmimeTest {
     @Test
     void aForgedIncomingVerdictOnAnUnsignedMailShouldEndAsNone() throws Exception {
         MimeMessage message = textMail("mallory@evil.example", "bob@acme.example", "Trust me\n");
-        message.addHeader(VerifySmime.HEADER, "valid; signer=ceo@acme.example");
+        message.addHeader(SmimeSignature.HEADER, "valid; signer=ceo@acme.example");
         Mail mail = mail(message, "bob@acme.example");
 
         mailet().service(mail);
 
-        assertThat(mail.getMessage().getHeader(VerifySmime.HEADER)).hasSize(1);
+        assertThat(mail.getMessage().getHeader(SmimeSignature.HEADER)).hasSize(1);
         assertThat(header(mail)).startsWith("none;");
         assertThat(status(mail)).isEqualTo("none");
     }
@@ -74,7 +75,7 @@ class VerifySmimeTest {
 
         mailet().service(mail);
 
-        SignatureAttribute attribute = SignatureAttribute.of(mail).orElseThrow();
+        SmimeSignature attribute = SmimeSignature.of(mail).orElseThrow();
         assertThat(attribute.statusFor(acme)).isEqualTo(SignatureVerdict.Status.VALID);
         assertThat(attribute.statusFor(beta)).isEqualTo(SignatureVerdict.Status.UNTRUSTED);
         assertThat(attribute.status()).isEqualTo(SignatureVerdict.Status.UNTRUSTED);
@@ -89,7 +90,7 @@ class VerifySmimeTest {
 
         mailet("revocation", "soft-fail", "tenantRevocation", "beta=hard-fail").service(mail);
 
-        SignatureAttribute attribute = SignatureAttribute.of(mail).orElseThrow();
+        SmimeSignature attribute = SmimeSignature.of(mail).orElseThrow();
         assertThat(attribute.statusFor(acme)).isEqualTo(SignatureVerdict.Status.VALID);
         assertThat(attribute.statusFor(beta)).isEqualTo(SignatureVerdict.Status.UNTRUSTED);
         assertThat(header(mail)).startsWith("untrusted;").contains("revocation status unknown");
@@ -175,12 +176,12 @@ class VerifySmimeTest {
     }
 
     private static String header(Mail mail) throws MessagingException {
-        return MimeUtility.unfold(mail.getMessage().getHeader(VerifySmime.HEADER, null));
+        return MimeUtility.unfold(mail.getMessage().getHeader(SmimeSignature.HEADER, null));
     }
 
     @SuppressWarnings("unchecked")
     private static String status(Mail mail) {
-        Map<String, AttributeValue<?>> map = (Map<String, AttributeValue<?>>) mail.getAttribute(TresorAttributes.SMIME_SIGNATURE)
+        Map<String, AttributeValue<?>> map = (Map<String, AttributeValue<?>>) mail.getAttribute(SmimeSignature.NAME)
             .orElseThrow().getValue().value();
         return (String) map.get("status").value();
     }

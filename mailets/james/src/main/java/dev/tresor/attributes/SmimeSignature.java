@@ -1,4 +1,4 @@
-package dev.tresor.mailets;
+package dev.tresor.attributes;
 
 import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateEncodingException;
@@ -13,20 +13,34 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import javax.mail.internet.MimeUtility;
+
 import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 
+import dev.tresor.keys.Fingerprint;
 import dev.tresor.keys.TenantId;
 import dev.tresor.smime.SignatureVerdict;
 
 /**
- * The {@link TresorAttributes#SMIME_SIGNATURE} attribute: a map with {@code status} ({@code valid}, {@code invalid},
- * {@code untrusted}, {@code revoked}, {@code none}), {@code reason}, and when a signer was found {@code signer} (address),
- * {@code fingerprint} (SHA-256 of the signer certificate) and {@code chain} (base64 DER certificates, signer first), plus
- * {@code tenants}: the status for each recipient tenant, when the mail was verified for several.
+ * The S/MIME signature verdict VerifySmime records, as attribute and as header:
+ * <ul>
+ *   <li>{@value #ATTRIBUTE}: a map with {@code status} ({@code valid}, {@code invalid}, {@code untrusted},
+ *       {@code revoked}, {@code none}), {@code reason}, and when a signer was found {@code signer} (address),
+ *       {@code fingerprint} (SHA-256 of the signer certificate) and {@code chain} (base64 DER certificates, signer
+ *       first), plus {@code tenants}: the status for each recipient tenant, when the mail was verified for several;</li>
+ *   <li>{@value #HEADER}{@code : <status>; signer=<address>; reason="..."} (folded; the reason in printable ASCII).</li>
+ * </ul>
+ * Written by VerifySmime; read by the {@code HasValidSmimeSignature} matcher and HarvestCertificates (the attribute),
+ * and by the recipient (the header).
  */
-public final class SignatureAttribute {
+public final class SmimeSignature {
+    public static final String ATTRIBUTE = "tresor.smime.signature";
+    public static final AttributeName NAME = AttributeName.of(ATTRIBUTE);
+    public static final String HEADER = "X-Tresor-Signature";
+
     static final String STATUS = "status";
     static final String SIGNER = "signer";
     static final String REASON = "reason";
@@ -38,18 +52,18 @@ public final class SignatureAttribute {
     private final List<X509Certificate> chain;
     private final Map<String, SignatureVerdict.Status> tenants;
 
-    private SignatureAttribute(SignatureVerdict.Status status, List<X509Certificate> chain, Map<String, SignatureVerdict.Status> tenants) {
+    private SmimeSignature(SignatureVerdict.Status status, List<X509Certificate> chain, Map<String, SignatureVerdict.Status> tenants) {
         this.status = status;
         this.chain = chain;
         this.tenants = tenants;
     }
 
-    static Attribute of(SignatureVerdict verdict, Map<TenantId, SignatureVerdict> perTenant) {
+    public static Attribute attribute(SignatureVerdict verdict, Map<TenantId, SignatureVerdict> perTenant) {
         Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
         map.put(STATUS, AttributeValue.of(verdict.status().asText()));
         verdict.signerAddress().ifPresent(address -> map.put(SIGNER, AttributeValue.of(address.asString())));
         map.put(REASON, AttributeValue.of(verdict.reason()));
-        verdict.signer().ifPresent(certificate -> map.put(FINGERPRINT, AttributeValue.of(SignerFingerprint.of(certificate).asString())));
+        verdict.signer().ifPresent(certificate -> map.put(FINGERPRINT, AttributeValue.of(Fingerprint.sha256(encoded(certificate)).asString())));
         if (!verdict.signerChain().isEmpty()) {
             List<AttributeValue<?>> chain = new ArrayList<>();
             verdict.signerChain().forEach(certificate -> chain.add(AttributeValue.of(base64(certificate))));
@@ -58,17 +72,17 @@ public final class SignatureAttribute {
         Map<String, AttributeValue<?>> tenants = new LinkedHashMap<>();
         perTenant.forEach((tenant, tenantVerdict) -> tenants.put(tenant.asString(), AttributeValue.of(tenantVerdict.status().asText())));
         map.put(TENANTS, AttributeValue.of(tenants));
-        return new Attribute(TresorAttributes.SMIME_SIGNATURE, AttributeValue.of(map));
+        return new Attribute(NAME, AttributeValue.of(map));
     }
 
     /** The attribute VerifySmime set on the mail, if any (an unreadable one counts as absent). */
-    public static Optional<SignatureAttribute> of(Mail mail) {
-        return mail.getAttribute(TresorAttributes.SMIME_SIGNATURE)
+    public static Optional<SmimeSignature> of(Mail mail) {
+        return mail.getAttribute(NAME)
             .flatMap(attribute -> attribute.getValue().valueAs(Map.class))
-            .flatMap(SignatureAttribute::parse);
+            .flatMap(SmimeSignature::parse);
     }
 
-    private static Optional<SignatureAttribute> parse(Map<?, ?> map) {
+    private static Optional<SmimeSignature> parse(Map<?, ?> map) {
         try {
             SignatureVerdict.Status status = SignatureVerdict.Status.parse(text(map.get(STATUS)).orElse(""));
             List<X509Certificate> chain = new ArrayList<>();
@@ -86,7 +100,7 @@ public final class SignatureAttribute {
                 ((Map<?, ?>) ((AttributeValue<?>) tenantsValue).value()).forEach((tenant, value) ->
                     tenants.put(String.valueOf(tenant), SignatureVerdict.Status.parse(text(value).orElse(""))));
             }
-            return Optional.of(new SignatureAttribute(status, chain, tenants));
+            return Optional.of(new SmimeSignature(status, chain, tenants));
         } catch (IllegalArgumentException | CertificateException | ClassCastException e) {
             return Optional.empty();
         }
@@ -97,11 +111,23 @@ public final class SignatureAttribute {
     }
 
     private static String base64(X509Certificate certificate) {
+        return Base64.getEncoder().encodeToString(encoded(certificate));
+    }
+
+    private static byte[] encoded(X509Certificate certificate) {
         try {
-            return Base64.getEncoder().encodeToString(certificate.getEncoded());
+            return certificate.getEncoded();
         } catch (CertificateEncodingException e) {
             throw new IllegalStateException("A parsed certificate is always encodable", e);
         }
+    }
+
+    /** The {@value #HEADER} value for the mail's verdict. */
+    public static String headerValue(SignatureVerdict verdict) {
+        StringBuilder value = new StringBuilder(verdict.status().asText());
+        verdict.signerAddress().ifPresent(address -> value.append("; signer=").append(address.asString()));
+        value.append("; reason=\"").append(TresorHeaders.quotable(verdict.reason())).append('"');
+        return MimeUtility.fold(HEADER.length() + 2, value.toString());
     }
 
     /** The verdict for the whole mail (the worst of the tenants' when they differ). */
