@@ -19,7 +19,7 @@ import dev.tresor.attributes.TenantAttribute;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
-import dev.tresor.mailets.FailureRouting;
+import dev.tresor.mailets.support.FailureRouting;
 
 /** Mailets that show what {@code tresor-process} gives a mailet: injection, parameters, envelope, context, routing. */
 public final class TestMailets {

@@ -35,6 +35,10 @@ import dev.tresor.keys.james.TenantResolver;
 import dev.tresor.keys.io.KeyMaterialException;
 import dev.tresor.keys.io.PgpKeys;
 import dev.tresor.keys.io.PgpPublicKeyInfo;
+import dev.tresor.mailets.support.InitParameters;
+import dev.tresor.mailets.support.KeyUseAudit;
+import dev.tresor.mailets.support.RecipientTenants;
+import dev.tresor.mailets.support.Senders;
 
 /**
  * Autocrypt (Level 1) for the gateway: learns OpenPGP keys from the {@code Autocrypt:} header of incoming mail, and

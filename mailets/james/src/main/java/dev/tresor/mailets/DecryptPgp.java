@@ -25,6 +25,12 @@ import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
+import dev.tresor.mailets.support.FailureRouting;
+import dev.tresor.mailets.support.InitParameters;
+import dev.tresor.mailets.support.KeyUseAudit;
+import dev.tresor.mailets.support.PgpSignatureRecord;
+import dev.tresor.mailets.support.Senders;
+import dev.tresor.mailets.support.UndecryptedMail;
 import dev.tresor.pgp.DecryptionLimits;
 import dev.tresor.pgp.PgpDecryptor;
 import dev.tresor.pgp.PgpException;
@@ -59,7 +65,7 @@ import dev.tresor.pgp.TenantPgpKeys;
  * }</pre>
  *
  * <ul>
- *   <li>{@code maxSize}: the largest decrypted content accepted, in bytes with an optional {@code k} or {@code m};
+ *   <li>{@code maxSize}: the largest decrypted content accepted, in bytes or with {@code k}, {@code m} or {@code g};
  *       default {@code 100m}. Decompressed content is also capped at 100 times its compressed size.</li>
  *   <li>{@code onFailure}: processor for mail that cannot be decrypted; default none (deliver it encrypted).</li>
  * </ul>
@@ -103,22 +109,9 @@ public class DecryptPgp extends GenericMailet {
         checkInitParameters(Set.of("maxSize", FailureRouting.PARAMETER));
         InitParameters parameters = new InitParameters(this);
         failed = new UndecryptedMail(DecryptionOutcome.PGP, parameters.optional(FailureRouting.PARAMETER));
-        long maxSize = parameters.optional("maxSize").map(value -> size(parameters, value)).orElse(DecryptionLimits.DEFAULT.maxBytes());
-        if (maxSize <= 0) {
-            throw parameters.invalid("maxSize", getInitParameter("maxSize"), "a size such as 100m, 512k or 1000000");
-        }
+        long maxSize = parameters.size("maxSize", DecryptionLimits.DEFAULT.maxBytes());
         decryptor = new PgpDecryptor(new DecryptionLimits(maxSize, MAX_RATIO, Math.min(RATIO_FLOOR, maxSize)));
         audit = new KeyUseAudit(repository.audit(), clock);
-    }
-
-    private static long size(InitParameters parameters, String value) {
-        String lower = value.toLowerCase(java.util.Locale.ROOT);
-        long unit = lower.endsWith("m") ? 1024 * 1024 : lower.endsWith("k") ? 1024 : 1;
-        try {
-            return Long.parseLong(unit == 1 ? lower : lower.substring(0, lower.length() - 1).trim()) * unit;
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     @Override

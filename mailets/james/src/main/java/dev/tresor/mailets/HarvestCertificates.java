@@ -32,6 +32,12 @@ import dev.tresor.keys.Origin;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.io.CertificateFacts;
 import dev.tresor.keys.james.TenantResolver;
+import dev.tresor.mailets.support.InitParameters;
+import dev.tresor.mailets.support.KeyUseAudit;
+import dev.tresor.mailets.support.RecipientTenants;
+import dev.tresor.mailets.support.SignerFingerprint;
+import dev.tresor.mailets.support.TenantSignatureCheck;
+import dev.tresor.mailets.support.VerificationParameters;
 import dev.tresor.smime.CachingCrlFetcher;
 import dev.tresor.smime.CrlFetcher;
 import dev.tresor.smime.HttpCrlFetcher;
@@ -99,7 +105,7 @@ public class HarvestCertificates extends GenericMailet {
     public void init() throws MessagingException {
         checkInitParameters(Set.of(UNTRUSTED, QUARANTINE_PROCESSOR, VerificationParameters.REVOCATION,
             VerificationParameters.TRUST_JDK_CACERTS));
-        quarantineUntrusted = VerificationParameters.choice(this, UNTRUSTED, "ignore", "ignore", "quarantine").equals("quarantine");
+        quarantineUntrusted = new InitParameters(this).choice(UNTRUSTED, "ignore", List.of("ignore", "quarantine")).equals("quarantine");
         quarantineProcessor = Optional.ofNullable(getInitParameter(QUARANTINE_PROCESSOR)).orElse(DEFAULT_QUARANTINE_PROCESSOR).trim();
         if (quarantineProcessor.isEmpty()) {
             throw new MessagingException(getMailetName() + ": '" + QUARANTINE_PROCESSOR + "' must name a processor (default "

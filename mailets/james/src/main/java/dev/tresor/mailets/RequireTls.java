@@ -19,14 +19,12 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -63,6 +61,10 @@ import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.TlsPolicy;
 import dev.tresor.keys.james.TenantResolver;
+import dev.tresor.mailets.support.DeliveryThreads;
+import dev.tresor.mailets.support.FailureRouting;
+import dev.tresor.mailets.support.InitParameters;
+import dev.tresor.mailets.support.KeyUseAudit;
 import dev.tresor.tls.DeliveryOptions;
 import dev.tresor.tls.DeliveryResult;
 import dev.tresor.tls.DeliveryStatusNotification;
@@ -111,9 +113,11 @@ import dev.tresor.tls.TlsPolicies;
  *     <li>{@code port}: the next hops' SMTP port. Default 25.</li>
  *     <li>{@code heloName}: the name sent in EHLO. Default: this host's name as James's DNS service reports it.</li>
  *     <li>{@code connectTimeout}, {@code readTimeout}, {@code sessionLimit}: per connection attempt, per server reply
- *         and per whole SMTP conversation. Defaults 30s, 5m, 30m. Units ms, s, m, h.</li>
+ *         and per whole SMTP conversation, at most a day. Defaults 30s, 5m, 30m. Durations as James writes them
+ *         ({@link InitParameters}: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}; a plain number is
+ *         seconds).</li>
  *     <li>{@code retryDelays}: the waits before each new attempt after a temporary failure, e.g. {@code 5m, 30m, 2h};
- *         after the last one the failure is final. Default {@code 5m, 15m, 1h, 4h, 12h}.</li>
+ *         after the last one the failure is final; each at most 30 days. Default {@code 5m, 15m, 1h, 4h, 12h}.</li>
  *     <li>{@code outgoingQueue}: the James mail queue of this mailet's mail, durable when James's queues are. Each
  *         RequireTls mailet needs its own: a shared queue would deliver one mailet's mail under another's policies.
  *         Letters, digits, {@code .}, {@code _} and {@code -}. Default {@value #DEFAULT_QUEUE}.</li>
@@ -142,7 +146,10 @@ public class RequireTls extends GenericMailet {
     static final int MAX_THREADS = 100;
     static final int GRACE_SECONDS = 5;
     private static final Logger LOGGER = LoggerFactory.getLogger(RequireTls.class);
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)");
+    private static final Duration SHORTEST_WAIT = Duration.ofMillis(1);
+    /** Socket timeouts are whole milliseconds in an int: a day is far below that and far above any sensible wait. */
+    private static final Duration LONGEST_TIMEOUT = Duration.ofDays(1);
+    private static final Duration LONGEST_RETRY_DELAY = Duration.ofDays(30);
     private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     /** Early by less than this, a mail the queue hands over is delivered rather than put back. */
     private static final Duration EARLY_TOLERANCE = Duration.ofSeconds(1);
@@ -208,18 +215,15 @@ public class RequireTls extends GenericMailet {
         } catch (IllegalArgumentException e) {
             throw parameters.invalid("defaultPolicy", getInitParameter("defaultPolicy"), "a TLS policy: " + e.getMessage());
         }
-        retryDelays = new ArrayList<>();
-        for (String delay : parameters.optional("retryDelays").orElse("5m, 15m, 1h, 4h, 12h").split(",")) {
-            retryDelays.add(duration(parameters, "retryDelays", delay));
-        }
+        retryDelays = parameters.durations("retryDelays", "5m, 15m, 1h, 4h, 12h", SHORTEST_WAIT, LONGEST_RETRY_DELAY);
         heloName = parameters.optional("heloName").orElseGet(this::localHostName);
-        int port = port(parameters);
+        int port = parameters.port("port", 25);
         X509TrustManager trust = trustManager(parameters);
         try {
             delivery = new TlsDelivery(new DnsMxResolver(dns), new DeliveryOptions(port, heloName,
-                duration(parameters, "connectTimeout", parameters.optional("connectTimeout").orElse("30s")),
-                duration(parameters, "readTimeout", parameters.optional("readTimeout").orElse("5m")),
-                duration(parameters, "sessionLimit", parameters.optional("sessionLimit").orElse("30m")), trust));
+                parameters.duration("connectTimeout", Duration.ofSeconds(30), SHORTEST_WAIT, LONGEST_TIMEOUT),
+                parameters.duration("readTimeout", Duration.ofMinutes(5), SHORTEST_WAIT, LONGEST_TIMEOUT),
+                parameters.duration("sessionLimit", Duration.ofMinutes(30), SHORTEST_WAIT, LONGEST_TIMEOUT), trust));
         } catch (IllegalArgumentException e) {
             throw new MessagingException(getMailetName() + ": " + e.getMessage(), e);
         }
@@ -229,7 +233,7 @@ public class RequireTls extends GenericMailet {
                 clock)));
         }
         failures = FailureRouting.of(this, LOGGER);
-        int threadCount = deliveryThreads(parameters);
+        int threadCount = parameters.integer("deliveryThreads", DEFAULT_THREADS, 1, MAX_THREADS, "threads");
         String name = parameters.optional("outgoingQueue").orElse(DEFAULT_QUEUE);
         if (!QUEUE_NAME.matcher(name).matches()) {
             throw parameters.invalid("outgoingQueue", name, "a queue name of letters, digits, '.', '_' and '-'");
@@ -252,55 +256,11 @@ public class RequireTls extends GenericMailet {
         return QUEUES_IN_USE.computeIfAbsent(queueFactory, factory -> ConcurrentHashMap.newKeySet());
     }
 
-    private static int deliveryThreads(InitParameters parameters) throws MessagingException {
-        String value = parameters.optional("deliveryThreads").orElse(String.valueOf(DEFAULT_THREADS));
-        try {
-            int count = Integer.parseInt(value);
-            if (count >= 1 && count <= MAX_THREADS) {
-                return count;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw parameters.invalid("deliveryThreads", value, "a number of threads from 1 to " + MAX_THREADS);
-    }
-
     private String localHostName() {
         try {
             return dns.getHostName(dns.getLocalHost());
         } catch (IOException e) {
             return "localhost";
-        }
-    }
-
-    private static int port(InitParameters parameters) throws MessagingException {
-        String value = parameters.optional("port").orElse("25");
-        try {
-            int port = Integer.parseInt(value);
-            if (port >= 1 && port <= 65535) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw parameters.invalid("port", value, "a TCP port from 1 to 65535");
-    }
-
-    private static Duration duration(InitParameters parameters, String name, String value) throws MessagingException {
-        Matcher matcher = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
-        if (!matcher.matches() || Long.parseLong(matcher.group(1)) == 0) {
-            throw parameters.invalid(name, value, "a positive duration such as 500ms, 30s, 5m or 2h");
-        }
-        long amount = Long.parseLong(matcher.group(1));
-        switch (matcher.group(2)) {
-            case "ms":
-                return Duration.ofMillis(amount);
-            case "s":
-                return Duration.ofSeconds(amount);
-            case "m":
-                return Duration.ofMinutes(amount);
-            default:
-                return Duration.ofHours(amount);
         }
     }
 

@@ -23,6 +23,12 @@ import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.PgpPrivateKeyEntry;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
+import dev.tresor.mailets.support.FailureRouting;
+import dev.tresor.mailets.support.InitParameters;
+import dev.tresor.mailets.support.KeyUseAudit;
+import dev.tresor.mailets.support.Protections;
+import dev.tresor.mailets.support.Senders;
+import dev.tresor.mailets.support.SigningAuthorisation;
 import dev.tresor.pgp.PgpException;
 import dev.tresor.pgp.PgpSigner;
 

@@ -25,6 +25,12 @@ import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
+import dev.tresor.mailets.support.InitParameters;
+import dev.tresor.mailets.support.KeyUseAudit;
+import dev.tresor.mailets.support.RecipientTenants;
+import dev.tresor.mailets.support.SignerFingerprint;
+import dev.tresor.mailets.support.TenantSignatureCheck;
+import dev.tresor.mailets.support.VerificationParameters;
 import dev.tresor.mime.HeaderOnly;
 import dev.tresor.mime.HeaderProtection;
 import dev.tresor.smime.CachingCrlFetcher;
@@ -127,8 +133,9 @@ public class VerifySmime extends GenericMailet {
         check = new TenantSignatureCheck(repository, new SmimeVerifier(crls, clock),
             VerificationParameters.revocation(this), VerificationParameters.tenantRevocation(this),
             VerificationParameters.trustJdkCacerts(this));
-        report = VerificationParameters.choice(this, REPORT, "none", "none", "text", "html");
-        stripSignature = Boolean.parseBoolean(VerificationParameters.choice(this, STRIP_SIGNATURE, "false", "true", "false"));
+        InitParameters parameters = new InitParameters(this);
+        report = parameters.choice(REPORT, "none", List.of("none", "text", "html"));
+        stripSignature = parameters.bool(STRIP_SIGNATURE, false);
         audit = new KeyUseAudit(repository.audit(), clock);
     }
 

@@ -17,6 +17,7 @@ import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.Test;
 
 import dev.tresor.attributes.DecryptionOutcome;
+import dev.tresor.mailets.support.UndecryptedMail;
 
 /**
  * The root processor's header mailets on a multipart whose boundary never occurs, in James's own message class: the

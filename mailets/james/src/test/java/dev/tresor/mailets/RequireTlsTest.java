@@ -525,7 +525,9 @@ class RequireTlsTest {
     void invalidParametersShouldFailStartUpNamingThem() {
         assertThatThrownBy(() -> mailet("defaultPolicy", "strict")).hasMessageContaining("'defaultPolicy'");
         assertThatThrownBy(() -> mailet("policies", "bank.example verify")).hasMessageContaining("'policies'");
-        assertThatThrownBy(() -> mailet("retryDelays", "5 minutes")).hasMessageContaining("'retryDelays'");
+        assertThatThrownBy(() -> mailet("retryDelays", "5 fortnights")).hasMessageContaining("'retryDelays'");
+        assertThatThrownBy(() -> mailet("retryDelays", "5m, 0s")).hasMessageContaining("'retryDelays'");
+        assertThatThrownBy(() -> mailet("connectTimeout", "soon")).hasMessageContaining("'connectTimeout'");
         assertThatThrownBy(() -> mailet("port", "0")).hasMessageContaining("'port'");
         assertThatThrownBy(() -> mailet("trustedCertificates", "/nonexistent.pem")).hasMessageContaining("'trustedCertificates'");
         assertThatThrownBy(() -> mailet("gateway", "relay.example")).hasMessageContaining("gateway");

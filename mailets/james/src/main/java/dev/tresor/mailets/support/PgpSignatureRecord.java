@@ -1,4 +1,4 @@
-package dev.tresor.mailets;
+package dev.tresor.mailets.support;
 
 import java.util.Collection;
 import java.util.Comparator;
@@ -21,7 +21,7 @@ import dev.tresor.pgp.PgpVerdict;
  * Records an OpenPGP signature verdict the one way every mailet does: the attribute and the header of
  * {@link PgpSignature}, and a VERIFY audit event per tenant that knew the signer.
  */
-final class PgpSignatureRecord {
+public final class PgpSignatureRecord {
     /** When tenants disagree, the mail as a whole gets the most alarming verdict. */
     private static final List<PgpVerdict.Status> SEVERITY = List.of(PgpVerdict.Status.NONE, PgpVerdict.Status.VALID,
         PgpVerdict.Status.UNKNOWN_KEY, PgpVerdict.Status.EXPIRED, PgpVerdict.Status.INVALID, PgpVerdict.Status.REVOKED);
@@ -29,13 +29,13 @@ final class PgpSignatureRecord {
     private PgpSignatureRecord() {
     }
 
-    static PgpVerdict worst(Collection<PgpVerdict> verdicts) {
+    public static PgpVerdict worst(Collection<PgpVerdict> verdicts) {
         return verdicts.stream()
             .max(Comparator.comparingInt(verdict -> SEVERITY.indexOf(verdict.status())))
             .orElseThrow(() -> new IllegalArgumentException("No verdicts"));
     }
 
-    static void record(Mail mail, MimeMessage message, PgpVerdict verdict, Map<TenantId, PgpVerdict> perTenant,
+    public static void record(Mail mail, MimeMessage message, PgpVerdict verdict, Map<TenantId, PgpVerdict> perTenant,
                        Optional<EmailAddress> from, KeyUseAudit audit) throws MessagingException {
         perTenant.forEach((tenant, tenantVerdict) -> tenantVerdict.signer().ifPresent(fingerprint ->
             audit.record(tenant, AuditEvent.Operation.VERIFY, fingerprint, from, KeyUseAudit.messageId(message))));

@@ -1,4 +1,4 @@
-package dev.tresor.mailets;
+package dev.tresor.mailets.support;
 
 import java.util.Optional;
 
@@ -22,13 +22,13 @@ import dev.tresor.mime.HeaderOnly;
  * {@code onFailure} processor (with {@link FailureReason}) or, without one, delivery as it came, still
  * encrypted, with the reason in the {@link DecryptionOutcome#HEADER} header.
  */
-final class UndecryptedMail {
+public final class UndecryptedMail {
     private static final Logger LOGGER = LoggerFactory.getLogger(UndecryptedMail.class);
 
     private final AttributeName attribute;
     private final Optional<String> onFailure;
 
-    UndecryptedMail(AttributeName attribute, Optional<String> onFailure) {
+    public UndecryptedMail(AttributeName attribute, Optional<String> onFailure) {
         this.attribute = attribute;
         this.onFailure = onFailure;
     }
@@ -37,7 +37,7 @@ final class UndecryptedMail {
      * The recipients' tenant, the mail keeping only the first recipient's tenant ({@link TenantSplit}); empty when
      * it cannot be resolved, the mail then handled as one that cannot be opened.
      */
-    Optional<TenantId> recipientTenant(Mail mail, MailetContext context, TenantResolver tenants) throws MessagingException {
+    public Optional<TenantId> recipientTenant(Mail mail, MailetContext context, TenantResolver tenants) throws MessagingException {
         try {
             return Optional.of(TenantSplit.keepFirstTenant(mail, context, tenants));
         } catch (RuntimeException e) {
@@ -47,7 +47,7 @@ final class UndecryptedMail {
         }
     }
 
-    void handle(Mail mail, String reason) throws MessagingException {
+    public void handle(Mail mail, String reason) throws MessagingException {
         DecryptionOutcome.setNotDecrypted(mail, attribute, reason);
         if (onFailure.isPresent()) {
             FailureReason.set(mail, "Not decrypted: " + reason);

@@ -1,4 +1,4 @@
-package dev.tresor.mailets;
+package dev.tresor.mailets.support;
 
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
@@ -6,11 +6,11 @@ import java.security.cert.X509Certificate;
 import dev.tresor.keys.Fingerprint;
 
 /** The fingerprint under which a signer's certificate is audited and stored. */
-final class SignerFingerprint {
+public final class SignerFingerprint {
     private SignerFingerprint() {
     }
 
-    static Fingerprint of(X509Certificate certificate) {
+    public static Fingerprint of(X509Certificate certificate) {
         try {
             return Fingerprint.sha256(certificate.getEncoded());
         } catch (CertificateEncodingException e) {

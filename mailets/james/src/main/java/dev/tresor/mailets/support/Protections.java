@@ -1,4 +1,4 @@
-package dev.tresor.mailets;
+package dev.tresor.mailets.support;
 
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
@@ -15,7 +15,7 @@ import dev.tresor.smime.SmimeType;
  * What the protecting mailets share: whether a mail is protected already, so that each recipient gets exactly one
  * protection, and what they record when they protected it ({@link AppliedProtections}, {@link TenantAttribute}).
  */
-final class Protections {
+public final class Protections {
     private Protections() {
     }
 
@@ -26,7 +26,7 @@ final class Protections {
      * certificate and an OpenPGP key gets S/MIME only, not S/MIME inside OpenPGP, and a PGP-encrypted mail is never
      * also put into a PDF or signed around its ciphertext.
      */
-    static boolean alreadyEncrypted(Mail mail) throws MessagingException {
+    public static boolean alreadyEncrypted(Mail mail) throws MessagingException {
         MimeMessage message = mail.getMessage();
         return AppliedProtections.includeEncryption(mail)
             || SmimeType.of(message).isEncrypted()
@@ -37,7 +37,7 @@ final class Protections {
      * What a protecting mailet does when it succeeded: the mail takes the protected message, records the tenant
      * whose keys protected it and the protections, in the order applied.
      */
-    static void applied(Mail mail, MimeMessage protectedMessage, TenantId tenant, String... protections)
+    public static void applied(Mail mail, MimeMessage protectedMessage, TenantId tenant, String... protections)
         throws MessagingException {
         mail.setMessage(protectedMessage);
         TenantAttribute.set(mail, tenant);
