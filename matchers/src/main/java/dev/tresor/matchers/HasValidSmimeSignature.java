@@ -12,7 +12,7 @@ import com.google.common.base.Strings;
 import com.google.common.collect.ImmutableList;
 
 import dev.tresor.attributes.SmimeSignature;
-import dev.tresor.smime.SignatureVerdict;
+import dev.tresor.smime.SmimeVerdict;
 
 /**
  * Matches every recipient of a mail whose {@code tresor.smime.signature} attribute says {@code valid}. It does not
@@ -42,7 +42,7 @@ public class HasValidSmimeSignature extends GenericMatcher {
 
     private static boolean hasValidSignature(Mail mail) {
         return SmimeSignature.of(mail)
-            .map(attribute -> attribute.status() == SignatureVerdict.Status.VALID)
+            .map(attribute -> attribute.status() == SmimeVerdict.Status.VALID)
             .orElse(false);
     }
 }

@@ -22,7 +22,7 @@ import org.apache.mailet.Mail;
 
 import dev.tresor.keys.Fingerprint;
 import dev.tresor.keys.TenantId;
-import dev.tresor.smime.SignatureVerdict;
+import dev.tresor.smime.SmimeVerdict;
 
 /**
  * The S/MIME signature verdict VerifySmime records, as attribute and as header:
@@ -48,17 +48,17 @@ public final class SmimeSignature {
     static final String CHAIN = "chain";
     static final String TENANTS = "tenants";
 
-    private final SignatureVerdict.Status status;
+    private final SmimeVerdict.Status status;
     private final List<X509Certificate> chain;
-    private final Map<String, SignatureVerdict.Status> tenants;
+    private final Map<String, SmimeVerdict.Status> tenants;
 
-    private SmimeSignature(SignatureVerdict.Status status, List<X509Certificate> chain, Map<String, SignatureVerdict.Status> tenants) {
+    private SmimeSignature(SmimeVerdict.Status status, List<X509Certificate> chain, Map<String, SmimeVerdict.Status> tenants) {
         this.status = status;
         this.chain = chain;
         this.tenants = tenants;
     }
 
-    public static Attribute attribute(SignatureVerdict verdict, Map<TenantId, SignatureVerdict> perTenant) {
+    public static Attribute attribute(SmimeVerdict verdict, Map<TenantId, SmimeVerdict> perTenant) {
         Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
         map.put(STATUS, AttributeValue.of(verdict.status().asText()));
         verdict.signerAddress().ifPresent(address -> map.put(SIGNER, AttributeValue.of(address.asString())));
@@ -84,7 +84,7 @@ public final class SmimeSignature {
 
     private static Optional<SmimeSignature> parse(Map<?, ?> map) {
         try {
-            SignatureVerdict.Status status = SignatureVerdict.Status.parse(text(map.get(STATUS)).orElse(""));
+            SmimeVerdict.Status status = SmimeVerdict.Status.parse(text(map.get(STATUS)).orElse(""));
             List<X509Certificate> chain = new ArrayList<>();
             Object chainValue = map.get(CHAIN);
             if (chainValue instanceof AttributeValue && ((AttributeValue<?>) chainValue).value() instanceof Collection) {
@@ -94,11 +94,11 @@ public final class SmimeSignature {
                     chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
                 }
             }
-            Map<String, SignatureVerdict.Status> tenants = new LinkedHashMap<>();
+            Map<String, SmimeVerdict.Status> tenants = new LinkedHashMap<>();
             Object tenantsValue = map.get(TENANTS);
             if (tenantsValue instanceof AttributeValue && ((AttributeValue<?>) tenantsValue).value() instanceof Map) {
                 ((Map<?, ?>) ((AttributeValue<?>) tenantsValue).value()).forEach((tenant, value) ->
-                    tenants.put(String.valueOf(tenant), SignatureVerdict.Status.parse(text(value).orElse(""))));
+                    tenants.put(String.valueOf(tenant), SmimeVerdict.Status.parse(text(value).orElse(""))));
             }
             return Optional.of(new SmimeSignature(status, chain, tenants));
         } catch (IllegalArgumentException | CertificateException | ClassCastException e) {
@@ -123,7 +123,7 @@ public final class SmimeSignature {
     }
 
     /** The {@value #HEADER} value for the mail's verdict. */
-    public static String headerValue(SignatureVerdict verdict) {
+    public static String headerValue(SmimeVerdict verdict) {
         StringBuilder value = new StringBuilder(verdict.status().asText());
         verdict.signerAddress().ifPresent(address -> value.append("; signer=").append(address.asString()));
         value.append("; reason=\"").append(TresorHeaders.quotable(verdict.reason())).append('"');
@@ -131,12 +131,12 @@ public final class SmimeSignature {
     }
 
     /** The verdict for the whole mail (the worst of the tenants' when they differ). */
-    public SignatureVerdict.Status status() {
+    public SmimeVerdict.Status status() {
         return status;
     }
 
     /** The verdict for one recipient tenant; the mail's when that tenant was not verified separately. */
-    public SignatureVerdict.Status statusFor(TenantId tenant) {
+    public SmimeVerdict.Status statusFor(TenantId tenant) {
         return tenants.getOrDefault(tenant.asString(), status);
     }
 

@@ -41,7 +41,7 @@ import dev.tresor.mailets.support.VerificationParameters;
 import dev.tresor.smime.CachingCrlFetcher;
 import dev.tresor.smime.CrlFetcher;
 import dev.tresor.smime.HttpCrlFetcher;
-import dev.tresor.smime.SignatureVerdict;
+import dev.tresor.smime.SmimeVerdict;
 import dev.tresor.smime.SmimeVerifier;
 
 /**
@@ -126,10 +126,10 @@ public class HarvestCertificates extends GenericMailet {
         Verdicts verdicts = verdicts(mail, tenants);
         List<MailAddress> untrustedRecipients = new ArrayList<>();
         for (Map.Entry<TenantId, List<MailAddress>> tenant : tenants.entrySet()) {
-            SignatureVerdict.Status status = verdicts.statusFor(tenant.getKey());
-            if (status == SignatureVerdict.Status.VALID && !verdicts.chain.isEmpty()) {
+            SmimeVerdict.Status status = verdicts.statusFor(tenant.getKey());
+            if (status == SmimeVerdict.Status.VALID && !verdicts.chain.isEmpty()) {
                 harvest(tenant.getKey(), verdicts.chain, mail);
-            } else if (status == SignatureVerdict.Status.UNTRUSTED) {
+            } else if (status == SmimeVerdict.Status.UNTRUSTED) {
                 untrustedRecipients.addAll(tenant.getValue());
             }
         }
@@ -144,27 +144,27 @@ public class HarvestCertificates extends GenericMailet {
         if (recorded.isPresent()) {
             return new Verdicts(recorded.get().chain(), recorded.get()::statusFor);
         }
-        Map<TenantId, SignatureVerdict> verified = check.verify(mail.getMessage(), tenants.keySet());
+        Map<TenantId, SmimeVerdict> verified = check.verify(mail.getMessage(), tenants.keySet());
         List<X509Certificate> chain = verified.values().stream()
-            .map(SignatureVerdict::signerChain)
+            .map(SmimeVerdict::signerChain)
             .filter(candidate -> !candidate.isEmpty())
             .findFirst()
             .orElse(List.of());
-        Map<TenantId, SignatureVerdict.Status> statuses = verified.entrySet().stream()
+        Map<TenantId, SmimeVerdict.Status> statuses = verified.entrySet().stream()
             .collect(Collectors.toMap(Map.Entry::getKey, entry -> entry.getValue().status()));
-        return new Verdicts(chain, tenant -> statuses.getOrDefault(tenant, SignatureVerdict.Status.NONE));
+        return new Verdicts(chain, tenant -> statuses.getOrDefault(tenant, SmimeVerdict.Status.NONE));
     }
 
     private static final class Verdicts {
         private final List<X509Certificate> chain;
-        private final Function<TenantId, SignatureVerdict.Status> status;
+        private final Function<TenantId, SmimeVerdict.Status> status;
 
-        Verdicts(List<X509Certificate> chain, Function<TenantId, SignatureVerdict.Status> status) {
+        Verdicts(List<X509Certificate> chain, Function<TenantId, SmimeVerdict.Status> status) {
             this.chain = chain;
             this.status = status;
         }
 
-        SignatureVerdict.Status statusFor(TenantId tenant) {
+        SmimeVerdict.Status statusFor(TenantId tenant) {
             return status.apply(tenant);
         }
     }

@@ -36,7 +36,7 @@ import dev.tresor.mime.HeaderProtection;
 import dev.tresor.smime.CachingCrlFetcher;
 import dev.tresor.smime.CrlFetcher;
 import dev.tresor.smime.HttpCrlFetcher;
-import dev.tresor.smime.SignatureVerdict;
+import dev.tresor.smime.SmimeVerdict;
 import dev.tresor.smime.SignedMessages;
 import dev.tresor.smime.SmimeVerifier;
 import dev.tresor.smime.VerificationReport;
@@ -146,8 +146,8 @@ public class VerifySmime extends GenericMailet {
         MimeMessage message = HeaderOnly.editable(mail.getMessage());
         message.removeHeader(SmimeSignature.HEADER);
         Map<TenantId, List<MailAddress>> tenants = RecipientTenants.of(mail, getMailetContext(), tenantResolver);
-        Map<TenantId, SignatureVerdict> perTenant = check.verify(message, tenants.keySet());
-        SignatureVerdict verdict = worst(message, perTenant);
+        Map<TenantId, SmimeVerdict> perTenant = check.verify(message, tenants.keySet());
+        SmimeVerdict verdict = worst(message, perTenant);
         if (withSignedHeaders(mail, message, verdict)) {
             perTenant = check.verify(message, tenants.keySet());
             verdict = worst(message, perTenant);
@@ -162,7 +162,7 @@ public class VerifySmime extends GenericMailet {
         LOGGER.debug("Mail {}: signature {}", mail.getName(), verdict);
     }
 
-    private SignatureVerdict worst(MimeMessage message, Map<TenantId, SignatureVerdict> perTenant) throws MessagingException {
+    private SmimeVerdict worst(MimeMessage message, Map<TenantId, SmimeVerdict> perTenant) throws MessagingException {
         return perTenant.isEmpty() ? check.verifyWithoutTenant(message) : TenantSignatureCheck.worst(perTenant.values());
     }
 
@@ -171,7 +171,7 @@ public class VerifySmime extends GenericMailet {
      *
      * @return whether the From address changed, so that the signature must be checked against the signed From
      */
-    private static boolean withSignedHeaders(Mail mail, MimeMessage message, SignatureVerdict verdict) throws MessagingException {
+    private static boolean withSignedHeaders(Mail mail, MimeMessage message, SmimeVerdict verdict) throws MessagingException {
         if (!verdict.isValid() || verdict.signedContent().isEmpty()) {
             return false;
         }
@@ -183,14 +183,14 @@ public class VerifySmime extends GenericMailet {
         return restored.get().fromChanged();
     }
 
-    private MimeMessage rewrite(MimeMessage message, SignatureVerdict verdict) throws MessagingException {
+    private MimeMessage rewrite(MimeMessage message, SmimeVerdict verdict) throws MessagingException {
         try {
             MimeMessage result = message;
             Optional<javax.mail.internet.MimeBodyPart> content = verdict.signedContent();
             if (stripSignature && verdict.isValid() && content.isPresent()) {
                 result = SignedMessages.withoutSignature(result, content.get());
             }
-            if (!report.equals("none") && verdict.status() != SignatureVerdict.Status.NONE) {
+            if (!report.equals("none") && verdict.status() != SmimeVerdict.Status.NONE) {
                 result = report.equals("html")
                     ? SignedMessages.withReport(result, VerificationReport.html(verdict), "text/html")
                     : SignedMessages.withReport(result, VerificationReport.text(verdict), "text/plain");
@@ -201,7 +201,7 @@ public class VerifySmime extends GenericMailet {
         }
     }
 
-    private void auditVerifications(Map<TenantId, SignatureVerdict> perTenant, MimeMessage message) {
+    private void auditVerifications(Map<TenantId, SmimeVerdict> perTenant, MimeMessage message) {
         perTenant.forEach((tenant, verdict) -> verdict.signer().ifPresent(certificate ->
             audit.record(tenant, AuditEvent.Operation.VERIFY, SignerFingerprint.of(certificate),
                 verdict.signerAddress(), KeyUseAudit.messageId(message))));

@@ -28,7 +28,7 @@ import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.TestPki;
 import dev.tresor.smime.HttpCrlFetcher;
-import dev.tresor.smime.SignatureVerdict;
+import dev.tresor.smime.SmimeVerdict;
 import dev.tresor.smime.SigningOptions;
 import dev.tresor.smime.SmimeSigner;
 import dev.tresor.smime.SmimeVerifier;
@@ -76,9 +76,9 @@ class VerifySmimeTest {
         mailet().service(mail);
 
         SmimeSignature attribute = SmimeSignature.of(mail).orElseThrow();
-        assertThat(attribute.statusFor(acme)).isEqualTo(SignatureVerdict.Status.VALID);
-        assertThat(attribute.statusFor(beta)).isEqualTo(SignatureVerdict.Status.UNTRUSTED);
-        assertThat(attribute.status()).isEqualTo(SignatureVerdict.Status.UNTRUSTED);
+        assertThat(attribute.statusFor(acme)).isEqualTo(SmimeVerdict.Status.VALID);
+        assertThat(attribute.statusFor(beta)).isEqualTo(SmimeVerdict.Status.UNTRUSTED);
+        assertThat(attribute.status()).isEqualTo(SmimeVerdict.Status.UNTRUSTED);
         assertThat(header(mail)).startsWith("untrusted; signer=alice@partner.example; reason=\"no path to a trust anchor of tenant beta");
     }
 
@@ -91,8 +91,8 @@ class VerifySmimeTest {
         mailet("revocation", "soft-fail", "tenantRevocation", "beta=hard-fail").service(mail);
 
         SmimeSignature attribute = SmimeSignature.of(mail).orElseThrow();
-        assertThat(attribute.statusFor(acme)).isEqualTo(SignatureVerdict.Status.VALID);
-        assertThat(attribute.statusFor(beta)).isEqualTo(SignatureVerdict.Status.UNTRUSTED);
+        assertThat(attribute.statusFor(acme)).isEqualTo(SmimeVerdict.Status.VALID);
+        assertThat(attribute.statusFor(beta)).isEqualTo(SmimeVerdict.Status.UNTRUSTED);
         assertThat(header(mail)).startsWith("untrusted;").contains("revocation status unknown");
     }
 
@@ -136,9 +136,9 @@ class VerifySmimeTest {
         MimeMultipart parts = (MimeMultipart) mail.getMessage().getContent();
         assertThat(parts.getBodyPart(0).getContent().toString()).contains("S/MIME signature check: valid");
         MimeMessage original = (MimeMessage) parts.getBodyPart(1).getContent();
-        SignatureVerdict again = new SmimeVerifier(new HttpCrlFetcher(Duration.ofSeconds(1)), Clock.systemUTC())
+        SmimeVerdict again = new SmimeVerifier(new HttpCrlFetcher(Duration.ofSeconds(1)), Clock.systemUTC())
             .verify(original, VerificationOptions.trusting("test", java.util.List.of(PARTNER_CA.certificate())));
-        assertThat(again.status()).as(again.reason()).isEqualTo(SignatureVerdict.Status.VALID);
+        assertThat(again.status()).as(again.reason()).isEqualTo(SmimeVerdict.Status.VALID);
     }
 
     @Test
