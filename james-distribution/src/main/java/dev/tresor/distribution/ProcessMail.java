@@ -41,7 +41,6 @@ import org.apache.james.server.core.configuration.Configuration.ConfigurationPat
 import org.apache.james.server.core.filesystem.FileSystemImpl;
 import org.apache.james.utils.PropertiesProvider;
 import org.apache.mailet.Attribute;
-import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.Mailet;
@@ -56,6 +55,8 @@ import com.google.inject.ProvisionException;
 import com.google.inject.Singleton;
 import com.google.inject.spi.Message;
 
+import dev.tresor.attributes.FailureReason;
+import dev.tresor.attributes.TresorAttributes;
 import dev.tresor.distribution.ProcessArguments.MailetCall;
 import dev.tresor.distribution.ProcessArguments.UsageException;
 import dev.tresor.keys.KeyRepository;
@@ -104,8 +105,6 @@ public final class ProcessMail {
         "org.apache.james.transport.mailets.RemoteDelivery");
     private static final String ON_MAILET_EXCEPTION = "onMailetException";
     private static final String IGNORE = "ignore";
-    private static final String TRESOR_ATTRIBUTES = "tresor.";
-    private static final AttributeName FAILURE_REASON = AttributeName.of("tresor.failure.reason");
 
     private final ProcessArguments arguments;
     private final Path baseDirectory;
@@ -413,10 +412,10 @@ public final class ProcessMail {
 
     /** Tresor's reason attribute, else the error message James's own mailets (ToProcessor, ...) set. */
     private static String failureReason(Mail mail) {
-        return mail.getAttribute(FAILURE_REASON)
+        return mail.getAttribute(FailureReason.NAME)
             .map(attribute -> render(attribute.getValue()))
             .or(() -> Optional.ofNullable(mail.getErrorMessage()).filter(message -> !message.isBlank()))
-            .orElse("no reason given (no " + FAILURE_REASON.asString() + " attribute)");
+            .orElse("no reason given (no " + FailureReason.ATTRIBUTE + " attribute)");
     }
 
     private int write(Mail mail, OutputStream stdout) {
@@ -436,7 +435,7 @@ public final class ProcessMail {
             return;
         }
         mail.attributes()
-            .filter(attribute -> attribute.getName().asString().startsWith(TRESOR_ATTRIBUTES))
+            .filter(attribute -> TresorAttributes.isTresorAttribute(attribute.getName()))
             .sorted((a, b) -> a.getName().asString().compareTo(b.getName().asString()))
             .forEach(attribute -> stderr.println(attribute.getName().asString() + " = " + render(attribute.getValue())));
     }

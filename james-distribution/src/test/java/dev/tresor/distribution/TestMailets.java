@@ -15,11 +15,11 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.LoggerFactory;
 
+import dev.tresor.attributes.TenantAttribute;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
-import dev.tresor.mailets.FailureRouting;
-import dev.tresor.mailets.TresorAttributes;
+import dev.tresor.mailets.support.FailureRouting;
 
 /** Mailets that show what {@code tresor-process} gives a mailet: injection, parameters, envelope, context, routing. */
 public final class TestMailets {
@@ -52,7 +52,7 @@ public final class TestMailets {
             int certificates = repository.certificates().list(tenant, Optional.empty(), 1000).size();
             mail.getMessage().setHeader(header, tenant.asString() + " " + certificates);
             mail.getMessage().saveChanges();
-            mail.setAttribute(new Attribute(TresorAttributes.TENANT, AttributeValue.of(tenant.asString())));
+            mail.setAttribute(new Attribute(TenantAttribute.NAME, AttributeValue.of(tenant.asString())));
         }
     }
 

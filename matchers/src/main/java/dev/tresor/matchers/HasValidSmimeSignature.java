@@ -11,8 +11,8 @@ import org.apache.mailet.base.GenericMatcher;
 import com.google.common.base.Strings;
 import com.google.common.collect.ImmutableList;
 
-import dev.tresor.mailets.SignatureAttribute;
-import dev.tresor.smime.SignatureVerdict;
+import dev.tresor.attributes.SmimeSignature;
+import dev.tresor.smime.SmimeVerdict;
 
 /**
  * Matches every recipient of a mail whose {@code tresor.smime.signature} attribute says {@code valid}. It does not
@@ -41,8 +41,8 @@ public class HasValidSmimeSignature extends GenericMatcher {
     }
 
     private static boolean hasValidSignature(Mail mail) {
-        return SignatureAttribute.of(mail)
-            .map(attribute -> attribute.status() == SignatureVerdict.Status.VALID)
+        return SmimeSignature.of(mail)
+            .map(attribute -> attribute.status() == SmimeVerdict.Status.VALID)
             .orElse(false);
     }
 }

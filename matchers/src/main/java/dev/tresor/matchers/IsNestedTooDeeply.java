@@ -6,8 +6,6 @@ import java.util.List;
 import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
-import org.apache.mailet.Attribute;
-import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 import org.slf4j.Logger;
@@ -15,7 +13,7 @@ import org.slf4j.LoggerFactory;
 
 import com.google.common.base.Strings;
 
-import dev.tresor.mailets.TresorAttributes;
+import dev.tresor.attributes.FailureReason;
 import dev.tresor.mime.Nesting;
 
 /**
@@ -70,7 +68,7 @@ public class IsNestedTooDeeply extends GenericMatcher {
 
     private void recordReason(Mail mail) {
         String reason = "MIME structure nested deeper than " + limit + " levels: not processed";
-        mail.setAttribute(new Attribute(TresorAttributes.FAILURE_REASON, AttributeValue.of(reason)));
+        FailureReason.set(mail, reason);
         LOGGER.warn("Mail {}: {}", mail.getName(), reason);
     }
 

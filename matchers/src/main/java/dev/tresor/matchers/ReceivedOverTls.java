@@ -12,8 +12,8 @@ import org.apache.mailet.base.GenericMatcher;
 import com.google.common.base.Strings;
 import com.google.common.collect.ImmutableList;
 
+import dev.tresor.attributes.InboundTls;
 import dev.tresor.keys.TlsVersion;
-import dev.tresor.smtp.InboundTls;
 
 /**
  * Matches every recipient of a mail that reached this server over TLS, as recorded by

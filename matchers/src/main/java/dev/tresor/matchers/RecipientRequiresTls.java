@@ -14,11 +14,11 @@ import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMatcher;
 
+import dev.tresor.attributes.RequireTlsOption;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
-import dev.tresor.smtp.RequireTlsOption;
 
 /**
  * Matches the remote recipients whose mail must travel over TLS: those whose domain has an {@code encrypt} or

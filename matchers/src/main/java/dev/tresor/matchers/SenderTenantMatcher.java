@@ -15,7 +15,7 @@ import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
-import dev.tresor.mailets.Senders;
+import dev.tresor.mailets.support.Senders;
 
 /**
  * A matcher that asks the <b>sender's tenant</b> (of the mail's single From address) about the mail: what it holds

@@ -15,7 +15,7 @@ import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMatcherConfig;
 import org.junit.jupiter.api.Test;
 
-import dev.tresor.mailets.TresorAttributes;
+import dev.tresor.attributes.FailureReason;
 import dev.tresor.mime.Mime;
 
 class IsNestedTooDeeplyTest {
@@ -25,7 +25,7 @@ class IsNestedTooDeeplyTest {
 
         assertThat(matcher(null).match(mail))
             .containsExactly(new MailAddress("bob@acme.example"), new MailAddress("carol@acme.example"));
-        assertThat(mail.getAttribute(TresorAttributes.FAILURE_REASON)).hasValueSatisfying(reason ->
+        assertThat(mail.getAttribute(FailureReason.NAME)).hasValueSatisfying(reason ->
             assertThat(reason.getValue().value().toString()).contains("nested deeper than 100 levels"));
     }
 
@@ -35,7 +35,7 @@ class IsNestedTooDeeplyTest {
 
         Mail atTheLimit = mail(nested(100, "multipart/mixed"));
         assertThat(matcher.match(atTheLimit)).isEmpty();
-        assertThat(atTheLimit.getAttribute(TresorAttributes.FAILURE_REASON)).isEmpty();
+        assertThat(atTheLimit.getAttribute(FailureReason.NAME)).isEmpty();
         assertThat(matcher.match(mail(nested(101, "multipart/mixed")))).hasSize(2);
     }
 

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.tresor.attributes.AppliedProtections;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.Origin;
 import dev.tresor.keys.TenantId;
@@ -41,7 +42,6 @@ import dev.tresor.mailets.PdfWrap;
 import dev.tresor.mailets.SignPgp;
 import dev.tresor.mailets.SignSmime;
 import dev.tresor.mailets.TestVaults;
-import dev.tresor.mailets.TresorAttributes;
 import dev.tresor.pgp.PgpFixtures;
 import dev.tresor.pgp.PgpForm;
 import dev.tresor.smime.SmimeFixtures;
@@ -84,7 +84,7 @@ class OneProtectionPerRecipientTest {
         Mail bob = sent.get(0);
         assertThat(bob.getState()).isEqualTo("relay");
         assertThat(SmimeType.of(bob.getMessage())).isEqualTo(SmimeType.ENVELOPED);
-        assertThat(applied(bob)).containsExactly(SignSmime.PROTECTION, EncryptSmime.PROTECTION);
+        assertThat(applied(bob)).containsExactly(AppliedProtections.SMIME_SIGNED, AppliedProtections.SMIME_ENCRYPTED);
     }
 
     @Test
@@ -98,7 +98,7 @@ class OneProtectionPerRecipientTest {
         Mail bea = sent.get(0);
         assertThat(bea.getState()).isEqualTo("relay");
         assertThat(PgpForm.of(bea.getMessage())).isEqualTo(PgpForm.ENCRYPTED_MIME);
-        assertThat(applied(bea)).containsExactly(SignSmime.PROTECTION, EncryptPgp.PROTECTION);
+        assertThat(applied(bea)).containsExactly(AppliedProtections.SMIME_SIGNED, AppliedProtections.PGP_ENCRYPTED);
     }
 
     @Test
@@ -133,7 +133,7 @@ class OneProtectionPerRecipientTest {
 
         assertThat(sent).hasSize(1);
         assertThat(SmimeType.of(sent.get(0).getMessage())).isEqualTo(SmimeType.ENVELOPED);
-        assertThat(applied(sent.get(0))).containsExactly(SignSmime.PROTECTION, EncryptSmime.PROTECTION);
+        assertThat(applied(sent.get(0))).containsExactly(AppliedProtections.SMIME_SIGNED, AppliedProtections.SMIME_ENCRYPTED);
     }
 
     /** The relay processor's Tresor steps, as configured in conf/mailetcontainer.xml; returns the mails leaving it. */
@@ -222,7 +222,7 @@ class OneProtectionPerRecipientTest {
 
     private static List<String> applied(Mail mail) {
         List<String> applied = new ArrayList<>();
-        mail.getAttribute(TresorAttributes.PROTECTION_APPLIED)
+        mail.getAttribute(AppliedProtections.NAME)
             .flatMap(attribute -> attribute.getValue().valueAs(List.class))
             .ifPresent(values -> ((List<?>) values).forEach(value -> applied.add(String.valueOf(((AttributeValue<?>) value).value()))));
         return applied;

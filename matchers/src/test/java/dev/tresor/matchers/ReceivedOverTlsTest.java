@@ -13,7 +13,7 @@ import org.apache.mailet.base.test.FakeMatcherConfig;
 import org.junit.jupiter.api.Test;
 
 import dev.tresor.keys.TlsVersion;
-import dev.tresor.smtp.InboundTls;
+import dev.tresor.attributes.InboundTls;
 
 class ReceivedOverTlsTest {
     private static final String ALICE = "alice@acme.example";
@@ -39,7 +39,7 @@ class ReceivedOverTlsTest {
     void shouldNotMatchAnAttributeItDidNotWrite() throws Exception {
         ReceivedOverTls matcher = matcher(null);
         FakeMail mail = FakeMail.builder().name("mail").recipients(ALICE)
-            .attribute(new Attribute(InboundTls.ATTRIBUTE_NAME, AttributeValue.of(true)))
+            .attribute(new Attribute(InboundTls.NAME, AttributeValue.of(true)))
             .build();
 
         assertThat(matcher.match(mail)).isEmpty();

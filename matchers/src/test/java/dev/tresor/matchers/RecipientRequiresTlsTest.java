@@ -20,7 +20,7 @@ import dev.tresor.keys.TenantId;
 import dev.tresor.keys.TlsPolicy;
 import dev.tresor.mailets.TestVaults;
 import dev.tresor.smime.SmimeFixtures;
-import dev.tresor.smtp.RequireTlsOption;
+import dev.tresor.attributes.RequireTlsOption;
 
 class RecipientRequiresTlsTest {
     private static final String BANK = "joe@bank.example";

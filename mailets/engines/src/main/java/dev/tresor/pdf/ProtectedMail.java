@@ -6,6 +6,7 @@ import java.io.UncheckedIOException;
 import java.io.UnsupportedEncodingException;
 import java.nio.charset.StandardCharsets;
 
+import javax.mail.Header;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeUtility;
@@ -25,28 +26,31 @@ import dev.tresor.mime.MimeEntity;
  * ├── text/plain; charset=utf-8          the explanation (base64)
  * └── application/pdf; name="..."        the protected mail (base64)
  * </pre>
+ *
+ * <p>The caller names a marker header that sets the wrapped mail apart (PdfWrap's {@code X-Tresor-Protection: pdf}, so
+ * that the chain and an admin can tell it from others); any header of that name in the original is left out.
  */
 public final class ProtectedMail {
-    /** Set on the wrapped mail so that the chain (and an admin) can tell it from others; stripped at ingress. */
-    public static final String HEADER = "X-Tresor-Protection";
-
     private ProtectedMail() {
     }
 
-    /** @param pdfName an ASCII file name, checked by the caller's configuration */
-    public static MimeMessage compose(MimeMessage original, MailTemplates.Text text, String pdfName, ByteSink pdf)
+    /**
+     * @param pdfName an ASCII file name, checked by the caller's configuration
+     * @param marker the header that marks the wrapped mail, an ASCII name and value
+     */
+    public static MimeMessage compose(MimeMessage original, MailTemplates.Text text, String pdfName, ByteSink pdf, Header marker)
         throws MessagingException {
         // sized for the whole base64 text of the PDF, so that the sink never grows: a 25 MB attachment has to fit
         // in a 256 MiB heap beside the original and the PDF, and growing would hold two copies for a moment
         ByteSink out = new ByteSink(Math.toIntExact(Base64Lines.encodedCapacity(pdf.size()) + 16 * 1024));
         for (String line : MimeEntity.of(original).envelopeHeaders()) {
-            if (!startsWith(line, "MIME-Version:") && !startsWith(line, "Subject:") && !startsWith(line, HEADER + ":")) {
+            if (!startsWith(line, "MIME-Version:") && !startsWith(line, "Subject:") && !startsWith(line, marker.getName() + ":")) {
                 out.headerLine(line);
             }
         }
         String boundary = Boundaries.random("Pdf");
         out.headerLine("Subject: " + encoded(text.subject()));
-        out.headerLine(HEADER + ": pdf");
+        out.headerLine(marker.getName() + ": " + marker.getValue());
         out.headerLine("MIME-Version: 1.0");
         out.headerLine("Content-Type: multipart/mixed; boundary=\"" + boundary + "\"");
         out.crlf();

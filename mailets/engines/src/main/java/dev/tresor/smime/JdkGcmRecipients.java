@@ -48,9 +48,9 @@ final class JdkGcmRecipients {
     }
 
     static Recipient forKey(PrivateKey key, Provider ciphers) {
-        if (Providers.isEllipticCurve(key)) {
+        if (SmimeProviders.isEllipticCurve(key)) {
             JceKeyAgreeRecipient agreement = new KeyAgreement(key, ciphers);
-            agreement.setProvider(Providers.BOUNCY_CASTLE);
+            agreement.setProvider(SmimeProviders.BOUNCY_CASTLE);
             return agreement;
         }
         return new KeyTransport(key, ciphers);

@@ -147,7 +147,7 @@ public final class SmimeDecryptor {
         throws CMSException, IOException, MessagingException, SmimeException {
         CMSAuthEnvelopedData envelope = new CMSAuthEnvelopedData(cms);
         Function<PrivateKey, Recipient> openers = entity.bodySizeHint() > LARGE_GCM_ENVELOPE
-            ? key -> opener(key, Providers.BOUNCY_CASTLE)
+            ? key -> opener(key, SmimeProviders.BOUNCY_CASTLE)
             : key -> JdkGcmRecipients.forKey(key, JDK_CIPHERS);
         Match match = findKey(envelope.getRecipientInfos(), keys, openers);
         return new Decrypted(readContent(entity, match.recipient.getContentStream(match.opener)), match.key, true);
@@ -186,8 +186,8 @@ public final class SmimeDecryptor {
 
     /** Bouncy Castle's recipients, the content decrypted by the given provider. */
     private static Recipient opener(PrivateKey key, Provider contentProvider) {
-        if (Providers.isEllipticCurve(key)) {
-            return new JceKeyAgreeEnvelopedRecipient(key).setProvider(Providers.BOUNCY_CASTLE).setContentProvider(contentProvider);
+        if (SmimeProviders.isEllipticCurve(key)) {
+            return new JceKeyAgreeEnvelopedRecipient(key).setProvider(SmimeProviders.BOUNCY_CASTLE).setContentProvider(contentProvider);
         }
         return new JceKeyTransEnvelopedRecipient(key).setContentProvider(contentProvider);
     }

@@ -168,12 +168,12 @@ public final class SmimeEncryptor {
     /** One ephemeral key per curve and message (RFC 5753 ephemeral-static ECDH), shared by that curve's recipients. */
     private static RecipientInfoGenerator keyAgreement(List<X509Certificate> sameCurve) throws SmimeException {
         try {
-            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", Providers.BOUNCY_CASTLE);
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC", SmimeProviders.BOUNCY_CASTLE);
             generator.initialize(((ECPublicKey) sameCurve.get(0).getPublicKey()).getParams());
             KeyPair ephemeral = generator.generateKeyPair();
             JceKeyAgreeRecipientInfoGenerator agreement = new JceKeyAgreeRecipientInfoGenerator(CMSAlgorithm.ECDH_SHA256KDF,
                 ephemeral.getPrivate(), ephemeral.getPublic(), CMSAlgorithm.AES256_WRAP);
-            agreement.setProvider(Providers.BOUNCY_CASTLE);
+            agreement.setProvider(SmimeProviders.BOUNCY_CASTLE);
             for (X509Certificate certificate : sameCurve) {
                 agreement.addRecipient(certificate);
             }

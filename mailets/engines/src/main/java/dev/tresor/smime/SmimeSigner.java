@@ -235,14 +235,14 @@ public final class SmimeSigner {
 
     private ContentSigner contentSigner(PrivateKey key) throws OperatorCreationException, SmimeException {
         String digest = options.digest().name();
-        if (Providers.isEllipticCurve(key)) {
-            return new JcaContentSignerBuilder(digest + "withECDSA").setProvider(Providers.BOUNCY_CASTLE).build(key);
+        if (SmimeProviders.isEllipticCurve(key)) {
+            return new JcaContentSignerBuilder(digest + "withECDSA").setProvider(SmimeProviders.BOUNCY_CASTLE).build(key);
         }
         if (!key.getAlgorithm().equals("RSA")) {
             throw new SmimeException("Unsupported signing key algorithm " + key.getAlgorithm() + ": RSA or EC expected");
         }
         if (options.rsaPadding() == SigningOptions.RsaPadding.PSS) {
-            return new JcaContentSignerBuilder(digest + "withRSAandMGF1").setProvider(Providers.BOUNCY_CASTLE).build(key);
+            return new JcaContentSignerBuilder(digest + "withRSAandMGF1").setProvider(SmimeProviders.BOUNCY_CASTLE).build(key);
         }
         return new JcaContentSignerBuilder(digest + "withRSA").build(key);
     }

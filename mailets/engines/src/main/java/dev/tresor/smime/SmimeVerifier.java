@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Verifies an S/MIME signed message (RFC 8551), detached {@code multipart/signed} or opaque
- * {@code application/pkcs7-mime; smime-type=signed-data}, and says what it found as a {@link SignatureVerdict}.
+ * {@code application/pkcs7-mime; smime-type=signed-data}, and says what it found as a {@link SmimeVerdict}.
  *
  * <p>For each signer, in this order, the first failed check decides:
  * <ol>
@@ -82,25 +82,25 @@ public final class SmimeVerifier {
         this.clock = Objects.requireNonNull(clock);
     }
 
-    public SignatureVerdict verify(MimeMessage message, VerificationOptions options) {
+    public SmimeVerdict verify(MimeMessage message, VerificationOptions options) {
         SmimeType type;
         try {
             type = SmimeType.of(message);
         } catch (MessagingException | RuntimeException e) {
-            return SignatureVerdict.notSigned();
+            return SmimeVerdict.notSigned();
         }
         if (!type.isSigned()) {
-            return SignatureVerdict.notSigned();
+            return SmimeVerdict.notSigned();
         }
         try {
             SignedMessage signed = SignedMessage.read(message, type);
             FromAddresses from = fromAddresses(message);
-            SignatureVerdict verdict = verifySigners(signed, from, options);
-            if (verdict.status() == SignatureVerdict.Status.INVALID) {
+            SmimeVerdict verdict = verifySigners(signed, from, options);
+            if (verdict.status() == SmimeVerdict.Status.INVALID) {
                 Optional<SignedMessage> crlf = signed.withCrlfLineEnds();
                 if (crlf.isPresent()) {
-                    SignatureVerdict canonical = verifySigners(crlf.get(), from, options);
-                    if (canonical.status() != SignatureVerdict.Status.INVALID) {
+                    SmimeVerdict canonical = verifySigners(crlf.get(), from, options);
+                    if (canonical.status() != SmimeVerdict.Status.INVALID) {
                         return canonical.withSignedContent(crlf.get().content());
                     }
                 }
@@ -108,35 +108,35 @@ public final class SmimeVerifier {
             return verdict.withSignedContent(signed.content());
         } catch (SmimeException e) {
             LOGGER.info("Unreadable S/MIME signature", e);
-            return SignatureVerdict.unreadable(e.getMessage());
+            return SmimeVerdict.unreadable(e.getMessage());
         } catch (RuntimeException e) {
             // Bouncy Castle reports some malformed ASN.1 with unchecked exceptions; the verdict says what, the log why
             LOGGER.info("Unreadable S/MIME signature", e);
-            return SignatureVerdict.unreadable("the signature is damaged (truncated or not valid CMS)");
+            return SmimeVerdict.unreadable("the signature is damaged (truncated or not valid CMS)");
         }
     }
 
-    private SignatureVerdict verifySigners(SignedMessage signed, FromAddresses from, VerificationOptions options)
+    private SmimeVerdict verifySigners(SignedMessage signed, FromAddresses from, VerificationOptions options)
         throws SmimeException {
         Collection<SignerInformation> signers = signed.signers().getSigners();
         if (signers.isEmpty()) {
             throw new SmimeException("the signature names no signer");
         }
         List<X509Certificate> carried = certificates(signed.certificates());
-        List<SignatureVerdict> verdicts = new ArrayList<>();
+        List<SmimeVerdict> verdicts = new ArrayList<>();
         for (SignerInformation signer : signers) {
-            SignatureVerdict verdict = verifySigner(signer, signed.certificates(), carried, from, options);
+            SmimeVerdict verdict = verifySigner(signer, signed.certificates(), carried, from, options);
             if (verdict.isValid()) {
                 return verdict;
             }
             verdicts.add(verdict);
         }
-        return first(verdicts, SignatureVerdict.Status.REVOKED)
-            .or(() -> first(verdicts, SignatureVerdict.Status.UNTRUSTED))
+        return first(verdicts, SmimeVerdict.Status.REVOKED)
+            .or(() -> first(verdicts, SmimeVerdict.Status.UNTRUSTED))
             .orElse(verdicts.get(0));
     }
 
-    private SignatureVerdict verifySigner(SignerInformation signer, Store<X509CertificateHolder> store,
+    private SmimeVerdict verifySigner(SignerInformation signer, Store<X509CertificateHolder> store,
                                           List<X509Certificate> carried, FromAddresses from, VerificationOptions options)
         throws SmimeException {
         @SuppressWarnings("unchecked")
@@ -152,53 +152,53 @@ public final class SmimeVerifier {
 
         Optional<String> brokenSignature = checkSignature(signer, certificate.getPublicKey());
         if (brokenSignature.isPresent()) {
-            return SignatureVerdict.of(SignatureVerdict.Status.INVALID, brokenSignature.get(), certificate, chain,
+            return SmimeVerdict.of(SmimeVerdict.Status.INVALID, brokenSignature.get(), certificate, chain,
                 firstAddress(certificate), signingTime);
         }
         Verdicts verdicts = new Verdicts(certificate, chain, signingTime);
         CertificateFacts facts = CertificateFacts.of(certificate);
         if (!facts.canSign()) {
-            return verdicts.of(SignatureVerdict.Status.INVALID, "the certificate of " + Names.of(certificate)
+            return verdicts.of(SmimeVerdict.Status.INVALID, "the certificate of " + Names.of(certificate)
                 + " is not for e-mail signing (keyUsage or extendedKeyUsage)", firstAddress(certificate));
         }
         Optional<String> fromMismatch = from.mismatch(facts.emailAddresses());
         if (fromMismatch.isPresent()) {
-            return verdicts.of(SignatureVerdict.Status.INVALID, fromMismatch.get(), firstAddress(certificate));
+            return verdicts.of(SmimeVerdict.Status.INVALID, fromMismatch.get(), firstAddress(certificate));
         }
         Optional<EmailAddress> signerAddress = from.first();
         Instant now = clock.instant();
         Instant validationTime = signingTime.filter(time -> !time.isAfter(now.plus(CLOCK_SKEW))).orElse(now);
         Optional<String> outOfValidity = validityProblem(certificate, validationTime, signingTime.isPresent());
         if (outOfValidity.isPresent()) {
-            return verdicts.of(SignatureVerdict.Status.UNTRUSTED, outOfValidity.get(), signerAddress);
+            return verdicts.of(SmimeVerdict.Status.UNTRUSTED, outOfValidity.get(), signerAddress);
         }
         TrustPaths.TrustedPath path;
         try {
             path = TrustPaths.build(certificate, carried, options, validationTime);
         } catch (TrustPaths.NoPath e) {
-            return verdicts.of(SignatureVerdict.Status.UNTRUSTED, e.getMessage(), signerAddress);
+            return verdicts.of(SmimeVerdict.Status.UNTRUSTED, e.getMessage(), signerAddress);
         }
         Verdicts trusted = new Verdicts(certificate, path.certificates(), signingTime);
         if (options.revocation() == RevocationPolicy.OFF) {
-            return trusted.of(SignatureVerdict.Status.VALID, "signature valid; revocation not checked (disabled)", signerAddress);
+            return trusted.of(SmimeVerdict.Status.VALID, "signature valid; revocation not checked (disabled)", signerAddress);
         }
         RevocationCheck.Outcome outcome = revocation.check(path.certificates(), now);
         if (outcome.revoked().isPresent()) {
-            return trusted.of(SignatureVerdict.Status.REVOKED, outcome.revoked().get(), signerAddress);
+            return trusted.of(SmimeVerdict.Status.REVOKED, outcome.revoked().get(), signerAddress);
         }
         if (!outcome.unknown().isEmpty()) {
             String unknown = String.join("; ", outcome.unknown());
             return options.revocation() == RevocationPolicy.HARD_FAIL
-                ? trusted.of(SignatureVerdict.Status.UNTRUSTED, "revocation status unknown: " + unknown, signerAddress)
-                : trusted.of(SignatureVerdict.Status.VALID, "signature valid; revocation not checked: " + unknown, signerAddress);
+                ? trusted.of(SmimeVerdict.Status.UNTRUSTED, "revocation status unknown: " + unknown, signerAddress)
+                : trusted.of(SmimeVerdict.Status.VALID, "signature valid; revocation not checked: " + unknown, signerAddress);
         }
         if (!outcome.notes().isEmpty() && options.revocation() == RevocationPolicy.HARD_FAIL) {
             // hard-fail wants a known status for every certificate; one that names no CRL has none
-            return trusted.of(SignatureVerdict.Status.UNTRUSTED, "revocation status unknown: "
+            return trusted.of(SmimeVerdict.Status.UNTRUSTED, "revocation status unknown: "
                 + String.join("; ", outcome.notes()), signerAddress);
         }
         String notes = outcome.notes().isEmpty() ? "" : "; revocation not checked: " + String.join("; ", outcome.notes());
-        return trusted.of(SignatureVerdict.Status.VALID, "signature valid, signed by " + Names.of(certificate) + notes,
+        return trusted.of(SmimeVerdict.Status.VALID, "signature valid, signed by " + Names.of(certificate) + notes,
             signerAddress);
     }
 
@@ -214,8 +214,8 @@ public final class SmimeVerifier {
             this.signingTime = signingTime;
         }
 
-        SignatureVerdict of(SignatureVerdict.Status status, String reason, Optional<EmailAddress> address) {
-            return SignatureVerdict.of(status, reason, certificate, chain, address, signingTime);
+        SmimeVerdict of(SmimeVerdict.Status status, String reason, Optional<EmailAddress> address) {
+            return SmimeVerdict.of(status, reason, certificate, chain, address, signingTime);
         }
     }
 
@@ -237,7 +237,7 @@ public final class SmimeVerifier {
     private static SignerInformationVerifier verifierFor(SignerInformation signer, PublicKey key) throws OperatorCreationException {
         JcaContentVerifierProviderBuilder builder = new JcaContentVerifierProviderBuilder();
         if (!isRsaPkcs1(signer.getEncryptionAlgOID())) {
-            builder.setProvider(Providers.BOUNCY_CASTLE);
+            builder.setProvider(SmimeProviders.BOUNCY_CASTLE);
         }
         // built from the key, not the certificate: validity at the signing time is our check, with a better reason
         ContentVerifierProvider verifier = builder.build(key);
@@ -304,7 +304,7 @@ public final class SmimeVerifier {
         }
     }
 
-    private static Optional<SignatureVerdict> first(List<SignatureVerdict> verdicts, SignatureVerdict.Status status) {
+    private static Optional<SmimeVerdict> first(List<SmimeVerdict> verdicts, SmimeVerdict.Status status) {
         return verdicts.stream().filter(verdict -> verdict.status() == status).findFirst();
     }
 

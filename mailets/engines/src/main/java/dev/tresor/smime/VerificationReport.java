@@ -7,19 +7,19 @@ import java.util.Map;
 
 import dev.tresor.keys.Fingerprint;
 
-/** A short report of a {@link SignatureVerdict} for the recipient, as plain text or as HTML. */
+/** A short report of a {@link SmimeVerdict} for the recipient, as plain text or as HTML. */
 public final class VerificationReport {
-    private static final Map<SignatureVerdict.Status, String> HEADLINES = Map.of(
-        SignatureVerdict.Status.VALID, "The signature of this message is valid.",
-        SignatureVerdict.Status.INVALID, "WARNING: the signature of this message is invalid.",
-        SignatureVerdict.Status.UNTRUSTED, "CAUTION: the signature of this message cannot be trusted.",
-        SignatureVerdict.Status.REVOKED, "WARNING: the signer's certificate has been revoked.",
-        SignatureVerdict.Status.NONE, "This message is not signed.");
+    private static final Map<SmimeVerdict.Status, String> HEADLINES = Map.of(
+        SmimeVerdict.Status.VALID, "The signature of this message is valid.",
+        SmimeVerdict.Status.INVALID, "WARNING: the signature of this message is invalid.",
+        SmimeVerdict.Status.UNTRUSTED, "CAUTION: the signature of this message cannot be trusted.",
+        SmimeVerdict.Status.REVOKED, "WARNING: the signer's certificate has been revoked.",
+        SmimeVerdict.Status.NONE, "This message is not signed.");
 
     private VerificationReport() {
     }
 
-    public static String text(SignatureVerdict verdict) {
+    public static String text(SmimeVerdict verdict) {
         StringBuilder text = new StringBuilder("S/MIME signature check: ").append(verdict.status().asText()).append("\r\n")
             .append(HEADLINES.get(verdict.status())).append("\r\n\r\n");
         for (String[] line : lines(verdict)) {
@@ -28,7 +28,7 @@ public final class VerificationReport {
         return text.toString();
     }
 
-    public static String html(SignatureVerdict verdict) {
+    public static String html(SmimeVerdict verdict) {
         StringBuilder html = new StringBuilder("<!DOCTYPE html>\r\n<html><body>\r\n<p><strong>")
             .append(escape(HEADLINES.get(verdict.status()))).append("</strong></p>\r\n<table>\r\n")
             .append("<tr><th align=\"left\">Status</th><td>").append(verdict.status().asText()).append("</td></tr>\r\n");
@@ -39,7 +39,7 @@ public final class VerificationReport {
         return html.append("</table>\r\n</body></html>\r\n").toString();
     }
 
-    private static List<String[]> lines(SignatureVerdict verdict) {
+    private static List<String[]> lines(SmimeVerdict verdict) {
         List<String[]> lines = new ArrayList<>();
         verdict.signerAddress().ifPresent(address -> lines.add(new String[] {"Signer", address.asString()}));
         verdict.signer().ifPresent(certificate -> {

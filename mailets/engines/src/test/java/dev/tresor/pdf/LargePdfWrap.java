@@ -31,7 +31,7 @@ public final class LargePdfWrap {
         ByteSink pdf = new ByteSink(size + size / 8);
         PdfWrapper.Result result = new PdfWrapper(PdfFonts.defaults(), PdfProtection.DEFAULT).wrap(message, "large".toCharArray(), pdf);
         MimeMessage outgoing = ProtectedMail.compose(message, new MailTemplates(Optional.empty(), "en")
-            .render(MailTemplates.Kind.RECIPIENT, "acme", Map.of("subject", "large")), "message.pdf", pdf);
+            .render(MailTemplates.Kind.RECIPIENT, "acme", Map.of("subject", "large")), "message.pdf", pdf, new javax.mail.Header("X-Marker", "large"));
         message = null;
         pdf = null;
         MimeMultipart parts = (MimeMultipart) outgoing.getContent();

@@ -50,10 +50,10 @@ class DamagedSmimeReasonTest {
             .sign(plain, BOB.privateKey(), BOB.chain());
         MimeMessage truncated = parse(truncated(bytes(signed)));
 
-        SignatureVerdict verdict = new SmimeVerifier(new HttpCrlFetcher(Duration.ofSeconds(2)), Clock.systemUTC())
+        SmimeVerdict verdict = new SmimeVerifier(new HttpCrlFetcher(Duration.ofSeconds(2)), Clock.systemUTC())
             .verify(truncated, VerificationOptions.trusting("tenant acme", List.of(CA.certificate())));
 
-        assertThat(verdict.status()).isNotEqualTo(SignatureVerdict.Status.VALID);
+        assertThat(verdict.status()).isNotEqualTo(SmimeVerdict.Status.VALID);
         assertThat(verdict.reason()).doesNotContainPattern(EXCEPTION_NAME);
     }
 

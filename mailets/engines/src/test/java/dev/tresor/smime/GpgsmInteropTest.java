@@ -145,9 +145,9 @@ class GpgsmInteropTest {
             + "Content-Type: application/pkcs7-signature; name=smime.p7s\r\nContent-Transfer-Encoding: base64\r\n\r\n"
             + Base64.getMimeEncoder().encodeToString(signature) + "\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.US_ASCII));
 
-        SignatureVerdict verdict = new SmimeVerifier(new HttpCrlFetcher(Duration.ofSeconds(1)), Clock.systemUTC())
+        SmimeVerdict verdict = new SmimeVerifier(new HttpCrlFetcher(Duration.ofSeconds(1)), Clock.systemUTC())
             .verify(signed, VerificationOptions.trusting("gpgsm test", List.of(ca)));
-        assertThat(verdict.status()).as(verdict.reason()).isEqualTo(SignatureVerdict.Status.VALID);
+        assertThat(verdict.status()).as(verdict.reason()).isEqualTo(SmimeVerdict.Status.VALID);
 
         byte[] envelope = gpgsm(null, "--recipient", BOB, "--encrypt", "entity.txt");
         MimeMessage encrypted = SmimeFixtures.parse(("From: alice@acme.example\r\nTo: " + BOB + "\r\nMIME-Version: 1.0\r\n"

@@ -41,7 +41,7 @@ public final class LargeMailRoundTrip {
         signed = null;
         MimeMessage decrypted = new SmimeDecryptor().decrypt(encrypted, SmimeFixtures.keyLookup(bob)).message();
         encrypted = null;
-        SignatureVerdict verdict = new SmimeVerifier(new HttpCrlFetcher(Duration.ofSeconds(1)), Clock.systemUTC())
+        SmimeVerdict verdict = new SmimeVerifier(new HttpCrlFetcher(Duration.ofSeconds(1)), Clock.systemUTC())
             .verify(decrypted, VerificationOptions.trusting("large", List.of(ca.certificate())));
         if (!verdict.isValid()) {
             throw new AssertionError("Verdict " + verdict.status() + ": " + verdict.reason());

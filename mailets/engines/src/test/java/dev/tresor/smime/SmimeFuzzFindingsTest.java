@@ -27,9 +27,9 @@ class SmimeFuzzFindingsTest {
      */
     @Test
     void aCorruptSignatureShouldGetAReasonWithoutTheParsersClassName() throws Exception {
-        SignatureVerdict verdict = verifier.verify(FuzzMaterial.parse(seed(VERIFIER_SEEDS + "length-of-more-than-63-bits.eml")), options);
+        SmimeVerdict verdict = verifier.verify(FuzzMaterial.parse(seed(VERIFIER_SEEDS + "length-of-more-than-63-bits.eml")), options);
 
-        assertThat(verdict.status()).isEqualTo(SignatureVerdict.Status.INVALID);
+        assertThat(verdict.status()).isEqualTo(SmimeVerdict.Status.INVALID);
         assertThat(verdict.reason()).isEqualTo("the signature is damaged (truncated or not valid CMS)");
     }
 
@@ -38,7 +38,7 @@ class SmimeFuzzFindingsTest {
     void theVerificationSeedsShouldBeValidlySigned() throws Exception {
         for (String name : new String[] {"smime-clearsigned.eml", "smime-opaque.eml", "smime-opaque-binary.eml"}) {
             assertThat(verifier.verify(FuzzMaterial.parse(seed(VERIFIER_SEEDS + name)), options).status()).as(name)
-                .isEqualTo(SignatureVerdict.Status.VALID);
+                .isEqualTo(SmimeVerdict.Status.VALID);
         }
     }
 

@@ -37,9 +37,9 @@ class SmimeVerifierFuzzTest {
         } catch (MessagingException e) {
             return;
         }
-        SignatureVerdict verdict = VERIFIER.verify(message, OPTIONS);
+        SmimeVerdict verdict = VERIFIER.verify(message, OPTIONS);
         assertThat(verdict).isNotNull();
-        if (verdict.status() == SignatureVerdict.Status.INVALID || verdict.status() == SignatureVerdict.Status.UNTRUSTED) {
+        if (verdict.status() == SmimeVerdict.Status.INVALID || verdict.status() == SmimeVerdict.Status.UNTRUSTED) {
             Refusals.assertClear(verdict.reason());
         }
     }

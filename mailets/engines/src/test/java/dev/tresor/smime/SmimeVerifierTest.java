@@ -54,18 +54,18 @@ class SmimeVerifierTest {
         MimeMessage pss = sign(SigningOptions.DEFAULT.withRsaPadding(SigningOptions.RsaPadding.PSS), rsaAlice,
             textMail(ALICE, BOB, "PSS\n"));
 
-        SignatureVerdict verdict = verifier.verify(detached, trustingCa);
+        SmimeVerdict verdict = verifier.verify(detached, trustingCa);
 
-        assertThat(verdict.status()).as(verdict.reason()).isEqualTo(SignatureVerdict.Status.VALID);
+        assertThat(verdict.status()).as(verdict.reason()).isEqualTo(SmimeVerdict.Status.VALID);
         assertThat(verdict.signerAddress()).hasValueSatisfying(address -> assertThat(address.asString()).isEqualTo(ALICE));
         assertThat(verdict.signer()).contains(rsaAlice.certificate());
         assertThat(verdict.signingTime()).isPresent();
         assertThat(verdict.signerChain()).containsExactly(rsaAlice.certificate(), CA.certificate());
         assertThat(verdict.signedContent().orElseThrow().getContent()).isEqualTo("Hello Bob\r\n");
-        SignatureVerdict opaqueVerdict = verifier.verify(opaque, trustingCa);
-        assertThat(opaqueVerdict.status()).as(opaqueVerdict.reason()).isEqualTo(SignatureVerdict.Status.VALID);
+        SmimeVerdict opaqueVerdict = verifier.verify(opaque, trustingCa);
+        assertThat(opaqueVerdict.status()).as(opaqueVerdict.reason()).isEqualTo(SmimeVerdict.Status.VALID);
         assertThat(opaqueVerdict.signedContent().orElseThrow().getContent()).isEqualTo("Opaque\r\n");
-        assertThat(verifier.verify(pss, trustingCa).status()).isEqualTo(SignatureVerdict.Status.VALID);
+        assertThat(verifier.verify(pss, trustingCa).status()).isEqualTo(SmimeVerdict.Status.VALID);
     }
 
     @Test
@@ -73,14 +73,14 @@ class SmimeVerifierTest {
         MimeMessage detached = opensslSign(false);
         MimeMessage opaque = opensslSign(true);
 
-        SignatureVerdict detachedVerdict = verifier.verify(detached, trustingCa);
-        SignatureVerdict opaqueVerdict = verifier.verify(opaque, trustingCa);
+        SmimeVerdict detachedVerdict = verifier.verify(detached, trustingCa);
+        SmimeVerdict opaqueVerdict = verifier.verify(opaque, trustingCa);
 
         assertThat(SmimeType.of(detached)).isEqualTo(SmimeType.SIGNED_DETACHED);
-        assertThat(detachedVerdict.status()).as(detachedVerdict.reason()).isEqualTo(SignatureVerdict.Status.VALID);
+        assertThat(detachedVerdict.status()).as(detachedVerdict.reason()).isEqualTo(SmimeVerdict.Status.VALID);
         assertThat(detachedVerdict.signedContent().orElseThrow().getContent().toString()).startsWith("Hello from openssl");
         assertThat(SmimeType.of(opaque)).isEqualTo(SmimeType.SIGNED_OPAQUE);
-        assertThat(opaqueVerdict.status()).as(opaqueVerdict.reason()).isEqualTo(SignatureVerdict.Status.VALID);
+        assertThat(opaqueVerdict.status()).as(opaqueVerdict.reason()).isEqualTo(SmimeVerdict.Status.VALID);
     }
 
     @Test
@@ -88,9 +88,9 @@ class SmimeVerifierTest {
         byte[] raw = bytes(sign(SigningOptions.DEFAULT, rsaAlice, textMail(ALICE, BOB, "Pay 100 EUR to account 1234\n")));
         String text = new String(raw, StandardCharsets.ISO_8859_1).replace("Pay 100 EUR", "Pay 900 EUR");
 
-        SignatureVerdict verdict = verifier.verify(parse(text.getBytes(StandardCharsets.ISO_8859_1)), trustingCa);
+        SmimeVerdict verdict = verifier.verify(parse(text.getBytes(StandardCharsets.ISO_8859_1)), trustingCa);
 
-        assertThat(verdict.status()).isEqualTo(SignatureVerdict.Status.INVALID);
+        assertThat(verdict.status()).isEqualTo(SmimeVerdict.Status.INVALID);
         assertThat(verdict.reason()).isEqualTo("signature does not match the content (message altered)");
     }
 
@@ -98,28 +98,28 @@ class SmimeVerifierTest {
     void aSignerFromAnUnknownCaShouldBeUntrusted() throws Exception {
         TestPki.Issued stranger = STRANGER_CA.issue(ALICE);
 
-        SignatureVerdict verdict = verifier.verify(sign(SigningOptions.DEFAULT, stranger, textMail(ALICE, BOB, "Hi\n")), trustingCa);
+        SmimeVerdict verdict = verifier.verify(sign(SigningOptions.DEFAULT, stranger, textMail(ALICE, BOB, "Hi\n")), trustingCa);
 
-        assertThat(verdict.status()).isEqualTo(SignatureVerdict.Status.UNTRUSTED);
+        assertThat(verdict.status()).isEqualTo(SmimeVerdict.Status.UNTRUSTED);
         assertThat(verdict.reason()).startsWith("no path to a trust anchor of tenant partner");
         assertThat(verdict.signer()).contains(stranger.certificate());
     }
 
     @Test
     void aFromAddressThatTheCertificateDoesNotNameShouldBeInvalid() throws Exception {
-        SignatureVerdict verdict = verifier.verify(sign(SigningOptions.DEFAULT, ecAlice, textMail("eve@acme.example", BOB, "Hi\n")),
+        SmimeVerdict verdict = verifier.verify(sign(SigningOptions.DEFAULT, ecAlice, textMail("eve@acme.example", BOB, "Hi\n")),
             trustingCa);
 
-        assertThat(verdict.status()).isEqualTo(SignatureVerdict.Status.INVALID);
+        assertThat(verdict.status()).isEqualTo(SmimeVerdict.Status.INVALID);
         assertThat(verdict.reason()).startsWith("From address eve@acme.example is not in the signer certificate");
     }
 
     @Test
     void fromAddressesShouldMatchCaseInsensitively() throws Exception {
-        SignatureVerdict verdict = verifier.verify(sign(SigningOptions.DEFAULT, ecAlice,
+        SmimeVerdict verdict = verifier.verify(sign(SigningOptions.DEFAULT, ecAlice,
             textMail("Alice <Alice@ACME.example>", BOB, "Hi\n")), trustingCa);
 
-        assertThat(verdict.status()).as(verdict.reason()).isEqualTo(SignatureVerdict.Status.VALID);
+        assertThat(verdict.status()).as(verdict.reason()).isEqualTo(SmimeVerdict.Status.VALID);
     }
 
     @Test
@@ -127,9 +127,9 @@ class SmimeVerifierTest {
         Instant now = Instant.now();
         TestPki.Issued expired = CA.issuing(ALICE).validity(now.minus(Duration.ofDays(400)), now.minus(Duration.ofDays(35))).build();
 
-        SignatureVerdict verdict = verifier.verify(sign(SigningOptions.DEFAULT, expired, textMail(ALICE, BOB, "Hi\n")), trustingCa);
+        SmimeVerdict verdict = verifier.verify(sign(SigningOptions.DEFAULT, expired, textMail(ALICE, BOB, "Hi\n")), trustingCa);
 
-        assertThat(verdict.status()).isEqualTo(SignatureVerdict.Status.UNTRUSTED);
+        assertThat(verdict.status()).isEqualTo(SmimeVerdict.Status.UNTRUSTED);
         assertThat(verdict.reason()).contains("expired on").contains("before the signing time");
     }
 
@@ -143,12 +143,12 @@ class SmimeVerifierTest {
                 Clock.systemUTC(), 10), Clock.systemUTC());
             MimeMessage signed = sign(SigningOptions.DEFAULT, revoked, textMail(ALICE, BOB, "Hi\n"));
 
-            SignatureVerdict first = caching.verify(signed, trustingCa);
-            SignatureVerdict second = caching.verify(signed, trustingCa);
+            SmimeVerdict first = caching.verify(signed, trustingCa);
+            SmimeVerdict second = caching.verify(signed, trustingCa);
 
-            assertThat(first.status()).as(first.reason()).isEqualTo(SignatureVerdict.Status.REVOKED);
+            assertThat(first.status()).as(first.reason()).isEqualTo(SmimeVerdict.Status.REVOKED);
             assertThat(first.reason()).contains("was revoked on").contains("KEY_COMPROMISE");
-            assertThat(second.status()).isEqualTo(SignatureVerdict.Status.REVOKED);
+            assertThat(second.status()).isEqualTo(SmimeVerdict.Status.REVOKED);
             assertThat(crls.requests()).isEqualTo(1);
         }
     }
@@ -160,10 +160,10 @@ class SmimeVerifierTest {
             Instant now = Instant.now();
             crls.publish(CA.crl(now.minusSeconds(60), now.plus(Duration.ofDays(1)), now, rsaAlice.certificate()));
 
-            SignatureVerdict verdict = verifier.verify(sign(SigningOptions.DEFAULT, good, textMail(ALICE, BOB, "Hi\n")),
+            SmimeVerdict verdict = verifier.verify(sign(SigningOptions.DEFAULT, good, textMail(ALICE, BOB, "Hi\n")),
                 trustingCa.withRevocation(RevocationPolicy.HARD_FAIL));
 
-            assertThat(verdict.status()).as(verdict.reason()).isEqualTo(SignatureVerdict.Status.VALID);
+            assertThat(verdict.status()).as(verdict.reason()).isEqualTo(SmimeVerdict.Status.VALID);
             assertThat(verdict.reason()).doesNotContain("not checked");
         }
     }
@@ -176,12 +176,12 @@ class SmimeVerifierTest {
         TestPki.Issued signer = CA.issuing(ALICE).crlDistributionPoint(url).build();
         MimeMessage signed = sign(SigningOptions.DEFAULT, signer, textMail(ALICE, BOB, "Hi\n"));
 
-        SignatureVerdict hard = verifier.verify(signed, trustingCa.withRevocation(RevocationPolicy.HARD_FAIL));
-        SignatureVerdict soft = verifier.verify(signed, trustingCa.withRevocation(RevocationPolicy.SOFT_FAIL));
+        SmimeVerdict hard = verifier.verify(signed, trustingCa.withRevocation(RevocationPolicy.HARD_FAIL));
+        SmimeVerdict soft = verifier.verify(signed, trustingCa.withRevocation(RevocationPolicy.SOFT_FAIL));
 
-        assertThat(hard.status()).isEqualTo(SignatureVerdict.Status.UNTRUSTED);
+        assertThat(hard.status()).isEqualTo(SmimeVerdict.Status.UNTRUSTED);
         assertThat(hard.reason()).startsWith("revocation status unknown").contains(url);
-        assertThat(soft.status()).isEqualTo(SignatureVerdict.Status.VALID);
+        assertThat(soft.status()).isEqualTo(SmimeVerdict.Status.VALID);
         assertThat(soft.reason()).contains("revocation not checked");
     }
 
@@ -198,9 +198,9 @@ class SmimeVerifierTest {
         der[amount + 4] = '9';
         String tampered = raw.substring(0, body) + java.util.Base64.getMimeEncoder().encodeToString(der) + "\r\n";
 
-        SignatureVerdict verdict = verifier.verify(parse(tampered.getBytes(StandardCharsets.ISO_8859_1)), trustingCa);
+        SmimeVerdict verdict = verifier.verify(parse(tampered.getBytes(StandardCharsets.ISO_8859_1)), trustingCa);
 
-        assertThat(verdict.status()).as(verdict.reason()).isEqualTo(SignatureVerdict.Status.INVALID);
+        assertThat(verdict.status()).as(verdict.reason()).isEqualTo(SmimeVerdict.Status.INVALID);
     }
 
     @Test
@@ -208,12 +208,12 @@ class SmimeVerifierTest {
         TestPki.Issued signer = CA.issuing(ALICE).build();
         MimeMessage signed = sign(SigningOptions.DEFAULT, signer, textMail(ALICE, BOB, "Hi\n"));
 
-        SignatureVerdict hard = verifier.verify(signed, trustingCa.withRevocation(RevocationPolicy.HARD_FAIL));
-        SignatureVerdict soft = verifier.verify(signed, trustingCa.withRevocation(RevocationPolicy.SOFT_FAIL));
+        SmimeVerdict hard = verifier.verify(signed, trustingCa.withRevocation(RevocationPolicy.HARD_FAIL));
+        SmimeVerdict soft = verifier.verify(signed, trustingCa.withRevocation(RevocationPolicy.SOFT_FAIL));
 
-        assertThat(hard.status()).isEqualTo(SignatureVerdict.Status.UNTRUSTED);
+        assertThat(hard.status()).isEqualTo(SmimeVerdict.Status.UNTRUSTED);
         assertThat(hard.reason()).startsWith("revocation status unknown").contains("names no http CRL distribution point");
-        assertThat(soft.status()).isEqualTo(SignatureVerdict.Status.VALID);
+        assertThat(soft.status()).isEqualTo(SmimeVerdict.Status.VALID);
         assertThat(soft.reason()).contains("revocation not checked").contains("names no http CRL distribution point");
     }
 
@@ -223,17 +223,17 @@ class SmimeVerifierTest {
         int signature = raw.indexOf("smime.p7s\"\r\n\r\n") + "smime.p7s\"\r\n\r\n".length();
         String corrupt = raw.substring(0, signature) + "AAAAAAAAAAAAAAAA" + raw.substring(signature + 16);
 
-        SignatureVerdict verdict = verifier.verify(parse(corrupt.getBytes(StandardCharsets.ISO_8859_1)), trustingCa);
+        SmimeVerdict verdict = verifier.verify(parse(corrupt.getBytes(StandardCharsets.ISO_8859_1)), trustingCa);
 
-        assertThat(verdict.status()).isEqualTo(SignatureVerdict.Status.INVALID);
+        assertThat(verdict.status()).isEqualTo(SmimeVerdict.Status.INVALID);
         assertThat(verdict.reason()).isNotBlank();
         assertThat(verifier.verify(parse("From: a@b.example\r\nContent-Type: multipart/signed; protocol=\"application/pkcs7-signature\"; "
-            + "boundary=x\r\n\r\nno parts at all\r\n"), trustingCa).status()).isEqualTo(SignatureVerdict.Status.INVALID);
+            + "boundary=x\r\n\r\nno parts at all\r\n"), trustingCa).status()).isEqualTo(SmimeVerdict.Status.INVALID);
     }
 
     @Test
     void anUnsignedMessageShouldBeNone() throws Exception {
-        assertThat(verifier.verify(textMail(ALICE, BOB, "Hi\n"), trustingCa).status()).isEqualTo(SignatureVerdict.Status.NONE);
+        assertThat(verifier.verify(textMail(ALICE, BOB, "Hi\n"), trustingCa).status()).isEqualTo(SmimeVerdict.Status.NONE);
     }
 
     @Test
@@ -241,9 +241,9 @@ class SmimeVerifierTest {
         String raw = new String(bytes(sign(SigningOptions.DEFAULT, ecAlice, textMail(ALICE, BOB, "Line one\nLine two\n"))),
             StandardCharsets.ISO_8859_1).replace("\r\n", "\n");
 
-        SignatureVerdict verdict = verifier.verify(parse(raw.getBytes(StandardCharsets.ISO_8859_1)), trustingCa);
+        SmimeVerdict verdict = verifier.verify(parse(raw.getBytes(StandardCharsets.ISO_8859_1)), trustingCa);
 
-        assertThat(verdict.status()).as(verdict.reason()).isEqualTo(SignatureVerdict.Status.VALID);
+        assertThat(verdict.status()).as(verdict.reason()).isEqualTo(SmimeVerdict.Status.VALID);
     }
 
     @Test
@@ -251,9 +251,9 @@ class SmimeVerifierTest {
         byte[] attachment = randomBytes(25 * 1024 * 1024, 7);
         MimeMessage signed = sign(SigningOptions.DEFAULT, rsaAlice, mailWithAttachment(ALICE, BOB, attachment));
 
-        SignatureVerdict verdict = verifier.verify(signed, trustingCa);
+        SmimeVerdict verdict = verifier.verify(signed, trustingCa);
 
-        assertThat(verdict.status()).as(verdict.reason()).isEqualTo(SignatureVerdict.Status.VALID);
+        assertThat(verdict.status()).as(verdict.reason()).isEqualTo(SmimeVerdict.Status.VALID);
         MimeMultipart parts = (MimeMultipart) verdict.signedContent().orElseThrow().getContent();
         ByteSink decoded = new ByteSink(attachment.length);
         decoded.readFrom(parts.getBodyPart(1).getInputStream());
@@ -262,7 +262,7 @@ class SmimeVerifierTest {
 
     @Test
     void theReportShouldNameStatusSignerAndReason() throws Exception {
-        SignatureVerdict verdict = verifier.verify(sign(SigningOptions.DEFAULT, ecAlice, textMail(ALICE, BOB, "Hi\n")), trustingCa);
+        SmimeVerdict verdict = verifier.verify(sign(SigningOptions.DEFAULT, ecAlice, textMail(ALICE, BOB, "Hi\n")), trustingCa);
 
         assertThat(VerificationReport.text(verdict)).contains("S/MIME signature check: valid").contains("Signer: " + ALICE)
             .contains(ecAlice.fingerprint().asString());

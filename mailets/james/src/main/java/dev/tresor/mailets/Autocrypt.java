@@ -15,8 +15,6 @@ import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeUtility;
 
 import org.apache.james.core.MailAddress;
-import org.apache.mailet.Attribute;
-import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
@@ -24,6 +22,7 @@ import org.slf4j.LoggerFactory;
 
 import com.google.common.annotations.VisibleForTesting;
 
+import dev.tresor.attributes.AutocryptOutcome;
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyRepository;
@@ -36,6 +35,10 @@ import dev.tresor.keys.james.TenantResolver;
 import dev.tresor.keys.io.KeyMaterialException;
 import dev.tresor.keys.io.PgpKeys;
 import dev.tresor.keys.io.PgpPublicKeyInfo;
+import dev.tresor.mailets.support.InitParameters;
+import dev.tresor.mailets.support.KeyUseAudit;
+import dev.tresor.mailets.support.RecipientTenants;
+import dev.tresor.mailets.support.Senders;
 
 /**
  * Autocrypt (Level 1) for the gateway: learns OpenPGP keys from the {@code Autocrypt:} header of incoming mail, and
@@ -127,13 +130,13 @@ public class Autocrypt extends GenericMailet {
             if (!key.emailAddresses().equals(List.of(addr))) {
                 throw new Refused("the key's user ids name " + key.emailAddresses() + ", not only " + addr.asString());
             }
-            String outcome = "known " + key.fingerprint();
+            String outcome = AutocryptOutcome.known(key.fingerprint());
             for (TenantId tenant : RecipientTenants.of(mail, getMailetContext(), tenantResolver).keySet()) {
                 outcome = store(tenant, addr, keydata, key, message).orElse(outcome);
             }
-            mail.setAttribute(outcome(outcome));
+            AutocryptOutcome.set(mail, outcome);
         } catch (Refused e) {
-            mail.setAttribute(outcome("refused: " + e.getMessage()));
+            AutocryptOutcome.setRefused(mail, e.getMessage());
             LOGGER.info("Mail {}: Autocrypt header refused: {}", mail.getName(), e.getMessage());
         }
     }
@@ -163,7 +166,7 @@ public class Autocrypt extends GenericMailet {
         audit.record(tenant, AuditEvent.Operation.HARVEST, stored.fingerprint(), Optional.of(addr), KeyUseAudit.messageId(message));
         LOGGER.info("Harvested OpenPGP key {} of {} into tenant {} from an Autocrypt header", stored.fingerprint(), addr.asString(),
             tenant.asString());
-        return Optional.of("harvested " + stored.fingerprint().asString());
+        return Optional.of(AutocryptOutcome.harvested(stored.fingerprint().asString()));
     }
 
     private void advertise(Mail mail) throws MessagingException {
@@ -248,10 +251,6 @@ public class Autocrypt extends GenericMailet {
         } catch (KeyMaterialException e) {
             throw new Refused("keydata is not a usable OpenPGP key: " + e.getMessage());
         }
-    }
-
-    private static Attribute outcome(String outcome) {
-        return new Attribute(TresorAttributes.PGP_AUTOCRYPT, AttributeValue.of(outcome));
     }
 
     private static String abbreviate(String text) {

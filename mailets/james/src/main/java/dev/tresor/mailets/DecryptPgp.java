@@ -10,8 +10,6 @@ import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.MailAddress;
-import org.apache.mailet.Attribute;
-import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
@@ -19,11 +17,20 @@ import org.slf4j.LoggerFactory;
 
 import com.google.common.annotations.VisibleForTesting;
 
+import dev.tresor.attributes.DecryptionOutcome;
+import dev.tresor.attributes.PgpSignature;
+import dev.tresor.attributes.TenantAttribute;
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
+import dev.tresor.mailets.support.FailureRouting;
+import dev.tresor.mailets.support.InitParameters;
+import dev.tresor.mailets.support.KeyUseAudit;
+import dev.tresor.mailets.support.PgpSignatureRecord;
+import dev.tresor.mailets.support.Senders;
+import dev.tresor.mailets.support.UndecryptedMail;
 import dev.tresor.pgp.DecryptionLimits;
 import dev.tresor.pgp.PgpDecryptor;
 import dev.tresor.pgp.PgpException;
@@ -58,7 +65,7 @@ import dev.tresor.pgp.TenantPgpKeys;
  * }</pre>
  *
  * <ul>
- *   <li>{@code maxSize}: the largest decrypted content accepted, in bytes with an optional {@code k} or {@code m};
+ *   <li>{@code maxSize}: the largest decrypted content accepted, in bytes or with {@code k}, {@code m} or {@code g};
  *       default {@code 100m}. Decompressed content is also capped at 100 times its compressed size.</li>
  *   <li>{@code onFailure}: processor for mail that cannot be decrypted; default none (deliver it encrypted).</li>
  * </ul>
@@ -73,7 +80,6 @@ import dev.tresor.pgp.TenantPgpKeys;
  * {@code failed; reason="..."}; {@code tresor.tenant}; an audit event DECRYPT per recipient with the key's fingerprint.
  */
 public class DecryptPgp extends GenericMailet {
-    public static final String HEADER = DecryptSmime.HEADER;
     private static final Logger LOGGER = LoggerFactory.getLogger(DecryptPgp.class);
     private static final int MAX_RATIO = 100;
     private static final long RATIO_FLOOR = 1024 * 1024;
@@ -102,23 +108,10 @@ public class DecryptPgp extends GenericMailet {
     public void init() throws MessagingException {
         checkInitParameters(Set.of("maxSize", FailureRouting.PARAMETER));
         InitParameters parameters = new InitParameters(this);
-        failed = new UndecryptedMail(TresorAttributes.PGP_DECRYPTION, parameters.optional(FailureRouting.PARAMETER));
-        long maxSize = parameters.optional("maxSize").map(value -> size(parameters, value)).orElse(DecryptionLimits.DEFAULT.maxBytes());
-        if (maxSize <= 0) {
-            throw parameters.invalid("maxSize", getInitParameter("maxSize"), "a size such as 100m, 512k or 1000000");
-        }
+        failed = new UndecryptedMail(DecryptionOutcome.PGP, parameters.optional(FailureRouting.PARAMETER));
+        long maxSize = parameters.size("maxSize", DecryptionLimits.DEFAULT.maxBytes());
         decryptor = new PgpDecryptor(new DecryptionLimits(maxSize, MAX_RATIO, Math.min(RATIO_FLOOR, maxSize)));
         audit = new KeyUseAudit(repository.audit(), clock);
-    }
-
-    private static long size(InitParameters parameters, String value) {
-        String lower = value.toLowerCase(java.util.Locale.ROOT);
-        long unit = lower.endsWith("m") ? 1024 * 1024 : lower.endsWith("k") ? 1024 : 1;
-        try {
-            return Long.parseLong(unit == 1 ? lower : lower.substring(0, lower.length() - 1).trim()) * unit;
-        } catch (NumberFormatException e) {
-            return -1;
-        }
     }
 
     @Override
@@ -144,8 +137,8 @@ public class DecryptPgp extends GenericMailet {
                     Optional.of(EmailAddress.of(recipient.asString())), messageId);
             }
             MimeMessage result = decrypted.message();
-            result.setHeader(HEADER, "decrypted (OpenPGP, " + decrypted.protection() + ")");
-            result.removeHeader(PgpSignatureRecord.HEADER);
+            DecryptionOutcome.writeDecryptedHeader(result, "OpenPGP, " + decrypted.protection());
+            result.removeHeader(PgpSignature.HEADER);
             if (!decrypted.content().signatures().isEmpty()) {
                 Optional<EmailAddress> from = Senders.from(result);
                 PgpVerdict verdict = verifier.verify(decrypted.content(), from, keys);
@@ -153,8 +146,8 @@ public class DecryptPgp extends GenericMailet {
             }
             result.saveChanges();
             mail.setMessage(result);
-            mail.setAttribute(new Attribute(TresorAttributes.PGP_DECRYPTION, AttributeValue.of("decrypted")));
-            mail.setAttribute(new Attribute(TresorAttributes.TENANT, AttributeValue.of(tenant.asString())));
+            DecryptionOutcome.setDecrypted(mail, DecryptionOutcome.PGP);
+            TenantAttribute.set(mail, tenant);
         } catch (PgpException e) {
             // the reason is a sentence of ours; what the library said stays in the log
             LOGGER.info("Mail {} not decrypted", mail.getName(), e);

@@ -9,8 +9,6 @@ import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.MailAddress;
-import org.apache.mailet.Attribute;
-import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
@@ -18,11 +16,17 @@ import org.slf4j.LoggerFactory;
 
 import com.google.common.annotations.VisibleForTesting;
 
+import dev.tresor.attributes.DecryptionOutcome;
+import dev.tresor.attributes.TenantAttribute;
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
+import dev.tresor.mailets.support.FailureRouting;
+import dev.tresor.mailets.support.InitParameters;
+import dev.tresor.mailets.support.KeyUseAudit;
+import dev.tresor.mailets.support.UndecryptedMail;
 import dev.tresor.smime.SmimeDecryptor;
 import dev.tresor.smime.SmimeException;
 import dev.tresor.smime.SmimeType;
@@ -62,7 +66,6 @@ import dev.tresor.smime.SmimeType;
  * {@code tresor.tenant}; an audit event DECRYPT per recipient with the key's fingerprint.
  */
 public class DecryptSmime extends GenericMailet {
-    public static final String HEADER = "X-Tresor-Decryption";
     private static final Logger LOGGER = LoggerFactory.getLogger(DecryptSmime.class);
 
     private final KeyRepository repository;
@@ -87,7 +90,7 @@ public class DecryptSmime extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         checkInitParameters(Set.of(FailureRouting.PARAMETER));
-        failed = new UndecryptedMail(TresorAttributes.SMIME_DECRYPTION, new InitParameters(this).optional(FailureRouting.PARAMETER));
+        failed = new UndecryptedMail(DecryptionOutcome.SMIME, new InitParameters(this).optional(FailureRouting.PARAMETER));
         audit = new KeyUseAudit(repository.audit(), clock);
     }
 
@@ -114,10 +117,10 @@ public class DecryptSmime extends GenericMailet {
                     Optional.of(EmailAddress.of(recipient.asString())), messageId);
             }
             MimeMessage result = decrypted.message();
-            result.setHeader(HEADER, decrypted.authenticated() ? "decrypted (AES-GCM authenticated)" : "decrypted");
+            DecryptionOutcome.writeDecryptedHeader(result, decrypted.authenticated() ? "AES-GCM authenticated" : "");
             mail.setMessage(result);
-            mail.setAttribute(new Attribute(TresorAttributes.SMIME_DECRYPTION, AttributeValue.of("decrypted")));
-            mail.setAttribute(new Attribute(TresorAttributes.TENANT, AttributeValue.of(tenant.asString())));
+            DecryptionOutcome.setDecrypted(mail, DecryptionOutcome.SMIME);
+            TenantAttribute.set(mail, tenant);
         } catch (SmimeException e) {
             // the reason is a sentence of ours; what the library said stays in the log
             LOGGER.info("Mail {} not decrypted", mail.getName(), e);

@@ -21,6 +21,7 @@ import org.slf4j.LoggerFactory;
 
 import com.google.common.annotations.VisibleForTesting;
 
+import dev.tresor.attributes.AppliedProtections;
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyRepository;
@@ -29,6 +30,13 @@ import dev.tresor.keys.PgpPrivateKeyEntry;
 import dev.tresor.keys.SelectionPolicy;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
+import dev.tresor.mailets.support.FailureRouting;
+import dev.tresor.mailets.support.InitParameters;
+import dev.tresor.mailets.support.KeyUseAudit;
+import dev.tresor.mailets.support.Protections;
+import dev.tresor.mailets.support.RecipientKeys;
+import dev.tresor.mailets.support.Senders;
+import dev.tresor.mailets.support.SigningAuthorisation;
 import dev.tresor.pgp.PgpEncryptor;
 import dev.tresor.pgp.PgpException;
 import dev.tresor.pgp.TenantPgpKeys;
@@ -71,7 +79,6 @@ import dev.tresor.pgp.TenantPgpKeys;
  * and the Message-ID, and SIGN for the signing key.
  */
 public class EncryptPgp extends GenericMailet {
-    public static final String PROTECTION = "pgp-encrypted";
     private static final Logger LOGGER = LoggerFactory.getLogger(EncryptPgp.class);
 
     private final KeyRepository repository;
@@ -155,9 +162,9 @@ public class EncryptPgp extends GenericMailet {
             MimeMessage encrypted = encryptor.encrypt(message, distinctKeys(keys, now), signer);
             recordUse(tenant, keys, signer, message);
             if (signer.isPresent()) {
-                Protections.applied(mail, encrypted, tenant, SignPgp.PROTECTION, PROTECTION);
+                Protections.applied(mail, encrypted, tenant, AppliedProtections.PGP_SIGNED, AppliedProtections.PGP_ENCRYPTED);
             } else {
-                Protections.applied(mail, encrypted, tenant, PROTECTION);
+                Protections.applied(mail, encrypted, tenant, AppliedProtections.PGP_ENCRYPTED);
             }
         } catch (PgpException e) {
             // the reason is a sentence of ours; what the library said stays in the log

@@ -20,6 +20,7 @@ import org.slf4j.LoggerFactory;
 
 import com.google.common.annotations.VisibleForTesting;
 
+import dev.tresor.attributes.AppliedProtections;
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.CertificateEntry;
 import dev.tresor.keys.EmailAddress;
@@ -27,6 +28,12 @@ import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.SelectionPolicy;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
+import dev.tresor.mailets.support.FailureRouting;
+import dev.tresor.mailets.support.InitParameters;
+import dev.tresor.mailets.support.KeyUseAudit;
+import dev.tresor.mailets.support.Protections;
+import dev.tresor.mailets.support.RecipientKeys;
+import dev.tresor.mailets.support.Senders;
 import dev.tresor.smime.EncryptionOptions;
 import dev.tresor.smime.SmimeEncryptor;
 import dev.tresor.smime.SmimeException;
@@ -68,7 +75,6 @@ import dev.tresor.smime.SmimeException;
  * {@code smime-encrypted}); one audit event ENCRYPT per certificate used, with the recipient and the Message-ID.
  */
 public class EncryptSmime extends GenericMailet {
-    public static final String PROTECTION = "smime-encrypted";
     private static final Logger LOGGER = LoggerFactory.getLogger(EncryptSmime.class);
 
     private final KeyRepository repository;
@@ -135,7 +141,7 @@ public class EncryptSmime extends GenericMailet {
             }
             MimeMessage encrypted = encryptor.encrypt(message, distinctCertificates(certificates));
             recordUse(tenant, certificates, message);
-            Protections.applied(mail, encrypted, tenant, PROTECTION);
+            Protections.applied(mail, encrypted, tenant, AppliedProtections.SMIME_ENCRYPTED);
         } catch (SmimeException e) {
             // the reason is a sentence of ours; what the library said stays in the log
             LOGGER.info("Mail {} not encrypted", mail.getName(), e);

@@ -15,8 +15,6 @@ import javax.inject.Inject;
 import javax.mail.MessagingException;
 
 import org.apache.james.core.MailAddress;
-import org.apache.mailet.Attribute;
-import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
@@ -24,6 +22,8 @@ import org.slf4j.LoggerFactory;
 
 import com.google.common.annotations.VisibleForTesting;
 
+import dev.tresor.attributes.CertificateHarvest;
+import dev.tresor.attributes.SmimeSignature;
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.Fingerprint;
@@ -32,10 +32,15 @@ import dev.tresor.keys.Origin;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.io.CertificateFacts;
 import dev.tresor.keys.james.TenantResolver;
+import dev.tresor.mailets.support.InitParameters;
+import dev.tresor.mailets.support.KeyUseAudit;
+import dev.tresor.mailets.support.RecipientTenants;
+import dev.tresor.mailets.support.TenantSignatureCheck;
+import dev.tresor.mailets.support.VerificationParameters;
 import dev.tresor.smime.CachingCrlFetcher;
 import dev.tresor.smime.CrlFetcher;
 import dev.tresor.smime.HttpCrlFetcher;
-import dev.tresor.smime.SignatureVerdict;
+import dev.tresor.smime.SmimeVerdict;
 import dev.tresor.smime.SmimeVerifier;
 
 /**
@@ -70,7 +75,6 @@ public class HarvestCertificates extends GenericMailet {
     static final String UNTRUSTED = "untrusted";
     static final String QUARANTINE_PROCESSOR = "quarantineProcessor";
     static final String DEFAULT_QUARANTINE_PROCESSOR = "tresor-harvest-quarantine";
-    static final String PENDING_APPROVAL = "pending-approval";
     private static final Logger LOGGER = LoggerFactory.getLogger(HarvestCertificates.class);
 
     private final KeyRepository repository;
@@ -100,7 +104,7 @@ public class HarvestCertificates extends GenericMailet {
     public void init() throws MessagingException {
         checkInitParameters(Set.of(UNTRUSTED, QUARANTINE_PROCESSOR, VerificationParameters.REVOCATION,
             VerificationParameters.TRUST_JDK_CACERTS));
-        quarantineUntrusted = VerificationParameters.choice(this, UNTRUSTED, "ignore", "ignore", "quarantine").equals("quarantine");
+        quarantineUntrusted = new InitParameters(this).choice(UNTRUSTED, "ignore", List.of("ignore", "quarantine")).equals("quarantine");
         quarantineProcessor = Optional.ofNullable(getInitParameter(QUARANTINE_PROCESSOR)).orElse(DEFAULT_QUARANTINE_PROCESSOR).trim();
         if (quarantineProcessor.isEmpty()) {
             throw new MessagingException(getMailetName() + ": '" + QUARANTINE_PROCESSOR + "' must name a processor (default "
@@ -121,10 +125,10 @@ public class HarvestCertificates extends GenericMailet {
         Verdicts verdicts = verdicts(mail, tenants);
         List<MailAddress> untrustedRecipients = new ArrayList<>();
         for (Map.Entry<TenantId, List<MailAddress>> tenant : tenants.entrySet()) {
-            SignatureVerdict.Status status = verdicts.statusFor(tenant.getKey());
-            if (status == SignatureVerdict.Status.VALID && !verdicts.chain.isEmpty()) {
+            SmimeVerdict.Status status = verdicts.statusFor(tenant.getKey());
+            if (status == SmimeVerdict.Status.VALID && !verdicts.chain.isEmpty()) {
                 harvest(tenant.getKey(), verdicts.chain, mail);
-            } else if (status == SignatureVerdict.Status.UNTRUSTED) {
+            } else if (status == SmimeVerdict.Status.UNTRUSTED) {
                 untrustedRecipients.addAll(tenant.getValue());
             }
         }
@@ -135,31 +139,31 @@ public class HarvestCertificates extends GenericMailet {
 
     /** The chain of the signer and each tenant's verdict: from VerifySmime's attribute, or verified here. */
     private Verdicts verdicts(Mail mail, Map<TenantId, List<MailAddress>> tenants) throws MessagingException {
-        Optional<SignatureAttribute> recorded = SignatureAttribute.of(mail);
+        Optional<SmimeSignature> recorded = SmimeSignature.of(mail);
         if (recorded.isPresent()) {
             return new Verdicts(recorded.get().chain(), recorded.get()::statusFor);
         }
-        Map<TenantId, SignatureVerdict> verified = check.verify(mail.getMessage(), tenants.keySet());
+        Map<TenantId, SmimeVerdict> verified = check.verify(mail.getMessage(), tenants.keySet());
         List<X509Certificate> chain = verified.values().stream()
-            .map(SignatureVerdict::signerChain)
+            .map(SmimeVerdict::signerChain)
             .filter(candidate -> !candidate.isEmpty())
             .findFirst()
             .orElse(List.of());
-        Map<TenantId, SignatureVerdict.Status> statuses = verified.entrySet().stream()
+        Map<TenantId, SmimeVerdict.Status> statuses = verified.entrySet().stream()
             .collect(Collectors.toMap(Map.Entry::getKey, entry -> entry.getValue().status()));
-        return new Verdicts(chain, tenant -> statuses.getOrDefault(tenant, SignatureVerdict.Status.NONE));
+        return new Verdicts(chain, tenant -> statuses.getOrDefault(tenant, SmimeVerdict.Status.NONE));
     }
 
     private static final class Verdicts {
         private final List<X509Certificate> chain;
-        private final Function<TenantId, SignatureVerdict.Status> status;
+        private final Function<TenantId, SmimeVerdict.Status> status;
 
-        Verdicts(List<X509Certificate> chain, Function<TenantId, SignatureVerdict.Status> status) {
+        Verdicts(List<X509Certificate> chain, Function<TenantId, SmimeVerdict.Status> status) {
             this.chain = chain;
             this.status = status;
         }
 
-        SignatureVerdict.Status statusFor(TenantId tenant) {
+        SmimeVerdict.Status statusFor(TenantId tenant) {
             return status.apply(tenant);
         }
     }
@@ -185,7 +189,7 @@ public class HarvestCertificates extends GenericMailet {
     private void quarantine(Mail mail, List<MailAddress> recipients) throws MessagingException {
         Mail copy = mail.duplicate();
         copy.setRecipients(recipients);
-        copy.setAttribute(new Attribute(TresorAttributes.SMIME_HARVEST, AttributeValue.of(PENDING_APPROVAL)));
+        CertificateHarvest.markPendingApproval(copy);
         getMailetContext().sendMail(copy, quarantineProcessor);
         LOGGER.info("Mail {}: untrusted signer's certificate sent to '{}' for approval", mail.getName(), quarantineProcessor);
     }

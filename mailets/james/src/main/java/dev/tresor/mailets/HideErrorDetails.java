@@ -9,6 +9,8 @@ import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.tresor.mailets.support.InitParameters;
+
 /**
  * Keeps internals out of bounces: logs the mail's error message in full, then replaces it with a plain sentence that
  * gives a reference (the mail's name) under which the administrator finds the details in the log.

@@ -8,6 +8,7 @@ import javax.mail.internet.MimeMessage;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 
+import dev.tresor.attributes.InboundTls;
 import dev.tresor.mime.HeaderOnly;
 
 /**
@@ -27,7 +28,6 @@ import dev.tresor.mime.HeaderOnly;
  * <p>It takes no init parameters (only James's own {@code onMailetException} / {@code onMatchException}).
  */
 public class MarkInboundTls extends GenericMailet {
-    public static final String HEADER = "X-Tresor-Inbound-TLS";
 
     @Override
     public void init() throws MessagingException {
@@ -37,7 +37,7 @@ public class MarkInboundTls extends GenericMailet {
     @Override
     public void service(Mail mail) throws MessagingException {
         MimeMessage message = HeaderOnly.editable(mail.getMessage());
-        message.setHeader(HEADER, "yes");
+        message.setHeader(InboundTls.HEADER, InboundTls.HEADER_VALUE);
         mail.setMessage(message);
     }
 

@@ -18,8 +18,6 @@ import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.MailAddress;
-import org.apache.mailet.Attribute;
-import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
@@ -27,12 +25,20 @@ import org.slf4j.LoggerFactory;
 
 import com.google.common.annotations.VisibleForTesting;
 
+import dev.tresor.attributes.AppliedProtections;
+import dev.tresor.attributes.PdfPassword;
+import dev.tresor.attributes.TenantAttribute;
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.UnknownTenantException;
 import dev.tresor.keys.james.TenantResolver;
+import dev.tresor.mailets.support.FailureRouting;
+import dev.tresor.mailets.support.InitParameters;
+import dev.tresor.mailets.support.KeyUseAudit;
+import dev.tresor.mailets.support.Protections;
+import dev.tresor.mailets.support.Senders;
 import dev.tresor.mime.ByteSink;
 import dev.tresor.mime.Mime;
 import dev.tresor.pdf.LoggingSmsGateway;
@@ -90,14 +96,11 @@ import dev.tresor.pdf.SmsGateway;
  *   <li>{@code onFailure}: processor for mail that cannot be wrapped, default {@code tresor-quarantine}.</li>
  * </ul>
  *
- * <p>Writes: the wrapped message (header {@code X-Tresor-Protection: pdf}); attributes {@code tresor.tenant},
+ * <p>Writes ({@link dev.tresor.attributes}): the wrapped message (header {@code X-Tresor-Protection: pdf}); attributes {@code tresor.tenant},
  * {@code tresor.protection.applied} (adds {@code pdf}), {@code tresor.pdf.password} ({@code pre-shared} or
  * {@code generated}); an audit event ENCRYPT per recipient with the kind of password in its detail.
  */
 public class PdfWrap extends GenericMailet {
-    public static final String PROTECTION = "pdf";
-    static final String PRE_SHARED = "pre-shared";
-    static final String GENERATED = "generated";
     private static final Logger LOGGER = LoggerFactory.getLogger(PdfWrap.class);
 
     private final KeyRepository repository;
@@ -135,7 +138,7 @@ public class PdfWrap extends GenericMailet {
         cipherName = cipher == PdfProtection.Cipher.AES_256 ? "aes-256" : "aes-128";
         PdfProtection protection = new PdfProtection(cipher, parameters.bool("allowPrint", true), parameters.bool("allowCopy", true));
         wrapper = new PdfWrapper(fonts(parameters), protection);
-        generate = parameters.choice("passwords", "pre-shared-or-generated", Map.of("pre-shared-or-generated", true, PRE_SHARED, false));
+        generate = parameters.choice("passwords", "pre-shared-or-generated", Map.of("pre-shared-or-generated", true, "pre-shared", false));
         generator = passwordGenerator(parameters);
         templates = templates(parameters);
         attachmentName = parameters.optional("attachmentName").orElse("message.pdf");
@@ -260,7 +263,7 @@ public class PdfWrap extends GenericMailet {
             PdfWrapper.Result result = wrapper.wrap(message, password, pdf);
             Map<String, String> values = values(message, sender, recipient);
             MimeMessage wrapped = ProtectedMail.compose(message, templates.render(MailTemplates.Kind.RECIPIENT, tenant.asString(), values),
-                attachmentName, pdf);
+                attachmentName, pdf, AppliedProtections.pdfHeader());
             // audit first: a mail whose password use cannot be recorded is not sent, and then neither is its password
             audit.recordPassword(tenant, AuditEvent.Operation.ENCRYPT, recipient, KeyUseAudit.messageId(message),
                 "pdf " + cipherName + ", " + (preShared.isPresent() ? "pre-shared password" : "generated password sent to " + sender.asString()));
@@ -268,9 +271,9 @@ public class PdfWrap extends GenericMailet {
                 notifySender(tenant, sender, recipient, values, password);
             }
             mail.setMessage(wrapped);
-            mail.setAttribute(new Attribute(TresorAttributes.TENANT, AttributeValue.of(tenant.asString())));
-            mail.setAttribute(new Attribute(TresorAttributes.PDF_PASSWORD, AttributeValue.of(preShared.isPresent() ? PRE_SHARED : GENERATED)));
-            Protections.add(mail, PROTECTION);
+            TenantAttribute.set(mail, tenant);
+            PdfPassword.set(mail, preShared.isPresent());
+            AppliedProtections.add(mail, AppliedProtections.PDF);
             if (result.missingGlyphs() > 0) {
                 LOGGER.warn("Mail {}: {} characters had no glyph in the configured fonts and show as '?'", mail.getName(), result.missingGlyphs());
             }

@@ -13,21 +13,18 @@ import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -47,9 +44,6 @@ import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.queue.api.MailQueueName;
 import org.apache.james.server.core.MailImpl;
-import org.apache.mailet.Attribute;
-import org.apache.mailet.AttributeName;
-import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
@@ -58,6 +52,8 @@ import org.slf4j.LoggerFactory;
 import com.google.common.annotations.VisibleForTesting;
 import com.google.common.collect.MapMaker;
 
+import dev.tresor.attributes.DeliveryAttempts;
+import dev.tresor.attributes.RequireTlsOption;
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.Fingerprint;
@@ -65,7 +61,10 @@ import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.TlsPolicy;
 import dev.tresor.keys.james.TenantResolver;
-import dev.tresor.smtp.RequireTlsOption;
+import dev.tresor.mailets.support.DeliveryThreads;
+import dev.tresor.mailets.support.FailureRouting;
+import dev.tresor.mailets.support.InitParameters;
+import dev.tresor.mailets.support.KeyUseAudit;
 import dev.tresor.tls.DeliveryOptions;
 import dev.tresor.tls.DeliveryResult;
 import dev.tresor.tls.DeliveryStatusNotification;
@@ -114,9 +113,11 @@ import dev.tresor.tls.TlsPolicies;
  *     <li>{@code port}: the next hops' SMTP port. Default 25.</li>
  *     <li>{@code heloName}: the name sent in EHLO. Default: this host's name as James's DNS service reports it.</li>
  *     <li>{@code connectTimeout}, {@code readTimeout}, {@code sessionLimit}: per connection attempt, per server reply
- *         and per whole SMTP conversation. Defaults 30s, 5m, 30m. Units ms, s, m, h.</li>
+ *         and per whole SMTP conversation, at most a day. Defaults 30s, 5m, 30m. Durations as James writes them
+ *         ({@link InitParameters}: {@code 500ms}, {@code 30s}, {@code 5m}, {@code 2h}, {@code 1d}; a plain number is
+ *         seconds).</li>
  *     <li>{@code retryDelays}: the waits before each new attempt after a temporary failure, e.g. {@code 5m, 30m, 2h};
- *         after the last one the failure is final. Default {@code 5m, 15m, 1h, 4h, 12h}.</li>
+ *         after the last one the failure is final; each at most 30 days. Default {@code 5m, 15m, 1h, 4h, 12h}.</li>
  *     <li>{@code outgoingQueue}: the James mail queue of this mailet's mail, durable when James's queues are. Each
  *         RequireTls mailet needs its own: a shared queue would deliver one mailet's mail under another's policies.
  *         Letters, digits, {@code .}, {@code _} and {@code -}. Default {@value #DEFAULT_QUEUE}.</li>
@@ -129,7 +130,7 @@ import dev.tresor.tls.TlsPolicies;
  * </ul>
  *
  * <p>Writes: a temporary failure puts the mail back into {@code outgoingQueue} with the queue's delay, carrying only
- * the recipients still to do, {@value #ATTEMPTS} (attempts so far) and {@value #NEXT_ATTEMPT} (the time of the next
+ * the recipients still to do, {@code tresor.tls.attempts} (attempts so far) and {@code tresor.tls.next-attempt} (the time of the next
  * attempt, ISO-8601; a mail the queue hands over earlier goes back until then), so the schedule is part of the queued
  * mail and survives a restart with a durable queue. Final failures are bounced to the sender with an RFC 3464 DSN
  * naming the reason per recipient. Every delivery over TLS is audited (operation DELIVER, the server certificate's
@@ -140,16 +141,15 @@ import dev.tresor.tls.TlsPolicies;
  * were (the cut attempt does not count), to be delivered after the restart.
  */
 public class RequireTls extends GenericMailet {
-    public static final String ATTEMPTS = "tresor.tls.attempts";
-    public static final String NEXT_ATTEMPT = "tresor.tls.next-attempt";
     static final String DEFAULT_QUEUE = "tresor-requiretls";
     static final int DEFAULT_THREADS = 4;
     static final int MAX_THREADS = 100;
     static final int GRACE_SECONDS = 5;
-    private static final AttributeName ATTEMPTS_NAME = AttributeName.of(ATTEMPTS);
-    private static final AttributeName NEXT_ATTEMPT_NAME = AttributeName.of(NEXT_ATTEMPT);
     private static final Logger LOGGER = LoggerFactory.getLogger(RequireTls.class);
-    private static final Pattern DURATION = Pattern.compile("(\\d{1,9})\\s*(ms|s|m|h)");
+    private static final Duration SHORTEST_WAIT = Duration.ofMillis(1);
+    /** Socket timeouts are whole milliseconds in an int: a day is far below that and far above any sensible wait. */
+    private static final Duration LONGEST_TIMEOUT = Duration.ofDays(1);
+    private static final Duration LONGEST_RETRY_DELAY = Duration.ofDays(30);
     private static final Pattern QUEUE_NAME = Pattern.compile("[A-Za-z0-9._-]{1,100}");
     /** Early by less than this, a mail the queue hands over is delivered rather than put back. */
     private static final Duration EARLY_TOLERANCE = Duration.ofSeconds(1);
@@ -215,18 +215,15 @@ public class RequireTls extends GenericMailet {
         } catch (IllegalArgumentException e) {
             throw parameters.invalid("defaultPolicy", getInitParameter("defaultPolicy"), "a TLS policy: " + e.getMessage());
         }
-        retryDelays = new ArrayList<>();
-        for (String delay : parameters.optional("retryDelays").orElse("5m, 15m, 1h, 4h, 12h").split(",")) {
-            retryDelays.add(duration(parameters, "retryDelays", delay));
-        }
+        retryDelays = parameters.durations("retryDelays", "5m, 15m, 1h, 4h, 12h", SHORTEST_WAIT, LONGEST_RETRY_DELAY);
         heloName = parameters.optional("heloName").orElseGet(this::localHostName);
-        int port = port(parameters);
+        int port = parameters.port("port", 25);
         X509TrustManager trust = trustManager(parameters);
         try {
             delivery = new TlsDelivery(new DnsMxResolver(dns), new DeliveryOptions(port, heloName,
-                duration(parameters, "connectTimeout", parameters.optional("connectTimeout").orElse("30s")),
-                duration(parameters, "readTimeout", parameters.optional("readTimeout").orElse("5m")),
-                duration(parameters, "sessionLimit", parameters.optional("sessionLimit").orElse("30m")), trust));
+                parameters.duration("connectTimeout", Duration.ofSeconds(30), SHORTEST_WAIT, LONGEST_TIMEOUT),
+                parameters.duration("readTimeout", Duration.ofMinutes(5), SHORTEST_WAIT, LONGEST_TIMEOUT),
+                parameters.duration("sessionLimit", Duration.ofMinutes(30), SHORTEST_WAIT, LONGEST_TIMEOUT), trust));
         } catch (IllegalArgumentException e) {
             throw new MessagingException(getMailetName() + ": " + e.getMessage(), e);
         }
@@ -236,7 +233,7 @@ public class RequireTls extends GenericMailet {
                 clock)));
         }
         failures = FailureRouting.of(this, LOGGER);
-        int threadCount = deliveryThreads(parameters);
+        int threadCount = parameters.integer("deliveryThreads", DEFAULT_THREADS, 1, MAX_THREADS, "threads");
         String name = parameters.optional("outgoingQueue").orElse(DEFAULT_QUEUE);
         if (!QUEUE_NAME.matcher(name).matches()) {
             throw parameters.invalid("outgoingQueue", name, "a queue name of letters, digits, '.', '_' and '-'");
@@ -259,55 +256,11 @@ public class RequireTls extends GenericMailet {
         return QUEUES_IN_USE.computeIfAbsent(queueFactory, factory -> ConcurrentHashMap.newKeySet());
     }
 
-    private static int deliveryThreads(InitParameters parameters) throws MessagingException {
-        String value = parameters.optional("deliveryThreads").orElse(String.valueOf(DEFAULT_THREADS));
-        try {
-            int count = Integer.parseInt(value);
-            if (count >= 1 && count <= MAX_THREADS) {
-                return count;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw parameters.invalid("deliveryThreads", value, "a number of threads from 1 to " + MAX_THREADS);
-    }
-
     private String localHostName() {
         try {
             return dns.getHostName(dns.getLocalHost());
         } catch (IOException e) {
             return "localhost";
-        }
-    }
-
-    private static int port(InitParameters parameters) throws MessagingException {
-        String value = parameters.optional("port").orElse("25");
-        try {
-            int port = Integer.parseInt(value);
-            if (port >= 1 && port <= 65535) {
-                return port;
-            }
-        } catch (NumberFormatException e) {
-            // reported below
-        }
-        throw parameters.invalid("port", value, "a TCP port from 1 to 65535");
-    }
-
-    private static Duration duration(InitParameters parameters, String name, String value) throws MessagingException {
-        Matcher matcher = DURATION.matcher(value.trim().toLowerCase(Locale.ROOT));
-        if (!matcher.matches() || Long.parseLong(matcher.group(1)) == 0) {
-            throw parameters.invalid(name, value, "a positive duration such as 500ms, 30s, 5m or 2h");
-        }
-        long amount = Long.parseLong(matcher.group(1));
-        switch (matcher.group(2)) {
-            case "ms":
-                return Duration.ofMillis(amount);
-            case "s":
-                return Duration.ofSeconds(amount);
-            case "m":
-                return Duration.ofMinutes(amount);
-            default:
-                return Duration.ofHours(amount);
         }
     }
 
@@ -457,16 +410,13 @@ public class RequireTls extends GenericMailet {
      * the retry schedule into a burst of attempts.
      */
     private Optional<Duration> untilNextAttempt(Mail mail) {
-        Optional<String> stored = mail.getAttribute(NEXT_ATTEMPT_NAME)
-            .flatMap(attribute -> attribute.getValue().valueAs(String.class));
-        if (stored.isEmpty()) {
-            return Optional.empty();
-        }
         try {
-            Duration early = Duration.between(clock.instant(), Instant.parse(stored.get()));
-            return early.compareTo(EARLY_TOLERANCE) > 0 ? Optional.of(early) : Optional.empty();
+            return DeliveryAttempts.nextAttempt(mail)
+                .map(next -> Duration.between(clock.instant(), next))
+                .filter(early -> early.compareTo(EARLY_TOLERANCE) > 0);
         } catch (DateTimeParseException e) {
-            LOGGER.warn("Mail {}: unreadable {} '{}'; delivering now", mail.getName(), NEXT_ATTEMPT, stored.get());
+            LOGGER.warn("Mail {}: unreadable {} '{}'; delivering now", mail.getName(), DeliveryAttempts.NEXT_ATTEMPT,
+                e.getParsedString());
             return Optional.empty();
         }
     }
@@ -518,7 +468,7 @@ public class RequireTls extends GenericMailet {
         }
         Collection<MailAddress> recipients = List.copyOf(mail.getRecipients());
         mail.setRecipients(unfinished);
-        mail.removeAttribute(NEXT_ATTEMPT_NAME);
+        DeliveryAttempts.dueNow(mail);
         queue.enQueue(mail);
         mail.setRecipients(recipients);
         LOGGER.info("Mail {}: delivery stopped; {} recipient(s) back in queue {} for after the restart", mail.getName(),
@@ -530,7 +480,7 @@ public class RequireTls extends GenericMailet {
         if (retry.isEmpty()) {
             return;
         }
-        int attempts = attempts(mail) + 1;
+        int attempts = DeliveryAttempts.attempts(mail) + 1;
         if (attempts > retryDelays.size()) {
             retry.forEach(recipient -> bounce.put(recipient.asString(), "gave up after " + attempts + " attempts: "
                 + reasons.get(recipient.asString())));
@@ -539,18 +489,11 @@ public class RequireTls extends GenericMailet {
         Duration delay = retryDelays.get(attempts - 1);
         Collection<MailAddress> recipients = List.copyOf(mail.getRecipients());
         mail.setRecipients(retry);
-        mail.setAttribute(new Attribute(ATTEMPTS_NAME, AttributeValue.of(attempts)));
-        mail.setAttribute(new Attribute(NEXT_ATTEMPT_NAME, AttributeValue.of(clock.instant().plus(delay).toString())));
+        DeliveryAttempts.schedule(mail, attempts, clock.instant().plus(delay));
         queue.enQueue(mail, delay);
         mail.setRecipients(recipients);
         LOGGER.info("Mail {}: {} recipient(s) retried in {} (attempt {} of {}): {}", mail.getName(), retry.size(), delay,
             attempts + 1, retryDelays.size() + 1, reasons.values());
-    }
-
-    private static int attempts(Mail mail) {
-        return mail.getAttribute(ATTEMPTS_NAME)
-            .flatMap(attribute -> attribute.getValue().valueAs(Integer.class))
-            .orElse(0);
     }
 
     /** Bounces to the sender; a mail without one goes to the failure processor with the bounced recipients. */

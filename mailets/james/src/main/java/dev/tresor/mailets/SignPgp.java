@@ -16,12 +16,19 @@ import org.slf4j.LoggerFactory;
 
 import com.google.common.annotations.VisibleForTesting;
 
+import dev.tresor.attributes.AppliedProtections;
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.PgpPrivateKeyEntry;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
+import dev.tresor.mailets.support.FailureRouting;
+import dev.tresor.mailets.support.InitParameters;
+import dev.tresor.mailets.support.KeyUseAudit;
+import dev.tresor.mailets.support.Protections;
+import dev.tresor.mailets.support.Senders;
+import dev.tresor.mailets.support.SigningAuthorisation;
 import dev.tresor.pgp.PgpException;
 import dev.tresor.pgp.PgpSigner;
 
@@ -56,7 +63,6 @@ import dev.tresor.pgp.PgpSigner;
  * {@code pgp-signed}); an audit event SIGN with the key's fingerprint and the Message-ID.
  */
 public class SignPgp extends GenericMailet {
-    public static final String PROTECTION = "pgp-signed";
     private static final Logger LOGGER = LoggerFactory.getLogger(SignPgp.class);
 
     private final KeyRepository repository;
@@ -115,7 +121,7 @@ public class SignPgp extends GenericMailet {
             MimeMessage signed = signer.sign(message, key.get());
             audit.record(tenant, AuditEvent.Operation.SIGN, key.get().entry().fingerprint(), Optional.empty(),
                 KeyUseAudit.messageId(message));
-            Protections.applied(mail, signed, tenant, PROTECTION);
+            Protections.applied(mail, signed, tenant, AppliedProtections.PGP_SIGNED);
         } catch (PgpException e) {
             // the reason is a sentence of ours; what the library said stays in the log
             LOGGER.info("Mail {} not signed", mail.getName(), e);

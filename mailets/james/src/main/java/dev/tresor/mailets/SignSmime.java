@@ -19,12 +19,19 @@ import org.slf4j.LoggerFactory;
 
 import com.google.common.annotations.VisibleForTesting;
 
+import dev.tresor.attributes.AppliedProtections;
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyPairEntry;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
+import dev.tresor.mailets.support.FailureRouting;
+import dev.tresor.mailets.support.InitParameters;
+import dev.tresor.mailets.support.KeyUseAudit;
+import dev.tresor.mailets.support.Protections;
+import dev.tresor.mailets.support.Senders;
+import dev.tresor.mailets.support.SigningAuthorisation;
 import dev.tresor.smime.SigningOptions;
 import dev.tresor.smime.SmimeException;
 import dev.tresor.smime.SmimeSigner;
@@ -66,7 +73,6 @@ import dev.tresor.smime.SmimeSigner;
  * {@code smime-signed}); an audit event SIGN with the key's fingerprint, the sender and the Message-ID.
  */
 public class SignSmime extends GenericMailet {
-    public static final String PROTECTION = "smime-signed";
     private static final Logger LOGGER = LoggerFactory.getLogger(SignSmime.class);
 
     private final KeyRepository repository;
@@ -133,7 +139,7 @@ public class SignSmime extends GenericMailet {
             MimeMessage signed = signer.sign(message, key.get().privateKey(), chain(key.get()));
             audit.record(tenant, AuditEvent.Operation.SIGN, key.get().certificate().fingerprint(), Optional.empty(),
                 KeyUseAudit.messageId(message));
-            Protections.applied(mail, signed, tenant, PROTECTION);
+            Protections.applied(mail, signed, tenant, AppliedProtections.SMIME_SIGNED);
         } catch (SmimeException e) {
             // the reason is a sentence of ours; what the library said stays in the log
             LOGGER.info("Mail {} not signed", mail.getName(), e);

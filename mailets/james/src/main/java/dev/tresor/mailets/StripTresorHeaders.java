@@ -2,7 +2,6 @@ package dev.tresor.mailets;
 
 import java.util.Collections;
 import java.util.List;
-import java.util.Locale;
 
 import javax.mail.Header;
 import javax.mail.MessagingException;
@@ -15,10 +14,11 @@ import org.slf4j.LoggerFactory;
 
 import com.google.common.collect.ImmutableList;
 
+import dev.tresor.attributes.TresorHeaders;
 import dev.tresor.mime.HeaderOnly;
 
 /**
- * Removes every {@code X-Tresor-*} header from the top level of a mail, so that a verdict Tresor writes later
+ * Removes every {@code X-Tresor-*} header ({@link TresorHeaders}) from the top level of a mail, so that a verdict Tresor writes later
  * (signature status, protection applied, ...) can never be forged by whoever sent the mail. It must be the first
  * mailet of the {@code root} processor, before anything reads or writes such a header.
  *
@@ -38,8 +38,6 @@ import dev.tresor.mime.HeaderOnly;
  * <p>It takes no init parameters (only James's own {@code onMailetException} / {@code onMatchException}).
  */
 public class StripTresorHeaders extends GenericMailet {
-    public static final String HEADER_PREFIX = "X-Tresor-";
-    private static final String LOWER_CASE_PREFIX = HEADER_PREFIX.toLowerCase(Locale.ROOT);
     private static final Logger LOGGER = LoggerFactory.getLogger(StripTresorHeaders.class);
 
     @Override
@@ -66,13 +64,9 @@ public class StripTresorHeaders extends GenericMailet {
         return Collections.list(message.getAllHeaders())
             .stream()
             .map(Header::getName)
-            .filter(StripTresorHeaders::isTresorHeader)
+            .filter(TresorHeaders::isTresorHeader)
             .distinct()
             .collect(ImmutableList.toImmutableList());
-    }
-
-    private static boolean isTresorHeader(String name) {
-        return name.trim().toLowerCase(Locale.ROOT).startsWith(LOWER_CASE_PREFIX);
     }
 
     @Override

@@ -20,10 +20,15 @@ import org.slf4j.LoggerFactory;
 
 import com.google.common.annotations.VisibleForTesting;
 
+import dev.tresor.attributes.PgpSignature;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
+import dev.tresor.mailets.support.KeyUseAudit;
+import dev.tresor.mailets.support.PgpSignatureRecord;
+import dev.tresor.mailets.support.RecipientTenants;
+import dev.tresor.mailets.support.Senders;
 import dev.tresor.mime.HeaderOnly;
 import dev.tresor.mime.HeaderProtection;
 import dev.tresor.pgp.PgpVerdict;
@@ -62,7 +67,6 @@ import dev.tresor.pgp.TenantPgpKeys;
  * the outer headers stay as they came. The signed part itself is left unchanged.
  */
 public class VerifyPgp extends GenericMailet {
-    public static final String HEADER = PgpSignatureRecord.HEADER;
     private static final Logger LOGGER = LoggerFactory.getLogger(VerifyPgp.class);
 
     private final KeyRepository repository;
@@ -94,7 +98,7 @@ public class VerifyPgp extends GenericMailet {
         // the verdict header goes onto a copy whose body is never re-parsed: on James's own message any header change
         // re-parses the body when the mail is written, and a broken multipart would go to the error processor
         MimeMessage message = HeaderOnly.editable(mail.getMessage());
-        message.removeHeader(HEADER);
+        message.removeHeader(PgpSignature.HEADER);
         Optional<EmailAddress> from = Senders.from(message);
         Map<TenantId, List<MailAddress>> tenants = RecipientTenants.of(mail, getMailetContext(), tenantResolver);
         Map<TenantId, PgpVerdict> perTenant = new LinkedHashMap<>();

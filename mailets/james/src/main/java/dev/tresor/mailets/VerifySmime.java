@@ -11,7 +11,6 @@ import java.util.Set;
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
-import javax.mail.internet.MimeUtility;
 
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
@@ -21,17 +20,23 @@ import org.slf4j.LoggerFactory;
 
 import com.google.common.annotations.VisibleForTesting;
 
+import dev.tresor.attributes.SmimeSignature;
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.Fingerprint;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
+import dev.tresor.mailets.support.InitParameters;
+import dev.tresor.mailets.support.KeyUseAudit;
+import dev.tresor.mailets.support.RecipientTenants;
+import dev.tresor.mailets.support.TenantSignatureCheck;
+import dev.tresor.mailets.support.VerificationParameters;
 import dev.tresor.mime.HeaderOnly;
 import dev.tresor.mime.HeaderProtection;
 import dev.tresor.smime.CachingCrlFetcher;
 import dev.tresor.smime.CrlFetcher;
 import dev.tresor.smime.HttpCrlFetcher;
-import dev.tresor.smime.SignatureVerdict;
+import dev.tresor.smime.SmimeVerdict;
 import dev.tresor.smime.SignedMessages;
 import dev.tresor.smime.SmimeVerifier;
 import dev.tresor.smime.VerificationReport;
@@ -48,7 +53,7 @@ import dev.tresor.smime.VerificationReport;
  * <ul>
  *   <li>attribute {@code tresor.smime.signature}: a map of {@code status} ({@code valid}, {@code invalid},
  *       {@code untrusted}, {@code revoked}, {@code none}), {@code signer}, {@code reason}, {@code fingerprint},
- *       {@code chain} and {@code tenants} (see {@link SignatureAttribute});</li>
+ *       {@code chain} and {@code tenants} (see {@link SmimeSignature});</li>
  *   <li>header {@code X-Tresor-Signature: <status>; signer=<address>; reason="..."}. Any incoming
  *       {@code X-Tresor-Signature} header is removed first, signed or not, so the header is always ours;</li>
  *   <li>one audit event {@code VERIFY} per tenant, with the signer certificate's fingerprint, the signer's address and
@@ -92,7 +97,6 @@ import dev.tresor.smime.VerificationReport;
  * content itself is left unchanged.
  */
 public class VerifySmime extends GenericMailet {
-    public static final String HEADER = "X-Tresor-Signature";
     static final String REPORT = "report";
     static final String STRIP_SIGNATURE = "stripSignature";
     private static final Logger LOGGER = LoggerFactory.getLogger(VerifySmime.class);
@@ -129,8 +133,9 @@ public class VerifySmime extends GenericMailet {
         check = new TenantSignatureCheck(repository, new SmimeVerifier(crls, clock),
             VerificationParameters.revocation(this), VerificationParameters.tenantRevocation(this),
             VerificationParameters.trustJdkCacerts(this));
-        report = VerificationParameters.choice(this, REPORT, "none", "none", "text", "html");
-        stripSignature = Boolean.parseBoolean(VerificationParameters.choice(this, STRIP_SIGNATURE, "false", "true", "false"));
+        InitParameters parameters = new InitParameters(this);
+        report = parameters.choice(REPORT, "none", List.of("none", "text", "html"));
+        stripSignature = parameters.bool(STRIP_SIGNATURE, false);
         audit = new KeyUseAudit(repository.audit(), clock);
     }
 
@@ -139,25 +144,25 @@ public class VerifySmime extends GenericMailet {
         // the verdict header goes onto a copy whose body is never re-parsed: on James's own message any header change
         // re-parses the body when the mail is written, and a broken multipart would go to the error processor
         MimeMessage message = HeaderOnly.editable(mail.getMessage());
-        message.removeHeader(HEADER);
+        message.removeHeader(SmimeSignature.HEADER);
         Map<TenantId, List<MailAddress>> tenants = RecipientTenants.of(mail, getMailetContext(), tenantResolver);
-        Map<TenantId, SignatureVerdict> perTenant = check.verify(message, tenants.keySet());
-        SignatureVerdict verdict = worst(message, perTenant);
+        Map<TenantId, SmimeVerdict> perTenant = check.verify(message, tenants.keySet());
+        SmimeVerdict verdict = worst(message, perTenant);
         if (withSignedHeaders(mail, message, verdict)) {
             perTenant = check.verify(message, tenants.keySet());
             verdict = worst(message, perTenant);
         }
 
         auditVerifications(perTenant, message);
-        mail.setAttribute(SignatureAttribute.of(verdict, perTenant));
+        mail.setAttribute(SmimeSignature.attribute(verdict, perTenant));
         MimeMessage result = rewrite(message, verdict);
-        result.setHeader(HEADER, headerValue(verdict));
+        result.setHeader(SmimeSignature.HEADER, SmimeSignature.headerValue(verdict));
         // James's Mail.setMessage copies the message: it is set once every change is made
         mail.setMessage(result);
         LOGGER.debug("Mail {}: signature {}", mail.getName(), verdict);
     }
 
-    private SignatureVerdict worst(MimeMessage message, Map<TenantId, SignatureVerdict> perTenant) throws MessagingException {
+    private SmimeVerdict worst(MimeMessage message, Map<TenantId, SmimeVerdict> perTenant) throws MessagingException {
         return perTenant.isEmpty() ? check.verifyWithoutTenant(message) : TenantSignatureCheck.worst(perTenant.values());
     }
 
@@ -166,7 +171,7 @@ public class VerifySmime extends GenericMailet {
      *
      * @return whether the From address changed, so that the signature must be checked against the signed From
      */
-    private static boolean withSignedHeaders(Mail mail, MimeMessage message, SignatureVerdict verdict) throws MessagingException {
+    private static boolean withSignedHeaders(Mail mail, MimeMessage message, SmimeVerdict verdict) throws MessagingException {
         if (!verdict.isValid() || verdict.signedContent().isEmpty()) {
             return false;
         }
@@ -178,14 +183,14 @@ public class VerifySmime extends GenericMailet {
         return restored.get().fromChanged();
     }
 
-    private MimeMessage rewrite(MimeMessage message, SignatureVerdict verdict) throws MessagingException {
+    private MimeMessage rewrite(MimeMessage message, SmimeVerdict verdict) throws MessagingException {
         try {
             MimeMessage result = message;
             Optional<javax.mail.internet.MimeBodyPart> content = verdict.signedContent();
             if (stripSignature && verdict.isValid() && content.isPresent()) {
                 result = SignedMessages.withoutSignature(result, content.get());
             }
-            if (!report.equals("none") && verdict.status() != SignatureVerdict.Status.NONE) {
+            if (!report.equals("none") && verdict.status() != SmimeVerdict.Status.NONE) {
                 result = report.equals("html")
                     ? SignedMessages.withReport(result, VerificationReport.html(verdict), "text/html")
                     : SignedMessages.withReport(result, VerificationReport.text(verdict), "text/plain");
@@ -196,26 +201,10 @@ public class VerifySmime extends GenericMailet {
         }
     }
 
-    private void auditVerifications(Map<TenantId, SignatureVerdict> perTenant, MimeMessage message) {
+    private void auditVerifications(Map<TenantId, SmimeVerdict> perTenant, MimeMessage message) {
         perTenant.forEach((tenant, verdict) -> verdict.signer().ifPresent(certificate ->
             audit.record(tenant, AuditEvent.Operation.VERIFY, Fingerprint.of(certificate),
                 verdict.signerAddress(), KeyUseAudit.messageId(message))));
-    }
-
-    static String headerValue(SignatureVerdict verdict) {
-        StringBuilder value = new StringBuilder(verdict.status().asText());
-        verdict.signerAddress().ifPresent(address -> value.append("; signer=").append(address.asString()));
-        value.append("; reason=\"").append(quotable(verdict.reason())).append('"');
-        return MimeUtility.fold(HEADER.length() + 2, value.toString());
-    }
-
-    /** Header-safe text: printable ASCII only, no quote or backslash that would end the quoted string. */
-    private static String quotable(String text) {
-        StringBuilder safe = new StringBuilder(text.length());
-        for (char c : text.toCharArray()) {
-            safe.append(c >= 0x20 && c < 0x7f && c != '"' && c != '\\' ? c : c == '"' ? '\'' : '?');
-        }
-        return safe.toString();
     }
 
     @Override

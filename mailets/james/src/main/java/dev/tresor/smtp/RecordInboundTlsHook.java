@@ -7,6 +7,8 @@ import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.tresor.attributes.InboundTls;
+
 /**
  * Records on every mail received over TLS (STARTTLS or implicit TLS) the negotiated protocol and cipher suite, as
  * the mail attribute {@value InboundTls#ATTRIBUTE}. Mail received in clear text gets no attribute. It never refuses a

@@ -15,6 +15,8 @@ import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.tresor.attributes.RequireTlsOption;
+
 /**
  * RFC 8689 REQUIRETLS on James's SMTP server: advertises {@code REQUIRETLS} in the EHLO reply of TLS sessions only,
  * accepts {@code MAIL FROM:<...> REQUIRETLS} on them, and marks the mail with {@value RequireTlsOption#ATTRIBUTE} so

@@ -31,6 +31,7 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
+import dev.tresor.attributes.FailureReason;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.TenantId;
 import dev.tresor.mailets.PdfWrap;
@@ -107,7 +108,7 @@ public class PdfWrapBenchmark {
             .recipients("bob@partner.example").state("relay").build();
         mailet.service(mail);
         if (!"relay".equals(mail.getState())) {
-            throw new IllegalStateException("not wrapped: " + mail.getAttribute(dev.tresor.mailets.TresorAttributes.FAILURE_REASON));
+            throw new IllegalStateException("not wrapped: " + mail.getAttribute(FailureReason.NAME));
         }
         return mail;
     }

@@ -54,6 +54,9 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
+import dev.tresor.attributes.DecryptionOutcome;
+import dev.tresor.attributes.FailureReason;
+import dev.tresor.attributes.PgpSignature;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.SelectionPolicy;
 import dev.tresor.keys.TenantId;
@@ -62,7 +65,6 @@ import dev.tresor.mailets.EncryptPgp;
 import dev.tresor.mailets.LocalDomains;
 import dev.tresor.mailets.SignPgp;
 import dev.tresor.mailets.TestVaults;
-import dev.tresor.mailets.TresorAttributes;
 import dev.tresor.mailets.VerifyPgp;
 import dev.tresor.pgp.ArmorCost;
 import dev.tresor.pgp.PgpFixtures;
@@ -187,7 +189,7 @@ public class PgpBenchmark {
 
     private static void written(Mail mail, Blackhole blackhole) throws Exception {
         if (!"relay".equals(mail.getState()) && !"transport".equals(mail.getState())) {
-            throw new IllegalStateException("Mailet failed: " + mail.getAttribute(TresorAttributes.FAILURE_REASON));
+            throw new IllegalStateException("Mailet failed: " + mail.getAttribute(FailureReason.NAME));
         }
         written(mail.getMessage(), blackhole);
     }
@@ -216,9 +218,9 @@ public class PgpBenchmark {
     public void decryptPgp(Blackhole blackhole) throws Exception {
         Mail mail = incoming(encrypted);
         decrypt.service(mail);
-        if (!"decrypted".equals(mail.getAttribute(TresorAttributes.PGP_DECRYPTION)
+        if (!"decrypted".equals(mail.getAttribute(DecryptionOutcome.PGP)
             .flatMap(attribute -> attribute.getValue().valueAs(String.class)).orElse(""))) {
-            throw new IllegalStateException("Not decrypted: " + mail.getAttribute(TresorAttributes.PGP_DECRYPTION));
+            throw new IllegalStateException("Not decrypted: " + mail.getAttribute(DecryptionOutcome.PGP));
         }
         written(mail, blackhole);
     }
@@ -227,7 +229,7 @@ public class PgpBenchmark {
     public void verifyPgp(Blackhole blackhole) throws Exception {
         Mail mail = incoming(signed);
         verify.service(mail);
-        String verdict = mail.getMessage().getHeader(VerifyPgp.HEADER, null);
+        String verdict = mail.getMessage().getHeader(PgpSignature.HEADER, null);
         if (verdict == null || !verdict.startsWith("valid")) {
             throw new IllegalStateException("Verification failed: " + verdict);
         }

@@ -51,6 +51,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
 
+import dev.tresor.attributes.DecryptionOutcome;
+import dev.tresor.attributes.FailureReason;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.TestPki;
 import dev.tresor.mailets.DecryptSmime;
@@ -197,7 +199,7 @@ public class SmimeBenchmark {
 
     private static void written(Mail mail, Blackhole blackhole) throws Exception {
         if (!"relay".equals(mail.getState())) {
-            throw new IllegalStateException("Mailet failed: " + mail.getAttribute(dev.tresor.mailets.TresorAttributes.FAILURE_REASON));
+            throw new IllegalStateException("Mailet failed: " + mail.getAttribute(FailureReason.NAME));
         }
         written(mail.getMessage(), blackhole);
     }
@@ -251,7 +253,7 @@ public class SmimeBenchmark {
         Mail mail = FakeMail.builder().name("bench").mimeMessage(SmimeFixtures.parse(encrypted)).sender("alice@acme.example")
             .recipient("bob@globex.example").state("relay").build();
         decrypt.service(mail);
-        if (!"decrypted".equals(mail.getAttribute(dev.tresor.mailets.TresorAttributes.SMIME_DECRYPTION)
+        if (!"decrypted".equals(mail.getAttribute(DecryptionOutcome.SMIME)
             .flatMap(attribute -> attribute.getValue().valueAs(String.class)).orElse(""))) {
             throw new IllegalStateException("Not decrypted");
         }

@@ -16,6 +16,9 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.Test;
 
+import dev.tresor.attributes.DecryptionOutcome;
+import dev.tresor.mailets.support.UndecryptedMail;
+
 /**
  * The root processor's header mailets on a multipart whose boundary never occurs, in James's own message class: the
  * header changes, the body leaves as it came, and nothing throws (a throw sends the mail to James's error processor).
@@ -62,7 +65,7 @@ class BrokenMultipartHeadersTest {
         Mail mail = jamesMail();
 
         // when the decrypting mailets record the failure (no onFailure processor: delivered as it came)
-        new UndecryptedMail(TresorAttributes.SMIME_DECRYPTION, Optional.empty()).handle(mail, "the encrypted content is damaged");
+        new UndecryptedMail(DecryptionOutcome.SMIME, Optional.empty()).handle(mail, "the encrypted content is damaged");
 
         // then the verdict is in the header and the body leaves untouched
         assertThat(written(mail.getMessage()))

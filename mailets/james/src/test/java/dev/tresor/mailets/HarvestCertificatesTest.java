@@ -26,6 +26,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.tresor.attributes.CertificateHarvest;
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.CertificateEntry;
 import dev.tresor.keys.Origin;
@@ -116,8 +117,8 @@ class HarvestCertificatesTest {
         assertThat(fakeContext.getSentMails()).singleElement().satisfies(sent -> {
             assertThat(sent.getState()).isEqualTo("tresor-harvest-quarantine");
             assertThat(sent.getRecipients()).extracting(Object::toString).containsExactly("carol@beta.example");
-            assertThat(sent.getAttributes().get(TresorAttributes.SMIME_HARVEST))
-                .isEqualTo(new Attribute(TresorAttributes.SMIME_HARVEST, AttributeValue.of("pending-approval")));
+            assertThat(sent.getAttributes().get(CertificateHarvest.NAME))
+                .isEqualTo(new Attribute(CertificateHarvest.NAME, AttributeValue.of("pending-approval")));
         });
     }
 

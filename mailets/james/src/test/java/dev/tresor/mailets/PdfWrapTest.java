@@ -30,6 +30,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.tresor.attributes.AppliedProtections;
+import dev.tresor.attributes.FailureReason;
+import dev.tresor.attributes.PdfPassword;
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.TenantId;
@@ -129,7 +132,7 @@ class PdfWrapTest {
         assertThat(mail.getMessage().getMessageID()).isEqualTo("<offer-1@acme.example>");
         assertThat(mail.getMessage().getHeader("X-Tresor-Protection", null)).isEqualTo("pdf");
         assertThat(explanation(mail)).contains("alice@acme.example has sent you a confidential message").contains("message.pdf");
-        assertThat(mail.getAttribute(TresorAttributes.PDF_PASSWORD).map(Attribute::getValue)).contains(AttributeValue.of("pre-shared"));
+        assertThat(mail.getAttribute(PdfPassword.NAME).map(Attribute::getValue)).contains(AttributeValue.of("pre-shared"));
         assertThat(audit()).singleElement().satisfies(event -> {
             assertThat(event.operation()).isEqualTo(AuditEvent.Operation.ENCRYPT);
             assertThat(event.counterpart()).contains(EmailAddress.of("bob@partner.example"));
@@ -161,7 +164,7 @@ class PdfWrapTest {
 
         mailet("smsGateway", RecordingSmsGateway.class.getName()).service(mail);
 
-        assertThat(mail.getState()).as(mail.getAttribute(TresorAttributes.FAILURE_REASON).toString()).isEqualTo("relay");
+        assertThat(mail.getState()).as(mail.getAttribute(FailureReason.NAME).toString()).isEqualTo("relay");
         assertThat(context.getSentMails()).hasSize(1);
         FakeMailContext.SentMail notification = context.getSentMails().get(0);
         assertThat(notification.getRecipients()).containsExactly(new MailAddress("alice@acme.example"));
@@ -181,7 +184,7 @@ class PdfWrapTest {
         assertThat(RecordingSmsGateway.SENT).containsExactly("bob@partner.example:" + password);
         assertThat(audit()).singleElement().satisfies(event ->
             assertThat(event.detail()).contains("pdf aes-256, generated password sent to alice@acme.example"));
-        assertThat(mail.getAttribute(TresorAttributes.PDF_PASSWORD).map(Attribute::getValue)).contains(AttributeValue.of("generated"));
+        assertThat(mail.getAttribute(PdfPassword.NAME).map(Attribute::getValue)).contains(AttributeValue.of("generated"));
     }
 
     @Test
@@ -232,7 +235,7 @@ class PdfWrapTest {
         mailet().service(mail);
 
         assertThat(mail.getState()).isEqualTo("tresor-quarantine");
-        assertThat(mail.getAttribute(TresorAttributes.FAILURE_REASON).get().getValue().value().toString())
+        assertThat(mail.getAttribute(FailureReason.NAME).get().getValue().value().toString())
             .startsWith("Not wrapped as PDF: Malformed MIME");
         assertThat(raw(mail.getMessage())).contains("secret text without a boundary");
         assertThat(context.getSentMails()).as("no password sent for a mail that was not wrapped").isEmpty();
@@ -247,7 +250,7 @@ class PdfWrapTest {
         mailet().service(mail);
 
         assertThat(mail.getState()).isEqualTo("tresor-quarantine");
-        assertThat(mail.getAttribute(TresorAttributes.FAILURE_REASON).get().getValue().value().toString())
+        assertThat(mail.getAttribute(FailureReason.NAME).get().getValue().value().toString())
             .contains("belongs to no tenant");
         assertThat(context.getSentMails()).as("the audit failed first, so no password went out").isEmpty();
     }
@@ -259,7 +262,7 @@ class PdfWrapTest {
         mailet("passwords", "pre-shared", "onFailure", "pdf-quarantine").service(mail);
 
         assertThat(mail.getState()).isEqualTo("pdf-quarantine");
-        assertThat(mail.getAttribute(TresorAttributes.FAILURE_REASON).get().getValue().value().toString())
+        assertThat(mail.getAttribute(FailureReason.NAME).get().getValue().value().toString())
             .isEqualTo("Not wrapped as PDF: no pre-shared PDF password for bob@partner.example in tenant acme");
         assertThat(context.getSentMails()).isEmpty();
     }
@@ -267,7 +270,7 @@ class PdfWrapTest {
     @Test
     void encryptedMailShouldPassUnchanged() throws Exception {
         Mail mail = mail(businessMail(), "bob@partner.example");
-        Protections.add(mail, EncryptSmime.PROTECTION);
+        AppliedProtections.add(mail, AppliedProtections.SMIME_ENCRYPTED);
         String before = raw(mail.getMessage());
 
         mailet().service(mail);

@@ -29,6 +29,11 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.tresor.attributes.AppliedProtections;
+import dev.tresor.attributes.AutocryptOutcome;
+import dev.tresor.attributes.DecryptionOutcome;
+import dev.tresor.attributes.FailureReason;
+import dev.tresor.attributes.PgpSignature;
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.Origin;
@@ -84,7 +89,7 @@ class PgpMailetsTest {
 
     @SuppressWarnings("unchecked")
     private static String verdict(Mail mail, String key) {
-        Map<String, AttributeValue<?>> map = (Map<String, AttributeValue<?>>) mail.getAttribute(TresorAttributes.PGP_SIGNATURE)
+        Map<String, AttributeValue<?>> map = (Map<String, AttributeValue<?>>) mail.getAttribute(PgpSignature.NAME)
             .orElseThrow().getValue().value();
         return map.containsKey(key) ? map.get(key).value().toString() : null;
     }
@@ -119,7 +124,7 @@ class PgpMailetsTest {
 
             assertThat(mail.getState()).isEqualTo("relay");
             assertThat(PgpForm.of(mail.getMessage())).isEqualTo(PgpForm.SIGNED_MIME);
-            assertThat(attribute(mail, TresorAttributes.PROTECTION_APPLIED)).contains("pgp-signed");
+            assertThat(attribute(mail, AppliedProtections.NAME)).contains("pgp-signed");
             assertThat(audit(acme)).containsExactly(AuditEvent.Operation.SIGN);
             // the partner's side: VerifyPgp of a tenant that imported Anna's key says valid
             publicKey(globex, KEYS.anna25519);
@@ -142,9 +147,9 @@ class PgpMailetsTest {
             mailet.service(withoutKey);
 
             assertThat(impostor.getState()).isEqualTo("unsigned");
-            assertThat(attribute(impostor, TresorAttributes.FAILURE_REASON)).contains("authenticated as mallory@acme.example");
+            assertThat(attribute(impostor, FailureReason.NAME)).contains("authenticated as mallory@acme.example");
             assertThat(withoutKey.getState()).isEqualTo("unsigned");
-            assertThat(attribute(withoutKey, TresorAttributes.FAILURE_REASON))
+            assertThat(attribute(withoutKey, FailureReason.NAME))
                 .isEqualTo("Not signed: no OpenPGP signing key for dave@acme.example in tenant acme");
             assertThat(PgpForm.of(withoutKey.getMessage())).isEqualTo(PgpForm.NONE);
         }
@@ -179,7 +184,7 @@ class PgpMailetsTest {
             assertThat(decryptionFailure(globex, fromAcme)).contains("no private key for any recipient");
             assertThat(decryptionFailure(acme, fromGlobex)).contains("no private key for any recipient");
             assertThat(audit(acme)).contains(AuditEvent.Operation.ENCRYPT);
-            assertThat(attribute(fromAcme, TresorAttributes.PROTECTION_APPLIED)).contains("pgp-encrypted");
+            assertThat(attribute(fromAcme, AppliedProtections.NAME)).contains("pgp-encrypted");
         }
 
         @Test
@@ -192,7 +197,7 @@ class PgpMailetsTest {
             mailet.service(mail);
 
             assertThat(mail.getState()).isEqualTo("tresor-quarantine");
-            assertThat(attribute(mail, TresorAttributes.FAILURE_REASON))
+            assertThat(attribute(mail, FailureReason.NAME))
                 .isEqualTo("Not encrypted: no usable OpenPGP key in tenant acme for carol@partner.example");
             assertThat(PgpForm.of(mail.getMessage())).isEqualTo(PgpForm.NONE);
         }
@@ -227,20 +232,20 @@ class PgpMailetsTest {
             mailet.service(mail);
 
             assertThat(mail.getState()).isEqualTo("tresor-quarantine");
-            assertThat(attribute(mail, TresorAttributes.FAILURE_REASON)).contains("did not authenticate");
+            assertThat(attribute(mail, FailureReason.NAME)).contains("did not authenticate");
         }
 
         private String decryptedWith(TenantId tenant, Mail encrypted) throws Exception {
             Mail copy = mail(encrypted.getMessage(), "x@partner.example", tenant == acme ? "alice@acme.example" : "gina@globex.example");
             init(new DecryptPgp(vaults.repository(), vaults.tenantResolver())).service(copy);
-            assertThat(attribute(copy, TresorAttributes.PGP_DECRYPTION)).isEqualTo("decrypted");
+            assertThat(attribute(copy, DecryptionOutcome.PGP)).isEqualTo("decrypted");
             return new String(bytes(copy.getMessage()), StandardCharsets.UTF_8);
         }
 
         private String decryptionFailure(TenantId tenant, Mail encrypted) throws Exception {
             Mail copy = mail(encrypted.getMessage(), "x@partner.example", tenant == acme ? "alice@acme.example" : "gina@globex.example");
             init(new DecryptPgp(vaults.repository(), vaults.tenantResolver())).service(copy);
-            return attribute(copy, TresorAttributes.PGP_DECRYPTION);
+            return attribute(copy, DecryptionOutcome.PGP);
         }
     }
 
@@ -267,15 +272,15 @@ class PgpMailetsTest {
             MimeMessage encrypted = encryptedByGpg("x", KEYS.bobRsa, KEYS.aliceRsa, KEYS.anna25519);
             DecryptPgp mailet = init(new DecryptPgp(vaults.repository(), vaults.tenantResolver()));
             Mail mail = mail(encrypted, "bob@partner.example", "alice@acme.example", "gina@globex.example");
-            mail.getMessage().setHeader(VerifyPgp.HEADER, "valid; forged");
+            mail.getMessage().setHeader(PgpSignature.HEADER, "valid; forged");
 
             mailet.service(mail);
 
             assertThat(mail.getRecipients()).containsExactly(new MailAddress("alice@acme.example"));
             assertThat(mail.getMessage().getContent()).isEqualTo("From the partner.\r\n");
-            assertThat(mail.getMessage().getHeader(DecryptPgp.HEADER, null)).isEqualTo("decrypted (OpenPGP, AES-256, SEIPD v1 (MDC))");
+            assertThat(mail.getMessage().getHeader(DecryptionOutcome.HEADER, null)).isEqualTo("decrypted (OpenPGP, AES-256, SEIPD v1 (MDC))");
             assertThat(verdict(mail, "status")).isEqualTo("valid");
-            assertThat(javax.mail.internet.MimeUtility.unfold(mail.getMessage().getHeader(VerifyPgp.HEADER, null))).startsWith("valid; signer=" + KEYS.bobRsa.fingerprint);
+            assertThat(javax.mail.internet.MimeUtility.unfold(mail.getMessage().getHeader(PgpSignature.HEADER, null))).startsWith("valid; signer=" + KEYS.bobRsa.fingerprint);
             assertThat(audit(acme)).contains(AuditEvent.Operation.DECRYPT, AuditEvent.Operation.VERIFY);
             assertThat(context.getSentMails()).hasSize(1);
             FakeMailContext.SentMail copy = context.getSentMails().get(0);
@@ -293,9 +298,9 @@ class PgpMailetsTest {
             init(new DecryptPgp(vaults.repository(), vaults.tenantResolver()), "onFailure", "undecryptable").service(routed);
 
             assertThat(PgpForm.of(delivered.getMessage())).isEqualTo(PgpForm.ENCRYPTED_MIME);
-            assertThat(delivered.getMessage().getHeader(DecryptPgp.HEADER, null)).startsWith("failed; reason=\"no private key");
+            assertThat(delivered.getMessage().getHeader(DecryptionOutcome.HEADER, null)).startsWith("failed; reason=\"no private key");
             assertThat(routed.getState()).isEqualTo("undecryptable");
-            assertThat(attribute(routed, TresorAttributes.FAILURE_REASON)).startsWith("Not decrypted: no private key");
+            assertThat(attribute(routed, FailureReason.NAME)).startsWith("Not decrypted: no private key");
         }
 
         @Test
@@ -311,13 +316,13 @@ class PgpMailetsTest {
         void aForgedVerdictHeaderShouldBeReplacedOnEveryMail() throws Exception {
             VerifyPgp mailet = init(new VerifyPgp(vaults.repository(), vaults.tenantResolver()));
             MimeMessage unsigned = textMail("bob@partner.example", "alice@acme.example", "hello\n");
-            unsigned.setHeader(VerifyPgp.HEADER, "valid; signer=forged");
+            unsigned.setHeader(PgpSignature.HEADER, "valid; signer=forged");
             Mail mail = mail(unsigned, "bob@partner.example", "alice@acme.example");
 
             mailet.service(mail);
 
-            assertThat(mail.getMessage().getHeader(VerifyPgp.HEADER)).hasSize(1);
-            assertThat(mail.getMessage().getHeader(VerifyPgp.HEADER, null)).startsWith("none;");
+            assertThat(mail.getMessage().getHeader(PgpSignature.HEADER)).hasSize(1);
+            assertThat(mail.getMessage().getHeader(PgpSignature.HEADER, null)).startsWith("none;");
             assertThat(verdict(mail, "status")).isEqualTo("none");
         }
 
@@ -332,7 +337,7 @@ class PgpMailetsTest {
             init(new VerifyPgp(vaults.repository(), vaults.tenantResolver())).service(received);
 
             assertThat(verdict(received, "status")).isEqualTo("unknown-key");
-            assertThat(javax.mail.internet.MimeUtility.unfold(received.getMessage().getHeader(VerifyPgp.HEADER, null)))
+            assertThat(javax.mail.internet.MimeUtility.unfold(received.getMessage().getHeader(PgpSignature.HEADER, null)))
                 .startsWith("unknown-key; reason=\"no key " + KEYS.aliceRsa.fingerprint + " in the recipient's vault");
         }
     }
@@ -356,7 +361,7 @@ class PgpMailetsTest {
             assertThat(harvested).hasSize(1);
             assertThat(harvested.get(0).origin()).isEqualTo(Origin.HARVESTED);
             assertThat(harvested.get(0).fingerprint()).isEqualTo(PgpFingerprint.of(KEYS.aliceRsa.fingerprint));
-            assertThat(attribute(incoming, TresorAttributes.PGP_AUTOCRYPT)).isEqualTo("harvested " + KEYS.aliceRsa.fingerprint);
+            assertThat(attribute(incoming, AutocryptOutcome.NAME)).isEqualTo("harvested " + KEYS.aliceRsa.fingerprint);
             assertThat(audit(globex)).containsExactly(AuditEvent.Operation.HARVEST);
         }
 
@@ -368,7 +373,7 @@ class PgpMailetsTest {
 
             init(new Autocrypt(vaults.repository(), vaults.tenantResolver())).service(mail);
 
-            assertThat(attribute(mail, TresorAttributes.PGP_AUTOCRYPT))
+            assertThat(attribute(mail, AutocryptOutcome.NAME))
                 .isEqualTo("refused: addr bob@partner.example is not the From address mallory@partner.example");
             assertThat(vaults.repository().pgpKeys().list(globex, java.util.Optional.empty(), 10)).isEmpty();
         }
@@ -386,8 +391,8 @@ class PgpMailetsTest {
             init(new Autocrypt(vaults.repository(), vaults.tenantResolver())).service(first);
             init(new Autocrypt(vaults.repository(), vaults.tenantResolver())).service(second);
 
-            assertThat(attribute(first, TresorAttributes.PGP_AUTOCRYPT)).startsWith("refused: the key's user ids name [bob@partner.example]");
-            assertThat(attribute(second, TresorAttributes.PGP_AUTOCRYPT))
+            assertThat(attribute(first, AutocryptOutcome.NAME)).startsWith("refused: the key's user ids name [bob@partner.example]");
+            assertThat(attribute(second, AutocryptOutcome.NAME))
                 .isEqualTo("refused: tenant globex holds an imported key for bob@partner.example");
             assertThat(vaults.repository().pgpKeys().encryptionKeys(globex, EmailAddress.of("bob@partner.example"),
                 SelectionPolicy.ALL_VALID)).extracting(entry -> entry.fingerprint().asString()).containsExactly(KEYS.bobRsa.fingerprint);

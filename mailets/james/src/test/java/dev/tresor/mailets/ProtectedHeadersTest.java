@@ -26,6 +26,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.tresor.attributes.DecryptionOutcome;
+import dev.tresor.attributes.PgpSignature;
+import dev.tresor.attributes.SmimeSignature;
 import dev.tresor.keys.Origin;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.TestPki;
@@ -116,12 +119,12 @@ class ProtectedHeadersTest {
             assertThat(message.getHeader("X-Tresor-Signature")).isNull();
             assertThat(message.getHeader("MIME-Version")).hasSize(1);
             assertThat(message.getContent()).isEqualTo("Plain content.\r\n");
-            assertThat(message.getHeader(DecryptSmime.HEADER, null)).startsWith("decrypted");
+            assertThat(message.getHeader(DecryptionOutcome.HEADER, null)).startsWith("decrypted");
         }
     }
 
     private void assertDraftFormRestored(MimeMessage message) throws Exception {
-        assertThat(message.getHeader(DecryptSmime.HEADER, null)).startsWith("decrypted");
+        assertThat(message.getHeader(DecryptionOutcome.HEADER, null)).startsWith("decrypted");
         assertThat(message.getHeader("Subject")).containsExactly("Quarterly figures");
         assertThat(message.getHeader("From")).containsExactly("Bob <bob@partner.example>");
         assertThat(message.getHeader("To")).containsExactly("Alice <alice@acme.example>");
@@ -142,7 +145,7 @@ class ProtectedHeadersTest {
     }
 
     private void assertRfc9788FormRestored(MimeMessage message) throws Exception {
-        assertThat(message.getHeader(DecryptSmime.HEADER, null)).startsWith("decrypted");
+        assertThat(message.getHeader(DecryptionOutcome.HEADER, null)).startsWith("decrypted");
         assertThat(message.getHeader("Subject")).containsExactly("Dinner plans");
         assertThat(message.getHeader("From")).containsExactly("Bob <bob@partner.example>");
         assertThat(message.getHeader("To")).containsExactly("Alice <alice@acme.example>");
@@ -187,7 +190,7 @@ class ProtectedHeadersTest {
 
         init(new VerifyPgp(vaults.repository(), vaults.tenantResolver())).service(mail);
 
-        assertThat(mail.getMessage().getHeader(VerifyPgp.HEADER, null)).startsWith("valid");
+        assertThat(mail.getMessage().getHeader(PgpSignature.HEADER, null)).startsWith("valid");
         assertThat(mail.getMessage().getHeader("Subject")).containsExactly("Signed subject");
         assertThat(mail.getMessage().getHeader("Cc")).as("not signed, added on the way").isNull();
     }
@@ -198,7 +201,7 @@ class ProtectedHeadersTest {
 
         init(new VerifyPgp(vaults.repository(), vaults.tenantResolver())).service(mail);
 
-        assertThat(mail.getMessage().getHeader(VerifyPgp.HEADER, null)).startsWith("unknown-key");
+        assertThat(mail.getMessage().getHeader(PgpSignature.HEADER, null)).startsWith("unknown-key");
         assertThat(mail.getMessage().getHeader("Subject")).containsExactly("Changed on the way");
         assertThat(mail.getMessage().getHeader("Cc")).containsExactly("mallory@evil.example");
     }
@@ -211,7 +214,7 @@ class ProtectedHeadersTest {
         init(new VerifyPgp(vaults.repository(), vaults.tenantResolver())).service(mail);
 
         assertThat(mail.getMessage().getHeader("From")).containsExactly("The CEO <ceo@acme.example>");
-        assertThat(mail.getMessage().getHeader(VerifyPgp.HEADER, null)).startsWith("invalid");
+        assertThat(mail.getMessage().getHeader(PgpSignature.HEADER, null)).startsWith("invalid");
     }
 
     @Test
@@ -229,7 +232,7 @@ class ProtectedHeadersTest {
 
         init(new VerifySmime(vaults.repository(), vaults.tenantResolver())).service(mail);
 
-        assertThat(mail.getMessage().getHeader(VerifySmime.HEADER, null)).startsWith("valid");
+        assertThat(mail.getMessage().getHeader(SmimeSignature.HEADER, null)).startsWith("valid");
         assertThat(mail.getMessage().getHeader("Subject")).containsExactly("Signed subject");
         assertThat(mail.getMessage().getHeader("Cc")).isNull();
     }

@@ -43,11 +43,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.tresor.attributes.DeliveryAttempts;
+import dev.tresor.attributes.FailureReason;
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.TestClock;
 import dev.tresor.keys.TlsPolicy;
-import dev.tresor.smtp.RequireTlsOption;
+import dev.tresor.attributes.RequireTlsOption;
 import dev.tresor.tls.LoopbackSmtpServer;
 import dev.tresor.tls.MtaStsSource;
 import dev.tresor.tls.StallingSmtpServer;
@@ -407,9 +409,9 @@ class RequireTlsTest {
         assertThat(context.getSentMails()).as("no bounce, no mail through the spooler").isEmpty();
         assertThat(waiting(queueOf(mailet))).singleElement().satisfies(retry -> {
             assertThat(retry.getMail().getRecipients()).extracting(Object::toString).containsExactly(UNREACHABLE);
-            assertThat(retry.getMail().getAttribute(AttributeName.of(RequireTls.ATTEMPTS)))
+            assertThat(retry.getMail().getAttribute(AttributeName.of(DeliveryAttempts.ATTEMPTS)))
                 .hasValueSatisfying(attempts -> assertThat(attempts.getValue().value()).isEqualTo(1));
-            assertThat(retry.getMail().getAttribute(AttributeName.of(RequireTls.NEXT_ATTEMPT)))
+            assertThat(retry.getMail().getAttribute(AttributeName.of(DeliveryAttempts.NEXT_ATTEMPT)))
                 .hasValueSatisfying(next -> assertThat(next.getValue().value()).isEqualTo("2026-11-22T10:05:00Z"));
             assertThat(retry.getNextDelivery()).hasValueSatisfying(due -> assertThat(due)
                 .isBetween(ZonedDateTime.now().plusMinutes(4), ZonedDateTime.now().plusMinutes(5)));
@@ -419,8 +421,8 @@ class RequireTlsTest {
     @Test
     void aMailTheQueueHandsOverBeforeItsStoredNextAttemptShouldGoBackUntilThen() throws Exception {
         Mail mail = mail("early run", GOOD);
-        mail.setAttribute(new Attribute(AttributeName.of(RequireTls.ATTEMPTS), AttributeValue.of(1)));
-        mail.setAttribute(new Attribute(AttributeName.of(RequireTls.NEXT_ATTEMPT), AttributeValue.of("2026-11-22T11:00:00Z")));
+        mail.setAttribute(new Attribute(AttributeName.of(DeliveryAttempts.ATTEMPTS), AttributeValue.of(1)));
+        mail.setAttribute(new Attribute(AttributeName.of(DeliveryAttempts.NEXT_ATTEMPT), AttributeValue.of("2026-11-22T11:00:00Z")));
         RequireTls mailet = mailet();
 
         deliver(mailet, mail);
@@ -434,8 +436,8 @@ class RequireTlsTest {
     void aRetryShouldBeDeliveredFromTheQueueOnceItIsDue() throws Exception {
         RequireTls mailet = mailet(Optional.empty(), Clock.systemUTC(), "retryDelays", "1s");
         Mail mail = mail("due run", GOOD);
-        mail.setAttribute(new Attribute(AttributeName.of(RequireTls.ATTEMPTS), AttributeValue.of(1)));
-        mail.setAttribute(new Attribute(AttributeName.of(RequireTls.NEXT_ATTEMPT),
+        mail.setAttribute(new Attribute(AttributeName.of(DeliveryAttempts.ATTEMPTS), AttributeValue.of(1)));
+        mail.setAttribute(new Attribute(AttributeName.of(DeliveryAttempts.NEXT_ATTEMPT),
             AttributeValue.of(Instant.now().plusSeconds(2).toString())));
 
         mailet.service(mail);
@@ -475,7 +477,7 @@ class RequireTlsTest {
 
         assertThat(waiting(queue)).singleElement().satisfies(unfinished -> {
             assertThat(unfinished.getMail().getRecipients()).extracting(Object::toString).containsExactly(SLOW);
-            assertThat(unfinished.getMail().getAttribute(AttributeName.of(RequireTls.ATTEMPTS))).as("the cut attempt does not count").isEmpty();
+            assertThat(unfinished.getMail().getAttribute(AttributeName.of(DeliveryAttempts.ATTEMPTS))).as("the cut attempt does not count").isEmpty();
         });
         assertThat(context.getSentMails()).as("no bounce").isEmpty();
         await("the cut connection closed", () -> slow.open() == 0);
@@ -496,7 +498,7 @@ class RequireTlsTest {
     @Test
     void theLastTemporaryFailureShouldBounceWithTheReason() throws Exception {
         Mail mail = mail("give up run", UNREACHABLE);
-        mail.setAttribute(new org.apache.mailet.Attribute(org.apache.mailet.AttributeName.of(RequireTls.ATTEMPTS),
+        mail.setAttribute(new org.apache.mailet.Attribute(org.apache.mailet.AttributeName.of(DeliveryAttempts.ATTEMPTS),
             org.apache.mailet.AttributeValue.of(2)));
 
         deliver(mailet("retryDelays", "5m, 1h"), mail);
@@ -514,7 +516,7 @@ class RequireTlsTest {
         assertThat(context.getSentMails()).singleElement().satisfies(failed -> {
             assertThat(failed.getState()).isEqualTo("tls-quarantine");
             assertThat(failed.getRecipients()).extracting(Object::toString).containsExactly(PLAIN);
-            assertThat(failed.getAttributes().get(TresorAttributes.FAILURE_REASON).getValue().value().toString())
+            assertThat(failed.getAttributes().get(FailureReason.NAME).getValue().value().toString())
                 .contains("mx.plain.example offered no STARTTLS");
         });
     }
@@ -523,7 +525,9 @@ class RequireTlsTest {
     void invalidParametersShouldFailStartUpNamingThem() {
         assertThatThrownBy(() -> mailet("defaultPolicy", "strict")).hasMessageContaining("'defaultPolicy'");
         assertThatThrownBy(() -> mailet("policies", "bank.example verify")).hasMessageContaining("'policies'");
-        assertThatThrownBy(() -> mailet("retryDelays", "5 minutes")).hasMessageContaining("'retryDelays'");
+        assertThatThrownBy(() -> mailet("retryDelays", "5 fortnights")).hasMessageContaining("'retryDelays'");
+        assertThatThrownBy(() -> mailet("retryDelays", "5m, 0s")).hasMessageContaining("'retryDelays'");
+        assertThatThrownBy(() -> mailet("connectTimeout", "soon")).hasMessageContaining("'connectTimeout'");
         assertThatThrownBy(() -> mailet("port", "0")).hasMessageContaining("'port'");
         assertThatThrownBy(() -> mailet("trustedCertificates", "/nonexistent.pem")).hasMessageContaining("'trustedCertificates'");
         assertThatThrownBy(() -> mailet("gateway", "relay.example")).hasMessageContaining("gateway");

@@ -28,6 +28,9 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.tresor.attributes.AppliedProtections;
+import dev.tresor.attributes.DecryptionOutcome;
+import dev.tresor.attributes.FailureReason;
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.KeyStatus;
@@ -111,7 +114,7 @@ class SmimeMailetsTest {
             assertThat(SmimeType.of(mail.getMessage())).isEqualTo(SmimeType.SIGNED_DETACHED);
             assertThat(opensslVerify(mail.getMessage())).endsWith("Hi Bob\r\n");
             assertThat(audit(acme)).contains(AuditEvent.Operation.SIGN);
-            assertThat(mail.getAttribute(TresorAttributes.PROTECTION_APPLIED)).isPresent();
+            assertThat(mail.getAttribute(AppliedProtections.NAME)).isPresent();
         }
 
         @Test
@@ -128,7 +131,7 @@ class SmimeMailetsTest {
                 assertThat(mail.getState()).isEqualTo("tresor-quarantine");
                 assertThat(SmimeType.of(mail.getMessage())).isEqualTo(SmimeType.NONE);
             }
-            assertThat(impostor.getAttribute(TresorAttributes.FAILURE_REASON).get().getValue().value().toString())
+            assertThat(impostor.getAttribute(FailureReason.NAME).get().getValue().value().toString())
                 .contains("authenticated as mallory@acme.example");
         }
 
@@ -152,7 +155,7 @@ class SmimeMailetsTest {
             mailet.service(mail);
 
             assertThat(mail.getState()).isEqualTo("no-key");
-            assertThat(mail.getAttribute(TresorAttributes.FAILURE_REASON).get().getValue().value().toString())
+            assertThat(mail.getAttribute(FailureReason.NAME).get().getValue().value().toString())
                 .isEqualTo("Not signed: no signing key for dave@acme.example in tenant acme");
         }
 
@@ -171,7 +174,7 @@ class SmimeMailetsTest {
             // then it goes unsigned to the failure processor, with a reason that names no Java internals
             assertThat(mail.getState()).isEqualTo("no-key");
             assertThat(SmimeType.of(mail.getMessage())).isEqualTo(SmimeType.NONE);
-            assertThat(mail.getAttribute(TresorAttributes.FAILURE_REASON).get().getValue().value().toString())
+            assertThat(mail.getAttribute(FailureReason.NAME).get().getValue().value().toString())
                 .startsWith("Not signed: the key repository cannot decrypt the private key")
                 .contains(mail.getName())
                 .doesNotContain("Exception").doesNotContain("dev.tresor").doesNotContain("master key '");
@@ -246,7 +249,7 @@ class SmimeMailetsTest {
             mailet.service(mail);
 
             assertThat(mail.getState()).isEqualTo("tresor-quarantine");
-            assertThat(mail.getAttribute(TresorAttributes.FAILURE_REASON).get().getValue().value().toString())
+            assertThat(mail.getAttribute(FailureReason.NAME).get().getValue().value().toString())
                 .isEqualTo("Not encrypted: no usable S/MIME certificate in tenant acme for carol@partner.example");
         }
 
@@ -310,7 +313,7 @@ class SmimeMailetsTest {
             mailet.service(mail);
 
             assertThat(mail.getMessage().getContent()).isEqualTo("Old but gold\r\n");
-            assertThat(mail.getMessage().getHeader(DecryptSmime.HEADER, null)).isEqualTo("decrypted");
+            assertThat(mail.getMessage().getHeader(DecryptionOutcome.HEADER, null)).isEqualTo("decrypted");
             assertThat(vaults.keyUses(globex)).extracting(AuditEvent::key).containsExactly(java.util.Optional.of(oldKey.fingerprint().asString()));
         }
 
@@ -353,9 +356,9 @@ class SmimeMailetsTest {
 
                 mailet.service(mail);
 
-                assertThat(mail.getMessage().getHeader(DecryptSmime.HEADER, null)).as(body.getKey())
+                assertThat(mail.getMessage().getHeader(DecryptionOutcome.HEADER, null)).as(body.getKey())
                     .startsWith("failed; reason=\"application/pkcs7-mime without a readable CMS");
-                assertThat(mail.getAttribute(TresorAttributes.SMIME_DECRYPTION)).as(body.getKey())
+                assertThat(mail.getAttribute(DecryptionOutcome.SMIME)).as(body.getKey())
                     .hasValueSatisfying(attribute -> assertThat(attribute.getValue().value().toString()).startsWith("not decrypted: "));
                 assertThat(mail.getState()).isEqualTo("relay");
             }
@@ -373,7 +376,7 @@ class SmimeMailetsTest {
 
             assertThat(mail.getState()).isEqualTo("relay");
             assertThat(SmimeType.of(mail.getMessage())).isEqualTo(SmimeType.ENVELOPED);
-            assertThat(mail.getMessage().getHeader(DecryptSmime.HEADER, null)).startsWith("failed; reason=\"No private key");
+            assertThat(mail.getMessage().getHeader(DecryptionOutcome.HEADER, null)).startsWith("failed; reason=\"No private key");
         }
     }
 

@@ -23,11 +23,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.tresor.attributes.SmimeSignature;
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.TestPki;
 import dev.tresor.smime.HttpCrlFetcher;
-import dev.tresor.smime.SignatureVerdict;
+import dev.tresor.smime.SmimeVerdict;
 import dev.tresor.smime.SigningOptions;
 import dev.tresor.smime.SmimeSigner;
 import dev.tresor.smime.SmimeVerifier;
@@ -57,12 +58,12 @@ class VerifySmimeTest {
     @Test
     void aForgedIncomingVerdictOnAnUnsignedMailShouldEndAsNone() throws Exception {
         MimeMessage message = textMail("mallory@evil.example", "bob@acme.example", "Trust me\n");
-        message.addHeader(VerifySmime.HEADER, "valid; signer=ceo@acme.example");
+        message.addHeader(SmimeSignature.HEADER, "valid; signer=ceo@acme.example");
         Mail mail = mail(message, "bob@acme.example");
 
         mailet().service(mail);
 
-        assertThat(mail.getMessage().getHeader(VerifySmime.HEADER)).hasSize(1);
+        assertThat(mail.getMessage().getHeader(SmimeSignature.HEADER)).hasSize(1);
         assertThat(header(mail)).startsWith("none;");
         assertThat(status(mail)).isEqualTo("none");
     }
@@ -74,10 +75,10 @@ class VerifySmimeTest {
 
         mailet().service(mail);
 
-        SignatureAttribute attribute = SignatureAttribute.of(mail).orElseThrow();
-        assertThat(attribute.statusFor(acme)).isEqualTo(SignatureVerdict.Status.VALID);
-        assertThat(attribute.statusFor(beta)).isEqualTo(SignatureVerdict.Status.UNTRUSTED);
-        assertThat(attribute.status()).isEqualTo(SignatureVerdict.Status.UNTRUSTED);
+        SmimeSignature attribute = SmimeSignature.of(mail).orElseThrow();
+        assertThat(attribute.statusFor(acme)).isEqualTo(SmimeVerdict.Status.VALID);
+        assertThat(attribute.statusFor(beta)).isEqualTo(SmimeVerdict.Status.UNTRUSTED);
+        assertThat(attribute.status()).isEqualTo(SmimeVerdict.Status.UNTRUSTED);
         assertThat(header(mail)).startsWith("untrusted; signer=alice@partner.example; reason=\"no path to a trust anchor of tenant beta");
     }
 
@@ -89,9 +90,9 @@ class VerifySmimeTest {
 
         mailet("revocation", "soft-fail", "tenantRevocation", "beta=hard-fail").service(mail);
 
-        SignatureAttribute attribute = SignatureAttribute.of(mail).orElseThrow();
-        assertThat(attribute.statusFor(acme)).isEqualTo(SignatureVerdict.Status.VALID);
-        assertThat(attribute.statusFor(beta)).isEqualTo(SignatureVerdict.Status.UNTRUSTED);
+        SmimeSignature attribute = SmimeSignature.of(mail).orElseThrow();
+        assertThat(attribute.statusFor(acme)).isEqualTo(SmimeVerdict.Status.VALID);
+        assertThat(attribute.statusFor(beta)).isEqualTo(SmimeVerdict.Status.UNTRUSTED);
         assertThat(header(mail)).startsWith("untrusted;").contains("revocation status unknown");
     }
 
@@ -135,9 +136,9 @@ class VerifySmimeTest {
         MimeMultipart parts = (MimeMultipart) mail.getMessage().getContent();
         assertThat(parts.getBodyPart(0).getContent().toString()).contains("S/MIME signature check: valid");
         MimeMessage original = (MimeMessage) parts.getBodyPart(1).getContent();
-        SignatureVerdict again = new SmimeVerifier(new HttpCrlFetcher(Duration.ofSeconds(1)), Clock.systemUTC())
+        SmimeVerdict again = new SmimeVerifier(new HttpCrlFetcher(Duration.ofSeconds(1)), Clock.systemUTC())
             .verify(original, VerificationOptions.trusting("test", java.util.List.of(PARTNER_CA.certificate())));
-        assertThat(again.status()).as(again.reason()).isEqualTo(SignatureVerdict.Status.VALID);
+        assertThat(again.status()).as(again.reason()).isEqualTo(SmimeVerdict.Status.VALID);
     }
 
     @Test
@@ -175,12 +176,12 @@ class VerifySmimeTest {
     }
 
     private static String header(Mail mail) throws MessagingException {
-        return MimeUtility.unfold(mail.getMessage().getHeader(VerifySmime.HEADER, null));
+        return MimeUtility.unfold(mail.getMessage().getHeader(SmimeSignature.HEADER, null));
     }
 
     @SuppressWarnings("unchecked")
     private static String status(Mail mail) {
-        Map<String, AttributeValue<?>> map = (Map<String, AttributeValue<?>>) mail.getAttribute(TresorAttributes.SMIME_SIGNATURE)
+        Map<String, AttributeValue<?>> map = (Map<String, AttributeValue<?>>) mail.getAttribute(SmimeSignature.NAME)
             .orElseThrow().getValue().value();
         return (String) map.get("status").value();
     }

@@ -1,4 +1,4 @@
-package dev.tresor.mailets;
+package dev.tresor.mailets.support;
 
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,7 +14,7 @@ import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
 
 /** The local recipients of a mail grouped by tenant, in tenant order: whose vaults an incoming mail is checked with. */
-final class RecipientTenants {
+public final class RecipientTenants {
     private RecipientTenants() {
     }
 
@@ -22,7 +22,7 @@ final class RecipientTenants {
      * @throws IllegalStateException when a recipient's tenant is ambiguous (see {@link TenantResolver}): a configuration
      *     error that James's {@code onMailetException} handles
      */
-    static Map<TenantId, List<MailAddress>> of(Mail mail, MailetContext context, TenantResolver resolver) {
+    public static Map<TenantId, List<MailAddress>> of(Mail mail, MailetContext context, TenantResolver resolver) {
         Map<TenantId, List<MailAddress>> tenants = new TreeMap<>();
         Collection<MailAddress> recipients = mail.getRecipients();
         for (MailAddress recipient : recipients) {

@@ -1,4 +1,4 @@
-package dev.tresor.mailets;
+package dev.tresor.mailets.support;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -21,7 +21,7 @@ import dev.tresor.keys.james.TenantResolver;
  * recipients of every tenant but the first get a copy of their own, sent back into the mail's current processor; the
  * mail keeps the first tenant's recipients.
  */
-final class TenantSplit {
+public final class TenantSplit {
     private static final Logger LOGGER = LoggerFactory.getLogger(TenantSplit.class);
 
     private TenantSplit() {
@@ -31,7 +31,7 @@ final class TenantSplit {
      * @return the tenant whose recipients the mail now holds
      * @throws RuntimeException when a recipient's tenant cannot be resolved (nothing has been sent then)
      */
-    static TenantId keepFirstTenant(Mail mail, MailetContext context, TenantResolver tenants) throws MessagingException {
+    public static TenantId keepFirstTenant(Mail mail, MailetContext context, TenantResolver tenants) throws MessagingException {
         Map<TenantId, List<MailAddress>> byTenant = new LinkedHashMap<>();
         for (MailAddress recipient : mail.getRecipients()) {
             byTenant.computeIfAbsent(tenants.tenantOf(recipient), tenant -> new ArrayList<>()).add(recipient);

@@ -1,4 +1,4 @@
-package dev.tresor.mailets;
+package dev.tresor.mailets.support;
 
 import java.net.InetAddress;
 import java.util.ArrayList;
@@ -10,7 +10,7 @@ import com.google.common.net.InetAddresses;
  * A list of IP networks in CIDR notation ({@code 10.0.0.0/8}, {@code 2001:db8::/32}, or a single address). Only IP
  * literals: a host name would make every check depend on DNS.
  */
-final class Networks {
+public final class Networks {
     private final List<byte[]> prefixes;
     private final List<Integer> lengths;
 
@@ -20,7 +20,7 @@ final class Networks {
     }
 
     /** @throws IllegalArgumentException naming the entry that is not an IP network */
-    static Networks parse(List<String> entries) {
+    public static Networks parse(List<String> entries) {
         List<byte[]> prefixes = new ArrayList<>();
         List<Integer> lengths = new ArrayList<>();
         for (String entry : entries) {
@@ -46,12 +46,12 @@ final class Networks {
         return new Networks(prefixes, lengths);
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return prefixes.isEmpty();
     }
 
     /** Whether the address (an IP literal, as James records the remote address) is in one of the networks. */
-    boolean contains(String address) {
+    public boolean contains(String address) {
         if (address == null || !InetAddresses.isInetAddress(address)) {
             return false;
         }

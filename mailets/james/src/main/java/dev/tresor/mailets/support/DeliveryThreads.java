@@ -1,4 +1,4 @@
-package dev.tresor.mailets;
+package dev.tresor.mailets.support;
 
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -31,14 +31,14 @@ import reactor.util.retry.Retry;
  * <p>A delivery that throws leaves its mail in the queue: it is put back with a delay of {@link #AFTER_FAILURE}
  * (never at once, so a mail that keeps failing cannot spin), or, if even that fails, handed back unacknowledged.
  */
-final class DeliveryThreads {
+public final class DeliveryThreads {
     /** Delivers one mail taken from the queue; the mail is the delivery's own copy. */
     @FunctionalInterface
-    interface Delivery {
+    public interface Delivery {
         void deliver(Mail mail) throws Exception;
     }
 
-    static final Duration AFTER_FAILURE = Duration.ofMinutes(1);
+    public static final Duration AFTER_FAILURE = Duration.ofMinutes(1);
     private static final Logger LOGGER = LoggerFactory.getLogger(DeliveryThreads.class);
     private static final Duration FINISHING = Duration.ofSeconds(30);
 
@@ -68,7 +68,7 @@ final class DeliveryThreads {
     }
 
     /** Starts taking mail from {@code queue}; {@code name} names the threads. */
-    static DeliveryThreads start(String name, MailQueue queue, int threads, Delivery delivery) {
+    public static DeliveryThreads start(String name, MailQueue queue, int threads, Delivery delivery) {
         return new DeliveryThreads(name, queue, threads, delivery);
     }
 
@@ -125,7 +125,7 @@ final class DeliveryThreads {
      * Takes no more mail, waits up to {@code grace} for the deliveries in progress, then runs {@code cut} (which must
      * make them return soon) and waits for them to finish their bookkeeping. Returns when no thread is left.
      */
-    void stop(Duration grace, Runnable cut) {
+    public void stop(Duration grace, Runnable cut) {
         stopping = true;
         subscription.dispose();
         dequeuer.dispose();

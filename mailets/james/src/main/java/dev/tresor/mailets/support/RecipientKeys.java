@@ -1,4 +1,4 @@
-package dev.tresor.mailets;
+package dev.tresor.mailets.support;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,21 +16,21 @@ import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.SelectionPolicy;
 
 /** The keys (certificates, OpenPGP keys) an encrypting mailet found for each recipient of a mail. */
-final class RecipientKeys {
+public final class RecipientKeys {
     /** The parameters every encrypting mailet takes for choosing keys: which of a recipient's keys, and escrow. */
-    static final String SELECTION = "selection";
-    static final String ESCROW = "escrow";
+    public static final String SELECTION = "selection";
+    public static final String ESCROW = "escrow";
 
     private RecipientKeys() {
     }
 
     /** {@code selection}: {@code newest} (default) or {@code all} valid keys of each recipient. */
-    static SelectionPolicy selection(InitParameters parameters) throws MessagingException {
+    public static SelectionPolicy selection(InitParameters parameters) throws MessagingException {
         return parameters.choice(SELECTION, "newest", Map.of("newest", SelectionPolicy.NEWEST, "all", SelectionPolicy.ALL_VALID));
     }
 
     /** {@code escrow}: the address whose key is always added, if any. */
-    static Optional<EmailAddress> escrow(InitParameters parameters) throws MessagingException {
+    public static Optional<EmailAddress> escrow(InitParameters parameters) throws MessagingException {
         Optional<String> escrowAddress = parameters.optional(ESCROW);
         try {
             return escrowAddress.map(EmailAddress::of);
@@ -40,7 +40,7 @@ final class RecipientKeys {
     }
 
     /** The addresses for which nothing was found, in order: when there is any, the mail must not be encrypted. */
-    static <K> List<String> missing(Map<EmailAddress, List<K>> keys) {
+    public static <K> List<String> missing(Map<EmailAddress, List<K>> keys) {
         return keys.entrySet().stream()
             .filter(entry -> entry.getValue().isEmpty())
             .map(entry -> entry.getKey().asString())
@@ -51,7 +51,7 @@ final class RecipientKeys {
      * Each recipient, then the escrow address if configured, with what {@code lookup} finds for it in the sender's
      * tenant, in that order; an empty list means none.
      */
-    static <K> Map<EmailAddress, List<K>> of(Mail mail, Optional<EmailAddress> escrow, Function<EmailAddress, List<K>> lookup) {
+    public static <K> Map<EmailAddress, List<K>> of(Mail mail, Optional<EmailAddress> escrow, Function<EmailAddress, List<K>> lookup) {
         Map<EmailAddress, List<K>> keys = new LinkedHashMap<>();
         for (MailAddress recipient : mail.getRecipients()) {
             EmailAddress address = EmailAddress.of(recipient.asString());

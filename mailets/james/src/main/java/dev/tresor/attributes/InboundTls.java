@@ -1,4 +1,4 @@
-package dev.tresor.smtp;
+package dev.tresor.attributes;
 
 import java.util.Map;
 import java.util.Objects;
@@ -16,14 +16,18 @@ import dev.tresor.keys.TlsVersion;
 /**
  * How a mail reached us over SMTP, when it came over TLS: the negotiated protocol and cipher suite.
  *
- * <p>James 3.8.1 records no TLS facts on the mail, so {@link RecordInboundTlsHook} stores them in the mail attribute
- * {@value #ATTRIBUTE} as a map {@code {"protocol": "TLSv1.3", "cipher": "TLS_AES_256_GCM_SHA384"}}. A mail without
- * the attribute came in clear text (or from inside James). Only the SMTP hook writes it, so mail from outside cannot
- * claim it.
+ * <p>James 3.8.1 records no TLS facts on the mail, so {@code dev.tresor.smtp.RecordInboundTlsHook} stores them in the
+ * mail attribute {@value #ATTRIBUTE} as a map {@code {"protocol": "TLSv1.3", "cipher": "TLS_AES_256_GCM_SHA384"}}. A
+ * mail without the attribute came in clear text (or from inside James). Only the SMTP hook writes it, so mail from
+ * outside cannot claim it. The {@code ReceivedOverTls} matcher reads it.
+ *
+ * <p>MarkInboundTls, behind that matcher, shows it to the recipient as the header {@value #HEADER}{@code : yes}.
  */
 public final class InboundTls {
     public static final String ATTRIBUTE = "tresor.tls.inbound";
-    public static final AttributeName ATTRIBUTE_NAME = AttributeName.of(ATTRIBUTE);
+    public static final AttributeName NAME = AttributeName.of(ATTRIBUTE);
+    public static final String HEADER = "X-Tresor-Inbound-TLS";
+    public static final String HEADER_VALUE = "yes";
 
     private static final String PROTOCOL_KEY = "protocol";
     private static final String CIPHER_KEY = "cipher";
@@ -50,7 +54,7 @@ public final class InboundTls {
      * treated as absent: it cannot be ours.
      */
     public static Optional<InboundTls> of(Mail mail) {
-        return mail.getAttribute(ATTRIBUTE_NAME)
+        return mail.getAttribute(NAME)
             .flatMap(attribute -> attribute.getValue().asMapAttributeValueOf(String.class))
             .map(AttributeValue::value)
             .flatMap(InboundTls::fromMap);
@@ -66,7 +70,7 @@ public final class InboundTls {
     }
 
     public Attribute asAttribute() {
-        return new Attribute(ATTRIBUTE_NAME, AttributeValue.of(Map.of(
+        return new Attribute(NAME, AttributeValue.of(Map.of(
             PROTOCOL_KEY, AttributeValue.of(protocol),
             CIPHER_KEY, AttributeValue.of(cipherSuite))));
     }

@@ -11,10 +11,10 @@ import org.bouncycastle.jce.provider.BouncyCastleProvider;
  * six times faster than JDK 17). Bouncy Castle is used as an instance and never registered, so that Tresor cannot
  * change which provider the rest of James gets.
  */
-final class Providers {
+final class SmimeProviders {
     static final Provider BOUNCY_CASTLE = new BouncyCastleProvider();
 
-    private Providers() {
+    private SmimeProviders() {
     }
 
     /** Elliptic-curve keys go to Bouncy Castle; RSA stays with the JDK. */

@@ -18,7 +18,7 @@ import dev.tresor.keys.EmailAddress;
  * the CMS structure could be read, so that a mailet can replace the signed message by its content. It shares the bytes
  * of the verified message and must not be modified.
  */
-public final class SignatureVerdict {
+public final class SmimeVerdict {
 
     /** The outcome, from the recipient's point of view. */
     public enum Status {
@@ -51,7 +51,7 @@ public final class SignatureVerdict {
     private final Optional<Instant> signingTime;
     private final Optional<MimeBodyPart> signedContent;
 
-    private SignatureVerdict(Status status, String reason, Optional<X509Certificate> signer, List<X509Certificate> signerChain,
+    private SmimeVerdict(Status status, String reason, Optional<X509Certificate> signer, List<X509Certificate> signerChain,
                              Optional<EmailAddress> signerAddress, Optional<Instant> signingTime,
                              Optional<MimeBodyPart> signedContent) {
         this.status = Objects.requireNonNull(status);
@@ -63,24 +63,24 @@ public final class SignatureVerdict {
         this.signedContent = signedContent;
     }
 
-    public static SignatureVerdict notSigned() {
-        return new SignatureVerdict(Status.NONE, "the message is not S/MIME signed", Optional.empty(), List.of(),
+    public static SmimeVerdict notSigned() {
+        return new SmimeVerdict(Status.NONE, "the message is not S/MIME signed", Optional.empty(), List.of(),
             Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** A message whose signature could not even be read: no signer to name. */
-    public static SignatureVerdict unreadable(String reason) {
-        return new SignatureVerdict(Status.INVALID, reason, Optional.empty(), List.of(), Optional.empty(), Optional.empty(),
+    public static SmimeVerdict unreadable(String reason) {
+        return new SmimeVerdict(Status.INVALID, reason, Optional.empty(), List.of(), Optional.empty(), Optional.empty(),
             Optional.empty());
     }
 
-    static SignatureVerdict of(Status status, String reason, X509Certificate signer, List<X509Certificate> chain,
+    static SmimeVerdict of(Status status, String reason, X509Certificate signer, List<X509Certificate> chain,
                                Optional<EmailAddress> signerAddress, Optional<Instant> signingTime) {
-        return new SignatureVerdict(status, reason, Optional.of(signer), chain, signerAddress, signingTime, Optional.empty());
+        return new SmimeVerdict(status, reason, Optional.of(signer), chain, signerAddress, signingTime, Optional.empty());
     }
 
-    SignatureVerdict withSignedContent(MimeBodyPart content) {
-        return new SignatureVerdict(status, reason, signer, signerChain, signerAddress, signingTime, Optional.of(content));
+    SmimeVerdict withSignedContent(MimeBodyPart content) {
+        return new SmimeVerdict(status, reason, signer, signerChain, signerAddress, signingTime, Optional.of(content));
     }
 
     public Status status() {
@@ -124,7 +124,7 @@ public final class SignatureVerdict {
 
     @Override
     public String toString() {
-        return "SignatureVerdict[" + status.asText() + signerAddress.map(address -> ", signer=" + address).orElse("")
+        return "SmimeVerdict[" + status.asText() + signerAddress.map(address -> ", signer=" + address).orElse("")
             + ", " + reason + "]";
     }
 }

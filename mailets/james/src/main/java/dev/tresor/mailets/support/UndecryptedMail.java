@@ -1,34 +1,34 @@
-package dev.tresor.mailets;
+package dev.tresor.mailets.support;
 
 import java.util.Optional;
 
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
-import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
-import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import dev.tresor.attributes.DecryptionOutcome;
+import dev.tresor.attributes.FailureReason;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
 import dev.tresor.mime.HeaderOnly;
 
 /**
  * What the decrypting mailets do with a mail they cannot open: the reason in their attribute, then either the
- * {@code onFailure} processor (with {@code tresor.failure.reason}) or, without one, delivery as it came, still
- * encrypted, with the reason in the {@code X-Tresor-Decryption} header.
+ * {@code onFailure} processor (with {@link FailureReason}) or, without one, delivery as it came, still
+ * encrypted, with the reason in the {@link DecryptionOutcome#HEADER} header.
  */
-final class UndecryptedMail {
+public final class UndecryptedMail {
     private static final Logger LOGGER = LoggerFactory.getLogger(UndecryptedMail.class);
 
     private final AttributeName attribute;
     private final Optional<String> onFailure;
 
-    UndecryptedMail(AttributeName attribute, Optional<String> onFailure) {
+    public UndecryptedMail(AttributeName attribute, Optional<String> onFailure) {
         this.attribute = attribute;
         this.onFailure = onFailure;
     }
@@ -37,7 +37,7 @@ final class UndecryptedMail {
      * The recipients' tenant, the mail keeping only the first recipient's tenant ({@link TenantSplit}); empty when
      * it cannot be resolved, the mail then handled as one that cannot be opened.
      */
-    Optional<TenantId> recipientTenant(Mail mail, MailetContext context, TenantResolver tenants) throws MessagingException {
+    public Optional<TenantId> recipientTenant(Mail mail, MailetContext context, TenantResolver tenants) throws MessagingException {
         try {
             return Optional.of(TenantSplit.keepFirstTenant(mail, context, tenants));
         } catch (RuntimeException e) {
@@ -47,10 +47,10 @@ final class UndecryptedMail {
         }
     }
 
-    void handle(Mail mail, String reason) throws MessagingException {
-        mail.setAttribute(new Attribute(attribute, AttributeValue.of("not decrypted: " + reason)));
+    public void handle(Mail mail, String reason) throws MessagingException {
+        DecryptionOutcome.setNotDecrypted(mail, attribute, reason);
         if (onFailure.isPresent()) {
-            mail.setAttribute(new Attribute(TresorAttributes.FAILURE_REASON, AttributeValue.of("Not decrypted: " + reason)));
+            FailureReason.set(mail, "Not decrypted: " + reason);
             mail.setState(onFailure.get());
             LOGGER.warn("Mail {} not decrypted, sent to {}: {}", mail.getName(), onFailure.get(), reason);
             return;
@@ -58,7 +58,7 @@ final class UndecryptedMail {
         // a copy whose body is never re-parsed: what cannot be decrypted is often a broken multipart, which James's own
         // message would re-parse when written after a header change, and send to the error processor
         MimeMessage message = HeaderOnly.editable(mail.getMessage());
-        message.setHeader(DecryptSmime.HEADER, "failed; reason=\"" + reason.replace("\"", "'").replaceAll("[\\r\\n]+", " ") + "\"");
+        DecryptionOutcome.writeFailedHeader(message, reason);
         mail.setMessage(message);
         LOGGER.info("Mail {} delivered encrypted: {}", mail.getName(), reason);
     }

@@ -1,4 +1,4 @@
-package dev.tresor.mailets;
+package dev.tresor.mailets.support;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,24 +17,23 @@ import dev.tresor.smime.RevocationPolicy;
  * The init parameters of mailets that verify signatures: {@code revocation}, {@code tenantRevocation} and
  * {@code trustJdkCacerts}.
  */
-final class VerificationParameters {
-    static final String REVOCATION = "revocation";
-    static final String TENANT_REVOCATION = "tenantRevocation";
-    static final String TRUST_JDK_CACERTS = "trustJdkCacerts";
+public final class VerificationParameters {
+    public static final String REVOCATION = "revocation";
+    public static final String TENANT_REVOCATION = "tenantRevocation";
+    public static final String TRUST_JDK_CACERTS = "trustJdkCacerts";
 
     private VerificationParameters() {
     }
 
-    static RevocationPolicy revocation(GenericMailet mailet) throws MessagingException {
-        String value = choice(mailet, REVOCATION, "soft-fail", "soft-fail", "hard-fail", "off");
-        return RevocationPolicy.valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
+    public static RevocationPolicy revocation(GenericMailet mailet) throws MessagingException {
+        return new InitParameters(mailet).choice(REVOCATION, "soft-fail", InitParameters.names(RevocationPolicy.class));
     }
 
     /**
      * Per-tenant exceptions to {@code revocation}: {@code tenant=policy} pairs separated by commas, e.g.
      * {@code acme=hard-fail, globex=off}. A malformed pair, an unknown policy or a tenant named twice fails init.
      */
-    static Map<TenantId, RevocationPolicy> tenantRevocation(GenericMailet mailet) throws MessagingException {
+    public static Map<TenantId, RevocationPolicy> tenantRevocation(GenericMailet mailet) throws MessagingException {
         String value = Optional.ofNullable(mailet.getInitParameter(TENANT_REVOCATION)).orElse("").trim();
         Map<TenantId, RevocationPolicy> policies = new LinkedHashMap<>();
         if (value.isEmpty()) {
@@ -62,20 +61,7 @@ final class VerificationParameters {
         return policies;
     }
 
-    static boolean trustJdkCacerts(GenericMailet mailet) throws MessagingException {
-        return Boolean.parseBoolean(choice(mailet, TRUST_JDK_CACERTS, "false", "true", "false"));
-    }
-
-    /** The parameter's value, trimmed and lower-cased, or its default; anything not allowed fails init with the choices. */
-    static String choice(GenericMailet mailet, String parameter, String defaultValue, String... allowed) throws MessagingException {
-        String value = Optional.ofNullable(mailet.getInitParameter(parameter)).map(String::trim).orElse(defaultValue)
-            .toLowerCase(Locale.ROOT);
-        for (String candidate : allowed) {
-            if (candidate.equals(value)) {
-                return value;
-            }
-        }
-        throw new MessagingException(mailet.getMailetName() + ": invalid value '" + mailet.getInitParameter(parameter)
-            + "' for parameter '" + parameter + "', allowed: " + String.join(", ", allowed) + " (default " + defaultValue + ")");
+    public static boolean trustJdkCacerts(GenericMailet mailet) throws MessagingException {
+        return new InitParameters(mailet).bool(TRUST_JDK_CACERTS, false);
     }
 }

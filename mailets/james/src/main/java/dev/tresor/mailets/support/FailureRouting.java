@@ -1,20 +1,19 @@
-package dev.tresor.mailets;
+package dev.tresor.mailets.support;
 
 import java.util.Optional;
 
-import org.apache.mailet.Attribute;
-import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 import org.apache.mailet.MailetContext;
 import org.apache.mailet.base.GenericMailet;
 import org.slf4j.Logger;
 
+import dev.tresor.attributes.FailureReason;
 import dev.tresor.keys.protection.KeyProtectionException;
 
 /**
  * Fail closed: a mail that had to be protected and could not be goes, whole and unchanged, to the processor named by
  * the mailet's {@code onFailure} parameter (default {@value #DEFAULT_PROCESSOR}, a quarantine repository in the sample
- * configuration), with the reason in {@link TresorAttributes#FAILURE_REASON} and in the log. It is never passed on
+ * configuration), with the reason in {@link FailureReason} and in the log. It is never passed on
  * unprotected and never dropped.
  */
 public final class FailureRouting {
@@ -57,7 +56,7 @@ public final class FailureRouting {
     }
 
     public void route(Mail mail, String reason) {
-        mail.setAttribute(new Attribute(TresorAttributes.FAILURE_REASON, AttributeValue.of(reason)));
+        FailureReason.set(mail, reason);
         mail.setState(processor);
         logger.warn("Mail {} sent to processor '{}': {}", mail.getName(), processor, reason);
     }
@@ -67,7 +66,7 @@ public final class FailureRouting {
      * queue): it re-enters James at the failure processor.
      */
     public void send(MailetContext context, Mail mail, String reason) throws javax.mail.MessagingException {
-        mail.setAttribute(new Attribute(TresorAttributes.FAILURE_REASON, AttributeValue.of(reason)));
+        FailureReason.set(mail, reason);
         context.sendMail(mail, processor);
         logger.warn("Mail {} sent to processor '{}': {}", mail.getName(), processor, reason);
     }

@@ -1,4 +1,4 @@
-package dev.tresor.mailets;
+package dev.tresor.attributes;
 
 import java.io.ByteArrayInputStream;
 import java.security.cert.CertificateEncodingException;
@@ -13,21 +13,34 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import javax.mail.internet.MimeUtility;
+
 import org.apache.mailet.Attribute;
+import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
 
 import dev.tresor.keys.Fingerprint;
 import dev.tresor.keys.TenantId;
-import dev.tresor.smime.SignatureVerdict;
+import dev.tresor.smime.SmimeVerdict;
 
 /**
- * The {@link TresorAttributes#SMIME_SIGNATURE} attribute: a map with {@code status} ({@code valid}, {@code invalid},
- * {@code untrusted}, {@code revoked}, {@code none}), {@code reason}, and when a signer was found {@code signer} (address),
- * {@code fingerprint} (SHA-256 of the signer certificate) and {@code chain} (base64 DER certificates, signer first), plus
- * {@code tenants}: the status for each recipient tenant, when the mail was verified for several.
+ * The S/MIME signature verdict VerifySmime records, as attribute and as header:
+ * <ul>
+ *   <li>{@value #ATTRIBUTE}: a map with {@code status} ({@code valid}, {@code invalid}, {@code untrusted},
+ *       {@code revoked}, {@code none}), {@code reason}, and when a signer was found {@code signer} (address),
+ *       {@code fingerprint} (SHA-256 of the signer certificate) and {@code chain} (base64 DER certificates, signer
+ *       first), plus {@code tenants}: the status for each recipient tenant, when the mail was verified for several;</li>
+ *   <li>{@value #HEADER}{@code : <status>; signer=<address>; reason="..."} (folded; the reason in printable ASCII).</li>
+ * </ul>
+ * Written by VerifySmime; read by the {@code HasValidSmimeSignature} matcher and HarvestCertificates (the attribute),
+ * and by the recipient (the header).
  */
-public final class SignatureAttribute {
+public final class SmimeSignature {
+    public static final String ATTRIBUTE = "tresor.smime.signature";
+    public static final AttributeName NAME = AttributeName.of(ATTRIBUTE);
+    public static final String HEADER = "X-Tresor-Signature";
+
     static final String STATUS = "status";
     static final String SIGNER = "signer";
     static final String REASON = "reason";
@@ -35,17 +48,17 @@ public final class SignatureAttribute {
     static final String CHAIN = "chain";
     static final String TENANTS = "tenants";
 
-    private final SignatureVerdict.Status status;
+    private final SmimeVerdict.Status status;
     private final List<X509Certificate> chain;
-    private final Map<String, SignatureVerdict.Status> tenants;
+    private final Map<String, SmimeVerdict.Status> tenants;
 
-    private SignatureAttribute(SignatureVerdict.Status status, List<X509Certificate> chain, Map<String, SignatureVerdict.Status> tenants) {
+    private SmimeSignature(SmimeVerdict.Status status, List<X509Certificate> chain, Map<String, SmimeVerdict.Status> tenants) {
         this.status = status;
         this.chain = chain;
         this.tenants = tenants;
     }
 
-    static Attribute of(SignatureVerdict verdict, Map<TenantId, SignatureVerdict> perTenant) {
+    public static Attribute attribute(SmimeVerdict verdict, Map<TenantId, SmimeVerdict> perTenant) {
         Map<String, AttributeValue<?>> map = new LinkedHashMap<>();
         map.put(STATUS, AttributeValue.of(verdict.status().asText()));
         verdict.signerAddress().ifPresent(address -> map.put(SIGNER, AttributeValue.of(address.asString())));
@@ -59,19 +72,19 @@ public final class SignatureAttribute {
         Map<String, AttributeValue<?>> tenants = new LinkedHashMap<>();
         perTenant.forEach((tenant, tenantVerdict) -> tenants.put(tenant.asString(), AttributeValue.of(tenantVerdict.status().asText())));
         map.put(TENANTS, AttributeValue.of(tenants));
-        return new Attribute(TresorAttributes.SMIME_SIGNATURE, AttributeValue.of(map));
+        return new Attribute(NAME, AttributeValue.of(map));
     }
 
     /** The attribute VerifySmime set on the mail, if any (an unreadable one counts as absent). */
-    public static Optional<SignatureAttribute> of(Mail mail) {
-        return mail.getAttribute(TresorAttributes.SMIME_SIGNATURE)
+    public static Optional<SmimeSignature> of(Mail mail) {
+        return mail.getAttribute(NAME)
             .flatMap(attribute -> attribute.getValue().valueAs(Map.class))
-            .flatMap(SignatureAttribute::parse);
+            .flatMap(SmimeSignature::parse);
     }
 
-    private static Optional<SignatureAttribute> parse(Map<?, ?> map) {
+    private static Optional<SmimeSignature> parse(Map<?, ?> map) {
         try {
-            SignatureVerdict.Status status = SignatureVerdict.Status.parse(text(map.get(STATUS)).orElse(""));
+            SmimeVerdict.Status status = SmimeVerdict.Status.parse(text(map.get(STATUS)).orElse(""));
             List<X509Certificate> chain = new ArrayList<>();
             Object chainValue = map.get(CHAIN);
             if (chainValue instanceof AttributeValue && ((AttributeValue<?>) chainValue).value() instanceof Collection) {
@@ -81,13 +94,13 @@ public final class SignatureAttribute {
                     chain.add((X509Certificate) factory.generateCertificate(new ByteArrayInputStream(der)));
                 }
             }
-            Map<String, SignatureVerdict.Status> tenants = new LinkedHashMap<>();
+            Map<String, SmimeVerdict.Status> tenants = new LinkedHashMap<>();
             Object tenantsValue = map.get(TENANTS);
             if (tenantsValue instanceof AttributeValue && ((AttributeValue<?>) tenantsValue).value() instanceof Map) {
                 ((Map<?, ?>) ((AttributeValue<?>) tenantsValue).value()).forEach((tenant, value) ->
-                    tenants.put(String.valueOf(tenant), SignatureVerdict.Status.parse(text(value).orElse(""))));
+                    tenants.put(String.valueOf(tenant), SmimeVerdict.Status.parse(text(value).orElse(""))));
             }
-            return Optional.of(new SignatureAttribute(status, chain, tenants));
+            return Optional.of(new SmimeSignature(status, chain, tenants));
         } catch (IllegalArgumentException | CertificateException | ClassCastException e) {
             return Optional.empty();
         }
@@ -98,20 +111,32 @@ public final class SignatureAttribute {
     }
 
     private static String base64(X509Certificate certificate) {
+        return Base64.getEncoder().encodeToString(encoded(certificate));
+    }
+
+    private static byte[] encoded(X509Certificate certificate) {
         try {
-            return Base64.getEncoder().encodeToString(certificate.getEncoded());
+            return certificate.getEncoded();
         } catch (CertificateEncodingException e) {
             throw new IllegalStateException("A parsed certificate is always encodable", e);
         }
     }
 
+    /** The {@value #HEADER} value for the mail's verdict. */
+    public static String headerValue(SmimeVerdict verdict) {
+        StringBuilder value = new StringBuilder(verdict.status().asText());
+        verdict.signerAddress().ifPresent(address -> value.append("; signer=").append(address.asString()));
+        value.append("; reason=\"").append(TresorHeaders.quotable(verdict.reason())).append('"');
+        return MimeUtility.fold(HEADER.length() + 2, value.toString());
+    }
+
     /** The verdict for the whole mail (the worst of the tenants' when they differ). */
-    public SignatureVerdict.Status status() {
+    public SmimeVerdict.Status status() {
         return status;
     }
 
     /** The verdict for one recipient tenant; the mail's when that tenant was not verified separately. */
-    public SignatureVerdict.Status statusFor(TenantId tenant) {
+    public SmimeVerdict.Status statusFor(TenantId tenant) {
         return tenants.getOrDefault(tenant.asString(), status);
     }
 

@@ -1,4 +1,4 @@
-package dev.tresor.smtp;
+package dev.tresor.attributes;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -27,7 +27,7 @@ class InboundTlsTest {
 
         AttributeValue<?> restored = AttributeValue.fromJson(attribute.getValue().toJson().orElseThrow());
         FakeMail mail = FakeMail.builder().name("mail")
-            .attribute(new Attribute(InboundTls.ATTRIBUTE_NAME, restored))
+            .attribute(new Attribute(InboundTls.NAME, restored))
             .build();
 
         assertThat(InboundTls.of(mail)).contains(InboundTls.of(TlsVersion.TLS_1_2, "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384"));
@@ -43,7 +43,7 @@ class InboundTlsTest {
     @Test
     void aValueOfAnotherShapeShouldNotCountAsTls() throws Exception {
         FakeMail mail = FakeMail.builder().name("mail")
-            .attribute(new Attribute(InboundTls.ATTRIBUTE_NAME, AttributeValue.of("TLSv1.3")))
+            .attribute(new Attribute(InboundTls.NAME, AttributeValue.of("TLSv1.3")))
             .build();
 
         assertThat(InboundTls.of(mail)).isEmpty();
@@ -51,7 +51,7 @@ class InboundTlsTest {
 
     @Test
     void aProtocolThatIsNoTlsVersionShouldBeKeptByNameAndMeetNoMinimum() throws Exception {
-        Attribute recorded = new Attribute(InboundTls.ATTRIBUTE_NAME, AttributeValue.of(Map.of(
+        Attribute recorded = new Attribute(InboundTls.NAME, AttributeValue.of(Map.of(
             "protocol", AttributeValue.of("SSLv3"), "cipher", AttributeValue.of("SSL_RSA_WITH_RC4_128_SHA"))));
         FakeMail mail = FakeMail.builder().name("mail").attribute(recorded).build();
 
@@ -63,7 +63,7 @@ class InboundTlsTest {
 
     @Test
     void aKnownVersionShouldBeRecordedByItsJsseName() throws Exception {
-        Attribute recorded = new Attribute(InboundTls.ATTRIBUTE_NAME, AttributeValue.of(Map.of(
+        Attribute recorded = new Attribute(InboundTls.NAME, AttributeValue.of(Map.of(
             "protocol", AttributeValue.of("tlsv1.3"), "cipher", AttributeValue.of("TLS_AES_256_GCM_SHA384"))));
         FakeMail mail = FakeMail.builder().name("mail").attribute(recorded).build();
 

@@ -1,4 +1,4 @@
-package dev.tresor.mailets;
+package dev.tresor.mailets.support;
 
 import java.util.Optional;
 

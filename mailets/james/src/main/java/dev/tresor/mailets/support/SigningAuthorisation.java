@@ -1,4 +1,4 @@
-package dev.tresor.mailets;
+package dev.tresor.mailets.support;
 
 import java.util.Map;
 import java.util.Optional;
@@ -15,9 +15,9 @@ import dev.tresor.keys.EmailAddress;
  * exactly the From address (or as its local part, for a James without virtual hosting), or, if the mailet is so
  * configured, a client connected from a trusted network. Reads the init parameters {@code signFor} and {@code networks}.
  */
-final class SigningAuthorisation {
-    static final String SIGN_FOR = "signFor";
-    static final String NETWORKS = "networks";
+public final class SigningAuthorisation {
+    public static final String SIGN_FOR = "signFor";
+    public static final String NETWORKS = "networks";
     private static final String AUTHENTICATED = "authenticated";
     private static final String AUTHENTICATED_OR_NETWORK = "authenticated-or-network";
 
@@ -29,7 +29,7 @@ final class SigningAuthorisation {
         this.networks = networks;
     }
 
-    static SigningAuthorisation of(GenericMailet mailet) throws MessagingException {
+    public static SigningAuthorisation of(GenericMailet mailet) throws MessagingException {
         InitParameters parameters = new InitParameters(mailet);
         boolean allowNetworks = parameters.choice(SIGN_FOR, AUTHENTICATED,
             Map.of(AUTHENTICATED, false, AUTHENTICATED_OR_NETWORK, true));
@@ -48,12 +48,12 @@ final class SigningAuthorisation {
     }
 
     /** Why the mail may not be signed: no single From address, or a sender it may not be signed for; empty when it may. */
-    Optional<String> refusal(Mail mail, Optional<EmailAddress> sender) {
+    public Optional<String> refusal(Mail mail, Optional<EmailAddress> sender) {
         return sender.isEmpty() ? Optional.of("the From header must name exactly one address") : unauthorisedReason(mail, sender.get());
     }
 
     /** Why the mail may not be signed for this sender; empty when it may. */
-    Optional<String> unauthorisedReason(Mail mail, EmailAddress sender) {
+    public Optional<String> unauthorisedReason(Mail mail, EmailAddress sender) {
         Optional<String> authUser = mail.getAttribute(Mail.SMTP_AUTH_USER)
             .flatMap(attribute -> attribute.getValue().valueAs(String.class));
         if (authUser.isPresent()) {

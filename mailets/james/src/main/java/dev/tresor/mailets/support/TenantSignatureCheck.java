@@ -1,4 +1,4 @@
-package dev.tresor.mailets;
+package dev.tresor.mailets.support;
 
 import java.security.cert.X509Certificate;
 import java.util.Collection;
@@ -15,7 +15,7 @@ import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.UnknownTenantException;
 import dev.tresor.smime.RevocationPolicy;
-import dev.tresor.smime.SignatureVerdict;
+import dev.tresor.smime.SmimeVerdict;
 import dev.tresor.smime.SmimeVerifier;
 import dev.tresor.smime.VerificationOptions;
 
@@ -24,11 +24,11 @@ import dev.tresor.smime.VerificationOptions;
  * revocation policy: a certificate one organisation trusts may mean nothing to another. Tenants with the same anchors
  * and policy share one verification.
  */
-final class TenantSignatureCheck {
+public final class TenantSignatureCheck {
     /** When tenants disagree, the mail as a whole gets the most alarming verdict. */
-    private static final List<SignatureVerdict.Status> SEVERITY = List.of(SignatureVerdict.Status.NONE,
-        SignatureVerdict.Status.VALID, SignatureVerdict.Status.UNTRUSTED, SignatureVerdict.Status.INVALID,
-        SignatureVerdict.Status.REVOKED);
+    private static final List<SmimeVerdict.Status> SEVERITY = List.of(SmimeVerdict.Status.NONE,
+        SmimeVerdict.Status.VALID, SmimeVerdict.Status.UNTRUSTED, SmimeVerdict.Status.INVALID,
+        SmimeVerdict.Status.REVOKED);
 
     private final KeyRepository repository;
     private final SmimeVerifier verifier;
@@ -36,7 +36,7 @@ final class TenantSignatureCheck {
     private final Map<TenantId, RevocationPolicy> tenantRevocation;
     private final boolean trustJdkCacerts;
 
-    TenantSignatureCheck(KeyRepository repository, SmimeVerifier verifier, RevocationPolicy revocation,
+    public TenantSignatureCheck(KeyRepository repository, SmimeVerifier verifier, RevocationPolicy revocation,
                          Map<TenantId, RevocationPolicy> tenantRevocation, boolean trustJdkCacerts) {
         this.repository = repository;
         this.verifier = verifier;
@@ -45,9 +45,9 @@ final class TenantSignatureCheck {
         this.trustJdkCacerts = trustJdkCacerts;
     }
 
-    Map<TenantId, SignatureVerdict> verify(MimeMessage message, Set<TenantId> tenants) {
-        Map<List<Object>, SignatureVerdict> byAnchorsAndPolicy = new HashMap<>();
-        Map<TenantId, SignatureVerdict> verdicts = new LinkedHashMap<>();
+    public Map<TenantId, SmimeVerdict> verify(MimeMessage message, Set<TenantId> tenants) {
+        Map<List<Object>, SmimeVerdict> byAnchorsAndPolicy = new HashMap<>();
+        Map<TenantId, SmimeVerdict> verdicts = new LinkedHashMap<>();
         for (TenantId tenant : tenants) {
             List<X509Certificate> anchors = anchorsOf(tenant);
             RevocationPolicy policy = tenantRevocation.getOrDefault(tenant, revocation);
@@ -58,11 +58,11 @@ final class TenantSignatureCheck {
     }
 
     /** For a mail without local recipients: no tenant's anchors apply, only the JDK's if configured. */
-    SignatureVerdict verifyWithoutTenant(MimeMessage message) {
+    public SmimeVerdict verifyWithoutTenant(MimeMessage message) {
         return verifier.verify(message, options("no local recipient", List.of(), revocation));
     }
 
-    static SignatureVerdict worst(Collection<SignatureVerdict> verdicts) {
+    public static SmimeVerdict worst(Collection<SmimeVerdict> verdicts) {
         return verdicts.stream()
             .max(Comparator.comparingInt(verdict -> SEVERITY.indexOf(verdict.status())))
             .orElseThrow(() -> new IllegalArgumentException("No verdicts"));

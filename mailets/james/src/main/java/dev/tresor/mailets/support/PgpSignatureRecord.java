@@ -1,0 +1,45 @@
+package dev.tresor.mailets.support;
+
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
+
+import org.apache.mailet.Mail;
+
+import dev.tresor.attributes.PgpSignature;
+import dev.tresor.keys.AuditEvent;
+import dev.tresor.keys.EmailAddress;
+import dev.tresor.keys.TenantId;
+import dev.tresor.pgp.PgpVerdict;
+
+/**
+ * Records an OpenPGP signature verdict the one way every mailet does: the attribute and the header of
+ * {@link PgpSignature}, and a VERIFY audit event per tenant that knew the signer.
+ */
+public final class PgpSignatureRecord {
+    /** When tenants disagree, the mail as a whole gets the most alarming verdict. */
+    private static final List<PgpVerdict.Status> SEVERITY = List.of(PgpVerdict.Status.NONE, PgpVerdict.Status.VALID,
+        PgpVerdict.Status.UNKNOWN_KEY, PgpVerdict.Status.EXPIRED, PgpVerdict.Status.INVALID, PgpVerdict.Status.REVOKED);
+
+    private PgpSignatureRecord() {
+    }
+
+    public static PgpVerdict worst(Collection<PgpVerdict> verdicts) {
+        return verdicts.stream()
+            .max(Comparator.comparingInt(verdict -> SEVERITY.indexOf(verdict.status())))
+            .orElseThrow(() -> new IllegalArgumentException("No verdicts"));
+    }
+
+    public static void record(Mail mail, MimeMessage message, PgpVerdict verdict, Map<TenantId, PgpVerdict> perTenant,
+                       Optional<EmailAddress> from, KeyUseAudit audit) throws MessagingException {
+        perTenant.forEach((tenant, tenantVerdict) -> tenantVerdict.signer().ifPresent(fingerprint ->
+            audit.record(tenant, AuditEvent.Operation.VERIFY, fingerprint, from, KeyUseAudit.messageId(message))));
+        mail.setAttribute(PgpSignature.attribute(verdict, perTenant));
+        message.setHeader(PgpSignature.HEADER, PgpSignature.headerValue(verdict));
+    }
+}
