@@ -1,6 +1,9 @@
 package dev.tresor.pgp;
 
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -34,6 +37,9 @@ public final class PgpVerdict {
         }
     }
 
+    private static final List<Status> SEVERITY = List.of(Status.NONE, Status.VALID, Status.UNKNOWN_KEY, Status.EXPIRED,
+        Status.INVALID, Status.REVOKED);
+
     private final Status status;
     private final String reason;
     private final Optional<PgpFingerprint> signer;
@@ -47,6 +53,16 @@ public final class PgpVerdict {
         this.signer = signer;
         this.userId = userId;
         this.signingTime = signingTime;
+    }
+
+    /**
+     * The most alarming of several verdicts on one mail (e.g. one per recipient tenant): none, valid, unknown key,
+     * expired, invalid, revoked, in rising order.
+     */
+    public static PgpVerdict worst(Collection<PgpVerdict> verdicts) {
+        return verdicts.stream()
+            .max(Comparator.comparingInt(verdict -> SEVERITY.indexOf(verdict.status())))
+            .orElseThrow(() -> new IllegalArgumentException("No verdicts"));
     }
 
     public static PgpVerdict notSigned() {

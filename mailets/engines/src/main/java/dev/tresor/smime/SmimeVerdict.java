@@ -2,6 +2,8 @@ package dev.tresor.smime;
 
 import java.security.cert.X509Certificate;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
@@ -43,6 +45,9 @@ public final class SmimeVerdict {
         }
     }
 
+    private static final List<Status> SEVERITY = List.of(Status.NONE, Status.VALID, Status.UNTRUSTED, Status.INVALID,
+        Status.REVOKED);
+
     private final Status status;
     private final String reason;
     private final Optional<X509Certificate> signer;
@@ -61,6 +66,16 @@ public final class SmimeVerdict {
         this.signerAddress = signerAddress;
         this.signingTime = signingTime;
         this.signedContent = signedContent;
+    }
+
+    /**
+     * The most alarming of several verdicts on one mail (e.g. one per recipient tenant): none, valid, untrusted,
+     * invalid, revoked, in rising order.
+     */
+    public static SmimeVerdict worst(Collection<SmimeVerdict> verdicts) {
+        return verdicts.stream()
+            .max(Comparator.comparingInt(verdict -> SEVERITY.indexOf(verdict.status())))
+            .orElseThrow(() -> new IllegalArgumentException("No verdicts"));
     }
 
     public static SmimeVerdict notSigned() {

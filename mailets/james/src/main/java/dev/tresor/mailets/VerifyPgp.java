@@ -120,7 +120,7 @@ public class VerifyPgp extends GenericMailet {
     }
 
     private PgpVerdict worst(MimeMessage message, Optional<EmailAddress> from, Map<TenantId, PgpVerdict> perTenant) {
-        return perTenant.isEmpty() ? verifier.verify(message, from, keyId -> List.of()) : PgpSignatureRecord.worst(perTenant.values());
+        return perTenant.isEmpty() ? verifier.verify(message, from, keyId -> List.of()) : PgpVerdict.worst(perTenant.values());
     }
 
     /**

@@ -163,7 +163,7 @@ public class VerifySmime extends GenericMailet {
     }
 
     private SmimeVerdict worst(MimeMessage message, Map<TenantId, SmimeVerdict> perTenant) throws MessagingException {
-        return perTenant.isEmpty() ? check.verifyWithoutTenant(message) : TenantSignatureCheck.worst(perTenant.values());
+        return perTenant.isEmpty() ? check.verifyWithoutTenant(message) : SmimeVerdict.worst(perTenant.values());
     }
 
     /**

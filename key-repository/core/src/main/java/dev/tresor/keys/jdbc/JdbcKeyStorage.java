@@ -205,6 +205,7 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
     public TenantKeyStore tenantKeyStore() {
         return tenantKeys;
     }
+
     @Override
     public TenantStorage tenants() {
         return tenants;

@@ -1,8 +1,5 @@
 package dev.tresor.mailets.support;
 
-import java.util.Collection;
-import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -22,17 +19,7 @@ import dev.tresor.pgp.PgpVerdict;
  * {@link PgpSignature}, and a VERIFY audit event per tenant that knew the signer.
  */
 public final class PgpSignatureRecord {
-    /** When tenants disagree, the mail as a whole gets the most alarming verdict. */
-    private static final List<PgpVerdict.Status> SEVERITY = List.of(PgpVerdict.Status.NONE, PgpVerdict.Status.VALID,
-        PgpVerdict.Status.UNKNOWN_KEY, PgpVerdict.Status.EXPIRED, PgpVerdict.Status.INVALID, PgpVerdict.Status.REVOKED);
-
     private PgpSignatureRecord() {
-    }
-
-    public static PgpVerdict worst(Collection<PgpVerdict> verdicts) {
-        return verdicts.stream()
-            .max(Comparator.comparingInt(verdict -> SEVERITY.indexOf(verdict.status())))
-            .orElseThrow(() -> new IllegalArgumentException("No verdicts"));
     }
 
     public static void record(Mail mail, MimeMessage message, PgpVerdict verdict, Map<TenantId, PgpVerdict> perTenant,

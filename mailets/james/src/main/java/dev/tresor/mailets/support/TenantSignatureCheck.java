@@ -1,8 +1,6 @@
 package dev.tresor.mailets.support;
 
 import java.security.cert.X509Certificate;
-import java.util.Collection;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,11 +23,6 @@ import dev.tresor.smime.VerificationOptions;
  * and policy share one verification.
  */
 public final class TenantSignatureCheck {
-    /** When tenants disagree, the mail as a whole gets the most alarming verdict. */
-    private static final List<SmimeVerdict.Status> SEVERITY = List.of(SmimeVerdict.Status.NONE,
-        SmimeVerdict.Status.VALID, SmimeVerdict.Status.UNTRUSTED, SmimeVerdict.Status.INVALID,
-        SmimeVerdict.Status.REVOKED);
-
     private final KeyRepository repository;
     private final SmimeVerifier verifier;
     private final RevocationPolicy revocation;
@@ -60,12 +53,6 @@ public final class TenantSignatureCheck {
     /** For a mail without local recipients: no tenant's anchors apply, only the JDK's if configured. */
     public SmimeVerdict verifyWithoutTenant(MimeMessage message) {
         return verifier.verify(message, options("no local recipient", List.of(), revocation));
-    }
-
-    public static SmimeVerdict worst(Collection<SmimeVerdict> verdicts) {
-        return verdicts.stream()
-            .max(Comparator.comparingInt(verdict -> SEVERITY.indexOf(verdict.status())))
-            .orElseThrow(() -> new IllegalArgumentException("No verdicts"));
     }
 
     private List<X509Certificate> anchorsOf(TenantId tenant) {
