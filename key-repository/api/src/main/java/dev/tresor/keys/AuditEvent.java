@@ -14,7 +14,17 @@ public final class AuditEvent {
         /** A mail domain given to the tenant (new, or moved from another tenant: the detail says which). No key. */
         MAP_DOMAIN,
         /** A mail domain taken from the tenant (unmapped, or moved to another tenant: the detail says which). No key. */
-        UNMAP_DOMAIN
+        UNMAP_DOMAIN,
+        /** A policy scope set or replaced (the detail names the scope, version, settings and who changed it). No key. */
+        SET_POLICY,
+        /** A policy scope removed (the detail names the scope, version and who removed it). No key. */
+        REMOVE_POLICY,
+        /** A mail held in the tenant's quarantine because a policy could not be met (the detail says why). */
+        QUARANTINE,
+        /** A quarantined mail released by an admin to continue through the chain. */
+        RELEASE,
+        /** A quarantined mail deleted by an admin. */
+        DELETE_QUARANTINED
     }
 
     private final Instant time;

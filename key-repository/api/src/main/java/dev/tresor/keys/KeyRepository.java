@@ -20,5 +20,7 @@ public interface KeyRepository {
 
     TlsPolicyVault tlsPolicies();
 
+    PolicyVault policies();
+
     AuditLog audit();
 }

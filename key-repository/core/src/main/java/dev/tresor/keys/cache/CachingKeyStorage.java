@@ -28,6 +28,7 @@ import dev.tresor.keys.spi.KeyStorage;
 import dev.tresor.keys.spi.PdfPasswordStorage;
 import dev.tresor.keys.spi.PgpKeyRecord;
 import dev.tresor.keys.spi.PgpKeyStorage;
+import dev.tresor.keys.spi.PolicyStorage;
 import dev.tresor.keys.spi.PrivateKeyStorage;
 import dev.tresor.keys.spi.StorageChange;
 import dev.tresor.keys.spi.StorageChangeObserver;
@@ -195,6 +196,11 @@ public final class CachingKeyStorage implements KeyStorage, StorageChangeObserve
     @Override
     public TlsPolicyStorage tlsPolicies() {
         return delegate.tlsPolicies();
+    }
+
+    @Override
+    public PolicyStorage policies() {
+        return delegate.policies();
     }
 
     @Override

@@ -20,6 +20,7 @@ import dev.tresor.keys.spi.CertificateStorage;
 import dev.tresor.keys.spi.KeyStorage;
 import dev.tresor.keys.spi.PdfPasswordStorage;
 import dev.tresor.keys.spi.PgpKeyStorage;
+import dev.tresor.keys.spi.PolicyStorage;
 import dev.tresor.keys.spi.PrivateKeyStorage;
 import dev.tresor.keys.spi.TenantStorage;
 import dev.tresor.keys.spi.TlsPolicyStorage;
@@ -66,6 +67,7 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
     private final JdbcTrustAnchorStorage trustAnchors;
     private final JdbcPdfPasswordStorage pdfPasswords;
     private final JdbcTlsPolicyStorage tlsPolicies;
+    private final JdbcPolicyStorage policies;
     private final JdbcAuditStorage audit;
     private final JdbcTenantKeyStore tenantKeys;
 
@@ -82,6 +84,7 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
         this.trustAnchors = new JdbcTrustAnchorStorage(database);
         this.pdfPasswords = new JdbcPdfPasswordStorage(database);
         this.tlsPolicies = new JdbcTlsPolicyStorage(database);
+        this.policies = new JdbcPolicyStorage(database);
         this.audit = new JdbcAuditStorage(database);
         this.tenantKeys = new JdbcTenantKeyStore(dataSource, dialect);
     }
@@ -239,6 +242,11 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
     @Override
     public TlsPolicyStorage tlsPolicies() {
         return tlsPolicies;
+    }
+
+    @Override
+    public PolicyStorage policies() {
+        return policies;
     }
 
     @Override

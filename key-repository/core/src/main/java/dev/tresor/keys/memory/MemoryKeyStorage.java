@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -28,6 +29,7 @@ import dev.tresor.keys.spi.KeyStorage;
 import dev.tresor.keys.spi.PdfPasswordStorage;
 import dev.tresor.keys.spi.PgpKeyRecord;
 import dev.tresor.keys.spi.PgpKeyStorage;
+import dev.tresor.keys.spi.PolicyStorage;
 import dev.tresor.keys.spi.PrivateKeyStorage;
 import dev.tresor.keys.spi.TenantStorage;
 import dev.tresor.keys.spi.TlsPolicyStorage;
@@ -41,7 +43,7 @@ import dev.tresor.keys.spi.TrustAnchorStorage;
  * would only forward to it. A new vault is one more interface, its methods and its accessor here.
  */
 public final class MemoryKeyStorage implements KeyStorage, TenantStorage, CertificateStorage, PrivateKeyStorage,
-    PgpKeyStorage, TrustAnchorStorage, PdfPasswordStorage, TlsPolicyStorage, AuditStorage {
+    PgpKeyStorage, TrustAnchorStorage, PdfPasswordStorage, TlsPolicyStorage, PolicyStorage, AuditStorage {
 
     private static final class Vault {
         final Map<Fingerprint, CertificateRecord> certificates = new TreeMap<>();
@@ -55,6 +57,7 @@ public final class MemoryKeyStorage implements KeyStorage, TenantStorage, Certif
         }
         final Map<String, byte[]> pdfPasswords = new HashMap<>();
         final SortedMap<String, String> tlsPolicies = new TreeMap<>();
+        final Map<String, List<PolicyRow>> policies = new TreeMap<>();
         final List<AuditRecord> audit = new ArrayList<>();
     }
 
@@ -95,6 +98,11 @@ public final class MemoryKeyStorage implements KeyStorage, TenantStorage, Certif
 
     @Override
     public TlsPolicyStorage tlsPolicies() {
+        return this;
+    }
+
+    @Override
+    public PolicyStorage policies() {
         return this;
     }
 
@@ -352,6 +360,31 @@ public final class MemoryKeyStorage implements KeyStorage, TenantStorage, Certif
     @Override
     public synchronized boolean deletePdfPassword(TenantId tenant, String address) {
         return existingVault(tenant).map(vault -> vault.pdfPasswords.remove(address) != null).orElse(false);
+    }
+
+    @Override
+    public synchronized int appendPolicy(TenantId tenant, String scope, Optional<String> settings, Instant changedAt,
+                                         String changedBy) {
+        List<PolicyRow> versions = vault(tenant).policies.computeIfAbsent(scope, any -> new ArrayList<>());
+        int version = versions.size() + 1;
+        versions.add(new PolicyRow(scope, version, settings, changedAt, changedBy));
+        return version;
+    }
+
+    @Override
+    public synchronized SortedMap<String, String> currentPolicies(TenantId tenant) {
+        SortedMap<String, String> current = new TreeMap<>();
+        existingVault(tenant).ifPresent(vault -> vault.policies.forEach((scope, versions) ->
+            versions.get(versions.size() - 1).settings().ifPresent(settings -> current.put(scope, settings))));
+        return current;
+    }
+
+    @Override
+    public synchronized List<PolicyRow> policyHistory(TenantId tenant, String scope) {
+        List<PolicyRow> history = new ArrayList<>(existingVault(tenant)
+            .map(vault -> vault.policies.getOrDefault(scope, List.of())).orElse(List.of()));
+        Collections.reverse(history);
+        return history;
     }
 
     @Override

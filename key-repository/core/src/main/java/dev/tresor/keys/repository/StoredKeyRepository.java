@@ -7,6 +7,7 @@ import dev.tresor.keys.CertificateVault;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.PdfPasswordVault;
 import dev.tresor.keys.PgpKeyVault;
+import dev.tresor.keys.PolicyVault;
 import dev.tresor.keys.PrivateKeyVault;
 import dev.tresor.keys.TenantDirectory;
 import dev.tresor.keys.TlsPolicyVault;
@@ -26,6 +27,7 @@ public final class StoredKeyRepository implements KeyRepository {
     private final StoredTrustAnchorVault trustAnchors;
     private final StoredPdfPasswordVault pdfPasswords;
     private final StoredTlsPolicyVault tlsPolicies;
+    private final StoredPolicyVault policies;
     private final StoredAuditLog audit;
 
     private StoredKeyRepository(KeyStorage storage, KeyProtection protection, Clock clock) {
@@ -38,6 +40,7 @@ public final class StoredKeyRepository implements KeyRepository {
         this.trustAnchors = new StoredTrustAnchorVault(storage.trustAnchors(), clock);
         this.pdfPasswords = new StoredPdfPasswordVault(storage.pdfPasswords(), protection, clock);
         this.tlsPolicies = new StoredTlsPolicyVault(storage.tlsPolicies(), clock);
+        this.policies = new StoredPolicyVault(storage.policies(), audit, clock);
     }
 
     public static StoredKeyRepository create(KeyStorage storage, KeyProtection protection, Clock clock) {
@@ -77,6 +80,11 @@ public final class StoredKeyRepository implements KeyRepository {
     @Override
     public TlsPolicyVault tlsPolicies() {
         return tlsPolicies;
+    }
+
+    @Override
+    public PolicyVault policies() {
+        return policies;
     }
 
     @Override

@@ -31,5 +31,7 @@ public interface KeyStorage {
 
     TlsPolicyStorage tlsPolicies();
 
+    PolicyStorage policies();
+
     AuditStorage audit();
 }
