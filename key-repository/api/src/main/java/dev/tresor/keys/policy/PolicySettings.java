@@ -122,7 +122,8 @@ public final class PolicySettings {
     private static boolean allowed(PolicyScope scope, String field) {
         switch (scope.kind()) {
             case DEFAULT:
-                return true;
+                // a gateway key names one partner's key: in the default it would encrypt mail to every partner to it
+                return !PARTNER_DOMAIN_FIELDS.contains(field);
             case PARTNER_DOMAIN:
                 return PARTNER_FIELDS.contains(field) || PARTNER_DOMAIN_FIELDS.contains(field);
             case PARTNER_ADDRESS:
