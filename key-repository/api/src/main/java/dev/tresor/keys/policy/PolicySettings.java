@@ -193,7 +193,8 @@ public final class PolicySettings {
 
     static List<Mechanism> parseMechanisms(String text) {
         List<Mechanism> order = new ArrayList<>();
-        for (String name : text.split(",")) {
+        // -1 keeps empty names, so that "," or "smime," is refused instead of read as an empty or shorter order
+        for (String name : text.split(",", -1)) {
             Mechanism mechanism = Mechanism.parse(name);
             if (order.contains(mechanism)) {
                 throw new IllegalArgumentException(MECHANISMS + " names " + mechanism.asString() + " twice");
