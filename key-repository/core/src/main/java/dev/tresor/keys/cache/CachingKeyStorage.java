@@ -3,10 +3,13 @@ package dev.tresor.keys.cache;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
@@ -39,8 +42,8 @@ import dev.tresor.keys.spi.TrustAnchorStorage;
 /**
  * Keeps the answers of the lookups on every mail's path, in front of any {@link KeyStorage}: certificates and OpenPGP
  * keys by address (whom to encrypt to, which key signs), the sealed private key and OpenPGP secret key that sign, the
- * tenant a domain is mapped to, and federation grantors. Everything else (administration reads and the other vaults)
- * goes straight to storage.
+ * tenant a domain is mapped to, federation grantors, and a tenant's current policies (read once per mail and tenant).
+ * Everything else (administration reads and the other vaults) goes straight to storage.
  *
  * <p>A Guava {@link Cache} holds them: at most {@code maximumSize} answers (the least recently used go first), each
  * for at most {@code ttl}, with hit and miss counts ({@link #statistics()}).
@@ -67,7 +70,8 @@ public final class CachingKeyStorage implements KeyStorage, StorageChangeObserve
 
     /** The cached lookups. */
     private enum Query {
-        CERTIFICATES_BY_ADDRESS, PGP_KEYS_BY_ADDRESS, PRIVATE_KEY, PGP_SECRET_KEY, GRANTORS, TENANT_OF_DOMAIN
+        CERTIFICATES_BY_ADDRESS, PGP_KEYS_BY_ADDRESS, PRIVATE_KEY, PGP_SECRET_KEY, GRANTORS, TENANT_OF_DOMAIN,
+        CURRENT_POLICIES
     }
 
     /** Which lookup, for which tenants, about which address, domain or fingerprint. */
@@ -118,6 +122,7 @@ public final class CachingKeyStorage implements KeyStorage, StorageChangeObserve
     private final CertificateStorage certificates;
     private final PrivateKeyStorage privateKeys;
     private final PgpKeyStorage pgpKeys;
+    private final PolicyStorage policies;
 
     private CachingKeyStorage(KeyStorage delegate, Duration ttl, long maximumSize, LongSupplier nanoTime) {
         this.delegate = Objects.requireNonNull(delegate);
@@ -143,6 +148,7 @@ public final class CachingKeyStorage implements KeyStorage, StorageChangeObserve
         this.certificates = new CachedCertificates(delegate.certificates());
         this.privateKeys = new CachedPrivateKeys(delegate.privateKeys());
         this.pgpKeys = new CachedPgpKeys(delegate.pgpKeys());
+        this.policies = new CachedPolicies(delegate.policies());
     }
 
     /** A cache of {@value #DEFAULT_MAXIMUM_SIZE} answers at most. */
@@ -200,7 +206,7 @@ public final class CachingKeyStorage implements KeyStorage, StorageChangeObserve
 
     @Override
     public PolicyStorage policies() {
-        return delegate.policies();
+        return policies;
     }
 
     @Override
@@ -497,6 +503,33 @@ public final class CachingKeyStorage implements KeyStorage, StorageChangeObserve
         @Override
         public List<PgpKeyRecord> pgpKeysByKeyId(TenantId tenant, long keyId) {
             return storage.pgpKeysByKeyId(tenant, keyId);
+        }
+    }
+
+    /** Policies: a tenant's current ones are cached, unmodifiable; versions and history go to storage. */
+    private final class CachedPolicies implements PolicyStorage {
+        private final PolicyStorage storage;
+
+        CachedPolicies(PolicyStorage storage) {
+            this.storage = storage;
+        }
+
+        @Override
+        public int appendPolicy(TenantId tenant, String scope, Optional<String> settings, Instant changedAt,
+                                String changedBy) {
+            return forgetting(storage.appendPolicy(tenant, scope, settings, changedAt, changedBy),
+                StorageChange.tenant(tenant));
+        }
+
+        @Override
+        public SortedMap<String, String> currentPolicies(TenantId tenant) {
+            return cached(key(Query.CURRENT_POLICIES, Set.of(tenant), ""),
+                () -> Collections.unmodifiableSortedMap(new TreeMap<>(storage.currentPolicies(tenant))));
+        }
+
+        @Override
+        public List<PolicyRow> policyHistory(TenantId tenant, String scope) {
+            return storage.policyHistory(tenant, scope);
         }
     }
 }

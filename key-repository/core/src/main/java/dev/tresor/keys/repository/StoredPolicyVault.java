@@ -45,7 +45,7 @@ final class StoredPolicyVault implements PolicyVault {
 
     @Override
     public boolean remove(TenantId tenant, PolicyScope scope, String changedBy) {
-        if (!storage.currentPolicies(tenant).containsKey(scope.asString())) {
+        if (newest(tenant, scope).isEmpty()) {
             return false;
         }
         Instant now = clock.instant();
@@ -57,8 +57,17 @@ final class StoredPolicyVault implements PolicyVault {
 
     @Override
     public Optional<PolicySettings> get(TenantId tenant, PolicyScope scope) {
-        return Optional.ofNullable(storage.currentPolicies(tenant).get(scope.asString()))
-            .map(text -> read(tenant, scope, text));
+        return newest(tenant, scope).map(text -> read(tenant, scope, text));
+    }
+
+    /**
+     * The current settings of one scope, from its history: an administration read, which storage answers itself
+     * rather than a cache meant for the mail path ({@link #of}).
+     */
+    private Optional<String> newest(TenantId tenant, PolicyScope scope) {
+        return storage.policyHistory(tenant, scope.asString()).stream()
+            .findFirst()
+            .flatMap(PolicyStorage.PolicyRow::settings);
     }
 
     @Override

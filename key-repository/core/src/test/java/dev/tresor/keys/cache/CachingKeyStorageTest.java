@@ -1,6 +1,7 @@
 package dev.tresor.keys.cache;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -9,6 +10,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.BeforeEach;
@@ -20,6 +23,7 @@ import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.KeyRepositoryContract;
 import dev.tresor.keys.PgpKeyVaultContract;
+import dev.tresor.keys.PolicyVaultContract;
 import dev.tresor.keys.KeyStatus;
 import dev.tresor.keys.Origin;
 import dev.tresor.keys.SelectionPolicy;
@@ -27,6 +31,9 @@ import dev.tresor.keys.TenantId;
 import dev.tresor.keys.TestClock;
 import dev.tresor.keys.TestPki;
 import dev.tresor.keys.memory.MemoryKeyStorage;
+import dev.tresor.keys.policy.Encryption;
+import dev.tresor.keys.policy.PolicyScope;
+import dev.tresor.keys.policy.PolicySettings;
 import dev.tresor.keys.protection.FileMasterKey;
 import dev.tresor.keys.protection.KeyProtection;
 import dev.tresor.keys.protection.MemoryTenantKeyStore;
@@ -47,15 +54,21 @@ class CachingKeyStorageTest {
 
     /** The cache changes no behaviour: the whole contract passes through it. */
     @Nested
-    class ThroughTheCache implements KeyRepositoryContract, PgpKeyVaultContract {
+    class ThroughTheCache implements KeyRepositoryContract, PgpKeyVaultContract, PolicyVaultContract {
         private TestClock clock;
+        private KeyStorage storage;
         private KeyRepository repository;
 
         @BeforeEach
         void setUp() {
             clock = new TestClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-            repository = StoredKeyRepository.create(CachingKeyStorage.wrap(new MemoryKeyStorage(), Duration.ofMinutes(5)),
-                protection(), clock);
+            storage = CachingKeyStorage.wrap(new MemoryKeyStorage(), Duration.ofMinutes(5));
+            repository = StoredKeyRepository.create(storage, protection(), clock);
+        }
+
+        @Override
+        public void storeRawPolicy(TenantId tenant, String scope, String settings) {
+            storage.policies().appendPolicy(tenant, scope, Optional.of(settings), clock.instant(), "test");
         }
 
         @Override
@@ -271,6 +284,61 @@ class CachingKeyStorageTest {
         assertThat(counting.addressLookups).as("the overlapped answer was not reused").isEqualTo(2);
         cache.certificates().certificatesByAddress(List.of(BANK), JOHN.asString());
         assertThat(counting.addressLookups).isEqualTo(2);
+    }
+
+    @Test
+    void aTenantsPoliciesShouldBeReadOnceAndForgottenOnlyWhenThatTenantChanges() {
+        CachingKeyStorage cache = CachingKeyStorage.wrap(sharedDatabase, Duration.ofSeconds(30), nanoTime::get);
+        TenantId other = TenantId.of("other");
+        sharedDatabase.tenants().createTenant(other, Instant.now());
+        assertThat(cache.policies().currentPolicies(BANK)).isEmpty();
+        assertThat(cache.policies().currentPolicies(other)).isEmpty();
+        sharedDatabase.policies().appendPolicy(BANK, "default", Optional.of("encryption=mandatory"), Instant.now(), "b");
+        sharedDatabase.policies().appendPolicy(other, "default", Optional.of("encryption=never"), Instant.now(), "b");
+
+        assertThat(cache.policies().currentPolicies(BANK)).as("not heard of yet: the cached answer").isEmpty();
+        cache.changed(StorageChange.tenant(BANK));
+
+        assertThat(cache.policies().currentPolicies(BANK)).containsEntry("default", "encryption=mandatory");
+        assertThat(cache.policies().currentPolicies(other)).as("the other tenant's answer is kept").isEmpty();
+        assertThat(cache.statistics().hitCount()).isEqualTo(2);
+    }
+
+    @Test
+    void aPolicySetThroughThisNodeShouldApplyAtOnce() {
+        EmailAddress alice = EmailAddress.of("alice@bank.example");
+        assertThat(nodeA.policies().of(BANK).outbound(alice, JOHN).encryption()).isEqualTo(Encryption.OPPORTUNISTIC);
+
+        nodeA.policies().set(BANK, PolicyScope.partner("partner.example"),
+            PolicySettings.fromMap(Map.of("encryption", "mandatory")), "carol");
+
+        assertThat(nodeA.policies().of(BANK).outbound(alice, JOHN).encryption()).isEqualTo(Encryption.MANDATORY);
+        nodeA.policies().remove(BANK, PolicyScope.partner("partner.example"), "carol");
+        assertThat(nodeA.policies().of(BANK).outbound(alice, JOHN).encryption()).isEqualTo(Encryption.OPPORTUNISTIC);
+    }
+
+    @Test
+    void aPolicySetOnAnotherNodeShouldApplyAtTheLatestAfterTheTtl() {
+        EmailAddress alice = EmailAddress.of("alice@bank.example");
+        assertThat(nodeA.policies().of(BANK).outbound(alice, JOHN).encryption()).isEqualTo(Encryption.OPPORTUNISTIC);
+
+        nodeB.policies().set(BANK, PolicyScope.partner("partner.example"),
+            PolicySettings.fromMap(Map.of("encryption", "mandatory")), "carol");
+
+        assertThat(nodeA.policies().of(BANK).outbound(alice, JOHN).encryption())
+            .as("within the TTL node A may still answer from its cache").isEqualTo(Encryption.OPPORTUNISTIC);
+        assertThat(nodeA.policies().get(BANK, PolicyScope.partner("partner.example")))
+            .as("an administration read goes to storage").isPresent();
+        nanoTime.addAndGet(Duration.ofSeconds(31).toNanos());
+        assertThat(nodeA.policies().of(BANK).outbound(alice, JOHN).encryption()).isEqualTo(Encryption.MANDATORY);
+    }
+
+    @Test
+    void cachedPoliciesShouldNotBeChangeableByTheirReader() {
+        CachingKeyStorage cache = CachingKeyStorage.wrap(sharedDatabase, Duration.ofSeconds(30), nanoTime::get);
+
+        assertThatThrownBy(() -> cache.policies().currentPolicies(BANK).put("default", "encryption=never"))
+            .isInstanceOf(UnsupportedOperationException.class);
     }
 
     /** The shared database, counting the address lookups that reach it. */

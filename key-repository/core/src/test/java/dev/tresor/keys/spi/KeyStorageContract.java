@@ -706,6 +706,52 @@ public interface KeyStorageContract {
             .isInstanceOf(UnknownTenantException.class);
     }
 
+    // policies
+
+    @Test
+    default void policyVersionsShouldBeNumberedPerTenantAndScopeAndTheNewestShouldBeCurrent() {
+        withTenants(ACME, GLOBEX);
+        assertThat(storage().policies().appendPolicy(ACME, "partner:bank.example", Optional.of("encryption=never"), NOW,
+            "carol")).isEqualTo(1);
+        assertThat(storage().policies().appendPolicy(ACME, "partner:bank.example", Optional.of("encryption=mandatory"),
+            NOW.plusSeconds(1), "dave")).isEqualTo(2);
+        assertThat(storage().policies().appendPolicy(ACME, "default", Optional.of("subjectTag="), NOW, "carol"))
+            .isEqualTo(1);
+        assertThat(storage().policies().appendPolicy(GLOBEX, "partner:bank.example", Optional.of("encryption=never"),
+            NOW, "erin")).isEqualTo(1);
+
+        assertThat(storage().policies().currentPolicies(ACME)).containsExactly(entry("default", "subjectTag="),
+            entry("partner:bank.example", "encryption=mandatory"));
+        assertThat(storage().policies().currentPolicies(GLOBEX)).containsExactly(
+            entry("partner:bank.example", "encryption=never"));
+        assertThat(storage().policies().policyHistory(ACME, "partner:bank.example"))
+            .extracting(PolicyStorage.PolicyRow::version, PolicyStorage.PolicyRow::settings,
+                PolicyStorage.PolicyRow::changedAt, PolicyStorage.PolicyRow::changedBy)
+            .containsExactly(tuple(2, Optional.of("encryption=mandatory"), NOW.plusSeconds(1), "dave"),
+                tuple(1, Optional.of("encryption=never"), NOW, "carol"));
+    }
+
+    @Test
+    default void aRemovalVersionShouldTakeTheScopeOutOfTheCurrentPolicies() {
+        withTenants(ACME);
+        storage().policies().appendPolicy(ACME, "partner:bank.example", Optional.of("encryption=never"), NOW, "carol");
+
+        assertThat(storage().policies().appendPolicy(ACME, "partner:bank.example", Optional.empty(), NOW, "carol"))
+            .isEqualTo(2);
+
+        assertThat(storage().policies().currentPolicies(ACME)).isEmpty();
+        assertThat(storage().policies().policyHistory(ACME, "partner:bank.example")).first()
+            .satisfies(row -> assertThat(row.settings()).isEmpty());
+    }
+
+    @Test
+    default void policiesOfAnUnknownTenantShouldBeRefusedAndNone() {
+        assertThatThrownBy(() -> storage().policies().appendPolicy(UNKNOWN, "default", Optional.of("encryption=never"),
+            NOW, "carol")).isInstanceOf(UnknownTenantException.class);
+        assertThat(storage().policies().currentPolicies(UNKNOWN)).isEmpty();
+        assertThat(storage().policies().policyHistory(UNKNOWN, "default")).isEmpty();
+    }
+
     // PDF passwords
 
     @Test

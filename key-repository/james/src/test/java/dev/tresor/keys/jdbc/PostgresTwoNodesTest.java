@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.stream.Collectors;
@@ -36,6 +37,9 @@ import dev.tresor.keys.TestClock;
 import dev.tresor.keys.TestPki;
 import dev.tresor.keys.cache.CachingKeyStorage;
 import dev.tresor.keys.james.KeyRepositoryHealthCheckProbe;
+import dev.tresor.keys.policy.Encryption;
+import dev.tresor.keys.policy.PolicyScope;
+import dev.tresor.keys.policy.PolicySettings;
 import dev.tresor.keys.protection.FileMasterKey;
 import dev.tresor.keys.protection.KeyProtection;
 import dev.tresor.keys.repository.StoredKeyRepository;
@@ -149,6 +153,24 @@ class PostgresTwoNodesTest {
         System.out.println("revoke on A honoured by B after (µs, 20 runs): median " + delays.get(10).toNanos() / 1000
             + ", max " + delays.get(19).toNanos() / 1000 + ", all " + delays.stream().map(d -> d.toNanos() / 1000).collect(Collectors.toList()));
         assertThat(delays.get(19)).isLessThan(BOUND);
+    }
+
+    @Test
+    void aPolicySetOnAShouldApplyOnBWithinTheBound() {
+        EmailAddress alice = EmailAddress.of("alice@bank.example");
+        EmailAddress john = EmailAddress.of("john@partner.example");
+        assertThat(nodeB.repository.policies().of(BANK).outbound(alice, john).encryption())
+            .as("B caches that bank has no policy").isEqualTo(Encryption.OPPORTUNISTIC);
+
+        nodeA.repository.policies().set(BANK, PolicyScope.partner("partner.example"),
+            PolicySettings.fromMap(Map.of("encryption", "mandatory")), "carol");
+
+        Duration seen = timeUntil(() ->
+            nodeB.repository.policies().of(BANK).outbound(alice, john).encryption() == Encryption.MANDATORY);
+        System.out.println("policy set on A applied by B after " + seen.toNanos() / 1000 + " µs");
+        assertThat(seen).isLessThan(BOUND);
+        nodeA.repository.policies().remove(BANK, PolicyScope.partner("partner.example"), "carol");
+        awaitWithinBound(() -> nodeB.repository.policies().of(BANK).scopes().isEmpty());
     }
 
     @Test
