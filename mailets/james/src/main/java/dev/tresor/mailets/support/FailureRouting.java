@@ -24,7 +24,7 @@ import dev.tresor.keys.protection.KeyProtectionException;
  *
  * <p>Each decision is one WARN line of {@code key=value} pairs in a fixed order, for log search and alerting:
  * <pre>
- * fail-closed mailet=SignSmime operation=smime_sign mail=Mail1733... message_id="&lt;1@acme.example&gt;" tenant=acme
+ * fail-closed mailet=dev.tresor.mailets.SignSmime operation=smime_sign mail=Mail1733... message_id=&lt;1@acme.example&gt; tenant=acme
  *     policy="mandatory (partner:bank.example)" processor=tresor-quarantine reason="Not signed: no signing key for ..."
  * </pre>
  * ({@code tenant} from {@link TenantAttribute}, {@code policy} from {@link PolicyDecision}, {@code -} when absent;

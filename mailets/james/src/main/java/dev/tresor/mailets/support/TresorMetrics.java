@@ -18,7 +18,8 @@ import dev.tresor.attributes.DecryptionOutcome;
 /**
  * What Tresor's mailets did, counted through James's {@link MetricFactory} and so shown with James's own metrics (JMX,
  * and WebAdmin's {@code GET /metrics} in Prometheus format when {@code MetricsRoutes} is enabled, as in the sample
- * {@code webadmin.properties}). Every name is defined here:
+ * {@code webadmin.properties}, where each counter carries Prometheus's suffix {@code _total}:
+ * {@code tresor_smime_sign_ok_total}). Every name is defined here:
  * <ul>
  *   <li>{@code tresor_<mechanism>_<operation>_ok}: a mail protected or opened, one count per protection applied:
  *       {@code tresor_smime_sign_ok}, {@code tresor_smime_encrypt_ok}, {@code tresor_pgp_sign_ok},
