@@ -82,6 +82,12 @@ class MatcherReferencePagesTest {
                     + " condition '" + condition + "': " + e.getMessage(), e);
             }
         }
+        List<String> undefined = ReferencePages.undefinedContractNames(page,
+            Path.of("../mailets/james/src/main/java/dev/tresor/attributes"));
+        if (!undefined.isEmpty()) {
+            throw new AssertionError(type.getSimpleName() + "'s page names " + undefined + ", which the package"
+                + " dev.tresor.attributes does not define: write the names as defined there, or define them there first.");
+        }
     }
 
     private void init(Class<?> type, String condition) throws MessagingException {

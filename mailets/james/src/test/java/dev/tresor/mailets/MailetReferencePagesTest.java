@@ -80,6 +80,16 @@ class MailetReferencePagesTest {
             checkDocumented(type, parameter.getKey(), parameter.getValue());
         }
         checkExample(type, page);
+        checkContractNames(type, page, Path.of("src/main/java/dev/tresor/attributes"));
+    }
+
+    /** Attribute and header names in backticks must be the ones dev.tresor.attributes defines. */
+    static void checkContractNames(Class<?> type, String page, Path attributeSources) {
+        List<String> undefined = ReferencePages.undefinedContractNames(page, attributeSources);
+        if (!undefined.isEmpty()) {
+            throw new AssertionError(type.getSimpleName() + "'s page names " + undefined + ", which the package"
+                + " dev.tresor.attributes does not define: write the names as defined there, or define them there first.");
+        }
     }
 
     private void checkDocumented(Class<?> type, String name, String documentedDefault) {

@@ -56,7 +56,8 @@ import org.w3c.dom.Node;
  * </pre>
  * A matcher's page has {@code ## Condition} (what follows {@code =} in {@code match}, or that it takes none) instead
  * of {@code ## Parameters}. A default in backticks is a value the class must accept; any other default (none, a
- * sentence) is prose.
+ * sentence) is prose. Attribute and header names in backticks ({@code `tresor.tenant`}, {@code `X-Tresor-Signature`})
+ * must be names that {@code dev.tresor.attributes} defines.
  */
 public final class ReferencePages {
     public static final List<String> MAILET_SECTIONS = List.of("## Parameters", "## Reads", "## Writes", "## Example");
@@ -64,6 +65,8 @@ public final class ReferencePages {
     private static final Pattern ROW = Pattern.compile("^\\|\\s*`([^`]+)`\\s*\\|\\s*([^|]*?)\\s*\\|", Pattern.MULTILINE);
     private static final Pattern EXAMPLE = Pattern.compile("^```xml\\s*\\n(.*?)^```", Pattern.MULTILINE | Pattern.DOTALL);
     private static final Pattern BACKTICKED = Pattern.compile("^`([^`]*)`$");
+    /** An attribute or header name claimed in backticks: {@code `tresor.tenant`}, {@code `X-Tresor-Signature`}. */
+    private static final Pattern CONTRACT_NAME = Pattern.compile("`(tresor\\.[a-z][a-z.-]*[a-z]|X-Tresor-[A-Za-z-]*[A-Za-z])");
 
     private final Path pages;
     private final Path sources;
@@ -130,6 +133,37 @@ public final class ReferencePages {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * The attribute and header names the page claims (in backticks) that the contract package
+     * ({@code dev.tresor.attributes}, whose sources are in {@code attributeSources}) does not define as a constant:
+     * a renamed or invented attribute.
+     */
+    public static List<String> undefinedContractNames(String page, Path attributeSources) {
+        List<String> defined = new ArrayList<>();
+        try (Stream<Path> files = Files.list(attributeSources)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".java")).collect(Collectors.toList())) {
+                Class<?> type = Class.forName("dev.tresor.attributes." + file.getFileName().toString().replace(".java", ""));
+                for (java.lang.reflect.Field field : type.getFields()) {
+                    if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                        defined.add((String) field.get(null));
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+        List<String> undefined = new ArrayList<>();
+        Matcher name = CONTRACT_NAME.matcher(page);
+        while (name.find()) {
+            if (!defined.contains(name.group(1)) && !undefined.contains(name.group(1))) {
+                undefined.add(name.group(1));
+            }
+        }
+        return undefined;
     }
 
     /** The parameters of the page's table, by name, with the documented default (backticks kept). */
