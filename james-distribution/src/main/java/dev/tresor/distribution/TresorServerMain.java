@@ -50,11 +50,12 @@ import dev.tresor.distribution.jpa.DatabaseUsersRepositoryModule;
 import dev.tresor.distribution.jpa.JpaMailboxModule;
 import dev.tresor.distribution.queue.DurableQueueModule;
 import dev.tresor.keys.james.KeyRepositoryModule;
+import dev.tresor.mailets.support.TresorMetricsModule;
 
 /**
  * Starts Apache James 3.8.1 with Tresor: James's published Guice modules for the protocols, the mailet container and
  * WebAdmin, James's data and mailboxes in a database ({@link JamesDatabaseModule}: embedded Derby in the data
- * directory, or PostgreSQL), and Tresor's key repository.
+ * directory, or PostgreSQL), Tresor's key repository, and Tresor's metrics ({@link TresorMetricsModule}).
  *
  * <p>The module list is ours, composed as James's JPA server composes its own (James publishes the JPA libraries
  * but not their Guice glue nor that server): domains, users, recipient rewrites, Sieve scripts, mail repositories
@@ -170,7 +171,7 @@ public final class TresorServerMain implements JamesServerMain {
             .combineWith(SERVER, mailQueue(), PROTOCOLS, WEBADMIN)
             .combineWith(new UsersRepositoryModuleChooser(new DatabaseUsersRepositoryModule())
                 .chooseModules(configuration.getUsersRepositoryImplementation()))
-            .combineWith(new KeyRepositoryModule());
+            .combineWith(new KeyRepositoryModule(), new TresorMetricsModule());
     }
 
     private static Path configurationDirectory(MemoryJamesConfiguration configuration, Path workingDirectory) {

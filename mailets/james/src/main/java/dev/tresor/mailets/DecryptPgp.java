@@ -30,6 +30,7 @@ import dev.tresor.mailets.support.InitParameters;
 import dev.tresor.mailets.support.KeyUseAudit;
 import dev.tresor.mailets.support.PgpSignatureRecord;
 import dev.tresor.mailets.support.Senders;
+import dev.tresor.mailets.support.TresorMetrics;
 import dev.tresor.mailets.support.UndecryptedMail;
 import dev.tresor.pgp.DecryptionLimits;
 import dev.tresor.pgp.PgpDecryptor;
@@ -108,7 +109,7 @@ public class DecryptPgp extends GenericMailet {
     public void init() throws MessagingException {
         checkInitParameters(Set.of("maxSize", FailureRouting.PARAMETER));
         InitParameters parameters = new InitParameters(this);
-        failed = new UndecryptedMail(DecryptionOutcome.PGP, parameters.optional(FailureRouting.PARAMETER));
+        failed = new UndecryptedMail(DecryptionOutcome.PGP, FailureRouting.ifConfigured(this, LOGGER));
         long maxSize = parameters.size("maxSize", DecryptionLimits.DEFAULT.maxBytes());
         decryptor = new PgpDecryptor(new DecryptionLimits(maxSize, MAX_RATIO, Math.min(RATIO_FLOOR, maxSize)));
         audit = new KeyUseAudit(repository.audit(), clock);
@@ -147,6 +148,7 @@ public class DecryptPgp extends GenericMailet {
             result.saveChanges();
             mail.setMessage(result);
             DecryptionOutcome.setDecrypted(mail, DecryptionOutcome.PGP);
+            TresorMetrics.decryption(DecryptionOutcome.PGP, true);
             TenantAttribute.set(mail, tenant);
         } catch (PgpException e) {
             // the reason is a sentence of ours; what the library said stays in the log

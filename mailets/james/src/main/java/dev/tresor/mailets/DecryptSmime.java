@@ -24,8 +24,8 @@ import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
 import dev.tresor.mailets.support.FailureRouting;
-import dev.tresor.mailets.support.InitParameters;
 import dev.tresor.mailets.support.KeyUseAudit;
+import dev.tresor.mailets.support.TresorMetrics;
 import dev.tresor.mailets.support.UndecryptedMail;
 import dev.tresor.smime.SmimeDecryptor;
 import dev.tresor.smime.SmimeException;
@@ -90,7 +90,7 @@ public class DecryptSmime extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         checkInitParameters(Set.of(FailureRouting.PARAMETER));
-        failed = new UndecryptedMail(DecryptionOutcome.SMIME, new InitParameters(this).optional(FailureRouting.PARAMETER));
+        failed = new UndecryptedMail(DecryptionOutcome.SMIME, FailureRouting.ifConfigured(this, LOGGER));
         audit = new KeyUseAudit(repository.audit(), clock);
     }
 
@@ -120,6 +120,7 @@ public class DecryptSmime extends GenericMailet {
             DecryptionOutcome.writeDecryptedHeader(result, decrypted.authenticated() ? "AES-GCM authenticated" : "");
             mail.setMessage(result);
             DecryptionOutcome.setDecrypted(mail, DecryptionOutcome.SMIME);
+            TresorMetrics.decryption(DecryptionOutcome.SMIME, true);
             TenantAttribute.set(mail, tenant);
         } catch (SmimeException e) {
             // the reason is a sentence of ours; what the library said stays in the log

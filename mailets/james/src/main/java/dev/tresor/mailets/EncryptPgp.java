@@ -138,7 +138,7 @@ public class EncryptPgp extends GenericMailet {
             Map<EmailAddress, List<PgpKeyEntry>> keys = RecipientKeys.of(mail, escrow, address -> keys(tenant, address));
             List<String> missing = RecipientKeys.missing(keys);
             if (!missing.isEmpty()) {
-                failures.route(mail, "Not encrypted: no usable OpenPGP key in tenant " + tenant.asString() + " for "
+                failures.route(mail, tenant, "Not encrypted: no usable OpenPGP key in tenant " + tenant.asString() + " for "
                     + String.join(", ", missing));
                 return;
             }
@@ -146,12 +146,12 @@ public class EncryptPgp extends GenericMailet {
             if (sign) {
                 Optional<String> unauthorised = authorisation.unauthorisedReason(mail, sender.get());
                 if (unauthorised.isPresent()) {
-                    failures.route(mail, "Not encrypted: cannot sign inside: " + unauthorised.get());
+                    failures.route(mail, tenant, "Not encrypted: cannot sign inside: " + unauthorised.get());
                     return;
                 }
                 signer = repository.pgpKeys().signingKey(tenant, sender.get());
                 if (signer.isEmpty()) {
-                    failures.route(mail, "Not encrypted: cannot sign inside: no OpenPGP signing key for " + sender.get().asString()
+                    failures.route(mail, tenant, "Not encrypted: cannot sign inside: no OpenPGP signing key for " + sender.get().asString()
                         + " in tenant " + tenant.asString());
                     return;
                 }

@@ -132,7 +132,7 @@ public class EncryptSmime extends GenericMailet {
             Map<EmailAddress, List<CertificateEntry>> certificates = RecipientKeys.of(mail, escrow, address -> certificates(tenant, address));
             List<String> missing = RecipientKeys.missing(certificates);
             if (!missing.isEmpty()) {
-                failures.route(mail, "Not encrypted: no usable S/MIME certificate in tenant " + tenant.asString() + " for "
+                failures.route(mail, tenant, "Not encrypted: no usable S/MIME certificate in tenant " + tenant.asString() + " for "
                     + String.join(", ", missing));
                 return;
             }

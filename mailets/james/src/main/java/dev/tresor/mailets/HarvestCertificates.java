@@ -102,7 +102,7 @@ public class HarvestCertificates extends GenericMailet {
 
     @Override
     public void init() throws MessagingException {
-        checkInitParameters(Set.of(UNTRUSTED, QUARANTINE_PROCESSOR, VerificationParameters.REVOCATION,
+        checkInitParameters(Set.of(UNTRUSTED, QUARANTINE_PROCESSOR, VerificationParameters.REVOCATION, VerificationParameters.TENANT_REVOCATION,
             VerificationParameters.TRUST_JDK_CACERTS));
         quarantineUntrusted = new InitParameters(this).choice(UNTRUSTED, "ignore", List.of("ignore", "quarantine")).equals("quarantine");
         quarantineProcessor = Optional.ofNullable(getInitParameter(QUARANTINE_PROCESSOR)).orElse(DEFAULT_QUARANTINE_PROCESSOR).trim();

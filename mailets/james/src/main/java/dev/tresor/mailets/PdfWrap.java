@@ -254,7 +254,7 @@ public class PdfWrap extends GenericMailet {
             TenantId tenant = tenants.tenantOf(sender);
             Optional<char[]> preShared = repository.pdfPasswords().get(tenant, recipient);
             if (preShared.isEmpty() && !generate) {
-                failures.route(mail, "Not wrapped as PDF: no pre-shared PDF password for " + recipient.asString() + " in tenant "
+                failures.route(mail, tenant, "Not wrapped as PDF: no pre-shared PDF password for " + recipient.asString() + " in tenant "
                     + tenant.asString());
                 return;
             }

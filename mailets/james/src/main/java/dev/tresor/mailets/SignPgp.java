@@ -114,7 +114,7 @@ public class SignPgp extends GenericMailet {
             TenantId tenant = tenants.tenantOf(sender.get());
             Optional<PgpPrivateKeyEntry> key = repository.pgpKeys().signingKey(tenant, sender.get());
             if (key.isEmpty()) {
-                failures.route(mail, "Not signed: no OpenPGP signing key for " + sender.get().asString() + " in tenant "
+                failures.route(mail, tenant, "Not signed: no OpenPGP signing key for " + sender.get().asString() + " in tenant "
                     + tenant.asString());
                 return;
             }

@@ -132,7 +132,7 @@ public class SignSmime extends GenericMailet {
             TenantId tenant = tenants.tenantOf(sender.get());
             Optional<KeyPairEntry> key = signingKey(tenant, sender.get());
             if (key.isEmpty()) {
-                failures.route(mail, "Not signed: no signing key for " + sender.get().asString() + " in tenant " + tenant.asString()
+                failures.route(mail, tenant, "Not signed: no signing key for " + sender.get().asString() + " in tenant " + tenant.asString()
                     + gatewayKey.map(local -> " (nor a gateway key " + local + "@" + sender.get().domain() + ")").orElse(""));
                 return;
             }

@@ -30,6 +30,7 @@ import dev.tresor.mailets.support.InitParameters;
 import dev.tresor.mailets.support.KeyUseAudit;
 import dev.tresor.mailets.support.RecipientTenants;
 import dev.tresor.mailets.support.TenantSignatureCheck;
+import dev.tresor.mailets.support.TresorMetrics;
 import dev.tresor.mailets.support.VerificationParameters;
 import dev.tresor.mime.HeaderOnly;
 import dev.tresor.mime.HeaderProtection;
@@ -155,6 +156,7 @@ public class VerifySmime extends GenericMailet {
 
         auditVerifications(perTenant, message);
         mail.setAttribute(SmimeSignature.attribute(verdict, perTenant));
+        TresorMetrics.verdict(TresorMetrics.SMIME, verdict.status().asText());
         MimeMessage result = rewrite(message, verdict);
         result.setHeader(SmimeSignature.HEADER, SmimeSignature.headerValue(verdict));
         // James's Mail.setMessage copies the message: it is set once every change is made

@@ -24,7 +24,8 @@ import dev.tresor.keys.webadmin.KeyRepositoryRoutes;
 /**
  * The key repository's own bindings: a singleton {@link KeyRepository} (and its {@link KeyStorage}) built from
  * {@code conf/keyrepository.properties} (see {@link KeyRepositoryConfiguration}). The storage is opened when James
- * starts, so a wrong configuration stops the start with a message naming the property.
+ * starts, so a wrong configuration stops the start with a message naming the property. Its cache's statistics are
+ * James gauges ({@link KeyCacheGauges}).
  *
  * <p>This is the module for a stock James 3.8.1, which installs {@code guice.extension.module}s in the injector it
  * uses for extensions (mailets, matchers, SMTP hooks, WebAdmin route and health check extensions), not in its main
@@ -43,6 +44,7 @@ public final class KeyRepositoryExtensionModule extends AbstractModule {
     protected void configure() {
         bind(ConfiguredKeyStorage.class).asEagerSingleton();
         bind(KeyProtection.class).toProvider(CheckedKeyProtection.class).asEagerSingleton();
+        bind(KeyCacheGauges.class).asEagerSingleton();
     }
 
     @Provides

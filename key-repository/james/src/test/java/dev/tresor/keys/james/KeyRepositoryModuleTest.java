@@ -8,10 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.james.core.healthcheck.HealthCheck;
 import org.apache.james.filesystem.api.JamesDirectoriesProvider;
+import org.apache.james.metrics.api.Gauge;
+import org.apache.james.metrics.api.GaugeRegistry;
 import org.apache.james.server.core.configuration.Configuration;
 import org.apache.james.server.core.filesystem.FileSystemImpl;
 import org.apache.james.utils.PropertiesProvider;
@@ -37,12 +42,13 @@ import dev.tresor.keys.spi.KeyStorage;
 import dev.tresor.keys.webadmin.KeyRepositoryRoutes;
 import dev.tresor.keys.webadmin.TresorRequestLogger;
 
-/** The module in a Guice injector given what James itself binds: configuration, directories, clock, JSON. */
+/** The module in a Guice injector given what James itself binds: configuration, directories, clock, JSON, gauges. */
 class KeyRepositoryModuleTest {
     private static final TenantId ACME = TenantId.of("acme");
 
     @TempDir
     Path james;
+    private final RecordingGauges gauges = new RecordingGauges();
 
     @Test
     void withoutConfigurationFileTheKeysShouldBeInH2WithAMasterKeyFileUnderTheWorkingDirectory() throws IOException {
@@ -174,6 +180,44 @@ class KeyRepositoryModuleTest {
         storage.close();
     }
 
+    @Test
+    void theCacheStatisticsShouldBeJamesGauges() {
+        Injector injector = start();
+        ConfiguredKeyStorage storage = injector.getInstance(ConfiguredKeyStorage.class);
+
+        storage.storage().tenants().tenantOfDomain("acme.example");
+        storage.storage().tenants().tenantOfDomain("acme.example");
+
+        assertThat(gauges.values()).containsEntry(KeyCacheGauges.LOOKUPS, 2L)
+            .containsEntry(KeyCacheGauges.HITS, 1L)
+            .containsEntry(KeyCacheGauges.MISSES, 1L)
+            .containsEntry(KeyCacheGauges.EVICTIONS, 0L)
+            .containsEntry(KeyCacheGauges.SIZE, 1L);
+        storage.close();
+    }
+
+    /** What James's metrics read: each gauge by name, asked when read. */
+    private static final class RecordingGauges implements GaugeRegistry {
+        private final Map<String, Gauge<?>> gauges = new ConcurrentHashMap<>();
+
+        @Override
+        public <T> GaugeRegistry register(String name, Gauge<T> gauge) {
+            gauges.put(name, gauge);
+            return this;
+        }
+
+        @Override
+        public <T> SettableGauge<T> settableGauge(String name) {
+            throw new UnsupportedOperationException("not used by Tresor");
+        }
+
+        Map<String, Object> values() {
+            Map<String, Object> values = new TreeMap<>();
+            gauges.forEach((name, gauge) -> values.put(name, gauge.get()));
+            return values;
+        }
+    }
+
     private void storeAlicesKey() {
         TestPki.Issued alice = TestPki.ca("Module test CA").issue("alice@acme.example");
         Injector first = start();
@@ -193,6 +237,7 @@ class KeyRepositoryModuleTest {
                 binder.bind(JamesDirectoriesProvider.class).toInstance(configuration.directories());
                 binder.bind(Clock.class).toInstance(Clock.systemUTC());
                 binder.bind(JsonTransformer.class).toInstance(new JsonTransformer());
+                binder.bind(GaugeRegistry.class).toInstance(gauges);
             },
             new KeyRepositoryModule());
     }

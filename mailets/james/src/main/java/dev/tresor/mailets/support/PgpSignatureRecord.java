@@ -16,7 +16,8 @@ import dev.tresor.pgp.PgpVerdict;
 
 /**
  * Records an OpenPGP signature verdict the one way every mailet does: the attribute and the header of
- * {@link PgpSignature}, and a VERIFY audit event per tenant that knew the signer.
+ * {@link PgpSignature}, a VERIFY audit event per tenant that knew the signer, and the verdict's count
+ * ({@link TresorMetrics}).
  */
 public final class PgpSignatureRecord {
     private PgpSignatureRecord() {
@@ -28,5 +29,6 @@ public final class PgpSignatureRecord {
             audit.record(tenant, AuditEvent.Operation.VERIFY, fingerprint, from, KeyUseAudit.messageId(message))));
         mail.setAttribute(PgpSignature.attribute(verdict, perTenant));
         message.setHeader(PgpSignature.HEADER, PgpSignature.headerValue(verdict));
+        TresorMetrics.verdict(TresorMetrics.PGP, verdict.status().asText());
     }
 }

@@ -35,12 +35,13 @@ public final class Protections {
 
     /**
      * What a protecting mailet does when it succeeded: the mail takes the protected message, records the tenant
-     * whose keys protected it and the protections, in the order applied.
+     * whose keys protected it and the protections, in the order applied, and counts them ({@link TresorMetrics}).
      */
     public static void applied(Mail mail, MimeMessage protectedMessage, TenantId tenant, String... protections)
         throws MessagingException {
         mail.setMessage(protectedMessage);
         TenantAttribute.set(mail, tenant);
         AppliedProtections.add(mail, protections);
+        TresorMetrics.applied(protections);
     }
 }

@@ -19,16 +19,18 @@ import dev.tresor.mime.HeaderOnly;
 
 /**
  * What the decrypting mailets do with a mail they cannot open: the reason in their attribute, then either the
- * {@code onFailure} processor (with {@link FailureReason}) or, without one, delivery as it came, still
- * encrypted, with the reason in the {@link DecryptionOutcome#HEADER} header.
+ * {@code onFailure} processor ({@link FailureRouting}, with {@link FailureReason}) or, without one, delivery as it
+ * came, still encrypted, with the reason in the {@link DecryptionOutcome#HEADER} header; counted either way
+ * ({@link TresorMetrics}).
  */
 public final class UndecryptedMail {
     private static final Logger LOGGER = LoggerFactory.getLogger(UndecryptedMail.class);
 
     private final AttributeName attribute;
-    private final Optional<String> onFailure;
+    private final Optional<FailureRouting> onFailure;
 
-    public UndecryptedMail(AttributeName attribute, Optional<String> onFailure) {
+    /** @param onFailure {@link FailureRouting#ifConfigured}: where mail that cannot be opened goes, if anywhere */
+    public UndecryptedMail(AttributeName attribute, Optional<FailureRouting> onFailure) {
         this.attribute = attribute;
         this.onFailure = onFailure;
     }
@@ -50,11 +52,10 @@ public final class UndecryptedMail {
     public void handle(Mail mail, String reason) throws MessagingException {
         DecryptionOutcome.setNotDecrypted(mail, attribute, reason);
         if (onFailure.isPresent()) {
-            FailureReason.set(mail, "Not decrypted: " + reason);
-            mail.setState(onFailure.get());
-            LOGGER.warn("Mail {} not decrypted, sent to {}: {}", mail.getName(), onFailure.get(), reason);
+            onFailure.get().route(mail, "Not decrypted: " + reason);
             return;
         }
+        TresorMetrics.decryption(attribute, false);
         // a copy whose body is never re-parsed: what cannot be decrypted is often a broken multipart, which James's own
         // message would re-parse when written after a header change, and send to the error processor
         MimeMessage message = HeaderOnly.editable(mail.getMessage());
