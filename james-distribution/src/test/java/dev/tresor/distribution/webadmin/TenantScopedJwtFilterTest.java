@@ -145,6 +145,19 @@ class TenantScopedJwtFilterTest {
         assertThat(status("GET", "/tresor/tenants/acme/things", Optional.of(both))).isEqualTo(200);
     }
 
+    @Test
+    void claimsOfTheWrongTypeShouldNotGrantAnything() throws Exception {
+        java.security.PrivateKey key = new WebAdminSigningKey(directory.resolve("jwt-public.pem")).privateKey();
+        java.util.Date inAnHour = java.util.Date.from(Instant.now().plus(HOUR));
+        String adminAsText = Jwts.builder().setSubject("x").claim("admin", "true").setExpiration(inAnHour)
+            .signWith(key, SignatureAlgorithm.ES256).compact();
+        String tenantAsList = Jwts.builder().setSubject("x").claim(TenantScopedJwtFilter.TENANT_CLAIM, List.of("acme"))
+            .setExpiration(inAnHour).signWith(key, SignatureAlgorithm.ES256).compact();
+
+        assertThat(status("GET", "/domains", Optional.of(adminAsText))).isEqualTo(401);
+        assertThat(status("GET", "/tresor/tenants/acme/things", Optional.of(tenantAsList))).isEqualTo(401);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"ACME", "acme/../globex", "", " acme", "../globex"})
     void aTenantClaimThatIsNotACanonicalTenantIdShouldBeUnauthorized(String claim) throws Exception {
