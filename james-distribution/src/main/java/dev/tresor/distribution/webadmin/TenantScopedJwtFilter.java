@@ -35,7 +35,8 @@ import spark.Response;
  * (CORS pre-flight) passes unauthenticated, as in James.
  *
  * <p>Enabled by {@code jwt.enabled=true} in {@code webadmin.properties}, bound by {@link WebAdminAuthenticationModule}.
- * James runs this filter before every route that is not public (the health check and metrics are public).
+ * James runs this filter before every route that is not public; in Tresor's distribution only the health check is
+ * (see {@link WebAdminAuthenticationModule}).
  */
 public final class TenantScopedJwtFilter implements AuthenticationFilter {
     public static final String TENANT_CLAIM = "tresor_tenant";

@@ -23,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.james.jwt.JwtConfiguration;
 import org.apache.james.jwt.JwtTokenVerifier;
 import org.apache.james.metrics.tests.RecordingMetricFactory;
+import org.apache.james.webadmin.PublicRoutes;
 import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.WebAdminConfiguration;
 import org.apache.james.webadmin.WebAdminServer;
@@ -63,7 +64,8 @@ class TenantScopedJwtFilterTest {
         JwtTokenVerifier verifier = JwtTokenVerifier.create(
             new JwtConfiguration(List.of(Files.readString(key.publicKeyFile(), US_ASCII))));
         server = new WebAdminServer(WebAdminConfiguration.TEST_CONFIGURATION,
-            List.of(globalRoutes(), tenantRoutes(), new HealthCheckRoutes(Set.of(), new org.apache.james.webadmin.utils.JsonTransformer())),
+            WebAdminAuthenticationModule.onlyHealthCheckPublic(List.of(globalRoutes(), tenantRoutes(), publicMetrics(),
+                new HealthCheckRoutes(Set.of(), new org.apache.james.webadmin.utils.JsonTransformer()))),
             new TenantScopedJwtFilter(verifier), new RecordingMetricFactory(), LoggingRequestFilter.create()) {
         };
         server.start();
@@ -196,6 +198,14 @@ class TenantScopedJwtFilterTest {
         assertThat(status("GET", "/healthcheck", Optional.empty())).isEqualTo(200);
     }
 
+    @Test
+    void routesJamesMakesPublicShouldNeedAnAdminTokenExceptTheHealthCheck() throws Exception {
+        assertThat(status("GET", "/metrics", Optional.empty())).isEqualTo(401);
+        assertThat(status("GET", "/metrics", Optional.of(tokens.tenant(TenantId.of("acme"), "acme-admin", HOUR))))
+            .isEqualTo(403);
+        assertThat(status("GET", "/metrics", Optional.of(tokens.admin("admin", HOUR)))).isEqualTo(200);
+    }
+
     private Routes globalRoutes() {
         return new Routes() {
             @Override
@@ -206,6 +216,21 @@ class TenantScopedJwtFilterTest {
             @Override
             public void define(Service service) {
                 service.get("/domains", (request, response) -> "[]");
+            }
+        };
+    }
+
+    /** As James's metrics routes: a {@link PublicRoutes}, which James serves without its authentication filter. */
+    private static Routes publicMetrics() {
+        return new PublicRoutes() {
+            @Override
+            public String getBasePath() {
+                return "/metrics";
+            }
+
+            @Override
+            public void define(Service service) {
+                service.get("/metrics", (request, response) -> "counters");
             }
         };
     }
