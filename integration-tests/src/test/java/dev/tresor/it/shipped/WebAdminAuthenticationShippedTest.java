@@ -82,6 +82,13 @@ class WebAdminAuthenticationShippedTest {
     }
 
     @Test
+    void metricsShouldNeedAnAdminToken() {
+        // 403 once WebAdmin serves James's metrics (a route James itself leaves public), 404 while it does not
+        assertThat(server.webAdmin(acmeToken).get("/metrics").statusCode()).isIn(403, 404);
+        assertThat(server.webAdminWithoutToken().get("/metrics").statusCode()).isIn(401, 404);
+    }
+
+    @Test
     void aTenantTokenShouldNeitherCreateTenantsNorTakeDomains() {
         server.webAdmin(acmeToken).put("/tresor/tenants/acme/domains/globex.example").then().statusCode(403);
         server.webAdmin(acmeToken).put("/tresor/tenants/acme/domains/globex.example?from=globex").then().statusCode(403);
