@@ -44,8 +44,11 @@ class ShippedServerDataDirectoryTest {
         try {
             awaitStarted(server, log);
 
-            // then the key database, the master key, James's var/ and the TLS identity are in the data directory
+            // then the key database, the master key, James's var/, the TLS identity and WebAdmin's signing key are in
+            // the data directory
             assertThat(data.resolve("var/tresor/keys.mv.db")).isRegularFile();
+            assertThat(data.resolve("webadmin/jwt-public.pem")).isRegularFile();
+            assertThat(data.resolve("webadmin/jwt-private.pem")).isRegularFile();
             assertThat(data.resolve("var/tresor/master.key")).isRegularFile();
             assertThat(data.resolve("var")).isDirectory();
             assertThat(data.resolve("tls/server-key.pem")).isRegularFile();

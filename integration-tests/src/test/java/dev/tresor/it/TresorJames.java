@@ -24,6 +24,7 @@ import org.apache.james.JamesServerBuilder;
 import org.apache.james.JamesServerExtension;
 import org.apache.james.MemoryJamesConfiguration;
 import org.apache.james.dnsservice.api.DNSService;
+import org.apache.james.filesystem.api.JamesDirectoriesProvider;
 import org.apache.james.modules.protocols.ImapGuiceProbe;
 import org.apache.james.utils.GuiceProbe;
 import org.apache.james.utils.TestIMAPClient;
@@ -40,6 +41,8 @@ import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
 import dev.tresor.distribution.TresorServerMain;
+import dev.tresor.distribution.webadmin.WebAdminSigningKey;
+import dev.tresor.distribution.webadmin.WebAdminToken;
 
 /**
  * Starts the real Tresor distribution ({@link TresorServerMain#createServer}) on the sample configuration of
@@ -86,7 +89,9 @@ public final class TresorJames {
             .server(configuration -> TresorServerMain.createServer(configuration)
                 .overrideWith(binder -> binder.bind(DNSService.class).toInstance(new LoopbackDns(otherAddresses, dnsNames)))
                 .overrideWith(binder -> Multibinder.newSetBinder(binder, GuiceProbe.class)
-                    .addBinding().to(SmtpListenersProbe.class)))
+                    .addBinding().to(SmtpListenersProbe.class))
+                .overrideWith(binder -> Multibinder.newSetBinder(binder, GuiceProbe.class)
+                    .addBinding().to(WorkingDirectoryProbe.class)))
             .extension(sink)
             .lifeCycle(JamesServerExtension.Lifecycle.PER_CLASS)
             .build();
@@ -116,13 +121,42 @@ public final class TresorJames {
         return properties;
     }
 
-    /** A REST client for the server's WebAdmin, sending and accepting JSON unless a test says otherwise. */
+    /**
+     * A REST client for the server's WebAdmin with an admin token (the sample configuration requires one, signed with
+     * the key the server generated in its working directory), sending and accepting JSON unless a test says otherwise.
+     */
     public static RequestSpecification webAdmin(GuiceJamesServer server) {
         return RestAssured.given()
             .baseUri("http://127.0.0.1")
             .port(server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue())
+            .header("Authorization", "Bearer " + adminToken(server))
             .contentType(ContentType.JSON)
             .accept(ContentType.JSON);
+    }
+
+    private static String adminToken(GuiceJamesServer server) {
+        Path workingDirectory = server.getProbe(WorkingDirectoryProbe.class).workingDirectory();
+        try {
+            WebAdminSigningKey key = WebAdminSigningKey.configuredIn(workingDirectory.resolve("conf"), workingDirectory)
+                .orElseThrow(() -> new IllegalStateException("WebAdmin authentication is off in the test configuration"));
+            return new WebAdminToken(key.privateKey(), java.time.Clock.systemUTC()).admin("test-admin", Duration.ofHours(1));
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot mint a WebAdmin token from " + workingDirectory, e);
+        }
+    }
+
+    /** Where the server's working directory is, for what the test reads from it (WebAdmin's signing key). */
+    public static final class WorkingDirectoryProbe implements GuiceProbe {
+        private final JamesDirectoriesProvider directories;
+
+        @javax.inject.Inject
+        WorkingDirectoryProbe(JamesDirectoriesProvider directories) {
+            this.directories = directories;
+        }
+
+        Path workingDirectory() {
+            return Path.of(directories.getRootDirectory());
+        }
     }
 
     /** Waits for the user's first INBOX message and reads it whole over IMAPS. */

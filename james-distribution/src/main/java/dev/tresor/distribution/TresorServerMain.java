@@ -49,6 +49,8 @@ import dev.tresor.distribution.jpa.JpaDataModule;
 import dev.tresor.distribution.jpa.DatabaseUsersRepositoryModule;
 import dev.tresor.distribution.jpa.JpaMailboxModule;
 import dev.tresor.distribution.queue.DurableQueueModule;
+import dev.tresor.distribution.webadmin.WebAdminAuthenticationModule;
+import dev.tresor.distribution.webadmin.WebAdminSigningKey;
 import dev.tresor.keys.james.KeyRepositoryModule;
 import dev.tresor.mailets.support.TresorMetricsModule;
 
@@ -71,7 +73,8 @@ import dev.tresor.mailets.support.TresorMetricsModule;
  * the distribution (nor lost by a {@code mvn clean}).
  *
  * <p>Before James reads its configuration, every TLS key/certificate pair that an enabled SMTP or IMAP listener points
- * to is generated as a self-signed pair if it does not exist yet (see {@link ServerTlsIdentity}).
+ * to is generated as a self-signed pair if it does not exist yet (see {@link ServerTlsIdentity}), and so is WebAdmin's
+ * token signing key when {@code webadmin.properties} turns JWT authentication on (see {@link WebAdminSigningKey}).
  */
 public final class TresorServerMain implements JamesServerMain {
     static final String WORKING_DIRECTORY = "working.directory";
@@ -103,14 +106,16 @@ public final class TresorServerMain implements JamesServerMain {
         }
     }
 
-    private static final Module WEBADMIN = Modules.combine(
+    /** James's WebAdmin, its authentication filter replaced by one that also knows tenant-scoped tokens. */
+    private static final Module WEBADMIN = Modules.override(Modules.combine(
         new WebAdminServerModule(),
         new NoJwtModule(),
         new DataRoutesModules(),
         new MailboxRoutesModule(),
         new MailQueueRoutesModule(),
         new MailRepositoriesRoutesModule(),
-        new SieveRoutesModule());
+        new SieveRoutesModule()))
+        .with(new WebAdminAuthenticationModule());
 
     private static final Module PROTOCOLS = Modules.combine(
         new IMAPServerModule(),
@@ -166,7 +171,9 @@ public final class TresorServerMain implements JamesServerMain {
 
     public static GuiceJamesServer createServer(MemoryJamesConfiguration configuration) {
         Path workingDirectory = Path.of(configuration.directories().getRootDirectory());
-        provisionTlsIdentities(configurationDirectory(configuration, workingDirectory), workingDirectory);
+        Path configurationDirectory = configurationDirectory(configuration, workingDirectory);
+        provisionTlsIdentities(configurationDirectory, workingDirectory);
+        provisionWebAdminSigningKey(configurationDirectory, workingDirectory);
         return GuiceJamesServer.forConfiguration(configuration)
             .combineWith(SERVER, mailQueue(), PROTOCOLS, WEBADMIN)
             .combineWith(new UsersRepositoryModuleChooser(new DatabaseUsersRepositoryModule())
@@ -180,6 +187,19 @@ public final class TresorServerMain implements JamesServerMain {
             return Path.of(path.substring(FileSystem.FILE_PROTOCOL.length()));
         }
         return workingDirectory.resolve("conf");
+    }
+
+    private static void provisionWebAdminSigningKey(Path configurationDirectory, Path workingDirectory) {
+        try {
+            Optional<WebAdminSigningKey> key = WebAdminSigningKey.configuredIn(configurationDirectory, workingDirectory);
+            if (key.isPresent()) {
+                key.get().provisionIfMissing();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot prepare WebAdmin's signing key in " + workingDirectory, e);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("Cannot generate WebAdmin's signing key in " + workingDirectory, e);
+        }
     }
 
     private static void provisionTlsIdentities(Path configurationDirectory, Path workingDirectory) {

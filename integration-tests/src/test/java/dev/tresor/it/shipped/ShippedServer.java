@@ -50,8 +50,11 @@ import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
 import dev.tresor.distribution.ServerTlsIdentity;
+import dev.tresor.distribution.webadmin.WebAdminSigningKey;
+import dev.tresor.distribution.webadmin.WebAdminToken;
 import dev.tresor.it.SmtpSink;
 import dev.tresor.it.TestTls;
+import dev.tresor.keys.TenantId;
 
 /**
  * The assembled distribution ({@code james-distribution/target/tresor-server/}) started as the README starts it, with
@@ -120,6 +123,7 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
     private final Map<String, String> configurationFiles = new LinkedHashMap<>();
     private boolean withoutTresorMailets;
     private String javaOptions = "-Xms64m -Xmx768m";
+    private String adminToken;
     private final StringBuilder systemProperties = new StringBuilder();
 
     /** The assembled distribution, started with {@code bin/tresor-server}. */
@@ -242,6 +246,7 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
     /** Prepares a home and starts the server from it; returns once WebAdmin's health check says healthy. */
     public void start(String name) throws Exception {
         sink.start();
+        adminToken = null;
         try {
             Path output = Files.createDirectories(buildDirectory().resolve("shipped-server"));
             home = Files.createTempDirectory(output, name + "-home-");
@@ -675,13 +680,81 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
 
     // --- WebAdmin -----------------------------------------------------------------------------------------------
 
-    /** A REST client for WebAdmin, sending and accepting JSON unless the test says otherwise. */
+    /**
+     * A REST client for WebAdmin with an admin token (the sample configuration requires one), sending and accepting
+     * JSON unless the test says otherwise.
+     */
     public RequestSpecification webAdmin() {
+        return webAdmin(adminToken());
+    }
+
+    /** A REST client for WebAdmin sending {@code token} as its bearer token. */
+    public RequestSpecification webAdmin(String token) {
+        return webAdminWithoutToken().header("Authorization", "Bearer " + token);
+    }
+
+    /** A REST client for WebAdmin that sends no token. */
+    public RequestSpecification webAdminWithoutToken() {
         return RestAssured.given()
             .baseUri("http://127.0.0.1")
             .port(port(WEBADMIN))
             .contentType(ContentType.JSON)
             .accept(ContentType.JSON);
+    }
+
+    /** An admin token, minted once per start as {@link #token} mints it. */
+    public String adminToken() {
+        if (adminToken == null) {
+            adminToken = token("admin");
+        }
+        return adminToken;
+    }
+
+    /**
+     * A WebAdmin token as {@code bin/tresor-token ARGUMENTS} prints it ({@code admin}, {@code tenant acme}), run from
+     * the home with the server's {@code TRESOR_DATA}. A stock James has no such script: there the token is signed
+     * in-process with the key the test installed, as an operator would mint it with the tool of their choice.
+     */
+    public String token(String... arguments) {
+        try {
+            if (kind == Kind.STOCK_JAMES_WITH_BUNDLE) {
+                return mintInProcess(arguments);
+            }
+            List<String> command = new ArrayList<>();
+            command.add(home.resolve("bin/tresor-token").toString());
+            command.addAll(List.of(arguments));
+            ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile());
+            builder.environment().put("TRESOR_DATA", data.toString());
+            Process process = builder.start();
+            String output = new String(process.getInputStream().readAllBytes(), UTF_8).trim();
+            String errors = new String(process.getErrorStream().readAllBytes(), UTF_8);
+            if (!process.waitFor(PROCESS_TIMEOUT.toSeconds(), TimeUnit.SECONDS) || process.exitValue() != 0) {
+                throw new IllegalStateException(String.join(" ", command) + " failed: " + errors + output);
+            }
+            return output;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String mintInProcess(String... arguments) throws IOException {
+        try {
+            WebAdminSigningKey key = WebAdminSigningKey.configuredIn(home.resolve("conf"), home).orElseThrow();
+            WebAdminToken tokens = new WebAdminToken(key.privateKey(), java.time.Clock.systemUTC());
+            Duration validity = Duration.ofHours(4);
+            if (arguments.length == 1 && arguments[0].equals("admin")) {
+                return tokens.admin("admin", validity);
+            }
+            if (arguments.length == 2 && arguments[0].equals("tenant")) {
+                return tokens.tenant(TenantId.of(arguments[1]), arguments[1] + "-admin", validity);
+            }
+            throw new IllegalArgumentException("admin or tenant TENANT, not " + List.of(arguments));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     public void addDomain(String domain) {
@@ -836,6 +909,11 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
             for (ServerTlsIdentity identity : ServerTlsIdentity.configuredIn(home)) {
                 identity.provisionIfMissing();
                 installedCertificate = Optional.of(identity.certificateFile());
+            }
+            // the operator's part: the public key that webadmin.properties makes James verify tokens with
+            Optional<WebAdminSigningKey> signingKey = WebAdminSigningKey.configuredIn(conf, home);
+            if (signingKey.isPresent()) {
+                signingKey.get().provisionIfMissing();
             }
         }
     }
