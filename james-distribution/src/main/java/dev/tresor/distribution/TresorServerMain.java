@@ -170,7 +170,7 @@ public final class TresorServerMain implements JamesServerMain {
             .combineWith(SERVER, mailQueue(), PROTOCOLS, WEBADMIN)
             .combineWith(new UsersRepositoryModuleChooser(new DatabaseUsersRepositoryModule())
                 .chooseModules(configuration.getUsersRepositoryImplementation()))
-            .combineWith(new KeyRepositoryModule());
+            .combineWith(new KeyRepositoryModule(), new QuarantineModule());
     }
 
     private static Path configurationDirectory(MemoryJamesConfiguration configuration, Path workingDirectory) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.UUID;
 import java.util.stream.Collectors;
 
 import javax.inject.Inject;
@@ -171,6 +172,9 @@ public class Quarantine extends GenericMailet {
         throws MessagingException {
         Mail copy = mail.duplicate();
         try {
+            // A name of its own: the key WebAdmin names it by, URL-safe, and never the key of a copy of the same mail
+            // that a release sent round the chain again while the released one is being removed
+            copy.setName(tenant.asString() + "-" + UUID.randomUUID());
             copy.setRecipients(recipients);
             TenantAttribute.set(copy, tenant);
             QuarantineRelease.setReleaseTo(copy, releaseTo);

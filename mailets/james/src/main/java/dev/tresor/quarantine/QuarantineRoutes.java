@@ -71,19 +71,19 @@ public final class QuarantineRoutes implements Routes {
 
     private final KeyRepository repository;
     private final TenantQuarantine quarantine;
-    private final MailQueueFactory<? extends MailQueue> queues;
+    private final MailQueueFactory<?> queues;
     private final Clock clock;
     private final JsonTransformer json;
 
     @Inject
     public QuarantineRoutes(KeyRepository repository, TenantQuarantine quarantine,
-                            MailQueueFactory<? extends MailQueue> queues, JsonTransformer json) {
+                            MailQueueFactory<?> queues, JsonTransformer json) {
         this(repository, quarantine, queues, Clock.systemUTC(), json);
     }
 
     @VisibleForTesting
     public QuarantineRoutes(KeyRepository repository, TenantQuarantine quarantine,
-                            MailQueueFactory<? extends MailQueue> queues, Clock clock, JsonTransformer json) {
+                            MailQueueFactory<?> queues, Clock clock, JsonTransformer json) {
         this.repository = repository;
         this.quarantine = quarantine;
         this.queues = queues;
