@@ -137,6 +137,9 @@ public class Quarantine extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
+        if (mail.getRecipients().isEmpty()) {
+            throw new MessagingException("Mail " + mail.getName() + " has no recipients: there is nobody to hold it for");
+        }
         String reason = FailureReason.of(mail).orElse(NO_REASON);
         Optional<String> policy = PolicyDecision.of(mail);
         for (Map.Entry<TenantId, List<MailAddress>> held : tenants(mail).entrySet()) {
