@@ -22,6 +22,7 @@ import org.apache.james.mailrepository.api.MailKey;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
 import org.apache.james.webadmin.Routes;
+import org.apache.james.webadmin.authentication.AuthenticationFilter;
 import org.apache.james.webadmin.utils.ErrorResponder;
 import org.apache.james.webadmin.utils.ErrorResponder.ErrorType;
 import org.apache.james.webadmin.utils.JsonTransformer;
@@ -66,8 +67,8 @@ public final class QuarantineRoutes implements Routes {
     private static final String QUARANTINE = BASE + "/:tenant/quarantine";
     private static final String ONE = QUARANTINE + "/:id";
     private static final Logger LOGGER = LoggerFactory.getLogger(QuarantineRoutes.class);
-    /** Who changed something, until WebAdmin authentication tells us a name. */
-    private static final String ADMIN = "admin";
+    /** Who acted when WebAdmin authentication is off (with it on: the token's subject). */
+    private static final String ANONYMOUS = "admin";
 
     private final KeyRepository repository;
     private final TenantQuarantine quarantine;
@@ -139,14 +140,15 @@ public final class QuarantineRoutes implements Routes {
         mail.setState(processor);
         mail.removeAttribute(FailureReason.NAME);
         mail.removeAttribute(PolicyDecision.NAME);
-        QuarantineRelease.setReleasedBy(mail, ADMIN);
+        String admin = admin(request);
+        QuarantineRelease.setReleasedBy(mail, admin);
         MailQueue spool = queues.getQueue(MailQueueFactory.SPOOL)
             .orElseThrow(() -> new IllegalStateException("James has no spool queue"));
         spool.enQueue(mail);
         quarantine.remove(tenant, held.key());
-        audit(tenant, AuditEvent.Operation.RELEASE, mail, "released by " + ADMIN + " to processor " + processor);
+        audit(tenant, AuditEvent.Operation.RELEASE, mail, "released by " + admin + " to processor " + processor);
         LOGGER.info("Quarantined mail {} of tenant {} released by {} to processor {}", held.key().asString(),
-            tenant.asString(), ADMIN, processor);
+            tenant.asString(), admin, processor);
         response.status(HttpStatus.NO_CONTENT_204);
         return "";
     }
@@ -155,7 +157,7 @@ public final class QuarantineRoutes implements Routes {
         TenantId tenant = tenant(request);
         TenantQuarantine.Held held = held(request, tenant);
         quarantine.remove(tenant, held.key());
-        audit(tenant, AuditEvent.Operation.DELETE_QUARANTINED, held.mail(), "deleted by " + ADMIN);
+        audit(tenant, AuditEvent.Operation.DELETE_QUARANTINED, held.mail(), "deleted by " + admin(request));
         response.status(HttpStatus.NO_CONTENT_204);
         return "";
     }
@@ -163,6 +165,11 @@ public final class QuarantineRoutes implements Routes {
     private void audit(TenantId tenant, AuditEvent.Operation operation, Mail mail, String detail) {
         AuditEvent event = AuditEvent.of(clock.instant(), tenant, operation).withDetail(detail);
         repository.audit().append(messageId(mail).map(event::withMessageId).orElse(event));
+    }
+
+    private static String admin(Request request) {
+        Object login = request.attribute(AuthenticationFilter.LOGIN);
+        return login == null || login.toString().isBlank() ? ANONYMOUS : login.toString();
     }
 
     private TenantId tenant(Request request) {

@@ -116,7 +116,11 @@ class QuarantineRoutesTest {
             assertThat(QuarantineRelease.wasReleased(mail)).isTrue();
         });
         assertThat(quarantine.list(acme)).isEmpty();
-        assertThat(vaults.keyUses(acme)).extracting(AuditEvent::operation).containsExactly(AuditEvent.Operation.RELEASE);
+        assertThat(vaults.keyUses(acme)).singleElement().satisfies(event -> {
+            assertThat(event.operation()).isEqualTo(AuditEvent.Operation.RELEASE);
+            assertThat(event.detail()).contains("released by admin to processor relay");
+            assertThat(event.messageId()).contains("<t1@tresor.test>");
+        });
     }
 
     @Test
