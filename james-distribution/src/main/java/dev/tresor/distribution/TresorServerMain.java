@@ -178,7 +178,7 @@ public final class TresorServerMain implements JamesServerMain {
             .combineWith(SERVER, mailQueue(), PROTOCOLS, WEBADMIN)
             .combineWith(new UsersRepositoryModuleChooser(new DatabaseUsersRepositoryModule())
                 .chooseModules(configuration.getUsersRepositoryImplementation()))
-            .combineWith(new KeyRepositoryModule(), new TresorMetricsModule());
+            .combineWith(new KeyRepositoryModule(), new TresorMetricsModule(), new QuarantineModule());
     }
 
     private static Path configurationDirectory(MemoryJamesConfiguration configuration, Path workingDirectory) {

@@ -18,7 +18,7 @@ import dev.tresor.it.shipped.ShippedServer.SmtpRoute;
 /**
  * The James data an admin and the mail flow leave in a server, made through one server and checked through another
  * (or the same one after a restart): a domain, two users, an alias (a recipient rewrite), a mail in Alice's INBOX
- * delivered through that alias, and a mail held in {@code tresor-quarantine}.
+ * delivered through that alias, and a mail held in the quarantine of the tenant acme.
  */
 final class JamesDataScenario {
     static final String DOMAIN = "acme.example";
@@ -28,7 +28,7 @@ final class JamesDataScenario {
     static final String PASSWORD = "user secret";
     static final String BOB = "bob@partner.example";
     static final String ERIN = "erin@partner.example";
-    static final String QUARANTINE = "var/mail/tresor-quarantine/";
+    static final String QUARANTINE = "var/mail/tresor-quarantine/acme/";
     private static final String P12_PASSWORD = "p12 secret";
 
     final String delivered = "delivered through the alias " + UUID.randomUUID();

@@ -609,7 +609,7 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
     /**
      * Waits (up to a minute) for a message in the user's INBOX that matches, e.g. one containing a unique subject.
      * Fails at once when a mail matching it lands in one of the sample chain's repositories instead
-     * ({@link #STUCK_REPOSITORIES}), with the reason James recorded.
+     * ({@link #stuckRepositories()}), with the reason James recorded.
      */
     public String awaitImapMessage(String user, String password, Predicate<String> matching) {
         List<String> found = new ArrayList<>();
@@ -662,13 +662,27 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
         return awaitRelayed(subject, mail -> true);
     }
 
-    /** The repositories of the sample chain where mail ends that is neither delivered nor relayed. */
-    public static final List<String> STUCK_REPOSITORIES = List.of("var/mail/error/", "var/mail/tresor-quarantine/",
-        "var/mail/relay-denied/", "var/mail/address-error/", "var/mail/rrt-error/");
+    /**
+     * The repositories of the sample chain where mail ends that is neither delivered nor relayed; besides these, each
+     * tenant's quarantine (var/mail/tresor-quarantine/&lt;tenant&gt;, see {@link #stuckRepositories()}).
+     */
+    public static final List<String> STUCK_REPOSITORIES = List.of("var/mail/error/", "var/mail/relay-denied/",
+        "var/mail/address-error/", "var/mail/rrt-error/");
+    public static final String TENANT_QUARANTINES = "var/mail/tresor-quarantine/";
 
-    /** Throws when a mail whose message matches is in one of {@link #STUCK_REPOSITORIES}, naming where and why. */
+    /** {@link #STUCK_REPOSITORIES} and every tenant quarantine that exists by now. */
+    public List<String> stuckRepositories() {
+        List<String> repositories = new ArrayList<>(STUCK_REPOSITORIES);
+        webAdmin().get("/mailRepositories").then().statusCode(200).extract().jsonPath()
+            .getList("repository", String.class).stream()
+            .filter(path -> path.startsWith(TENANT_QUARANTINES))
+            .forEach(repositories::add);
+        return repositories;
+    }
+
+    /** Throws when a mail whose message matches is in one of {@link #stuckRepositories()}, naming where and why. */
     public void failIfStored(Predicate<String> matching) {
-        for (String repository : STUCK_REPOSITORIES) {
+        for (String repository : stuckRepositories()) {
             for (String key : mailRepositoryKeys(repository)) {
                 if (matching.test(new String(mailRepositoryMessage(repository, key), UTF_8))) {
                     throw new AssertionError("The mail landed in " + repository + ": "

@@ -2,12 +2,14 @@ package dev.tresor.attributes;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import javax.mail.internet.MimeUtility;
 
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeName;
 import org.apache.mailet.AttributeValue;
+import org.apache.mailet.Mail;
 
 import dev.tresor.keys.TenantId;
 import dev.tresor.pgp.PgpVerdict;
@@ -52,5 +54,25 @@ public final class PgpSignature {
         verdict.userId().ifPresent(userId -> value.append("; uid=\"").append(TresorHeaders.quotable(userId)).append('"'));
         value.append("; reason=\"").append(TresorHeaders.quotable(verdict.reason())).append('"');
         return MimeUtility.fold(HEADER.length() + 2, value.toString());
+    }
+
+    /**
+     * The status recorded for one recipient tenant ({@code valid}, {@code invalid}, ...), or the mail's when that
+     * tenant was not verified separately; empty when no verdict was recorded (or an unreadable one).
+     */
+    public static Optional<String> statusFor(Mail mail, TenantId tenant) {
+        Optional<Map> map = mail.getAttribute(NAME).flatMap(attribute -> attribute.getValue().valueAs(Map.class));
+        if (map.isEmpty()) {
+            return Optional.empty();
+        }
+        Object tenants = map.get().get("tenants");
+        if (tenants instanceof AttributeValue && ((AttributeValue<?>) tenants).value() instanceof Map) {
+            Object status = ((Map<?, ?>) ((AttributeValue<?>) tenants).value()).get(tenant.asString());
+            if (status instanceof AttributeValue) {
+                return ((AttributeValue<?>) status).valueAs(String.class);
+            }
+        }
+        Object status = map.get().get("status");
+        return status instanceof AttributeValue ? ((AttributeValue<?>) status).valueAs(String.class) : Optional.empty();
     }
 }
