@@ -122,7 +122,8 @@ public final class PolicySettings {
     private static boolean allowed(PolicyScope scope, String field) {
         switch (scope.kind()) {
             case DEFAULT:
-                return true;
+                // a gateway key names one partner's key: in the default it would encrypt mail to every partner to it
+                return !PARTNER_DOMAIN_FIELDS.contains(field);
             case PARTNER_DOMAIN:
                 return PARTNER_FIELDS.contains(field) || PARTNER_DOMAIN_FIELDS.contains(field);
             case PARTNER_ADDRESS:
@@ -192,7 +193,8 @@ public final class PolicySettings {
 
     static List<Mechanism> parseMechanisms(String text) {
         List<Mechanism> order = new ArrayList<>();
-        for (String name : text.split(",")) {
+        // -1 keeps empty names, so that "," or "smime," is refused instead of read as an empty or shorter order
+        for (String name : text.split(",", -1)) {
             Mechanism mechanism = Mechanism.parse(name);
             if (order.contains(mechanism)) {
                 throw new IllegalArgumentException(MECHANISMS + " names " + mechanism.asString() + " twice");

@@ -58,13 +58,16 @@ final class StoredPolicyVault implements PolicyVault {
     @Override
     public Optional<PolicySettings> get(TenantId tenant, PolicyScope scope) {
         return Optional.ofNullable(storage.currentPolicies(tenant).get(scope.asString()))
-            .map(text -> read(tenant, scope.asString(), text));
+            .map(text -> read(tenant, scope, text));
     }
 
     @Override
     public TenantPolicies of(TenantId tenant) {
         Map<PolicyScope, PolicySettings> scopes = new LinkedHashMap<>();
-        storage.currentPolicies(tenant).forEach((scope, text) -> scopes.put(scope(tenant, scope), read(tenant, scope, text)));
+        storage.currentPolicies(tenant).forEach((text, settings) -> {
+            PolicyScope scope = scope(tenant, text);
+            scopes.put(scope, read(tenant, scope, settings));
+        });
         try {
             return TenantPolicies.of(scopes);
         } catch (IllegalArgumentException e) {
@@ -76,7 +79,7 @@ final class StoredPolicyVault implements PolicyVault {
     public List<PolicyVersion> history(TenantId tenant, PolicyScope scope) {
         return storage.policyHistory(tenant, scope.asString()).stream()
             .map(row -> new PolicyVersion(scope, row.version(),
-                row.settings().map(text -> read(tenant, row.scope(), text)), row.changedAt(), row.changedBy()))
+                row.settings().map(text -> read(tenant, scope, text)), row.changedAt(), row.changedBy()))
             .collect(Collectors.toList());
     }
 
@@ -87,7 +90,8 @@ final class StoredPolicyVault implements PolicyVault {
             .collect(Collectors.joining("\n"));
     }
 
-    static PolicySettings read(TenantId tenant, String scope, String text) {
+    /** The stored settings, checked as {@link #set} checked them: a field the scope cannot hold is unreadable too. */
+    static PolicySettings read(TenantId tenant, PolicyScope scope, String text) {
         Map<String, String> fields = new LinkedHashMap<>();
         for (String line : text.split("\n")) {
             if (line.isEmpty()) {
@@ -95,14 +99,15 @@ final class StoredPolicyVault implements PolicyVault {
             }
             int equals = line.indexOf('=');
             if (equals <= 0) {
-                throw unreadable(tenant, scope, new IllegalArgumentException("line without field name: " + line));
+                throw unreadable(tenant, scope.asString(),
+                    new IllegalArgumentException("line without field name: " + line));
             }
             fields.put(line.substring(0, equals), line.substring(equals + 1));
         }
         try {
-            return PolicySettings.fromMap(fields);
+            return PolicySettings.fromMap(fields).checkFor(scope);
         } catch (IllegalArgumentException e) {
-            throw unreadable(tenant, scope, e);
+            throw unreadable(tenant, scope.asString(), e);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.tresor.keys.jdbc;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 import java.time.temporal.ChronoUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -12,14 +13,17 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.KeyRepositoryContract;
 import dev.tresor.keys.PgpKeyVaultContract;
+import dev.tresor.keys.PolicyVaultContract;
 import dev.tresor.keys.TenancyIsolationContract;
+import dev.tresor.keys.TenantId;
 import dev.tresor.keys.TestClock;
 import dev.tresor.keys.protection.FileMasterKey;
 import dev.tresor.keys.protection.KeyProtection;
 import dev.tresor.keys.repository.StoredKeyRepository;
 
 /** The whole key repository, protection included, over PostgreSQL. */
-class PostgresKeyRepositoryTest implements KeyRepositoryContract, TenancyIsolationContract, PgpKeyVaultContract {
+class PostgresKeyRepositoryTest implements KeyRepositoryContract, TenancyIsolationContract, PgpKeyVaultContract,
+    PolicyVaultContract {
     @TempDir
     Path directory;
 
@@ -57,5 +61,10 @@ class PostgresKeyRepositoryTest implements KeyRepositoryContract, TenancyIsolati
     @Override
     public TestClock clock() {
         return clock;
+    }
+
+    @Override
+    public void storeRawPolicy(TenantId tenant, String scope, String settings) {
+        storage.policies().appendPolicy(tenant, scope, Optional.of(settings), clock.instant(), "test");
     }
 }

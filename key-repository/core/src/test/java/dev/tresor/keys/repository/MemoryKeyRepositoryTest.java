@@ -2,6 +2,7 @@ package dev.tresor.keys.repository;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
@@ -9,18 +10,22 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.KeyRepositoryContract;
 import dev.tresor.keys.PgpKeyVaultContract;
+import dev.tresor.keys.PolicyVaultContract;
 import dev.tresor.keys.TenancyIsolationContract;
+import dev.tresor.keys.TenantId;
 import dev.tresor.keys.TestClock;
 import dev.tresor.keys.memory.MemoryKeyStorage;
 import dev.tresor.keys.protection.FileMasterKey;
 import dev.tresor.keys.protection.KeyProtection;
 import dev.tresor.keys.protection.MemoryTenantKeyStore;
 
-class MemoryKeyRepositoryTest implements KeyRepositoryContract, TenancyIsolationContract, PgpKeyVaultContract {
+class MemoryKeyRepositoryTest implements KeyRepositoryContract, TenancyIsolationContract, PgpKeyVaultContract,
+    PolicyVaultContract {
     @TempDir
     Path directory;
 
     private TestClock clock;
+    private MemoryKeyStorage storage;
     private KeyRepository repository;
 
     @BeforeEach
@@ -28,7 +33,8 @@ class MemoryKeyRepositoryTest implements KeyRepositoryContract, TenancyIsolation
         clock = new TestClock(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS));
         KeyProtection protection = KeyProtection.create(FileMasterKey.loadOrCreate(directory.resolve("master.key")),
             MemoryTenantKeyStore.create());
-        repository = StoredKeyRepository.create(new MemoryKeyStorage(), protection, clock);
+        storage = new MemoryKeyStorage();
+        repository = StoredKeyRepository.create(storage, protection, clock);
     }
 
     @Override
@@ -39,5 +45,10 @@ class MemoryKeyRepositoryTest implements KeyRepositoryContract, TenancyIsolation
     @Override
     public TestClock clock() {
         return clock;
+    }
+
+    @Override
+    public void storeRawPolicy(TenantId tenant, String scope, String settings) {
+        storage.policies().appendPolicy(tenant, scope, Optional.of(settings), clock.instant(), "test");
     }
 }

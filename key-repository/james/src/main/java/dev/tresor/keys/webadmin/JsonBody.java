@@ -4,7 +4,9 @@ import static dev.tresor.keys.webadmin.ErrorResponses.badRequest;
 
 import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -34,9 +36,32 @@ final class JsonBody {
 
     /** @param fields the only field names the object may have */
     static JsonBody parse(Request request, Set<String> fields) {
+        JsonNode node = read(request, describe(fields));
+        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
+            String name = names.next();
+            if (!fields.contains(name)) {
+                throw badRequest("Unknown field '" + name + "' in the JSON body: expected " + describe(fields));
+            }
+        }
+        return new JsonBody(node);
+    }
+
+    /**
+     * Every field of the object, in order, for a caller that checks the field names itself (with a message of its
+     * own, as policies do).
+     *
+     * @param expected what the object should hold, for the message when there is no object
+     */
+    static Map<String, JsonNode> object(Request request, String expected) {
+        Map<String, JsonNode> fields = new LinkedHashMap<>();
+        read(request, expected).fields().forEachRemaining(field -> fields.put(field.getKey(), field.getValue()));
+        return fields;
+    }
+
+    private static JsonNode read(Request request, String expected) {
         String body = RequestBody.json(request);
         if (body == null || body.isBlank()) {
-            throw badRequest("Missing JSON body: expected an object with " + describe(fields));
+            throw badRequest("Missing JSON body: expected an object with " + expected);
         }
         JsonNode node;
         try {
@@ -45,15 +70,9 @@ final class JsonBody {
             throw badRequest("Malformed JSON body: " + e.getOriginalMessage() + location(e.getLocation()));
         }
         if (node == null || !node.isObject()) {
-            throw badRequest("The JSON body must be an object with " + describe(fields));
+            throw badRequest("The JSON body must be an object with " + expected);
         }
-        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!fields.contains(name)) {
-                throw badRequest("Unknown field '" + name + "' in the JSON body: expected " + describe(fields));
-            }
-        }
-        return new JsonBody(node);
+        return node;
     }
 
     String requiredString(String field) {

@@ -35,6 +35,9 @@ import spark.Service;
  *     <tr><td>PUT|GET|DELETE /{tenant}/pdf-passwords/{address}</td><td>PDF passwords (never read back)</td></tr>
  *     <tr><td>GET /{tenant}/tls-policies, PUT|GET|DELETE /{tenant}/tls-policies/{domain}</td><td>TLS policies per
  *         recipient domain (RequireTls)</td></tr>
+ *     <tr><td>GET /{tenant}/policies, PUT|GET|DELETE /{tenant}/policies/{default|partners/X|senders/X},
+ *         GET .../history, GET /{tenant}/policies/effective?sender=&amp;recipient=</td><td>policies: what must
+ *         happen to which mail, versioned ({@link PolicyRoutes})</td></tr>
  *     <tr><td>GET /{tenant}/audit?from=&amp;to=&amp;limit=</td><td>audit log</td></tr>
  * </table>
  */
@@ -49,6 +52,7 @@ public final class KeyRepositoryRoutes implements Routes {
     private final TrustAnchorRoutes trustAnchors;
     private final PdfPasswordRoutes pdfPasswords;
     private final TlsPolicyRoutes tlsPolicies;
+    private final PolicyRoutes policies;
     private final AuditRoutes audit;
 
     @Inject
@@ -61,6 +65,7 @@ public final class KeyRepositoryRoutes implements Routes {
         this.trustAnchors = new TrustAnchorRoutes(repository, adminAudit, json);
         this.pdfPasswords = new PdfPasswordRoutes(repository);
         this.tlsPolicies = new TlsPolicyRoutes(repository, json);
+        this.policies = new PolicyRoutes(repository, json);
         this.audit = new AuditRoutes(repository, clock, json);
     }
 
@@ -80,6 +85,7 @@ public final class KeyRepositoryRoutes implements Routes {
         trustAnchors.define(service);
         pdfPasswords.define(service);
         tlsPolicies.define(service);
+        policies.define(service);
         audit.define(service);
     }
 }
