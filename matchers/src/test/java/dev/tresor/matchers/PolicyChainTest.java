@@ -29,6 +29,7 @@ import dev.tresor.keys.TenantId;
 import dev.tresor.keys.TestPki;
 import dev.tresor.keys.policy.PolicyScope;
 import dev.tresor.keys.policy.PolicySettings;
+import dev.tresor.mailets.EncryptPgp;
 import dev.tresor.mailets.TestVaults;
 import dev.tresor.pgp.PgpFixtures;
 import dev.tresor.pgp.PgpForm;
@@ -245,6 +246,25 @@ class PolicyChainTest {
         assertThat(outcome.sent).isEmpty();
         assertThat(outcome.held.get(0).getState()).isEqualTo("tresor-quarantine");
         assertThat(PolicyDecision.of(outcome.held.get(0))).contains("signing force");
+    }
+
+    @Test
+    void mailItsSendersClientEncryptedShouldPassAsItIsEvenUnderMandatoryAll() throws Exception {
+        policy("partner:partner.example", "encryption", "mandatory-all");
+        PgpKeyEntry bobs = vaults.repository().pgpKeys().addPublicKey(acme, KEYS.bobRsa.publicKey, Origin.IMPORTED);
+        Mail byTheClient = mail("Encrypted by Alice's client", "bob@partner.example");
+        EncryptPgp client = new EncryptPgp(vaults.repository(), vaults.tenantResolver());
+        client.init(org.apache.mailet.base.test.FakeMailetConfig.builder().mailetName("client").build());
+        client.service(byTheClient);
+        vaults.repository().pgpKeys().setStatus(acme, bobs.fingerprint(), dev.tresor.keys.KeyStatus.REVOKED);
+        Mail mail = FakeMail.builder().name("from-client").mimeMessage(SmimeFixtures.parse(SmimeFixtures.bytes(byTheClient.getMessage())))
+            .sender(ALICE).recipients("bob@partner.example", "eve@partner.example").state("relay").build();
+
+        PolicyChain.Outcome outcome = chain.run(mail);
+
+        assertThat(outcome.sentTo()).containsExactly("bob@partner.example", "eve@partner.example");
+        assertThat(outcome.held).isEmpty();
+        assertThat(PgpForm.of(outcome.sent.get(0).getMessage())).isEqualTo(PgpForm.ENCRYPTED_MIME);
     }
 
     @Test

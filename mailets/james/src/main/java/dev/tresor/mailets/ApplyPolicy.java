@@ -184,7 +184,8 @@ public class ApplyPolicy extends GenericMailet {
             .filter(entry -> entry.getValue().protection.equals(OutboundDecision.NONE)
                 || entry.getValue().protection.equals(OutboundDecision.REFUSED))
             .map(Map.Entry::getKey).collect(Collectors.toList());
-        if (allOrNothing.isPresent() && !unprotected.isEmpty()) {
+        // a message its sender's client encrypted is protected for everyone: no mandatory-all refusal, no log line
+        if (allOrNothing.isPresent() && !unprotected.isEmpty() && !clientEncrypted) {
             String policy = describe(allOrNothing.get().getValue().policy, trigger);
             String reason = "the policy " + policy + " for " + allOrNothing.get().getKey().asString()
                 + " requires every recipient of the mail to be protected, and " + addresses(unprotected)
@@ -225,7 +226,8 @@ public class ApplyPolicy extends GenericMailet {
             mail.setRecipients(kept);
         }
         choices.forEach((recipient, choice) -> {
-            if (choice.protection.equals(OutboundDecision.NONE) && choice.policy.encryption() == Encryption.OPPORTUNISTIC) {
+            if (!clientEncrypted && choice.protection.equals(OutboundDecision.NONE)
+                && choice.policy.encryption() == Encryption.OPPORTUNISTIC) {
                 PolicyLog.log(PolicyLog.UNPROTECTED, tenant.asString(), describe(choice.policy, Optional.empty()),
                     List.of(recipient.asString()), "sent unprotected under opportunistic policy: " + choice.reason, messageId);
             }
@@ -247,7 +249,8 @@ public class ApplyPolicy extends GenericMailet {
             return new Choice(policy, OutboundDecision.NONE, Optional.empty(), "");
         }
         if (policy.encryption() == Encryption.NEVER) {
-            return new Choice(policy, OutboundDecision.NONE, Optional.empty(), "");
+            return new Choice(policy, OutboundDecision.NONE, Optional.empty(), "the policy for " + address.asString()
+                + " is never (" + policy.decidedBy().asString() + ")");
         }
         for (Mechanism mechanism : policy.mechanisms()) {
             Optional<Choice> available = available(tenant, policy, mechanism, address, now);
