@@ -4,27 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.Deque;
 import java.util.List;
-import java.util.stream.Collectors;
 
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
-import org.apache.james.core.MailAddress;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;
-import org.apache.mailet.Mailet;
-import org.apache.mailet.Matcher;
 import org.apache.mailet.base.GenericMailet;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailContext;
 import org.apache.mailet.base.test.FakeMailetConfig;
-import org.apache.mailet.base.test.FakeMatcherConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,13 +26,8 @@ import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.Origin;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.TestPki;
-import dev.tresor.mailets.Autocrypt;
 import dev.tresor.mailets.EncryptPgp;
-import dev.tresor.mailets.EncryptSmime;
 import dev.tresor.mailets.LocalDomains;
-import dev.tresor.mailets.PdfWrap;
-import dev.tresor.mailets.SignPgp;
-import dev.tresor.mailets.SignSmime;
 import dev.tresor.mailets.TestVaults;
 import dev.tresor.pgp.PgpFixtures;
 import dev.tresor.pgp.PgpForm;
@@ -48,9 +35,9 @@ import dev.tresor.smime.SmimeFixtures;
 import dev.tresor.smime.SmimeType;
 
 /**
- * The outgoing part of the sample chain (conf/mailetcontainer.xml, processor relay), matchers and mailets in its order
- * and with its parameters, run the way James runs a processor: a matcher that keeps some recipients splits the mail,
- * the matched part goes through the mailet, both go on down the chain. Each recipient must get exactly one protection.
+ * The outgoing part of the sample chain (conf/mailetcontainer.xml, the relay processor and the per-mechanism processors
+ * it splits recipients into, see {@link PolicyChain}), for a tenant without policies. Each recipient must get exactly
+ * one protection.
  */
 class OneProtectionPerRecipientTest {
     private static final TestPki CA = TestPki.ca("One protection CA");
@@ -82,7 +69,7 @@ class OneProtectionPerRecipientTest {
 
         assertThat(sent).hasSize(1);
         Mail bob = sent.get(0);
-        assertThat(bob.getState()).isEqualTo("relay");
+        assertThat(bob.getState()).isEqualTo(PolicyChain.SEND);
         assertThat(SmimeType.of(bob.getMessage())).isEqualTo(SmimeType.ENVELOPED);
         assertThat(applied(bob)).containsExactly(AppliedProtections.SMIME_SIGNED, AppliedProtections.SMIME_ENCRYPTED);
     }
@@ -96,9 +83,10 @@ class OneProtectionPerRecipientTest {
 
         assertThat(sent).hasSize(1);
         Mail bea = sent.get(0);
-        assertThat(bea.getState()).isEqualTo("relay");
+        assertThat(bea.getState()).isEqualTo(PolicyChain.SEND);
         assertThat(PgpForm.of(bea.getMessage())).isEqualTo(PgpForm.ENCRYPTED_MIME);
-        assertThat(applied(bea)).containsExactly(AppliedProtections.SMIME_SIGNED, AppliedProtections.PGP_ENCRYPTED);
+        assertThat(applied(bea)).as("an OpenPGP signature inside OpenPGP, never S/MIME inside OpenPGP")
+            .containsExactly(AppliedProtections.PGP_SIGNED, AppliedProtections.PGP_ENCRYPTED);
     }
 
     @Test
@@ -136,67 +124,11 @@ class OneProtectionPerRecipientTest {
         assertThat(applied(sent.get(0))).containsExactly(AppliedProtections.SMIME_SIGNED, AppliedProtections.SMIME_ENCRYPTED);
     }
 
-    /** The relay processor's Tresor steps, as configured in conf/mailetcontainer.xml; returns the mails leaving it. */
+    /** The sample chain's outgoing processors ({@link PolicyChain}); returns the mails leaving them. */
     private List<Mail> relay(Mail mail) throws Exception {
-        List<Step> chain = List.of(
-            new Step(matcher(new SenderHasSmimeKey(vaults.repository(), vaults.tenantResolver())),
-                mailet(new SignSmime(vaults.repository(), vaults.tenantResolver()), "digest", "SHA-256", "format", "detached",
-                    "signFor", "authenticated", "onFailure", "tresor-quarantine")),
-            new Step(matcher(new RecipientHasSmimeCertificate(vaults.repository(), vaults.tenantResolver())),
-                mailet(new EncryptSmime(vaults.repository(), vaults.tenantResolver()), "cipher", "aes256-cbc",
-                    "keyTransport", "rsa-pkcs1", "encryptToSender", "true", "onFailure", "tresor-quarantine")),
-            new Step(matcher(new SenderHasPgpKey(vaults.repository(), vaults.tenantResolver())),
-                mailet(new SignPgp(vaults.repository(), vaults.tenantResolver()), "hash", "SHA-256", "signFor", "authenticated",
-                    "onFailure", "tresor-quarantine")),
-            new Step(matcher(new RecipientHasPgpKey(vaults.repository(), vaults.tenantResolver())),
-                mailet(new EncryptPgp(vaults.repository(), vaults.tenantResolver()), "selection", "newest", "encryptToSender", "true",
-                    "onFailure", "tresor-quarantine")),
-            new Step(null, mailet(new Autocrypt(vaults.repository(), vaults.tenantResolver()), "mode", "advertise")),
-            new Step(matcher(new RecipientHasPdfPassword(vaults.repository(), vaults.tenantResolver())),
-                mailet(new PdfWrap(vaults.repository(), vaults.tenantResolver()), "cipher", "aes-256", "passwords", "pre-shared",
-                    "language", "en", "onFailure", "tresor-quarantine")));
-        List<Mail> out = new ArrayList<>();
-        Deque<Mail> inFlight = new ArrayDeque<>(List.of(mail));
-        Deque<Integer> positions = new ArrayDeque<>(List.of(0));
-        while (!inFlight.isEmpty()) {
-            Mail current = inFlight.pop();
-            int position = positions.pop();
-            if (position == chain.size() || !current.getState().equals("relay")) {
-                out.add(current);
-                continue;
-            }
-            Step step = chain.get(position);
-            Collection<MailAddress> matched = step.matcher == null ? current.getRecipients() : step.matcher.match(current);
-            List<MailAddress> rest = current.getRecipients().stream().filter(r -> !matched.contains(r)).collect(Collectors.toList());
-            if (!matched.isEmpty() && !rest.isEmpty()) {
-                Mail unmatched = current.duplicate();
-                unmatched.setRecipients(rest);
-                current.setRecipients(new ArrayList<>(matched));
-                inFlight.push(unmatched);
-                positions.push(position + 1);
-            }
-            if (!matched.isEmpty()) {
-                step.mailet.service(current);
-            }
-            inFlight.push(current);
-            positions.push(position + 1);
-        }
-        return out;
-    }
-
-    private static final class Step {
-        final Matcher matcher;
-        final Mailet mailet;
-
-        Step(Matcher matcher, Mailet mailet) {
-            this.matcher = matcher;
-            this.mailet = mailet;
-        }
-    }
-
-    private static Matcher matcher(Matcher matcher) throws MessagingException {
-        matcher.init(FakeMatcherConfig.builder().matcherName(matcher.getClass().getSimpleName()).build());
-        return matcher;
+        PolicyChain.Outcome outcome = new PolicyChain(vaults, "acme.example").run(mail);
+        assertThat(outcome.held).as("nothing held").isEmpty();
+        return outcome.sent;
     }
 
     private <M extends GenericMailet> M mailet(M mailet, String... parameters) throws MessagingException {

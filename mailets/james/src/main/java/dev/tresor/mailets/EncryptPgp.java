@@ -25,6 +25,7 @@ import dev.tresor.attributes.AppliedProtections;
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyRepository;
+import dev.tresor.keys.PgpFingerprint;
 import dev.tresor.keys.PgpKeyEntry;
 import dev.tresor.keys.PgpPrivateKeyEntry;
 import dev.tresor.keys.SelectionPolicy;
@@ -45,6 +46,9 @@ import dev.tresor.pgp.TenantPgpKeys;
  * Encrypts a mail with OpenPGP (PGP/MIME, RFC 3156) to all its recipients at once, using the keys that the <b>sender's
  * tenant</b> holds for them (its own vault first, then partners that federate with it). Put
  * {@code RecipientHasPgpKey} in front, so that only recipients with a key reach it; the others continue down the chain.
+ *
+ * <p>Domain encryption: a recipient without a key of its own, for whom ApplyPolicy chose the partner gateway key of
+ * the policy ({@code gatewayPgpKey}, recorded in {@code tresor.policy.gateway}), is encrypted to that key.
  *
  * <p>If any recipient has no usable key, nothing is sent: the mail goes to {@code onFailure} with the addresses in the
  * reason. A message that is already encrypted, with OpenPGP or S/MIME as a whole (by the sender's client) or by any
@@ -135,7 +139,9 @@ public class EncryptPgp extends GenericMailet {
         try {
             TenantId tenant = tenants.tenantOf(sender.get());
             Instant now = clock.instant();
-            Map<EmailAddress, List<PgpKeyEntry>> keys = RecipientKeys.of(mail, escrow, address -> keys(tenant, address));
+            Map<EmailAddress, List<PgpKeyEntry>> keys = RecipientKeys.of(mail, escrow,
+                address -> RecipientKeys.orGateway(keys(tenant, address), mail, address,
+                    fingerprint -> gatewayKey(tenant, fingerprint, now)));
             List<String> missing = RecipientKeys.missing(keys);
             if (!missing.isEmpty()) {
                 failures.route(mail, tenant, "Not encrypted: no usable OpenPGP key in tenant " + tenant.asString() + " for "
@@ -178,6 +184,12 @@ public class EncryptPgp extends GenericMailet {
 
     private List<PgpKeyEntry> keys(TenantId tenant, EmailAddress address) {
         return repository.pgpKeys().encryptionKeys(tenant, address, selection);
+    }
+
+    /** The partner gateway's OpenPGP key the policy named (ApplyPolicy checked it), if it can still encrypt. */
+    private Optional<PgpKeyEntry> gatewayKey(TenantId tenant, String fingerprint, Instant now) {
+        return repository.pgpKeys().get(tenant, PgpFingerprint.of(fingerprint))
+            .filter(entry -> !entry.encryptionKeysAt(now).isEmpty());
     }
 
     /** The encryption subkey of each distinct key ring (a partner named twice is encrypted to once). */

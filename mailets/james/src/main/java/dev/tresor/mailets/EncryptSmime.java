@@ -24,6 +24,7 @@ import dev.tresor.attributes.AppliedProtections;
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.CertificateEntry;
 import dev.tresor.keys.EmailAddress;
+import dev.tresor.keys.Fingerprint;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.SelectionPolicy;
 import dev.tresor.keys.TenantId;
@@ -43,6 +44,10 @@ import dev.tresor.smime.SmimeException;
  * holds for them (its own directory first, then partners that federate with it). Put
  * {@code RecipientHasSmimeCertificate} in front, so that only recipients with a certificate reach it; the others
  * continue down the chain (to PdfWrap, say).
+ *
+ * <p>Domain encryption: a recipient without a certificate of its own, for whom ApplyPolicy chose the partner gateway
+ * certificate of the policy ({@code gatewayCertificate}, recorded in {@code tresor.policy.gateway}), is encrypted to
+ * that certificate.
  *
  * <p>If any recipient has no usable certificate, nothing is sent: the mail goes to {@code onFailure} with the
  * addresses in the reason. A message that is already encrypted (S/MIME or OpenPGP as a whole by the sender's client,
@@ -129,7 +134,9 @@ public class EncryptSmime extends GenericMailet {
         }
         try {
             TenantId tenant = tenants.tenantOf(sender.get());
-            Map<EmailAddress, List<CertificateEntry>> certificates = RecipientKeys.of(mail, escrow, address -> certificates(tenant, address));
+            Map<EmailAddress, List<CertificateEntry>> certificates = RecipientKeys.of(mail, escrow,
+                address -> RecipientKeys.orGateway(certificates(tenant, address), mail, address,
+                    fingerprint -> gatewayCertificate(tenant, fingerprint)));
             List<String> missing = RecipientKeys.missing(certificates);
             if (!missing.isEmpty()) {
                 failures.route(mail, tenant, "Not encrypted: no usable S/MIME certificate in tenant " + tenant.asString() + " for "
@@ -154,6 +161,12 @@ public class EncryptSmime extends GenericMailet {
 
     private List<CertificateEntry> certificates(TenantId tenant, EmailAddress address) {
         return repository.certificates().encryptionCertificates(tenant, address, selection);
+    }
+
+    /** The partner gateway's certificate the policy named (ApplyPolicy checked it), if it is still usable. */
+    private Optional<CertificateEntry> gatewayCertificate(TenantId tenant, String fingerprint) {
+        return repository.certificates().get(tenant, Fingerprint.of(fingerprint))
+            .filter(entry -> entry.canEncrypt() && entry.isUsableAt(clock.instant()));
     }
 
     private static List<X509Certificate> distinctCertificates(Map<EmailAddress, List<CertificateEntry>> certificates) {

@@ -29,6 +29,7 @@ import dev.tresor.mailets.support.KeyUseAudit;
 import dev.tresor.mailets.support.Protections;
 import dev.tresor.mailets.support.Senders;
 import dev.tresor.mailets.support.SigningAuthorisation;
+import dev.tresor.mailets.support.SigningPolicy;
 import dev.tresor.pgp.PgpException;
 import dev.tresor.pgp.PgpSigner;
 
@@ -42,6 +43,10 @@ import dev.tresor.pgp.PgpSigner;
  * encrypted (by the sender's client, or by EncryptSmime before: a signature around its ciphertext would only make
  * EncryptPgp wrap it a second time). A mail that should be signed
  * and cannot be goes to {@code onFailure} with the reason in {@code tresor.failure.reason}: never sent on unsigned.
+ *
+ * <p>Signing policy ({@code tresor.policy.signing}, recorded by ApplyPolicy): {@code never} passes the mail unsigned;
+ * under {@code force} a mail that cannot be signed is held as above and logged as a policy decision
+ * ({@code policy-decision outcome=held}).
  *
  * <pre>{@code
  * <mailet match="dev.tresor.matchers.SenderHasPgpKey" class="dev.tresor.mailets.SignPgp">
@@ -104,17 +109,21 @@ public class SignPgp extends GenericMailet {
             LOGGER.debug("Mail {} is already signed or encrypted", mail.getName());
             return;
         }
+        if (SigningPolicy.forbids(mail)) {
+            LOGGER.debug("Mail {}: the sender's policy says never sign", mail.getName());
+            return;
+        }
         Optional<EmailAddress> sender = Senders.from(message);
         Optional<String> refused = authorisation.refusal(mail, sender);
         if (refused.isPresent()) {
-            failures.route(mail, "Not signed: " + refused.get());
+            fail(mail, "Not signed: " + refused.get());
             return;
         }
         try {
             TenantId tenant = tenants.tenantOf(sender.get());
             Optional<PgpPrivateKeyEntry> key = repository.pgpKeys().signingKey(tenant, sender.get());
             if (key.isEmpty()) {
-                failures.route(mail, tenant, "Not signed: no OpenPGP signing key for " + sender.get().asString() + " in tenant "
+                fail(mail, tenant, "Not signed: no OpenPGP signing key for " + sender.get().asString() + " in tenant "
                     + tenant.asString());
                 return;
             }
@@ -125,11 +134,21 @@ public class SignPgp extends GenericMailet {
         } catch (PgpException e) {
             // the reason is a sentence of ours; what the library said stays in the log
             LOGGER.info("Mail {} not signed", mail.getName(), e);
-            failures.route(mail, "Not signed: " + e.getMessage());
+            fail(mail, "Not signed: " + e.getMessage());
         } catch (RuntimeException e) {
             LOGGER.error("Signing mail {} failed", mail.getName(), e);
-            failures.route(mail, "Not signed: " + FailureRouting.unexpected(e, mail));
+            fail(mail, "Not signed: " + FailureRouting.unexpected(e, mail));
         }
+    }
+
+    private void fail(Mail mail, String reason) throws MessagingException {
+        SigningPolicy.held(mail, KeyUseAudit.messageId(mail.getMessage()), reason);
+        failures.route(mail, reason);
+    }
+
+    private void fail(Mail mail, TenantId tenant, String reason) throws MessagingException {
+        SigningPolicy.held(mail, KeyUseAudit.messageId(mail.getMessage()), reason);
+        failures.route(mail, tenant, reason);
     }
 
     @Override

@@ -32,6 +32,7 @@ import dev.tresor.mailets.support.KeyUseAudit;
 import dev.tresor.mailets.support.Protections;
 import dev.tresor.mailets.support.Senders;
 import dev.tresor.mailets.support.SigningAuthorisation;
+import dev.tresor.mailets.support.SigningPolicy;
 import dev.tresor.smime.SigningOptions;
 import dev.tresor.smime.SmimeException;
 import dev.tresor.smime.SmimeSigner;
@@ -46,6 +47,10 @@ import dev.tresor.smime.SmimeSigner;
  * unchanged. A mail that should be signed and cannot be (sender not
  * authorised, no key, a broken key, a storage failure) goes to the {@code onFailure} processor with the reason in
  * {@code tresor.failure.reason}: it is never sent on unsigned.
+ *
+ * <p>Signing policy ({@code tresor.policy.signing}, recorded by ApplyPolicy): {@code never} passes the mail unsigned;
+ * under {@code force} a mail that cannot be signed is held as above and logged as a policy decision
+ * ({@code policy-decision outcome=held}).
  *
  * <pre>{@code
  * <mailet match="SenderIsLocal" class="dev.tresor.mailets.SignSmime">
@@ -122,17 +127,21 @@ public class SignSmime extends GenericMailet {
             LOGGER.debug("Mail {} is already signed or encrypted", mail.getName());
             return;
         }
+        if (SigningPolicy.forbids(mail)) {
+            LOGGER.debug("Mail {}: the sender's policy says never sign", mail.getName());
+            return;
+        }
         Optional<EmailAddress> sender = Senders.from(message);
         Optional<String> refused = authorisation.refusal(mail, sender);
         if (refused.isPresent()) {
-            failures.route(mail, "Not signed: " + refused.get());
+            fail(mail, "Not signed: " + refused.get());
             return;
         }
         try {
             TenantId tenant = tenants.tenantOf(sender.get());
             Optional<KeyPairEntry> key = signingKey(tenant, sender.get());
             if (key.isEmpty()) {
-                failures.route(mail, tenant, "Not signed: no signing key for " + sender.get().asString() + " in tenant " + tenant.asString()
+                fail(mail, tenant, "Not signed: no signing key for " + sender.get().asString() + " in tenant " + tenant.asString()
                     + gatewayKey.map(local -> " (nor a gateway key " + local + "@" + sender.get().domain() + ")").orElse(""));
                 return;
             }
@@ -143,10 +152,10 @@ public class SignSmime extends GenericMailet {
         } catch (SmimeException e) {
             // the reason is a sentence of ours; what the library said stays in the log
             LOGGER.info("Mail {} not signed", mail.getName(), e);
-            failures.route(mail, "Not signed: " + e.getMessage());
+            fail(mail, "Not signed: " + e.getMessage());
         } catch (RuntimeException e) {
             LOGGER.error("Signing mail {} failed", mail.getName(), e);
-            failures.route(mail, "Not signed: " + FailureRouting.unexpected(e, mail));
+            fail(mail, "Not signed: " + FailureRouting.unexpected(e, mail));
         }
     }
 
@@ -163,6 +172,16 @@ public class SignSmime extends GenericMailet {
         chain.add(key.certificate().certificate());
         chain.addAll(key.certificate().chain());
         return chain;
+    }
+
+    private void fail(Mail mail, String reason) throws MessagingException {
+        SigningPolicy.held(mail, KeyUseAudit.messageId(mail.getMessage()), reason);
+        failures.route(mail, reason);
+    }
+
+    private void fail(Mail mail, TenantId tenant, String reason) throws MessagingException {
+        SigningPolicy.held(mail, KeyUseAudit.messageId(mail.getMessage()), reason);
+        failures.route(mail, tenant, reason);
     }
 
     @Override

@@ -12,6 +12,7 @@ import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 
+import dev.tresor.attributes.OutboundDecision;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.SelectionPolicy;
 
@@ -45,6 +46,17 @@ public final class RecipientKeys {
             .filter(entry -> entry.getValue().isEmpty())
             .map(entry -> entry.getKey().asString())
             .collect(Collectors.toList());
+    }
+
+    /**
+     * A recipient's own keys, or, when it has none and ApplyPolicy chose a partner gateway's certificate or key for it
+     * ({@link OutboundDecision#GATEWAY}: domain encryption), that one, as {@code gateway} finds it by fingerprint.
+     */
+    public static <K> List<K> orGateway(List<K> personal, Mail mail, EmailAddress address, Function<String, Optional<K>> gateway) {
+        if (!personal.isEmpty()) {
+            return personal;
+        }
+        return OutboundDecision.gateway(mail, address.asString()).flatMap(gateway).map(List::of).orElse(List.of());
     }
 
     /**
