@@ -39,7 +39,7 @@ import dev.tresor.it.shipped.ShippedServer.SmtpRoute;
 class PolicyChainShippedTest {
     private static final String DAVE = "dave@elsewhere.example";
     private static final String ED = "ed@elsewhere.example";
-    private static final String QUARANTINE = "var/mail/tresor-quarantine/";
+    private static final String QUARANTINE = "var/mail/tresor-quarantine/acme";
 
     @RegisterExtension
     static ShippedServer server = new ShippedServer();
