@@ -101,7 +101,8 @@ class PolicyShippedTest {
     /** As curl sends it: the path as written, a body as application/x-www-form-urlencoded. */
     private static HttpResponse<String> curl(String method, String path, String body) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + server.port(ShippedServer.WEBADMIN) + path));
+            URI.create("http://127.0.0.1:" + server.port(ShippedServer.WEBADMIN) + path))
+            .header("Authorization", "Bearer " + server.adminToken());
         if (body == null) {
             request.method(method, HttpRequest.BodyPublishers.noBody());
         } else {
