@@ -32,6 +32,8 @@ import org.w3c.dom.Element;
 
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.james.TenantResolver;
+import dev.tresor.quarantine.MemoryQuarantines;
+import dev.tresor.quarantine.TenantQuarantine;
 
 /**
  * Every public mailet has a reference page in {@code src/main/doc/} that matches its code: each init parameter the
@@ -163,6 +165,9 @@ class MailetReferencePagesTest {
         }
         if (type == MailQueueFactory.class) {
             return new MemoryMailQueueFactory(new RawMailQueueItemDecoratorFactory());
+        }
+        if (type == TenantQuarantine.class) {
+            return MemoryQuarantines.create();
         }
         throw new AssertionError("A mailet's constructor takes a " + type.getName() + ": teach "
             + getClass().getSimpleName() + ".dependency(...) to give one");
