@@ -31,6 +31,8 @@ import org.apache.james.core.MailAddress;
 import org.apache.james.core.MaybeSender;
 import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.filesystem.api.JamesDirectoriesProvider;
+import org.apache.james.metrics.api.GaugeRegistry;
+import org.apache.james.metrics.api.NoopGaugeRegistry;
 import org.apache.james.rrt.api.RecipientRewriteTable;
 import org.apache.james.rrt.memory.MemoryRecipientRewriteTable;
 import org.apache.james.server.core.JamesServerResourceLoader;
@@ -245,6 +247,8 @@ public final class ProcessMail {
                 binder.bind(Clock.class).toInstance(Clock.systemUTC());
                 // a provider, not an instance: Guice would inject an instance's James setters (users, domains)
                 binder.bind(RecipientRewriteTable.class).toProvider(MemoryRecipientRewriteTable::new).in(Singleton.class);
+                // the key cache's gauges: a one-off run has nobody to read them
+                binder.bind(GaugeRegistry.class).to(NoopGaugeRegistry.class);
             },
             new KeyRepositoryExtensionModule());
     }

@@ -4,12 +4,9 @@ import java.io.IOException;
 import java.math.BigInteger;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -18,7 +15,6 @@ import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -218,8 +214,8 @@ public final class ServerTlsIdentity {
 
         Files.createDirectories(privateKeyFile.toAbsolutePath().getParent());
         Files.createDirectories(certificateFile.toAbsolutePath().getParent());
-        writeOwnerOnly(privateKeyFile, pem("PRIVATE KEY", keyPair.getPrivate().getEncoded()));
-        Files.writeString(certificateFile, pem("CERTIFICATE", certificate.getEncoded()), StandardOpenOption.CREATE_NEW);
+        PemFiles.writeOwnerOnly(privateKeyFile, PemFiles.pem("PRIVATE KEY", keyPair.getPrivate().getEncoded()));
+        Files.writeString(certificateFile, PemFiles.pem("CERTIFICATE", certificate.getEncoded()), StandardOpenOption.CREATE_NEW);
         LOGGER.warn("Generated a self-signed TLS certificate for {} in {}: clients will not trust it. Replace {} and {} "
             + "with your own key and certificate chain.", hostNames, certificateFile, privateKeyFile, certificateFile);
     }
@@ -259,21 +255,5 @@ public final class ServerTlsIdentity {
         }
         names.add("localhost");
         return names;
-    }
-
-    private static void writeOwnerOnly(Path file, String content) throws IOException {
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(file);
-        } catch (FileAlreadyExistsException e) {
-            throw new IllegalStateException(file + " appeared while Tresor was writing it", e);
-        }
-        Files.writeString(file, content, StandardOpenOption.TRUNCATE_EXISTING);
-    }
-
-    private static String pem(String type, byte[] der) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
-        return String.join("\n", List.of("-----BEGIN " + type + "-----", body, "-----END " + type + "-----", ""));
     }
 }

@@ -3,11 +3,9 @@ package dev.tresor.distribution.webadmin;
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyPair;
@@ -17,13 +15,14 @@ import java.security.SecureRandom;
 import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.Base64;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Properties;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import dev.tresor.distribution.PemFiles;
 
 /**
  * The key pair WebAdmin's JSON Web Tokens are signed with (ECDSA P-256, {@code ES256}), kept in the data directory.
@@ -109,8 +108,8 @@ public final class WebAdminSigningKey {
         generator.initialize(new ECGenParameterSpec("secp256r1"), new SecureRandom());
         KeyPair pair = generator.generateKeyPair();
         Files.createDirectories(publicKeyFile.toAbsolutePath().getParent());
-        writeOwnerOnly(privateKeyFile, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
-        Files.writeString(publicKeyFile, pem("PUBLIC KEY", pair.getPublic().getEncoded()), StandardOpenOption.CREATE_NEW);
+        PemFiles.writeOwnerOnly(privateKeyFile, PemFiles.pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+        Files.writeString(publicKeyFile, PemFiles.pem("PUBLIC KEY", pair.getPublic().getEncoded()), StandardOpenOption.CREATE_NEW);
         LOGGER.info("Generated WebAdmin's token signing key {} (public: {}); mint tokens with bin/tresor-token",
             privateKeyFile, publicKeyFile);
         return true;
@@ -135,19 +134,4 @@ public final class WebAdminSigningKey {
         return privateKeyFile;
     }
 
-    private static void writeOwnerOnly(Path file, String content) throws IOException {
-        try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (UnsupportedOperationException e) {
-            Files.createFile(file);
-        } catch (FileAlreadyExistsException e) {
-            throw new IllegalStateException(file + " appeared while Tresor was writing it", e);
-        }
-        Files.writeString(file, content, StandardOpenOption.TRUNCATE_EXISTING);
-    }
-
-    private static String pem(String type, byte[] der) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
-        return String.join("\n", List.of("-----BEGIN " + type + "-----", body, "-----END " + type + "-----", ""));
-    }
 }

@@ -17,6 +17,7 @@ import org.slf4j.LoggerFactory;
 import com.google.common.annotations.VisibleForTesting;
 
 import dev.tresor.attributes.AppliedProtections;
+import dev.tresor.attributes.TenantAttribute;
 import dev.tresor.keys.AuditEvent;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyRepository;
@@ -116,14 +117,15 @@ public class SignPgp extends GenericMailet {
         Optional<EmailAddress> sender = Senders.from(message);
         Optional<String> refused = authorisation.refusal(mail, sender);
         if (refused.isPresent()) {
-            fail(mail, "Not signed: " + refused.get());
+            SigningPolicy.refuse(failures, mail, "Not signed: " + refused.get());
             return;
         }
         try {
             TenantId tenant = tenants.tenantOf(sender.get());
             Optional<PgpPrivateKeyEntry> key = repository.pgpKeys().signingKey(tenant, sender.get());
             if (key.isEmpty()) {
-                fail(mail, tenant, "Not signed: no OpenPGP signing key for " + sender.get().asString() + " in tenant "
+                TenantAttribute.set(mail, tenant);
+                SigningPolicy.refuse(failures, mail, "Not signed: no OpenPGP signing key for " + sender.get().asString() + " in tenant "
                     + tenant.asString());
                 return;
             }
@@ -134,22 +136,13 @@ public class SignPgp extends GenericMailet {
         } catch (PgpException e) {
             // the reason is a sentence of ours; what the library said stays in the log
             LOGGER.info("Mail {} not signed", mail.getName(), e);
-            fail(mail, "Not signed: " + e.getMessage());
+            SigningPolicy.refuse(failures, mail, "Not signed: " + e.getMessage());
         } catch (RuntimeException e) {
             LOGGER.error("Signing mail {} failed", mail.getName(), e);
-            fail(mail, "Not signed: " + FailureRouting.unexpected(e, mail));
+            SigningPolicy.refuse(failures, mail, "Not signed: " + FailureRouting.unexpected(e, mail));
         }
     }
 
-    private void fail(Mail mail, String reason) throws MessagingException {
-        SigningPolicy.held(mail, KeyUseAudit.messageId(mail.getMessage()), reason);
-        failures.route(mail, reason);
-    }
-
-    private void fail(Mail mail, TenantId tenant, String reason) throws MessagingException {
-        SigningPolicy.held(mail, KeyUseAudit.messageId(mail.getMessage()), reason);
-        failures.route(mail, tenant, reason);
-    }
 
     @Override
     public String getMailetInfo() {

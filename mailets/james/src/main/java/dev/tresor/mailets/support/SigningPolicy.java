@@ -3,6 +3,8 @@ package dev.tresor.mailets.support;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
+import javax.mail.MessagingException;
+
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
 
@@ -34,5 +36,14 @@ public final class SigningPolicy {
         PolicyDecision.set(mail, "signing force");
         PolicyLog.log(PolicyLog.HELD, TenantAttribute.of(mail).orElse("?"), "signing force",
             mail.getRecipients().stream().map(MailAddress::asString).collect(Collectors.toList()), reason, messageId);
+    }
+
+    /**
+     * Sends a mail that could not be signed to {@code onFailure} (never out unsigned), recorded as held when the policy
+     * said {@code force}.
+     */
+    public static void refuse(FailureRouting failures, Mail mail, String reason) throws MessagingException {
+        held(mail, KeyUseAudit.messageId(mail.getMessage()), reason);
+        failures.route(mail, reason);
     }
 }
