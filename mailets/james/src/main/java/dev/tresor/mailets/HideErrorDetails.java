@@ -10,6 +10,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import dev.tresor.mailets.support.InitParameters;
+import dev.tresor.mailets.support.StoredErrorMessage;
 
 /**
  * Keeps internals out of bounces: logs the mail's error message in full, then replaces it with a plain sentence that
@@ -30,12 +31,14 @@ import dev.tresor.mailets.support.InitParameters;
  * }</pre>
  *
  * <p>Parameter: {@code notice} (optional), the sentence the sender reads instead, default {@value #DEFAULT_NOTICE};
- * the reference {@code (reference <mail name>)} is appended. A mail without an error message is left alone.
+ * the reference {@code (reference <mail name>)} is appended; the notice is shortened when both together would exceed
+ * the 200 characters James's {@code jpa://} repositories keep of an error message. A mail without an error message is left alone.
  * The details are logged at WARN by {@code dev.tresor.mailets.HideErrorDetails}, with the reference.
  */
 public class HideErrorDetails extends GenericMailet {
+    // short enough that notice and reference fit the 200 characters a jpa:// error repository keeps (StoredErrorMessage)
     static final String DEFAULT_NOTICE = "The mail server could not process this message because of an internal error."
-        + " Its administrator has been informed and can find the details under the reference below.";
+        + " Its administrator has the details.";
     private static final Logger LOGGER = LoggerFactory.getLogger(HideErrorDetails.class);
 
     private String notice;
@@ -55,7 +58,8 @@ public class HideErrorDetails extends GenericMailet {
         String reference = mail.getName();
         LOGGER.warn("Error reference {} (sender {}, recipients {}), hidden from the notice to the sender: {}", reference,
             mail.getMaybeSender().asString(), mail.getRecipients(), details);
-        mail.setErrorMessage(notice + " (reference " + reference + ")");
+        // a longer error message could not be stored in the error repository (jpa://): the mail would be lost
+        mail.setErrorMessage(StoredErrorMessage.fit(notice, " (reference " + reference + ")"));
     }
 
     @Override

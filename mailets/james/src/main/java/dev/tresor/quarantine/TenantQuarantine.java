@@ -19,6 +19,7 @@ import org.apache.james.mailrepository.api.Protocol;
 import org.apache.mailet.Mail;
 
 import dev.tresor.keys.TenantId;
+import dev.tresor.mailets.support.StoredErrorMessage;
 
 /**
  * Each tenant's quarantine: one James mail repository per tenant, at the path {@value #PATH}{@code /<tenant>} (e.g.
@@ -42,8 +43,14 @@ public final class TenantQuarantine {
         return store.defaultProtocol().map(Protocol::getValue).orElse("memory");
     }
 
-    /** Keeps the mail, as it is (state, attributes, recipients), in the tenant's quarantine. */
+    /**
+     * Keeps the mail, as it is (state, attributes, recipients), in the tenant's quarantine; only an error message longer
+     * than a {@code jpa://} repository stores is shortened (the whole reason is in {@code tresor.failure.reason}).
+     */
     public MailKey hold(TenantId tenant, Mail mail, String protocol) throws MessagingException {
+        // a mandatory-all refusal names every recipient and reason: longer than JPA's 200 characters, the store failed
+        // and the mail that had to be held went round the error processor instead
+        mail.setErrorMessage(StoredErrorMessage.fit(mail.getErrorMessage()));
         try {
             return store.select(MailRepositoryUrl.fromPathAndProtocol(path(tenant), protocol)).store(mail);
         } catch (MailRepositoryStore.MailRepositoryStoreException e) {
