@@ -1,8 +1,5 @@
 package dev.tresor.matchers;
 
-import java.util.Arrays;
-import java.util.Optional;
-
 import javax.inject.Inject;
 
 import dev.tresor.keys.EmailAddress;
@@ -30,8 +27,6 @@ public class RecipientHasPdfPassword extends SenderTenantMatcher.ForRecipients {
 
     @Override
     boolean serves(KeyRepository repository, TenantId tenant, EmailAddress recipient) {
-        Optional<char[]> password = repository.pdfPasswords().get(tenant, recipient);
-        password.ifPresent(chars -> Arrays.fill(chars, '\0'));
-        return password.isPresent();
+        return repository.pdfPasswords().exists(tenant, recipient);
     }
 }

@@ -3,7 +3,6 @@ package dev.tresor.mailets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -284,9 +283,9 @@ public class ApplyPolicy extends GenericMailet {
                     .filter(fingerprint -> usableGatewayKey(tenant, fingerprint, now))
                     .map(fingerprint -> new Choice(policy, OutboundDecision.PGP, Optional.of(fingerprint.asString()), ""));
             case PDF:
-                Optional<char[]> password = repository.pdfPasswords().get(tenant, address);
-                password.ifPresent(chars -> Arrays.fill(chars, '\0'));
-                return password.map(ignored -> new Choice(policy, OutboundDecision.PDF, Optional.empty(), ""));
+                return repository.pdfPasswords().exists(tenant, address)
+                    ? Optional.of(new Choice(policy, OutboundDecision.PDF, Optional.empty(), ""))
+                    : Optional.empty();
             default:
                 return Optional.empty();
         }
