@@ -116,6 +116,21 @@ class PolicyChainTest {
     }
 
     @Test
+    void anotherTenantsKeysAndPasswordForTheSameAddressShouldNeverProtectAcmesMail() throws Exception {
+        TenantId globex = vaults.tenant("globex", "globex.example");
+        vaults.addCertificate(globex, CA.issue("bob@partner.example"));
+        vaults.repository().pgpKeys().addPublicKey(globex, KEYS.bobRsa.publicKey, Origin.IMPORTED);
+        vaults.repository().pdfPasswords().set(globex, EmailAddress.of("bob@partner.example"), "globex".toCharArray());
+        policy("partner:partner.example", "encryption", "mandatory");
+
+        PolicyChain.Outcome outcome = chain.run(mail("Quarterly figures", "bob@partner.example"));
+
+        assertThat(outcome.sent).isEmpty();
+        assertThat(outcome.heldFor()).containsExactly("bob@partner.example");
+        assertThat(outcome.held.get(0).getState()).isEqualTo("tresor-policy-refused");
+    }
+
+    @Test
     void underMandatoryOnlyTheRecipientsThatCannotBeProtectedShouldBeRefused() throws Exception {
         policy("partner:partner.example", "encryption", "mandatory");
         vaults.addCertificate(acme, CA.issue("bob@partner.example"));
