@@ -23,4 +23,7 @@ public interface KeyRepository {
     PolicyVault policies();
 
     AuditLog audit();
+
+    /** Tenant CAs and the keys they issue, renew, revoke and publish. */
+    dev.tresor.keys.lifecycle.KeyLifecycle lifecycle();
 }

@@ -214,6 +214,12 @@ public final class CachingKeyStorage implements KeyStorage, StorageChangeObserve
         return delegate.audit();
     }
 
+    /** Not cached: the mail path reaches it only for a sender without a key, and issuance must read what is stored. */
+    @Override
+    public dev.tresor.keys.spi.LifecycleStorage lifecycle() {
+        return delegate.lifecycle();
+    }
+
     /**
      * Hits and misses of the cached lookups since start (lookups made while nothing is reused are not counted), and
      * how many answers were evicted for room or age.

@@ -254,6 +254,11 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
         return audit;
     }
 
+    @Override
+    public dev.tresor.keys.spi.LifecycleStorage lifecycle() {
+        throw new UnsupportedOperationException("lifecycle storage: being written (issue 16)");
+    }
+
     /** Closes the connection pool if this storage opened it ({@link #h2}, {@link #postgres}). */
     @Override
     public void close() {

@@ -112,6 +112,11 @@ public final class MemoryKeyStorage implements KeyStorage, TenantStorage, Certif
     }
 
     @Override
+    public dev.tresor.keys.spi.LifecycleStorage lifecycle() {
+        throw new UnsupportedOperationException("lifecycle storage: being written (issue 16)");
+    }
+
+    @Override
     public synchronized boolean createTenant(TenantId tenant, Instant createdAt) {
         return vaults.putIfAbsent(tenant, new Vault()) == null;
     }

@@ -91,4 +91,9 @@ public final class StoredKeyRepository implements KeyRepository {
     public AuditLog audit() {
         return audit;
     }
+
+    @Override
+    public dev.tresor.keys.lifecycle.KeyLifecycle lifecycle() {
+        throw new UnsupportedOperationException("key lifecycle: being written (issue 16)");
+    }
 }

@@ -34,4 +34,6 @@ public interface KeyStorage {
     PolicyStorage policies();
 
     AuditStorage audit();
+
+    LifecycleStorage lifecycle();
 }
