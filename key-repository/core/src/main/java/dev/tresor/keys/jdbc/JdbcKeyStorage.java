@@ -43,10 +43,11 @@ import dev.tresor.keys.spi.StorageChangeObserver;
  * tenant. Blobs (certificates, OpenPGP key rings, protected private keys, PDF passwords) are stored and returned byte
  * for byte. Instants are kept to the microsecond.
  *
- * <p>On PostgreSQL every write that changed something (everything but the audit log and the tenant keys) also sends a
- * {@code NOTIFY} naming the tenant or domain it changed ({@link StorageChange}), in the write's own transaction, so
- * that the other nodes hear of it after the commit and only then; {@link #listenToOtherNodes} is how a node hears
- * them. Tenant keys need no news: a node reads the newest version of a tenant key on every wrap.
+ * <p>On PostgreSQL every write that changed something (everything but the audit log, the tenant keys and the
+ * {@linkplain #lifecycle lifecycle} rows) also sends a {@code NOTIFY} naming the tenant or domain it changed
+ * ({@link StorageChange}), in the write's own transaction, so that the other nodes hear of it after the commit and only
+ * then; {@link #listenToOtherNodes} is how a node hears them. Tenant keys need no news: a node reads the newest version
+ * of a tenant key on every wrap; nor do lifecycle rows, which no node caches.
  *
  * <p>Failures of the database itself surface as {@link JdbcStorageException}. Thread-safe: every call borrows a
  * connection from the pool for its duration.

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import dev.tresor.keys.KeyStatus;
 import dev.tresor.keys.TenantId;
@@ -96,11 +97,11 @@ final class JdbcLifecycleStorage implements LifecycleStorage {
     @Override
     public List<TenantId> tenantsWithCa() {
         return database.run("list the tenants with a CA", connection -> {
-            List<TenantId> tenants = new ArrayList<>();
-            for (String tenant : JdbcDatabase.strings(connection, "SELECT tenant FROM tresor_cas ORDER BY tenant")) {
-                tenants.add(TenantId.of(tenant));
-            }
-            return List.copyOf(tenants);
+            // sorted here, not by the database, whose collation may not sort like TenantId
+            return JdbcDatabase.strings(connection, "SELECT tenant FROM tresor_cas").stream()
+                .map(TenantId::of)
+                .sorted()
+                .collect(Collectors.toUnmodifiableList());
         });
     }
 
@@ -149,7 +150,7 @@ final class JdbcLifecycleStorage implements LifecycleStorage {
     @Override
     public List<IssuedRow> revoked(TenantId tenant, String kind) {
         return selectIssued("list the revoked " + kind + " keys of " + tenant,
-            "WHERE tenant = ? AND kind = ? AND status = ? ORDER BY revoked_at, id", tenant.asString(), kind,
+            "WHERE tenant = ? AND kind = ? AND status = ? ORDER BY revoked_at NULLS LAST, id", tenant.asString(), kind,
             KeyStatus.REVOKED.name());
     }
 

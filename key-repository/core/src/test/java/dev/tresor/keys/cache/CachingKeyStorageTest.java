@@ -42,6 +42,7 @@ import dev.tresor.keys.spi.CertificateRecord;
 import dev.tresor.keys.spi.CertificateStorage;
 import dev.tresor.keys.spi.KeyStorage;
 import dev.tresor.keys.spi.KeyStorageContract;
+import dev.tresor.keys.spi.LifecycleStorageContract;
 import dev.tresor.keys.spi.StorageChange;
 
 class CachingKeyStorageTest {
@@ -85,6 +86,17 @@ class CachingKeyStorageTest {
     /** And every vault's storage behaves as storage does: cached answers are copies, writes go through. */
     @Nested
     class StorageThroughTheCache implements KeyStorageContract {
+        private final KeyStorage storage = CachingKeyStorage.wrap(new MemoryKeyStorage(), Duration.ofMinutes(5));
+
+        @Override
+        public KeyStorage storage() {
+            return storage;
+        }
+    }
+
+    /** Not cached, passed through: still the same rows and the same lock. */
+    @Nested
+    class LifecycleThroughTheCache implements LifecycleStorageContract {
         private final KeyStorage storage = CachingKeyStorage.wrap(new MemoryKeyStorage(), Duration.ofMinutes(5));
 
         @Override
