@@ -51,6 +51,8 @@ import dev.tresor.keys.lifecycle.RevocationReason;
  * unrecognized issuer that is not served by this responder"). This keeps a mixed request answerable, whereas
  * {@code unauthorized} would refuse the whole request, and it tells nothing about the other issuer.</li>
  * <li>thisUpdate and producedAt are {@code now}, nextUpdate {@code now + validity}; a request's nonce is echoed.</li>
+ * <li>A signed request is answered like any other, its signature unchecked: RFC 6960 makes request signatures
+ * optional, and what the responder tells is public.</li>
  * <li>A revoked status carries the revocation reason unless it is unspecified, as the CRL does (S/MIME BR 7.3), and
  * never a reasonCode single extension (S/MIME BR 7.3.2).</li>
  * </ul>

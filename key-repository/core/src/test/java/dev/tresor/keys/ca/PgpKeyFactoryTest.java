@@ -3,16 +3,22 @@ package dev.tresor.keys.ca;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -34,6 +40,7 @@ class PgpKeyFactoryTest {
 
     @TempDir
     Path directory;
+    private final List<Path> gpgHomes = new ArrayList<>();
     private KeyRepository repository;
     private TenantId acme;
 
@@ -118,10 +125,30 @@ class PgpKeyFactoryTest {
             .hasMessageContaining("must expire after its creation");
     }
 
-    private String[] gpg(String home) throws Exception {
-        Path directory = Files.createDirectory(this.directory.resolve("gnupg-" + home));
-        Files.setPosixFilePermissions(directory, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
-        return new String[] {"gpg", "--homedir", directory.toString(), "--batch", "--no-tty", "--yes"};
+    /** gpg in a fresh home of its own; its agent is stopped after the test. */
+    private String[] gpg(String name) throws Exception {
+        Path home = Files.createDirectory(directory.resolve("gnupg-" + name));
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
+        gpgHomes.add(home);
+        return new String[] {"gpg", "--homedir", home.toString(), "--batch", "--no-tty", "--yes"};
+    }
+
+    /** Stops each home's gpg-agent and waits until it removed its sockets, so that the home can be deleted. */
+    @AfterEach
+    void stopGpgAgents() throws Exception {
+        for (Path home : gpgHomes) {
+            Tool.run(home, "gpgconf", "--homedir", home.toString(), "--kill", "gpg-agent");
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (hasAgentSockets(home) && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+        }
+    }
+
+    private static boolean hasAgentSockets(Path home) throws IOException {
+        try (Stream<Path> files = Files.list(home)) {
+            return files.anyMatch(file -> file.getFileName().toString().startsWith("S.gpg-agent"));
+        }
     }
 
     private static String[] concat(String[] first, String... rest) {
