@@ -22,8 +22,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 import org.bouncycastle.asn1.ASN1OctetString;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
@@ -246,7 +248,8 @@ public final class CaCertificates {
      *
      * @param crlNumber strictly increasing per CA (RFC 5280, 5.2.3), positive, at most 20 octets
      * @throws IllegalArgumentException when nextUpdate is not after thisUpdate or more than ten days after it (S/MIME
-     *                                  BR 4.9.7), the CRL number is out of range, or the key is not the CA's
+     *                                  BR 4.9.7), a serial is listed twice, the CRL number is out of range, or the key
+     *                                  is not the CA's
      */
     public static X509CRL newCrl(X509Certificate ca, PrivateKey caKey, List<RevokedSerial> revoked, BigInteger crlNumber,
                                  Instant thisUpdate, Instant nextUpdate) {
@@ -267,6 +270,13 @@ public final class CaCertificates {
         }
         X509v2CRLBuilder builder = new X509v2CRLBuilder(issuerName(ca), new Time(issued));
         builder.setNextUpdate(new Time(next));
+        Set<BigInteger> serials = new HashSet<>();
+        for (RevokedSerial entry : revoked) {
+            if (!serials.add(entry.serial())) {
+                throw new IllegalArgumentException("Serial " + entry.serial().toString(16) + " is revoked twice: a CRL lists"
+                    + " each certificate once");
+            }
+        }
         try {
             for (RevokedSerial entry : revoked) {
                 ExtensionsGenerator extensions = new ExtensionsGenerator();

@@ -39,7 +39,10 @@ final class CaSigners {
         throw new IllegalArgumentException("Unsupported CA key algorithm " + caKey.getAlgorithm() + ": RSA or EC expected");
     }
 
-    /** The provider that verifies what {@code key} signed, as {@link #signer} chose it. */
+    /**
+     * The provider that checks what the CA key signed, as {@link #signer} chose it: Bouncy Castle for EC, {@code null}
+     * (the JDK's providers, as {@code X509Certificate.verify} takes it) for RSA.
+     */
     static Provider verifier(PublicKey key) {
         return isEc(key) ? BOUNCY_CASTLE : null;
     }

@@ -51,6 +51,8 @@ import dev.tresor.keys.lifecycle.RevocationReason;
  * unrecognized issuer that is not served by this responder"). This keeps a mixed request answerable, whereas
  * {@code unauthorized} would refuse the whole request, and it tells nothing about the other issuer.</li>
  * <li>thisUpdate and producedAt are {@code now}, nextUpdate {@code now + validity}; a request's nonce is echoed.</li>
+ * <li>A signed request is answered like any other, its signature unchecked: RFC 6960 makes request signatures
+ * optional, and what the responder tells is public.</li>
  * <li>A revoked status carries the revocation reason unless it is unspecified, as the CRL does (S/MIME BR 7.3), and
  * never a reasonCode single extension (S/MIME BR 7.3.2).</li>
  * </ul>
@@ -90,12 +92,19 @@ public final class OcspResponder {
         }
         Date thisUpdate = CaCertificates.seconds(now, "now");
         Date nextUpdate = Date.from(thisUpdate.toInstant().plus(validity));
-        OCSPReq request = parse(requestDer);
-        if (request == null) {
+        Req[] certIds;
+        Extension nonce;
+        try {
+            OCSPReq request = parse(requestDer);
+            certIds = request.getRequestList();
+            nonce = request.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
+            for (Req certId : certIds) {
+                certId.getCertID().getSerialNumber();
+            }
+        } catch (IOException | RuntimeException e) {
+            // Bouncy Castle reports broken ASN.1 with several unchecked exceptions too, some only when a part is read.
             return status(OCSPRespBuilder.MALFORMED_REQUEST);
         }
-        Req[] certIds = request.getRequestList();
-        Extension nonce = request.getExtension(OCSPObjectIdentifiers.id_pkix_ocsp_nonce);
         if (certIds.length == 0 || certIds.length > MAXIMUM_REQUESTS || nonce != null && !isNonce(nonce)) {
             return status(OCSPRespBuilder.MALFORMED_REQUEST);
         }
@@ -129,16 +138,11 @@ public final class OcspResponder {
         return status(OCSPRespBuilder.INTERNAL_ERROR);
     }
 
-    private static OCSPReq parse(byte[] requestDer) {
+    private static OCSPReq parse(byte[] requestDer) throws IOException {
         if (requestDer == null || requestDer.length == 0 || requestDer.length > MAXIMUM_REQUEST_BYTES) {
-            return null;
+            throw new IOException("no request, or one too big");
         }
-        try {
-            return new OCSPReq(requestDer);
-        } catch (IOException | RuntimeException e) {
-            // Bouncy Castle reports broken ASN.1 with several unchecked exceptions too; each means "not a request".
-            return null;
-        }
+        return new OCSPReq(requestDer);
     }
 
     /** RFC 8954: the nonce is an OCTET STRING of 1 to 32 octets. */

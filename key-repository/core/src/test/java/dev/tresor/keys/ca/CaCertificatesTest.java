@@ -182,6 +182,18 @@ class CaCertificatesTest {
     }
 
     @Test
+    void aSerialRevokedTwiceShouldBeRefused() {
+        BigInteger serial = CaCertificates.newSerial();
+
+        assertThatThrownBy(() -> CaCertificates.newCrl(acme.certificate, acme.keys.getPrivate(), List.of(
+                new RevokedSerial(serial, TestCa.NOW, RevocationReason.SUPERSEDED),
+                new RevokedSerial(serial, TestCa.NOW, RevocationReason.KEY_COMPROMISE)),
+            BigInteger.ONE, TestCa.NOW, TestCa.NOW.plus(Duration.ofDays(1))))
+            .isInstanceOf(IllegalArgumentException.class)
+            .hasMessageContaining("is revoked twice");
+    }
+
+    @Test
     void aCrlValidForMoreThanTenDaysShouldBeRefused() {
         assertThatThrownBy(() -> CaCertificates.newCrl(acme.certificate, acme.keys.getPrivate(), List.of(), BigInteger.ONE,
             TestCa.NOW, TestCa.NOW.plus(Duration.ofDays(11))))

@@ -145,6 +145,22 @@ class OcspResponderTest {
     }
 
     @Test
+    void damagedRequestsShouldBeAnsweredWithoutAnException() throws Exception {
+        byte[] valid = opensslRequest("acme.pem", "alice.pem");
+        java.util.Random random = new java.util.Random(16);
+
+        for (int i = 0; i < 1000; i++) {
+            byte[] damaged = valid.clone();
+            for (int flips = 1 + random.nextInt(3); flips > 0; flips--) {
+                damaged[random.nextInt(damaged.length)] = (byte) random.nextInt(256);
+            }
+            byte[] response = OcspResponder.respond(acme.certificate, acme.keys.getPrivate(), damaged,
+                serial -> OcspStatus.unknown(), TestCa.NOW, ONE_DAY);
+            assertThat(new OCSPResp(response).getStatus()).isIn(OCSPRespBuilder.SUCCESSFUL, OCSPRespBuilder.MALFORMED_REQUEST);
+        }
+    }
+
+    @Test
     void aValidityOutsideEightHoursToTenDaysShouldBeRefused() {
         assertThatThrownBy(() -> OcspResponder.respond(acme.certificate, acme.keys.getPrivate(), new byte[0],
             serial -> OcspStatus.good(), TestCa.NOW, Duration.ofDays(11)))
