@@ -1,5 +1,9 @@
 package dev.tresor.mailets;
 
+import dev.tresor.keys.lifecycle.CaSettings;
+import dev.tresor.keys.EmailAddress;
+import java.util.Optional;
+import java.security.cert.X509Certificate;
 import static dev.tresor.smime.SmimeFixtures.bytes;
 import static dev.tresor.smime.SmimeFixtures.textMail;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -90,6 +94,63 @@ class SmimeMailetsTest {
         SmimeFixtures.writePem(directory.resolve("ca.pem"), CA.certificate());
         return new String(ExternalTool.run(directory, "openssl", "cms", "-verify", "-CAfile", "ca.pem", "-in", "signed.eml"),
             StandardCharsets.ISO_8859_1);
+    }
+
+    @Nested
+    class SigningWithIssuedKeys {
+        private X509Certificate tenantCa;
+
+        @BeforeEach
+        void acmeHasACaThatIssuesAutomatically() {
+            tenantCa = vaults.repository().lifecycle().createCa(acme, CaSettings.defaults("http://pki.acme.test"), "test")
+                .certificate();
+        }
+
+        @Test
+        void aSenderWithoutKeyShouldBeSignedWithACertificateHerTenantsCaIssuesOnce() throws Exception {
+            SignSmime mailet = init(new SignSmime(vaults.repository(), vaults.tenantResolver()));
+            Mail first = authenticated(mail(textMail("frank@acme.example", "bob@partner.example", "First\n"),
+                "frank@acme.example", "bob@partner.example"), "frank@acme.example");
+            Mail second = authenticated(mail(textMail("frank@acme.example", "bob@partner.example", "Second\n"),
+                "frank@acme.example", "bob@partner.example"), "frank@acme.example");
+
+            mailet.service(first);
+            mailet.service(second);
+
+            assertThat(SmimeType.of(first.getMessage())).isEqualTo(SmimeType.SIGNED_DETACHED);
+            assertThat(SmimeType.of(second.getMessage())).isEqualTo(SmimeType.SIGNED_DETACHED);
+            Files.write(directory.resolve("signed.eml"), bytes(first.getMessage()));
+            SmimeFixtures.writePem(directory.resolve("tenant-ca.pem"), tenantCa);
+            assertThat(new String(ExternalTool.run(directory, "openssl", "cms", "-verify", "-CAfile", "tenant-ca.pem",
+                "-in", "signed.eml"), StandardCharsets.ISO_8859_1)).endsWith("First\r\n");
+            assertThat(vaults.repository().lifecycle().issued(acme, Optional.of(EmailAddress.of("frank@acme.example"))))
+                .hasSize(1);
+        }
+
+        @Test
+        void anImpostorShouldNeverGetAKeyIssued() throws Exception {
+            SignSmime mailet = init(new SignSmime(vaults.repository(), vaults.tenantResolver()));
+            Mail impostor = authenticated(mail(textMail("frank@acme.example", "bob@partner.example", "Hi\n"),
+                "frank@acme.example", "bob@partner.example"), "mallory@acme.example");
+
+            mailet.service(impostor);
+
+            assertThat(impostor.getState()).isEqualTo("tresor-quarantine");
+            assertThat(vaults.repository().lifecycle().issued(acme, Optional.empty())).isEmpty();
+        }
+
+        @Test
+        void anotherTenantsSenderShouldNotGetAKeyFromAcmesCa() throws Exception {
+            SignSmime mailet = init(new SignSmime(vaults.repository(), vaults.tenantResolver()));
+            Mail mail = authenticated(mail(textMail("gus@globex.example", "bob@partner.example", "Hi\n"),
+                "gus@globex.example", "bob@partner.example"), "gus@globex.example");
+
+            mailet.service(mail);
+
+            assertThat(mail.getState()).isEqualTo("tresor-quarantine");
+            assertThat(vaults.repository().lifecycle().issued(acme, Optional.empty())).isEmpty();
+            assertThat(vaults.repository().lifecycle().issued(globex, Optional.empty())).isEmpty();
+        }
     }
 
     @Nested
