@@ -28,6 +28,7 @@ import dev.tresor.keys.spi.AuditStorage;
 import dev.tresor.keys.spi.CertificateRecord;
 import dev.tresor.keys.spi.CertificateStorage;
 import dev.tresor.keys.spi.KeyStorage;
+import dev.tresor.keys.spi.LifecycleStorage;
 import dev.tresor.keys.spi.PdfPasswordStorage;
 import dev.tresor.keys.spi.PgpKeyRecord;
 import dev.tresor.keys.spi.PgpKeyStorage;
@@ -71,7 +72,7 @@ public final class CachingKeyStorage implements KeyStorage, StorageChangeObserve
     /** The cached lookups. */
     private enum Query {
         CERTIFICATES_BY_ADDRESS, PGP_KEYS_BY_ADDRESS, PRIVATE_KEY, PGP_SECRET_KEY, GRANTORS, TENANT_OF_DOMAIN,
-        CURRENT_POLICIES
+        CURRENT_POLICIES, CA
     }
 
     /** Which lookup, for which tenants, about which address, domain or fingerprint. */
@@ -123,6 +124,7 @@ public final class CachingKeyStorage implements KeyStorage, StorageChangeObserve
     private final PrivateKeyStorage privateKeys;
     private final PgpKeyStorage pgpKeys;
     private final PolicyStorage policies;
+    private final LifecycleStorage lifecycle;
 
     private CachingKeyStorage(KeyStorage delegate, Duration ttl, long maximumSize, LongSupplier nanoTime) {
         this.delegate = Objects.requireNonNull(delegate);
@@ -149,6 +151,7 @@ public final class CachingKeyStorage implements KeyStorage, StorageChangeObserve
         this.privateKeys = new CachedPrivateKeys(delegate.privateKeys());
         this.pgpKeys = new CachedPgpKeys(delegate.pgpKeys());
         this.policies = new CachedPolicies(delegate.policies());
+        this.lifecycle = new CachedLifecycle(delegate.lifecycle());
     }
 
     /** A cache of {@value #DEFAULT_MAXIMUM_SIZE} answers at most. */
@@ -214,10 +217,13 @@ public final class CachingKeyStorage implements KeyStorage, StorageChangeObserve
         return delegate.audit();
     }
 
-    /** Not cached: the mail path reaches it only for a sender without a key, and issuance must read what is stored. */
+    /**
+     * Only a tenant's CA is cached: the mail path asks for it whenever a sender has no key (does her tenant issue one?).
+     * The register of issued keys, CRLs and the issuance lock always reach storage: issuance must read what is stored.
+     */
     @Override
-    public dev.tresor.keys.spi.LifecycleStorage lifecycle() {
-        return delegate.lifecycle();
+    public LifecycleStorage lifecycle() {
+        return lifecycle;
     }
 
     /**
@@ -536,6 +542,84 @@ public final class CachingKeyStorage implements KeyStorage, StorageChangeObserve
         @Override
         public List<PolicyRow> policyHistory(TenantId tenant, String scope) {
             return storage.policyHistory(tenant, scope);
+        }
+    }
+
+    private final class CachedLifecycle implements LifecycleStorage {
+        private final LifecycleStorage storage;
+
+        CachedLifecycle(LifecycleStorage storage) {
+            this.storage = storage;
+        }
+
+        @Override
+        public boolean insertCa(TenantId tenant, CaRow ca) {
+            return forgetting(storage.insertCa(tenant, ca), StorageChange.tenant(tenant));
+        }
+
+        @Override
+        public Optional<CaRow> ca(TenantId tenant) {
+            return cached(key(Query.CA, Set.of(tenant), ""), () -> storage.ca(tenant));
+        }
+
+        @Override
+        public boolean updateCaSettings(TenantId tenant, String settings) {
+            return forgetting(storage.updateCaSettings(tenant, settings), StorageChange.tenant(tenant));
+        }
+
+        @Override
+        public List<TenantId> tenantsWithCa() {
+            return storage.tenantsWithCa();
+        }
+
+        @Override
+        public void addIssued(TenantId tenant, IssuedRow row) {
+            storage.addIssued(tenant, row);
+        }
+
+        @Override
+        public Optional<IssuedRow> issued(TenantId tenant, String kind, String id) {
+            return storage.issued(tenant, kind, id);
+        }
+
+        @Override
+        public List<IssuedRow> issued(TenantId tenant, Optional<String> address) {
+            return storage.issued(tenant, address);
+        }
+
+        @Override
+        public List<IssuedRow> activeExpiringBefore(TenantId tenant, Instant before) {
+            return storage.activeExpiringBefore(tenant, before);
+        }
+
+        @Override
+        public List<IssuedRow> revoked(TenantId tenant, String kind) {
+            return storage.revoked(tenant, kind);
+        }
+
+        @Override
+        public boolean markRevoked(TenantId tenant, String kind, String id, Instant at, int reasonCode) {
+            return storage.markRevoked(tenant, kind, id, at, reasonCode);
+        }
+
+        @Override
+        public boolean markSuperseded(TenantId tenant, String kind, String id, String renewedBy) {
+            return storage.markSuperseded(tenant, kind, id, renewedBy);
+        }
+
+        @Override
+        public boolean putCrl(TenantId tenant, CrlRow crl) {
+            return storage.putCrl(tenant, crl);
+        }
+
+        @Override
+        public Optional<CrlRow> crl(TenantId tenant) {
+            return storage.crl(tenant);
+        }
+
+        @Override
+        public <T> T withIssuanceLock(TenantId tenant, String kind, String address, Supplier<T> work) {
+            return storage.withIssuanceLock(tenant, kind, address, work);
         }
     }
 }

@@ -22,6 +22,7 @@ import dev.tresor.keys.TenantId;
 import dev.tresor.keys.UnknownTenantException;
 import dev.tresor.keys.spi.IssuanceLocks;
 import dev.tresor.keys.spi.LifecycleStorage;
+import dev.tresor.keys.spi.StorageChange;
 
 /**
  * Tenant CAs, issued keys and CRLs in tables {@code tresor_cas}, {@code tresor_issued_keys} and {@code tresor_crls}.
@@ -67,10 +68,10 @@ final class JdbcLifecycleStorage implements LifecycleStorage {
 
     @Override
     public boolean insertCa(TenantId tenant, CaRow ca) {
-        return database.write("store the CA of " + tenant, () -> new UnknownTenantException(tenant),
+        return database.change("store the CA of " + tenant, () -> new UnknownTenantException(tenant),
             connection -> insertIfAbsent(connection, insertCa, tenant.asString(), ca.certificate(),
                 CertificateRows.encodeChain(ca.chain()), ca.protectedKey(), ca.settings(), ca.generated(),
-                ca.createdAt()) > 0);
+                ca.createdAt()) > 0, inserted -> inserted, StorageChange.tenant(tenant));
     }
 
     @Override
@@ -89,9 +90,9 @@ final class JdbcLifecycleStorage implements LifecycleStorage {
 
     @Override
     public boolean updateCaSettings(TenantId tenant, String settings) {
-        return database.write("change the CA settings of " + tenant, null,
+        return database.change("change the CA settings of " + tenant, null,
             connection -> update(connection, "UPDATE tresor_cas SET settings = ? WHERE tenant = ?", settings,
-                tenant.asString()) > 0);
+                tenant.asString()) > 0, updated -> updated, StorageChange.tenant(tenant));
     }
 
     @Override

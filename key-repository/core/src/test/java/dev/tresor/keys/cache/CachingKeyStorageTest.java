@@ -19,6 +19,8 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.tresor.keys.lifecycle.KeyKind;
+import dev.tresor.keys.lifecycle.CaSettings;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.KeyRepositoryContract;
@@ -143,6 +145,37 @@ class CachingKeyStorageTest {
         nodeA.certificates().setStatus(BANK, john.fingerprint(), KeyStatus.REVOKED);
 
         assertThat(nodeA.certificates().encryptionCertificates(BANK, JOHN, SelectionPolicy.NEWEST)).isEmpty();
+    }
+
+    @Test
+    void aCaCreatedOnAnotherNodeShouldIssueHereOnceHeardOrAfterTheTtl() {
+        EmailAddress teller = EmailAddress.of("teller@bank.example");
+        nodeA.tenants().mapDomain("bank.example", BANK);
+        assertThat(nodeA.lifecycle().issuesAutomatically(BANK, teller, KeyKind.SMIME)).isFalse();
+
+        nodeB.lifecycle().createCa(BANK, CaSettings.defaults("http://pki.bank.test"), "admin");
+
+        assertThat(nodeA.lifecycle().issuesAutomatically(BANK, teller, KeyKind.SMIME))
+            .as("within the TTL node A may still answer from its cache").isFalse();
+        nanoTime.addAndGet(Duration.ofSeconds(31).toNanos());
+        assertThat(nodeA.lifecycle().issuesAutomatically(BANK, teller, KeyKind.SMIME)).isTrue();
+        assertThat(nodeB.lifecycle().issuesAutomatically(BANK, teller, KeyKind.SMIME)).as("at once where it was made").isTrue();
+    }
+
+    @Test
+    void aCaSettingsChangeHeardFromAnotherNodeShouldBeSeenAtOnce() {
+        CachingKeyStorage cache = CachingKeyStorage.wrap(sharedDatabase, Duration.ofSeconds(30), nanoTime::get);
+        KeyRepository node = StoredKeyRepository.create(cache, protection(), new TestClock(Instant.now()));
+        EmailAddress teller = EmailAddress.of("teller@bank.example");
+        nodeA.tenants().mapDomain("bank.example", BANK);
+        nodeB.lifecycle().createCa(BANK, CaSettings.defaults("http://pki.bank.test"), "admin");
+        assertThat(node.lifecycle().issuesAutomatically(BANK, teller, KeyKind.SMIME)).isTrue();
+
+        nodeB.lifecycle().changeSettings(BANK, CaSettings.parse(java.util.Map.of("autoIssueSmime", "false"),
+            nodeB.lifecycle().ca(BANK).map(ca -> ca.settings())), "admin");
+        cache.changed(StorageChange.tenant(BANK));
+
+        assertThat(node.lifecycle().issuesAutomatically(BANK, teller, KeyKind.SMIME)).isFalse();
     }
 
     @Test
