@@ -60,10 +60,15 @@ final class TenantCaIssuer implements CertificateIssuer {
         PublicKey subjectKey = provenKey(csrDer);
         CaSettings settings = ca.settings();
         Instant notBefore = clock.instant().truncatedTo(ChronoUnit.SECONDS).minus(BACKDATE);
+        // a certificate never outlives its CA: an imported intermediate that expires sooner shortens it
+        Instant caExpiry = ca.certificate().getNotAfter().toInstant();
         Instant notAfter = notBefore.plus(validity).minusSeconds(1);
-        if (notAfter.isAfter(ca.certificate().getNotAfter().toInstant())) {
-            throw new IssuanceException("The CA certificate of " + tenant.asString() + " expires on "
-                + ca.certificate().getNotAfter().toInstant() + ", before the certificate would: renew the CA first");
+        if (notAfter.isAfter(caExpiry)) {
+            notAfter = caExpiry;
+        }
+        if (notAfter.isBefore(clock.instant().plus(Duration.ofDays(1)))) {
+            throw new IssuanceException("The CA certificate of " + tenant.asString() + " expires on " + caExpiry
+                + ": it can issue nothing more; give the tenant a new CA");
         }
         BigInteger serial = CaCertificates.newSerial();
         CaUrls urls = new CaUrls(settings.crlUrl(tenant), settings.ocspUrl(tenant), settings.caCertificateUrl(tenant));
