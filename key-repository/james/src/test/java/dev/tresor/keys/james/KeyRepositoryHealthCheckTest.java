@@ -30,6 +30,7 @@ class KeyRepositoryHealthCheckTest {
     private static final TestPki CA = TestPki.ca("Health check test CA");
     private static final TenantId ACME = TenantId.of("acme");
     private static final Duration WARNING = Duration.ofDays(30);
+    private static final Duration GRACE = Duration.ofDays(1);
 
     @TempDir
     Path directory;
@@ -48,7 +49,7 @@ class KeyRepositoryHealthCheckTest {
         protection = KeyProtection.create(FileMasterKey.loadOrCreate(directory.resolve("master.key")), tenantKeys);
         repository = StoredKeyRepository.create(storage, protection, clock);
         repository.tenants().create(ACME);
-        healthCheck = new KeyRepositoryHealthCheck(storage, protection, WARNING, clock);
+        healthCheck = new KeyRepositoryHealthCheck(storage, protection, repository, WARNING, GRACE, clock);
     }
 
     @Test
@@ -106,7 +107,7 @@ class KeyRepositoryHealthCheckTest {
     void aZeroWarningPeriodShouldNeverBeDegraded() {
         addKey(expiringSoon("alice@acme.example"));
 
-        Result result = Mono.from(new KeyRepositoryHealthCheck(storage, protection, Duration.ZERO, clock).check()).block();
+        Result result = Mono.from(new KeyRepositoryHealthCheck(storage, protection, repository, Duration.ZERO, GRACE, clock).check()).block();
 
         assertThat(result.getStatus()).isEqualTo(ResultStatus.HEALTHY);
     }
@@ -116,7 +117,7 @@ class KeyRepositoryHealthCheckTest {
         JdbcKeyStorage database = JdbcKeyStorage.h2(directory.resolve("keys"));
         database.close();
 
-        Result result = Mono.from(new KeyRepositoryHealthCheck(database, protection, WARNING, clock).check()).block();
+        Result result = Mono.from(new KeyRepositoryHealthCheck(database, protection, repository, WARNING, GRACE, clock).check()).block();
 
         assertThat(result.getStatus()).isEqualTo(ResultStatus.UNHEALTHY);
         assertThat(result.getCause()).hasValueSatisfying(cause -> assertThat(cause).startsWith("The key storage does not answer: "));
@@ -129,7 +130,7 @@ class KeyRepositoryHealthCheckTest {
 
         // when the node runs with another master key over the same tenant keys (another node rotated, a file was swapped)
         KeyProtection otherMasterKey = KeyProtection.create(FileMasterKey.loadOrCreate(directory.resolve("other.key")), tenantKeys);
-        Result result = Mono.from(new KeyRepositoryHealthCheck(storage, otherMasterKey, WARNING, clock).check()).block();
+        Result result = Mono.from(new KeyRepositoryHealthCheck(storage, otherMasterKey, repository, WARNING, GRACE, clock).check()).block();
 
         // then the repository is unhealthy, saying why
         assertThat(result.getStatus()).isEqualTo(ResultStatus.UNHEALTHY);
