@@ -119,9 +119,9 @@ public final class KeyRepositoryHealthCheck implements HealthCheck {
         if (!warningPeriod.isZero()) {
             List<String> expiring = expiringFromOutside(lifecycle, now);
             if (!expiring.isEmpty()) {
-                degraded.add(expiring.size() + " key(s) of the tenants' own from outside (imported) expire within "
-                    + warningPeriod.toDays() + " days, and Tresor does not renew them: import new ones, then mark "
-                    + "the old ones superseded: " + list(expiring));
+                degraded.add(expiring.size() + " imported key(s) of the tenants' own users expire within "
+                    + warningPeriod.toDays() + " days; Tresor renews only the keys it issued: import new ones, then "
+                    + "mark the old ones superseded: " + list(expiring));
             }
         }
         changeListener.get()

@@ -56,7 +56,7 @@ import spark.Service;
  * <tr><td>GET /ca, GET /ca/certificate, PATCH /ca/settings</td><td>the CA (404 if none), its certificate and issuers
  *     in PEM, a change of some of its settings (body: the fields to change)</td></tr>
  * <tr><td>POST /issued</td><td>issues ahead of time: {@code {"kind": "smime"|"openpgp", "addresses": [...],
- *     "validityDays": 90}} (validityDays optional); 200 with one key per address, the existing one when the address
+ *     "validityDays": 90}} (validityDays optional); 201 with one key per address, the existing one when the address
  *     has a current key. Every address is checked first: one that is malformed or outside the tenant's domains gets
  *     400 naming it and nothing is issued for any</td></tr>
  * <tr><td>GET /issued[?address=], GET /issued/{kind}/{id}</td><td>the register of issued keys, oldest first</td></tr>
@@ -250,6 +250,7 @@ final class LifecycleRoutes {
                     + (issued.isEmpty() ? "" : "; the " + issued.size() + " address(es) before it have their key"));
             }
         }
+        response.status(HttpStatus.CREATED_201);
         return IssuedKeyResponse.of(issued);
     }
 
