@@ -54,6 +54,11 @@ public final class OpenSslIdentities {
 
     /** Runs {@code openssl <arguments>} in the directory; fails with openssl's own output when it fails. */
     public void run(String... arguments) throws IOException, InterruptedException {
+        output(arguments);
+    }
+
+    /** {@link #run}, returning what openssl wrote (standard output and error). */
+    public String output(String... arguments) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
         command.add("openssl");
         command.addAll(List.of(arguments));
@@ -66,5 +71,6 @@ public final class OpenSslIdentities {
         if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " failed: " + Files.readString(log));
         }
+        return Files.readString(log);
     }
 }

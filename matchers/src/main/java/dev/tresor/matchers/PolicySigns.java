@@ -15,6 +15,7 @@ import dev.tresor.attributes.OutboundDecision;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.TenantId;
+import dev.tresor.keys.lifecycle.KeyKind;
 import dev.tresor.keys.james.TenantResolver;
 import dev.tresor.keys.policy.Signing;
 import dev.tresor.mailets.support.Senders;
@@ -72,6 +73,7 @@ public class PolicySigns extends GenericMatcher {
         TenantId tenant = tenants.tenantOf(sender.get());
         boolean hasKey = smime ? repository.privateKeys().hasSigningKey(tenant, sender.get())
             : repository.pgpKeys().hasSigningKey(tenant, sender.get());
+        hasKey = hasKey || repository.lifecycle().issuesAutomatically(tenant, sender.get(), smime ? KeyKind.SMIME : KeyKind.OPENPGP);
         return hasKey ? mail.getRecipients() : List.of();
     }
 }

@@ -5,6 +5,7 @@ import javax.inject.Inject;
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.TenantId;
+import dev.tresor.keys.lifecycle.KeyKind;
 import dev.tresor.keys.james.TenantResolver;
 
 /**
@@ -24,6 +25,7 @@ public class SenderHasPgpKey extends SenderTenantMatcher.ForSender {
 
     @Override
     boolean serves(KeyRepository repository, TenantId tenant, EmailAddress sender) {
-        return repository.pgpKeys().hasSigningKey(tenant, sender);
+        return repository.pgpKeys().hasSigningKey(tenant, sender)
+            || repository.lifecycle().issuesAutomatically(tenant, sender, KeyKind.OPENPGP);
     }
 }

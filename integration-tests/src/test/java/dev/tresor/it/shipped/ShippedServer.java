@@ -91,6 +91,8 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
     public static final int IMAP = 143;
     public static final int IMAPS = 993;
     public static final int WEBADMIN = 8000;
+    /** Tresor's publication server (CRLs, OCSP, certificates, the OpenPGP Web Key Directory). */
+    public static final int PUBLICATION = 8081;
 
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(180);
     private static final int STOP_SECONDS = 30;
@@ -900,6 +902,11 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
             ports.put(WEBADMIN, webAdmin);
             ShippedConfiguration.setProperties(conf.resolve("webadmin.properties"),
                 Map.of("port", Integer.toString(webAdmin), "host", "127.0.0.1"));
+            int publication = reserve(reserved);
+            ports.put(PUBLICATION, publication);
+            ShippedConfiguration.setProperties(conf.resolve("keyrepository.properties"), Map.of(
+                "publication.port", Integer.toString(publication), "publication.bind", "127.0.0.1",
+                "publication.url", "http://127.0.0.1:" + publication));
             int jmap = reserve(reserved);
             ShippedConfiguration.setProperties(conf.resolve("jmap.properties"), Map.of("jmap.port", Integer.toString(jmap)));
             // the sample conf opens no JMX port (checked); should one enable it, it gets a free loopback port too

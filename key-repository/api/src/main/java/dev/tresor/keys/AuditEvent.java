@@ -24,7 +24,14 @@ public final class AuditEvent {
         /** A quarantined mail released by an admin to continue through the chain. */
         RELEASE,
         /** A quarantined mail deleted by an admin. */
-        DELETE_QUARANTINED
+        DELETE_QUARANTINED,
+        /**
+         * A key issued to a local user by the tenant's CA: on her first mail, ahead of time by an admin, or renewing an
+         * older key (the detail says which, and who asked).
+         */
+        ISSUE,
+        /** The tenant's CA created, imported, or its settings changed (the detail says which, and who). */
+        CHANGE_CA
     }
 
     private final Instant time;

@@ -155,7 +155,7 @@ public class EncryptPgp extends GenericMailet {
                     failures.route(mail, tenant, "Not encrypted: cannot sign inside: " + unauthorised.get());
                     return;
                 }
-                signer = repository.pgpKeys().signingKey(tenant, sender.get());
+                signer = repository.lifecycle().pgpKey(tenant, sender.get());
                 if (signer.isEmpty()) {
                     failures.route(mail, tenant, "Not encrypted: cannot sign inside: no OpenPGP signing key for " + sender.get().asString()
                         + " in tenant " + tenant.asString());

@@ -28,6 +28,7 @@ import dev.tresor.keys.Fingerprint;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.SelectionPolicy;
 import dev.tresor.keys.TenantId;
+import dev.tresor.keys.lifecycle.KeyKind;
 import dev.tresor.keys.james.TenantResolver;
 import dev.tresor.mailets.support.FailureRouting;
 import dev.tresor.mailets.support.InitParameters;
@@ -70,7 +71,8 @@ import dev.tresor.smime.SmimeException;
  *       certificates; EC certificates always use ECDH.</li>
  *   <li>{@code selection}: {@code newest} (default: each recipient's newest usable certificate) or {@code all}.</li>
  *   <li>{@code encryptToSender}: {@code true} to add the sender's own certificate (so the sent copy stays readable),
- *       when the sender has one; default {@code false}.</li>
+ *       when the sender has one (her tenant's CA issues one on the spot if it issues automatically); default
+ *       {@code false}.</li>
  *   <li>{@code escrow}: an address whose certificate in the sender's tenant is always added (a compliance archive).
  *       If it has none, the mail fails like a recipient without a certificate. Default: none.</li>
  *   <li>{@code onFailure}: processor for mail that cannot be encrypted, default {@code tresor-quarantine}.</li>
@@ -144,7 +146,7 @@ public class EncryptSmime extends GenericMailet {
                 return;
             }
             if (encryptToSender) {
-                certificates.putIfAbsent(sender.get(), certificates(tenant, sender.get()));
+                certificates.putIfAbsent(sender.get(), senderCertificates(tenant, sender.get()));
             }
             MimeMessage encrypted = encryptor.encrypt(message, distinctCertificates(certificates));
             recordUse(tenant, certificates, message);
@@ -180,6 +182,15 @@ public class EncryptSmime extends GenericMailet {
         Optional<String> messageId = KeyUseAudit.messageId(message);
         certificates.forEach((address, entries) -> entries.forEach(entry ->
             audit.record(tenant, AuditEvent.Operation.ENCRYPT, entry.fingerprint(), Optional.of(address), messageId)));
+    }
+
+    /** The sender's own certificates; none yet and her tenant's CA issues automatically: the one it issues now. */
+    private List<CertificateEntry> senderCertificates(TenantId tenant, EmailAddress sender) {
+        List<CertificateEntry> own = certificates(tenant, sender);
+        if (!own.isEmpty() || !repository.lifecycle().issuesAutomatically(tenant, sender, KeyKind.SMIME)) {
+            return own;
+        }
+        return repository.lifecycle().smimeKey(tenant, sender).map(key -> List.of(key.certificate())).orElse(own);
     }
 
     @Override

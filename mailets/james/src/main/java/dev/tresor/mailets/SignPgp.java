@@ -122,7 +122,7 @@ public class SignPgp extends GenericMailet {
         }
         try {
             TenantId tenant = tenants.tenantOf(sender.get());
-            Optional<PgpPrivateKeyEntry> key = repository.pgpKeys().signingKey(tenant, sender.get());
+            Optional<PgpPrivateKeyEntry> key = repository.lifecycle().pgpKey(tenant, sender.get());
             if (key.isEmpty()) {
                 TenantAttribute.set(mail, tenant);
                 SigningPolicy.refuse(failures, mail, "Not signed: no OpenPGP signing key for " + sender.get().asString() + " in tenant "

@@ -162,7 +162,8 @@ public class SignSmime extends GenericMailet {
     }
 
     private Optional<KeyPairEntry> signingKey(TenantId tenant, EmailAddress sender) {
-        Optional<KeyPairEntry> personal = repository.privateKeys().signingKey(tenant, sender);
+        // the sender's own key, or one the tenant's CA issues now if it issues automatically
+        Optional<KeyPairEntry> personal = repository.lifecycle().smimeKey(tenant, sender);
         if (personal.isPresent() || gatewayKey.isEmpty()) {
             return personal;
         }

@@ -18,6 +18,7 @@ import dev.tresor.keys.protection.TenantKeyStore;
 import dev.tresor.keys.spi.AuditStorage;
 import dev.tresor.keys.spi.CertificateStorage;
 import dev.tresor.keys.spi.KeyStorage;
+import dev.tresor.keys.spi.LifecycleStorage;
 import dev.tresor.keys.spi.PdfPasswordStorage;
 import dev.tresor.keys.spi.PgpKeyStorage;
 import dev.tresor.keys.spi.PolicyStorage;
@@ -55,6 +56,11 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
     static final int H2_POOL_SIZE = 8;
     /** Connections of the {@link #postgres} pool, per node: PostgreSQL's default 100 connections serve about 9 nodes. */
     static final int POSTGRES_POOL_SIZE = 10;
+    /**
+     * Connections of a data source given to {@link #create} that may hold or await issuance locks at once, each while
+     * its work needs another: that pool needs more.
+     */
+    static final int ISSUANCE_LOCK_HOLDERS = 4;
 
     private final SqlDialect dialect;
     private final Runnable closePool;
@@ -70,9 +76,10 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
     private final JdbcPolicyStorage policies;
     private final JdbcAuditStorage audit;
     private final JdbcTenantKeyStore tenantKeys;
+    private final JdbcLifecycleStorage lifecycle;
 
     private JdbcKeyStorage(DataSource dataSource, SqlDialect dialect, Runnable closePool,
-                           Function<Duration, DataSource> listenerConnections) {
+                           Function<Duration, DataSource> listenerConnections, int lockHolders) {
         this.dialect = dialect;
         this.closePool = closePool;
         this.listenerConnections = listenerConnections;
@@ -87,6 +94,7 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
         this.policies = new JdbcPolicyStorage(database);
         this.audit = new JdbcAuditStorage(database);
         this.tenantKeys = new JdbcTenantKeyStore(dataSource, dialect);
+        this.lifecycle = new JdbcLifecycleStorage(database, lockHolders);
     }
 
     /**
@@ -147,12 +155,13 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
 
     /**
      * A storage over a data source the caller configures and closes ({@link #close()} leaves it open). Bringing the
-     * schema up to date at start needs two connections at once.
+     * schema up to date at start needs two connections at once; issuing keys to several addresses at once needs more
+     * than {@value #ISSUANCE_LOCK_HOLDERS} (each issuer holds one for its lock while its work borrows another).
      *
      * @throws IllegalStateException if the schema cannot be brought up to date
      */
     public static JdbcKeyStorage create(DataSource dataSource, SqlDialect dialect) {
-        return open(dataSource, dialect, () -> { }, heartbeat -> dataSource);
+        return open(dataSource, dialect, () -> { }, heartbeat -> dataSource, ISSUANCE_LOCK_HOLDERS);
     }
 
     private static JdbcKeyStorage pooled(DataSource database, String name, int size, SqlDialect dialect,
@@ -163,7 +172,8 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
         config.setMaximumPoolSize(size);
         HikariDataSource pool = new HikariDataSource(config);
         try {
-            return open(pool, dialect, pool::close, listenerConnections);
+            // half the pool at most holds issuance locks: the other half serves their work and the mail path
+            return open(pool, dialect, pool::close, listenerConnections, Math.max(1, size / 2));
         } catch (RuntimeException e) {
             pool.close();
             throw e;
@@ -171,7 +181,7 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
     }
 
     private static JdbcKeyStorage open(DataSource dataSource, SqlDialect dialect, Runnable closePool,
-                                       Function<Duration, DataSource> listenerConnections) {
+                                       Function<Duration, DataSource> listenerConnections, int lockHolders) {
         Objects.requireNonNull(dataSource, "dataSource");
         Objects.requireNonNull(dialect, "dialect");
         try {
@@ -179,7 +189,7 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
         } catch (SQLException e) {
             throw new IllegalStateException("Cannot bring the key storage schema up to date: " + e.getMessage(), e);
         }
-        return new JdbcKeyStorage(dataSource, dialect, closePool, listenerConnections);
+        return new JdbcKeyStorage(dataSource, dialect, closePool, listenerConnections, lockHolders);
     }
 
     /**
@@ -254,9 +264,13 @@ public final class JdbcKeyStorage implements KeyStorage, AutoCloseable {
         return audit;
     }
 
+    /**
+     * Tenant CAs, the register of issued keys and CRLs; its issuance lock holds a row of the database, so nodes sharing
+     * it take turns. At most half the pool's connections ({@link #h2}, {@link #postgres}) hold or await issuance locks.
+     */
     @Override
-    public dev.tresor.keys.spi.LifecycleStorage lifecycle() {
-        throw new UnsupportedOperationException("lifecycle storage: being written (issue 16)");
+    public LifecycleStorage lifecycle() {
+        return lifecycle;
     }
 
     /** Closes the connection pool if this storage opened it ({@link #h2}, {@link #postgres}). */

@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 final class SchemaMigrations {
     /** The schema scripts in this package's resources, oldest first. A new schema version is a new line here. */
     static final List<String> SCRIPTS = List.of("V1__initial.sql", "V2__openpgp_keys.sql", "V3__tls_policies.sql",
-        "V4__policies.sql");
+        "V4__policies.sql", "V5__key_lifecycle.sql");
 
     private static final Logger LOGGER = LoggerFactory.getLogger(SchemaMigrations.class);
 

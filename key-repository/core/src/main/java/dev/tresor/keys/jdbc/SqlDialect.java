@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -55,6 +56,29 @@ public enum SqlDialect {
                 }
             }
         }
+
+        /** H2's lock timeout is a setting of the session, which goes back to the pool afterwards: restored. */
+        @Override
+        <T> T waitingForLocksUpTo(Duration timeout, Connection connection, Statements.Work<T> work) throws SQLException {
+            int previous;
+            try (Statement statement = connection.createStatement();
+                 ResultSet row = statement.executeQuery("SELECT LOCK_TIMEOUT()")) {
+                row.next();
+                previous = row.getInt(1);
+            }
+            setLockTimeout(connection, timeout.toMillis());
+            try {
+                return work.run();
+            } finally {
+                setLockTimeout(connection, previous);
+            }
+        }
+
+        private void setLockTimeout(Connection connection, long millis) throws SQLException {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET LOCK_TIMEOUT " + millis);
+            }
+        }
     },
 
     /**
@@ -86,6 +110,18 @@ public enum SqlDialect {
             try (Statement statement = connection.createStatement()) {
                 statement.executeQuery("SELECT pg_advisory_xact_lock(" + SCHEMA_LOCK + ")").close();
             }
+        }
+
+        /** {@code SET LOCAL}: the transaction's own setting, gone at its end. */
+        @Override
+        <T> T waitingForLocksUpTo(Duration timeout, Connection connection, Statements.Work<T> work) throws SQLException {
+            if (connection.getAutoCommit()) {
+                throw new IllegalStateException("A lock timeout is set for a transaction: begin one first");
+            }
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("SET LOCAL lock_timeout = " + timeout.toMillis());
+            }
+            return work.run();
         }
 
         @Override
@@ -128,6 +164,14 @@ public enum SqlDialect {
      * database, and keeps it until the connection's transaction ends.
      */
     abstract void lockSchema(Connection connection) throws SQLException;
+
+    /**
+     * Runs {@code work} on {@code connection}, inside its transaction, with waits for a row another transaction holds
+     * bounded by {@code timeout} rather than by the connection's usual limit (H2: the {@code LOCK_TIMEOUT} of the URL,
+     * PostgreSQL: none). Afterwards the connection waits as it did before.
+     */
+    abstract <T> T waitingForLocksUpTo(Duration timeout, Connection connection, Statements.Work<T> work)
+        throws SQLException;
 
     /** Whether {@link #announce} tells other nodes anything: H2 is embedded, no other node shares it. */
     boolean announcesChanges() {

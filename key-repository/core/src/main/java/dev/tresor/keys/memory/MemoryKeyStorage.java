@@ -14,6 +14,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 import dev.tresor.keys.Fingerprint;
@@ -25,7 +28,9 @@ import dev.tresor.keys.spi.AuditRecord;
 import dev.tresor.keys.spi.AuditStorage;
 import dev.tresor.keys.spi.CertificateRecord;
 import dev.tresor.keys.spi.CertificateStorage;
+import dev.tresor.keys.spi.IssuanceLocks;
 import dev.tresor.keys.spi.KeyStorage;
+import dev.tresor.keys.spi.LifecycleStorage;
 import dev.tresor.keys.spi.PdfPasswordStorage;
 import dev.tresor.keys.spi.PgpKeyRecord;
 import dev.tresor.keys.spi.PgpKeyStorage;
@@ -41,9 +46,13 @@ import dev.tresor.keys.spi.TrustAnchorStorage;
  *
  * <p>One class serves every vault: all of them hang off one map of tenants under that one lock, so a vault of its own
  * would only forward to it. A new vault is one more interface, its methods and its accessor here.
+ *
+ * <p>The one exception to the one lock is {@link #withIssuanceLock}: its work calls back into this storage and may take
+ * long (generating a key), so it holds a lock of its own key ({@link IssuanceLocks}), never the instance's.
  */
 public final class MemoryKeyStorage implements KeyStorage, TenantStorage, CertificateStorage, PrivateKeyStorage,
-    PgpKeyStorage, TrustAnchorStorage, PdfPasswordStorage, TlsPolicyStorage, PolicyStorage, AuditStorage {
+    PgpKeyStorage, TrustAnchorStorage, PdfPasswordStorage, TlsPolicyStorage, PolicyStorage, AuditStorage,
+    LifecycleStorage {
 
     private static final class Vault {
         final Map<Fingerprint, CertificateRecord> certificates = new TreeMap<>();
@@ -59,12 +68,20 @@ public final class MemoryKeyStorage implements KeyStorage, TenantStorage, Certif
         final SortedMap<String, String> tlsPolicies = new TreeMap<>();
         final Map<String, List<PolicyRow>> policies = new TreeMap<>();
         final List<AuditRecord> audit = new ArrayList<>();
+        Optional<CaRow> ca = Optional.empty();
+        /** The register by kind and id. */
+        final Map<List<String>, IssuedRow> issued = new HashMap<>();
+        Optional<CrlRow> crl = Optional.empty();
     }
+
+    private static final Comparator<IssuedRow> BY_KIND_AND_ID = Comparator.comparing(IssuedRow::kind)
+        .thenComparing(IssuedRow::id);
 
     private final Map<TenantId, Vault> vaults = new TreeMap<>();
     private final Map<String, TenantId> domains = new HashMap<>();
     private final Map<TenantId, Set<TenantId>> grantorsByGrantee = new HashMap<>();
     private long nextAuditId = 1;
+    private final IssuanceLocks issuanceLocks = new IssuanceLocks();
 
     @Override
     public TenantStorage tenants() {
@@ -112,8 +129,8 @@ public final class MemoryKeyStorage implements KeyStorage, TenantStorage, Certif
     }
 
     @Override
-    public dev.tresor.keys.spi.LifecycleStorage lifecycle() {
-        throw new UnsupportedOperationException("lifecycle storage: being written (issue 16)");
+    public LifecycleStorage lifecycle() {
+        return this;
     }
 
     @Override
@@ -428,6 +445,124 @@ public final class MemoryKeyStorage implements KeyStorage, TenantStorage, Certif
             .sorted(Comparator.comparing(AuditRecord::time).thenComparing(AuditRecord::id).reversed())
             .limit(limit)
             .collect(Collectors.toUnmodifiableList());
+    }
+
+    @Override
+    public synchronized boolean insertCa(TenantId tenant, CaRow ca) {
+        Vault vault = vault(tenant);
+        if (vault.ca.isPresent()) {
+            return false;
+        }
+        vault.ca = Optional.of(ca);
+        return true;
+    }
+
+    @Override
+    public synchronized Optional<CaRow> ca(TenantId tenant) {
+        return existingVault(tenant).flatMap(vault -> vault.ca);
+    }
+
+    @Override
+    public synchronized boolean updateCaSettings(TenantId tenant, String settings) {
+        Optional<Vault> vault = existingVault(tenant).filter(any -> any.ca.isPresent());
+        vault.ifPresent(present -> present.ca = present.ca.map(ca -> new CaRow(ca.certificate(), ca.chain(),
+            ca.protectedKey(), settings, ca.generated(), ca.createdAt())));
+        return vault.isPresent();
+    }
+
+    @Override
+    public synchronized List<TenantId> tenantsWithCa() {
+        return vaults.entrySet().stream()
+            .filter(entry -> entry.getValue().ca.isPresent())
+            .map(Map.Entry::getKey)
+            .collect(Collectors.toUnmodifiableList());
+    }
+
+    @Override
+    public synchronized void addIssued(TenantId tenant, IssuedRow row) {
+        IssuedRow present = vault(tenant).issued.putIfAbsent(List.of(row.kind(), row.id()), row);
+        if (present != null) {
+            throw new IllegalStateException("Tenant '" + tenant + "' has issued " + row.kind() + " key " + row.id()
+                + " already");
+        }
+    }
+
+    @Override
+    public synchronized Optional<IssuedRow> issued(TenantId tenant, String kind, String id) {
+        return existingVault(tenant).map(vault -> vault.issued.get(List.of(kind, id)));
+    }
+
+    @Override
+    public synchronized List<IssuedRow> issued(TenantId tenant, Optional<String> address) {
+        return issuedWhere(tenant, row -> address.map(row.address()::equals).orElse(true),
+            Comparator.comparing(IssuedRow::issuedAt));
+    }
+
+    @Override
+    public synchronized List<IssuedRow> activeExpiringBefore(TenantId tenant, Instant before) {
+        return issuedWhere(tenant, row -> row.status().equals(KeyStatus.ACTIVE.name()) && row.notAfter().isBefore(before),
+            Comparator.comparing(IssuedRow::notAfter));
+    }
+
+    @Override
+    public synchronized List<IssuedRow> revoked(TenantId tenant, String kind) {
+        return issuedWhere(tenant, row -> row.kind().equals(kind) && row.status().equals(KeyStatus.REVOKED.name()),
+            Comparator.comparing(row -> row.revokedAt().orElseThrow()));
+    }
+
+    @Override
+    public synchronized boolean markRevoked(TenantId tenant, String kind, String id, Instant at, int reasonCode) {
+        return replaceIssued(tenant, kind, id, row -> !row.status().equals(KeyStatus.REVOKED.name()),
+            row -> new IssuedRow(row.kind(), row.id(), row.address(), row.fingerprint(), row.issuedAt(), row.notAfter(),
+                KeyStatus.REVOKED.name(), Optional.of(at), Optional.of(reasonCode), row.renewedBy()));
+    }
+
+    @Override
+    public synchronized boolean markSuperseded(TenantId tenant, String kind, String id, String renewedBy) {
+        return replaceIssued(tenant, kind, id, row -> row.status().equals(KeyStatus.ACTIVE.name()),
+            row -> new IssuedRow(row.kind(), row.id(), row.address(), row.fingerprint(), row.issuedAt(), row.notAfter(),
+                KeyStatus.SUPERSEDED.name(), row.revokedAt(), row.reasonCode(), Optional.of(renewedBy)));
+    }
+
+    @Override
+    public synchronized boolean putCrl(TenantId tenant, CrlRow crl) {
+        Vault vault = vault(tenant);
+        if (vault.crl.map(stored -> stored.number() >= crl.number()).orElse(false)) {
+            return false;
+        }
+        vault.crl = Optional.of(crl);
+        return true;
+    }
+
+    @Override
+    public synchronized Optional<CrlRow> crl(TenantId tenant) {
+        return existingVault(tenant).flatMap(vault -> vault.crl);
+    }
+
+    /** Holds the key's lock, not this instance's: {@code work} comes back here, and other keys go on meanwhile. */
+    @Override
+    public <T> T withIssuanceLock(TenantId tenant, String kind, String address, Supplier<T> work) {
+        if (!tenantExists(tenant)) {
+            throw new UnknownTenantException(tenant);
+        }
+        return issuanceLocks.withLock(tenant, kind, address, work);
+    }
+
+    private List<IssuedRow> issuedWhere(TenantId tenant, Predicate<IssuedRow> filter,
+                                        Comparator<IssuedRow> order) {
+        return existingVault(tenant).stream()
+            .flatMap(vault -> vault.issued.values().stream())
+            .filter(filter)
+            .sorted(order.thenComparing(BY_KIND_AND_ID))
+            .collect(Collectors.toUnmodifiableList());
+    }
+
+    private boolean replaceIssued(TenantId tenant, String kind, String id, Predicate<IssuedRow> when,
+                                  UnaryOperator<IssuedRow> change) {
+        Optional<Vault> vault = existingVault(tenant);
+        Optional<IssuedRow> row = vault.map(present -> present.issued.get(List.of(kind, id))).filter(when);
+        row.ifPresent(present -> vault.orElseThrow().issued.put(List.of(kind, id), change.apply(present)));
+        return row.isPresent();
     }
 
     private List<CertificateRecord> certificatesOf(TenantId tenant) {

@@ -29,6 +29,7 @@ public final class StoredKeyRepository implements KeyRepository {
     private final StoredTlsPolicyVault tlsPolicies;
     private final StoredPolicyVault policies;
     private final StoredAuditLog audit;
+    private final StoredKeyLifecycle lifecycle;
 
     private StoredKeyRepository(KeyStorage storage, KeyProtection protection, Clock clock) {
         this.audit = new StoredAuditLog(storage.audit());
@@ -41,6 +42,8 @@ public final class StoredKeyRepository implements KeyRepository {
         this.pdfPasswords = new StoredPdfPasswordVault(storage.pdfPasswords(), protection, clock);
         this.tlsPolicies = new StoredTlsPolicyVault(storage.tlsPolicies(), clock);
         this.policies = new StoredPolicyVault(storage.policies(), audit, clock);
+        this.lifecycle = new StoredKeyLifecycle(storage.lifecycle(), tenants, certificates, privateKeys, pgpKeys, protection,
+            audit, clock);
     }
 
     public static StoredKeyRepository create(KeyStorage storage, KeyProtection protection, Clock clock) {
@@ -94,6 +97,6 @@ public final class StoredKeyRepository implements KeyRepository {
 
     @Override
     public dev.tresor.keys.lifecycle.KeyLifecycle lifecycle() {
-        throw new UnsupportedOperationException("key lifecycle: being written (issue 16)");
+        return lifecycle;
     }
 }

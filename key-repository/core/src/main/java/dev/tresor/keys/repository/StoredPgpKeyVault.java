@@ -106,6 +106,24 @@ final class StoredPgpKeyVault implements PgpKeyVault {
 
     @Override
     public PgpKeyEntry addSecretKey(TenantId tenant, byte[] armoredOrBinary, char[] passphrase) {
+        return addSecretKey(tenant, armoredOrBinary, passphrase, Origin.IMPORTED);
+    }
+
+    /** A key the tenant's CA made for one of its users ({@link Origin#ISSUED}): its secret key arrives unprotected. */
+    PgpKeyEntry addIssuedSecretKey(TenantId tenant, byte[] keyRing) {
+        return addSecretKey(tenant, keyRing, NO_PASSPHRASE, Origin.ISSUED);
+    }
+
+    /** The newest valid signing key of one key ring of the tenant's own vault, if it holds its secret key. */
+    Optional<PgpPrivateKeyEntry> signingKey(TenantId tenant, PgpFingerprint fingerprint) {
+        Instant now = clock.instant();
+        return storage.pgpKey(tenant, fingerprint)
+            .filter(PgpKeyRecord::hasSecretKey)
+            .map(this::toEntry)
+            .flatMap(entry -> newestSigningKey(tenant, entry, now));
+    }
+
+    private PgpKeyEntry addSecretKey(TenantId tenant, byte[] armoredOrBinary, char[] passphrase, Origin origin) {
         requireTenant(tenant);
         PgpSecretKeyInfo secretKey = single(read(() -> PgpKeys.readSecretKeys(armoredOrBinary, passphrase)));
         PgpFingerprint fingerprint = PgpFingerprint.of(secretKey.fingerprint());
@@ -113,7 +131,7 @@ final class StoredPgpKeyVault implements PgpKeyVault {
         byte[] unprotected = read(() -> secretKey.withoutPassphrase(passphrase, stored));
         try {
             PgpSecretKeyInfo merged = single(read(() -> PgpKeys.readSecretKeys(unprotected, NO_PASSPHRASE)));
-            store(tenant, merged.publicKeyInfo(), Origin.IMPORTED);
+            store(tenant, merged.publicKeyInfo(), origin);
             ProtectedKey sealed = protection.protect(tenant, unprotected, context(fingerprint));
             storage.putPgpSecretKey(tenant, fingerprint, sealed.toBytes());
         } finally {

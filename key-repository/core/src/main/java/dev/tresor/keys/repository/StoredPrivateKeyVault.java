@@ -29,7 +29,6 @@ import dev.tresor.keys.spi.PrivateKeyStorage;
  * context, so that a stored key copied to another tenant's or certificate's row cannot be decrypted.
  */
 final class StoredPrivateKeyVault implements PrivateKeyVault {
-    private static final byte[] PROOF = "tresor: does this key belong to this certificate?".getBytes(StandardCharsets.US_ASCII);
 
     private final PrivateKeyStorage storage;
     private final StoredCertificateVault certificates;
@@ -80,6 +79,11 @@ final class StoredPrivateKeyVault implements PrivateKeyVault {
             .collect(Collectors.toUnmodifiableList());
     }
 
+    /** The certificate with this fingerprint and its private key, whatever its status, if the tenant holds both. */
+    Optional<KeyPairEntry> keyPair(TenantId tenant, Fingerprint certificate) {
+        return certificates.get(tenant, certificate).flatMap(entry -> withPrivateKey(tenant, entry));
+    }
+
     private Optional<KeyPairEntry> withPrivateKey(TenantId tenant, CertificateEntry entry) {
         return storage.privateKey(tenant, entry.fingerprint())
             .map(blob -> new KeyPairEntry(entry, decode(entry, protection.unprotect(tenant, ProtectedKey.fromBytes(blob),
@@ -101,36 +105,8 @@ final class StoredPrivateKeyVault implements PrivateKeyVault {
             throw new IllegalArgumentException("The " + privateKey.getAlgorithm() + " private key does not belong to the "
                 + publicKey.getAlgorithm() + " certificate " + entry.fingerprint());
         }
-        try {
-            String algorithm = proofAlgorithm(publicKey.getAlgorithm());
-            Signature signer = Signature.getInstance(algorithm);
-            signer.initSign(privateKey, new SecureRandom());
-            signer.update(PROOF);
-            byte[] signature = signer.sign();
-            Signature verifier = Signature.getInstance(algorithm);
-            verifier.initVerify(publicKey);
-            verifier.update(PROOF);
-            if (!verifier.verify(signature)) {
-                throw new IllegalArgumentException("The private key does not belong to certificate " + entry.fingerprint());
-            }
-        } catch (GeneralSecurityException e) {
-            throw new IllegalArgumentException("Cannot check that the private key belongs to certificate "
-                + entry.fingerprint() + ": " + e.getMessage(), e);
-        }
-    }
-
-    private static String proofAlgorithm(String keyAlgorithm) {
-        switch (keyAlgorithm) {
-            case "RSA":
-                return "SHA256withRSA";
-            case "EC":
-                return "SHA256withECDSA";
-            case "EdDSA":
-            case "Ed25519":
-            case "Ed448":
-                return keyAlgorithm;
-            default:
-                throw new IllegalArgumentException("Unsupported key algorithm " + keyAlgorithm + ": RSA, EC and EdDSA are supported");
+        if (!ProofOfPossession.matches(publicKey, privateKey)) {
+            throw new IllegalArgumentException("The private key does not belong to certificate " + entry.fingerprint());
         }
     }
 

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.tresor.keys.KeyRepository;
+import dev.tresor.keys.KeyLifecycleContract;
 import dev.tresor.keys.KeyRepositoryContract;
 import dev.tresor.keys.PgpKeyVaultContract;
 import dev.tresor.keys.PolicyVaultContract;
@@ -23,13 +24,14 @@ import dev.tresor.keys.repository.StoredKeyRepository;
 
 /** The whole key repository, protection included, over H2. */
 class H2KeyRepositoryTest implements KeyRepositoryContract, TenancyIsolationContract, PgpKeyVaultContract,
-    PolicyVaultContract {
+    PolicyVaultContract, KeyLifecycleContract {
     @TempDir
     static Path directory;
 
     private static JdbcKeyStorage storage;
     private TestClock clock;
     private KeyRepository repository;
+    private KeyRepository otherNode;
 
     @BeforeAll
     static void open() {
@@ -48,11 +50,17 @@ class H2KeyRepositoryTest implements KeyRepositoryContract, TenancyIsolationCont
         KeyProtection protection = KeyProtection.create(FileMasterKey.loadOrCreate(directory.resolve("master.key")),
             storage.tenantKeyStore());
         repository = StoredKeyRepository.create(storage, protection, clock);
+        otherNode = StoredKeyRepository.create(storage, protection, clock);
     }
 
     @Override
     public KeyRepository repository() {
         return repository;
+    }
+
+    @Override
+    public KeyRepository otherNode() {
+        return otherNode;
     }
 
     @Override

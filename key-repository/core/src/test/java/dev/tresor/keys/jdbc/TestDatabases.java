@@ -17,7 +17,8 @@ import org.h2.jdbcx.JdbcDataSource;
  */
 final class TestDatabases {
     /** Every table holding data, children before their parents. */
-    private static final List<String> TABLES = List.of("tresor_pgp_secret_keys", "tresor_pgp_key_ids",
+    private static final List<String> TABLES = List.of("tresor_issuance_locks", "tresor_crls", "tresor_issued_keys",
+        "tresor_cas", "tresor_pgp_secret_keys", "tresor_pgp_key_ids",
         "tresor_pgp_key_addresses", "tresor_pgp_keys", "tresor_private_keys", "tresor_certificate_addresses",
         "tresor_certificates", "tresor_tenant_keys", "tresor_trust_anchors", "tresor_pdf_passwords", "tresor_tls_policies",
         "tresor_policies", "tresor_audit", "tresor_grants", "tresor_domains", "tresor_tenants");

@@ -8,6 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.tresor.keys.KeyRepository;
+import dev.tresor.keys.KeyLifecycleContract;
 import dev.tresor.keys.KeyRepositoryContract;
 import dev.tresor.keys.PgpKeyVaultContract;
 import dev.tresor.keys.PolicyVaultContract;
@@ -20,13 +21,14 @@ import dev.tresor.keys.protection.KeyProtection;
 import dev.tresor.keys.protection.MemoryTenantKeyStore;
 
 class MemoryKeyRepositoryTest implements KeyRepositoryContract, TenancyIsolationContract, PgpKeyVaultContract,
-    PolicyVaultContract {
+    PolicyVaultContract, KeyLifecycleContract {
     @TempDir
     Path directory;
 
     private TestClock clock;
     private MemoryKeyStorage storage;
     private KeyRepository repository;
+    private KeyRepository otherNode;
 
     @BeforeEach
     void setUp() {
@@ -35,11 +37,17 @@ class MemoryKeyRepositoryTest implements KeyRepositoryContract, TenancyIsolation
             MemoryTenantKeyStore.create());
         storage = new MemoryKeyStorage();
         repository = StoredKeyRepository.create(storage, protection, clock);
+        otherNode = StoredKeyRepository.create(storage, protection, clock);
     }
 
     @Override
     public KeyRepository repository() {
         return repository;
+    }
+
+    @Override
+    public KeyRepository otherNode() {
+        return otherNode;
     }
 
     @Override

@@ -43,6 +43,7 @@ final class PrivateKeyRoutes {
     private static final String KEYS = TENANT_PATH + "/keys";
     private static final String EXPORT = KEYS + "/export";
     private static final String PASSWORD = "password";
+    private static final String ADDRESS = "address";
     private static final int PAGE_SIZE = 500;
 
     private final KeyRepository repository;
@@ -81,6 +82,14 @@ final class PrivateKeyRoutes {
         return CertificateResponse.of(imported, privateKeys);
     }
 
+    private static EmailAddress address(String text) {
+        try {
+            return EmailAddress.of(text);
+        } catch (IllegalArgumentException e) {
+            throw badRequest("'address' is not an e-mail address: " + e.getMessage());
+        }
+    }
+
     private static List<KeyAndChain> readPkcs12(Request request) {
         String password = request.headers(PASSWORD_HEADER);
         if (password == null) {
@@ -112,34 +121,41 @@ final class PrivateKeyRoutes {
 
     private byte[] exportKeys(Request request, Response response) {
         TenantId tenant = existingTenant(request, repository.tenants());
-        char[] password = JsonBody.parse(request, Set.of(PASSWORD)).requiredString(PASSWORD).toCharArray();
+        JsonBody body = JsonBody.parse(request, Set.of(PASSWORD, ADDRESS));
+        Optional<EmailAddress> address = body.optionalString(ADDRESS).map(PrivateKeyRoutes::address);
+        char[] password = body.requiredString(PASSWORD).toCharArray();
         try {
             if (password.length < MIN_EXPORT_PASSWORD_LENGTH) {
                 throw badRequest("The export password must have at least " + MIN_EXPORT_PASSWORD_LENGTH + " characters");
             }
-            List<KeyAndChain> keys = keysOf(tenant);
+            List<KeyAndChain> keys = keysOf(tenant, address);
             if (keys.isEmpty()) {
-                throw notFound("Tenant '" + tenant.asString() + "' has no private keys");
+                throw notFound("Tenant '" + tenant.asString() + "' has no private keys"
+                    + address.map(one -> " for " + one.asString()).orElse(""));
             }
             byte[] pkcs12 = Pkcs12.write(keys, password);
             keys.forEach(key -> audit.exported(tenant, Fingerprint.of(key.certificate())));
             response.type(PKCS12_CONTENT_TYPE);
-            response.header("Content-Disposition", "attachment; filename=\"" + tenant.asString() + "-keys.p12\"");
+            response.header("Content-Disposition", "attachment; filename=\""
+                + address.map(one -> one.asString().replaceAll("[^A-Za-z0-9._@-]", "_")).orElse(tenant.asString()) + "-keys.p12\"");
             return pkcs12;
         } finally {
             Arrays.fill(password, '\0');
         }
     }
 
-    /** Every private key of the tenant, whatever the status of its certificate: a backup keeps the key history. */
-    private List<KeyAndChain> keysOf(TenantId tenant) {
+    /**
+     * Every private key of the tenant (a backup), or of one address (for the user's mail client), whatever the status
+     * of its certificate: the key history, so that old mail stays readable.
+     */
+    private List<KeyAndChain> keysOf(TenantId tenant, Optional<EmailAddress> address) {
         List<KeyAndChain> keys = new ArrayList<>();
         Optional<Fingerprint> after = Optional.empty();
         List<CertificateEntry> page;
         do {
             page = repository.certificates().list(tenant, after, PAGE_SIZE);
             for (CertificateEntry entry : page) {
-                if (privateKeys.has(tenant, entry.fingerprint())) {
+                if ((address.isEmpty() || entry.addresses().contains(address.get())) && privateKeys.has(tenant, entry.fingerprint())) {
                     keyOf(tenant, entry).ifPresent(keys::add);
                 }
                 after = Optional.of(entry.fingerprint());
