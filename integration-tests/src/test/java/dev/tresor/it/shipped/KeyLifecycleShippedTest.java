@@ -135,7 +135,7 @@ class KeyLifecycleShippedTest {
         assertThat(keys).hasSize(2);
         assertThat(keys).anySatisfy(key -> {
             assertThat(key.get("id").toString().toUpperCase()).isEqualTo(oldSerial.replaceFirst("^0+", ""));
-            assertThat(key.get("status")).isEqualTo("SUPERSEDED");
+            assertThat(key.get("status")).isEqualTo("superseded");
         });
         String newSerial = serialOf(signerOf(submitAndAwait(MAX, "after the renewal"), "max-new"));
         assertThat(newSerial).isNotEqualTo(oldSerial);
