@@ -67,7 +67,9 @@ import dev.tresor.keys.lifecycle.TenantCa;
  * certificate a tenant CA issues, relative to its {@code publicationUrl}. Answers other than 200 are short plain text:
  * 404 for anything unknown (an unknown tenant looks like a tenant without CA), 405 for another method, 400 for a
  * malformed request, 413/414 for one too large; never a stack trace. Requests are served by a small pool of its own
- * ({@value #THREADS} threads, at most {@value #QUEUED} waiting), never by James's.
+ * ({@value #THREADS} threads, at most {@value #QUEUED} waiting; beyond that the accepting thread serves the request
+ * itself, which slows down accepting rather than failing), never by James's. The JDK server has no read timeout of
+ * its own: exposed to the Internet, put it behind a reverse proxy (which also gives WKD its https).
  */
 @Singleton
 public final class PublicationServer implements Startable {
@@ -124,7 +126,7 @@ public final class PublicationServer implements Startable {
                 Thread thread = new Thread(runnable, "tresor-publication-" + threads.incrementAndGet());
                 thread.setDaemon(true);
                 return thread;
-            }, new ThreadPoolExecutor.AbortPolicy());
+            }, new ThreadPoolExecutor.CallerRunsPolicy());
         http.setExecutor(pool);
         http.createContext("/", this::handle);
         http.start();

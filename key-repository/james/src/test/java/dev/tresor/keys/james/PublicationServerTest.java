@@ -262,6 +262,21 @@ class PublicationServerTest {
             .contains(": revoked").contains("keyCompromise");
     }
 
+    @Test
+    void anIssuedOpenPgpKeyShouldBeServedByWkdAsOneKey() throws Exception {
+        repository.lifecycle().createCa(BANK, CaSettings.defaults(base), "test");
+        IssuedKey issued = repository.lifecycle().issue(BANK, KeyKind.OPENPGP, dev.tresor.keys.EmailAddress.of(BOB),
+            Optional.empty(), "test");
+
+        URI advanced = URI.create(wkdUrl(BOB));
+        HttpResponse<byte[]> response = get(advanced.getRawPath() + "?" + advanced.getRawQuery());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        String listing = gpgShowsAddress(response.body());
+        assertThat(listing.lines().filter(line -> line.startsWith("pub:"))).hasSize(1);
+        assertThat(listing).contains(issued.id().toUpperCase(java.util.Locale.ROOT)).contains(BOB);
+    }
+
     private String ocspStatus(HttpResponse<byte[]> response, String caFile, String issuerFile, String certificateFile)
         throws Exception {
         assertThat(response.statusCode()).isEqualTo(200);
