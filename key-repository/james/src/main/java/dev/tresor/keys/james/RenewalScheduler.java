@@ -32,22 +32,25 @@ public final class RenewalScheduler implements Startable {
     private final KeyRepository repository;
     private final TaskManager taskManager;
     private final Clock clock;
+    private final ExpiryNotices notices;
     private final Duration initialDelay;
     private final Duration interval;
     private Optional<ScheduledExecutorService> executor = Optional.empty();
     private Optional<TaskId> lastRun = Optional.empty();
 
     @Inject
-    public RenewalScheduler(KeyRepository repository, TaskManager taskManager, Clock clock,
+    public RenewalScheduler(KeyRepository repository, TaskManager taskManager, Clock clock, ExpiryNotices notices,
                             KeyRepositoryConfiguration configuration) {
-        this(repository, taskManager, clock, configuration.renewalInitialDelay(), configuration.renewalInterval());
+        this(repository, taskManager, clock, notices, configuration.renewalInitialDelay(),
+            configuration.renewalInterval());
     }
 
-    RenewalScheduler(KeyRepository repository, TaskManager taskManager, Clock clock, Duration initialDelay,
-                     Duration interval) {
+    RenewalScheduler(KeyRepository repository, TaskManager taskManager, Clock clock, ExpiryNotices notices,
+                     Duration initialDelay, Duration interval) {
         this.repository = repository;
         this.taskManager = taskManager;
         this.clock = clock;
+        this.notices = notices;
         this.initialDelay = initialDelay;
         this.interval = interval;
     }
@@ -80,7 +83,8 @@ public final class RenewalScheduler implements Startable {
                 LOGGER.warn("Tresor key renewal {} has not finished yet: this turn is skipped", lastRun.get().asString());
                 return;
             }
-            lastRun = Optional.of(taskManager.submit(new RenewalTask(repository.lifecycle(), Optional.empty(), clock)));
+            lastRun = Optional.of(taskManager.submit(new RenewalTask(repository.lifecycle(), Optional.empty(), clock,
+                Optional.of(notices))));
         } catch (RuntimeException e) {
             LOGGER.error("Cannot submit the Tresor key renewal task", e);
         }

@@ -33,7 +33,9 @@ import dev.tresor.keys.lifecycle.TenantCa;
  * The renewal job, as a James {@link Task} (so {@code GET /tasks/{id}} shows what it did): for every tenant with a CA
  * (or the one given) it renews the issued keys that are due ({@link KeyLifecycle#renew}, audited with the actor
  * {@value #ACTOR}), refreshes the CRL ({@link KeyLifecycle#crl}) and lists the keys from outside (imported,
- * harvested) that expire within the CA's {@code expiryWarningDays}: Tresor cannot renew those, an admin must.
+ * harvested) that expire within the CA's {@code expiryWarningDays}: Tresor cannot renew those, an admin must. When
+ * the CA's settings name a {@code notify} address, those keys are mailed to it ({@link ExpiryNotices}, each key at
+ * most once a day).
  *
  * <p>One tenant's failure is logged and reported, and the job goes on with the next; an issued key still due after
  * its tenant's renewal is reported as overdue. The task ends {@code COMPLETED} when nothing failed, else
@@ -47,12 +49,19 @@ public final class RenewalTask implements Task {
     private final KeyLifecycle lifecycle;
     private final Optional<TenantId> tenant;
     private final Clock clock;
+    private final Optional<ExpiryNotices> notices;
     private final Report report;
 
+    /** A run that reports expiring keys from outside without mailing anyone. */
     public RenewalTask(KeyLifecycle lifecycle, Optional<TenantId> tenant, Clock clock) {
+        this(lifecycle, tenant, clock, Optional.empty());
+    }
+
+    public RenewalTask(KeyLifecycle lifecycle, Optional<TenantId> tenant, Clock clock, Optional<ExpiryNotices> notices) {
         this.lifecycle = lifecycle;
         this.tenant = tenant;
         this.clock = clock;
+        this.notices = notices;
         this.report = new Report(tenant.map(TenantId::asString), clock.instant());
     }
 
@@ -104,12 +113,22 @@ public final class RenewalTask implements Task {
         } catch (RuntimeException e) {
             fail(tenant, "cannot read the issued keys", e);
         }
+        List<ExpiringKey> outside;
         try {
-            lifecycle.expiring(tenant, settings.expiryWarningDays()).stream()
+            outside = lifecycle.expiring(tenant, settings.expiryWarningDays()).stream()
                 .filter(key -> key.origin() != Origin.ISSUED)
-                .forEach(key -> report.expiring(tenant, key));
+                .collect(Collectors.toList());
         } catch (RuntimeException e) {
             fail(tenant, "cannot list the expiring keys", e);
+            return;
+        }
+        outside.forEach(key -> report.expiring(tenant, key));
+        if (!outside.isEmpty() && notices.isPresent() && settings.notifyAddress().isPresent()) {
+            try {
+                notices.get().notify(tenant, settings.notifyAddress().get(), outside);
+            } catch (RuntimeException e) {
+                fail(tenant, "the expiry notice to " + settings.notifyAddress().get().asString() + " failed", e);
+            }
         }
     }
 

@@ -14,6 +14,7 @@ import org.apache.james.webadmin.utils.JsonTransformer;
 
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.TenantId;
+import dev.tresor.keys.james.ExpiryNotices;
 import dev.tresor.keys.james.RenewalTask;
 import spark.Request;
 import spark.Service;
@@ -32,13 +33,16 @@ public final class RenewalRoutes implements Routes {
     private final KeyRepository repository;
     private final TaskManager taskManager;
     private final Clock clock;
+    private final ExpiryNotices notices;
     private final JsonTransformer json;
 
     @Inject
-    public RenewalRoutes(KeyRepository repository, TaskManager taskManager, Clock clock, JsonTransformer json) {
+    public RenewalRoutes(KeyRepository repository, TaskManager taskManager, Clock clock, ExpiryNotices notices,
+                         JsonTransformer json) {
         this.repository = repository;
         this.taskManager = taskManager;
         this.clock = clock;
+        this.notices = notices;
         this.json = json;
     }
 
@@ -57,7 +61,7 @@ public final class RenewalRoutes implements Routes {
         Optional<TenantId> tenant = RequestParameters.query(request, "tenant")
             .map(name -> RequestParameters.tenant("tenant", name));
         tenant.ifPresent(this::checkHasCa);
-        return new RenewalTask(repository.lifecycle(), tenant, clock);
+        return new RenewalTask(repository.lifecycle(), tenant, clock, Optional.of(notices));
     }
 
     private void checkHasCa(TenantId tenant) {

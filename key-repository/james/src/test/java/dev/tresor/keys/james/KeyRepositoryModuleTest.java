@@ -33,6 +33,8 @@ import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.dto.DTOModuleInjections;
 import org.apache.james.webadmin.mdc.RequestLogger;
 import org.apache.james.webadmin.utils.JsonTransformer;
+import org.apache.mailet.MailetContext;
+import org.apache.mailet.base.test.FakeMailContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -309,6 +311,7 @@ class KeyRepositoryModuleTest {
                 binder.bind(JsonTransformer.class).toInstance(new JsonTransformer());
                 binder.bind(GaugeRegistry.class).toInstance(gauges);
                 binder.bind(TaskManager.class).toInstance(taskManager);
+                binder.bind(MailetContext.class).toInstance(FakeMailContext.defaultContext());
                 // a provider, so that Guice does not inject the RRT's own setters (users, domains, validators)
                 binder.bind(RecipientRewriteTable.class)
                     .toProvider((com.google.inject.Provider<RecipientRewriteTable>) MemoryRecipientRewriteTable::new);

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.apache.james.task.Task;
+import org.apache.mailet.base.test.FakeMailContext;
 import org.junit.jupiter.api.Test;
 
 import dev.tresor.keys.EmailAddress;
@@ -109,6 +110,31 @@ class RenewalTaskTest {
     }
 
     @Test
+    void keysFromOutsideShouldBeMailedToTheNotifyAddressOnceADay() throws Exception {
+        Instant soon = NOW.plus(Duration.ofDays(5));
+        lifecycle.notify = "pki@acme.example";
+        lifecycle.expiring.put(ACME, List.of(
+            new ExpiringKey(KeyKind.SMIME, "aa", List.of(EmailAddress.of("carol@acme.example")), Origin.IMPORTED, true, soon),
+            new ExpiringKey(KeyKind.SMIME, "cc", List.of(EmailAddress.of("alice@acme.example")), Origin.ISSUED, true, soon)));
+        FakeMailContext mail = FakeMailContext.defaultContext();
+        ExpiryNotices notices = new ExpiryNotices(mail, clock);
+
+        new RenewalTask(lifecycle, Optional.of(ACME), clock, Optional.of(notices)).run();
+        new RenewalTask(lifecycle, Optional.of(ACME), clock, Optional.of(notices)).run();
+
+        assertThat(mail.getSentMails()).singleElement().satisfies(sent -> {
+            assertThat(sent.getRecipients()).extracting(Object::toString).containsExactly("pki@acme.example");
+            String text = sent.getMsg().getContent().toString();
+            assertThat(text).contains("carol@acme.example").contains("aa").doesNotContain("alice@acme.example");
+            assertThat(sent.getMsg().getSubject()).isEqualTo("Tresor: 1 key(s) of tenant acme expire soon");
+        });
+
+        clock.advance(Duration.ofDays(1));
+        new RenewalTask(lifecycle, Optional.of(ACME), clock, Optional.of(notices)).run();
+        assertThat(mail.getSentMails()).hasSize(2);
+    }
+
+    @Test
     void theReportShouldSurviveItsJsonForm() throws Exception {
         lifecycle.renewals.put(ACME, List.of(renewal(ACME, "alice@acme.example")));
         RenewalTask task = new RenewalTask(lifecycle, Optional.of(ACME), clock);
@@ -144,6 +170,7 @@ class RenewalTaskTest {
     /** Answers what the test scripted; {@code broken} fails to renew. */
     private static final class ScriptedLifecycle implements KeyLifecycle {
         List<TenantId> tenants = List.of(ACME, GLOBEX);
+        String notify = "";
         final Map<TenantId, List<Renewal>> renewals = new java.util.HashMap<>();
         final Map<TenantId, List<IssuedKey>> issued = new java.util.HashMap<>();
         final Map<TenantId, List<ExpiringKey>> expiring = new java.util.HashMap<>();
@@ -159,7 +186,7 @@ class RenewalTaskTest {
         @Override
         public Optional<TenantCa> ca(TenantId tenant) {
             CaSettings settings = CaSettings.parse(Map.of("publicationUrl", "http://pki.example",
-                "renewBeforeDays", "30", "expiryWarningDays", "21"), Optional.empty());
+                "renewBeforeDays", "30", "expiryWarningDays", "21", "notify", notify), Optional.empty());
             return Optional.of(new TenantCa(tenant, CA.certificate(), List.of(), true, settings, NOW));
         }
 

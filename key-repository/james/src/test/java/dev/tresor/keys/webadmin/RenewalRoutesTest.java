@@ -18,6 +18,7 @@ import org.apache.james.webadmin.WebAdminServer;
 import org.apache.james.webadmin.WebAdminUtils;
 import org.apache.james.webadmin.routes.TasksRoutes;
 import org.apache.james.webadmin.utils.JsonTransformer;
+import org.apache.mailet.base.test.FakeMailContext;
 import org.eclipse.jetty.http.HttpStatus;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.TestClock;
+import dev.tresor.keys.james.ExpiryNotices;
 import dev.tresor.keys.james.RenewalTaskReportDTO;
 import dev.tresor.keys.lifecycle.CaSettings;
 import dev.tresor.keys.memory.MemoryKeyStorage;
@@ -57,7 +59,8 @@ class RenewalRoutesTest {
         taskManager = new MemoryTaskManager(new Hostname("node-1"));
         JsonTransformer json = new JsonTransformer();
         server = WebAdminUtils.createWebAdminServer(
-                new RenewalRoutes(repository, taskManager, clock, json),
+                new RenewalRoutes(repository, taskManager, clock,
+                    new ExpiryNotices(FakeMailContext.defaultContext(), clock), json),
                 new TasksRoutes(taskManager, json, new DTOConverter<>(Set.of(RenewalTaskReportDTO.module()))))
             .start();
         RestAssured.requestSpecification = WebAdminUtils.buildRequestSpecification(server).build();
