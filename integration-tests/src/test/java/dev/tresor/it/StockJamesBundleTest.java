@@ -74,6 +74,7 @@ class StockJamesBundleTest {
     private static Process james;
     private static int smtpPort;
     private static int webAdminPort;
+    private static int publicationPort;
     private static SSLContext trustingTheServerCertificate;
 
     @BeforeAll
@@ -91,6 +92,7 @@ class StockJamesBundleTest {
         sink.start();
         smtpPort = freeLoopbackPort();
         webAdminPort = freeLoopbackPort();
+        publicationPort = freeLoopbackPort();
 
         Path conf = workingDirectory.resolve("conf");
         copyConfiguration(conf, smtpPort, sink.port());
@@ -272,6 +274,34 @@ class StockJamesBundleTest {
     }
 
     @Test
+    void theKeyLifecycleOfTheBundleStartsItsPublicationServerAndRunsRenewalsAsJamesTasks() throws Exception {
+        // given a tenant with a CA of its own, made through the bundle's WebAdmin routes
+        assertThat(http("PUT", "/tresor/tenants/initech", null).statusCode()).isEqualTo(201);
+        HttpResponse<String> ca = http("PUT", "/tresor/tenants/initech/ca", "{}".getBytes(UTF_8));
+        assertThat(ca.statusCode()).as(ca.body() + serverLogTail()).isEqualTo(201);
+
+        // then the publication server, started by the bundle's startable, publishes its certificate and CRL
+        HttpClient client = HttpClient.newHttpClient();
+        HttpResponse<byte[]> certificate = client.send(HttpRequest.newBuilder(
+            java.net.URI.create("http://127.0.0.1:" + publicationPort + "/initech/ca.crt")).build(),
+            HttpResponse.BodyHandlers.ofByteArray());
+        assertThat(certificate.statusCode()).as(serverLogTail()).isEqualTo(200);
+        assertThat(certificate.headers().firstValue("Content-Type")).hasValue("application/pkix-cert");
+        assertThat(client.send(HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + publicationPort
+            + "/initech/ca.crl")).build(), HttpResponse.BodyHandlers.ofByteArray()).statusCode()).isEqualTo(200);
+
+        // and a renewal runs as a James task whose details James's /tasks shows through the bundle's task extension
+        HttpResponse<String> renewal = http("POST", "/tresor/lifecycle/renewals", null);
+        assertThat(renewal.statusCode()).as(renewal.body() + serverLogTail()).isEqualTo(201);
+        java.util.regex.Matcher taskId = Pattern.compile("\"taskId\"\\s*:\\s*\"([0-9a-f-]+)\"").matcher(renewal.body());
+        assertThat(taskId.find()).as(renewal.body()).isTrue();
+        HttpResponse<String> task = http("GET", "/tasks/" + taskId.group(1) + "/await?timeout=60s", null);
+        assertThat(task.statusCode()).isEqualTo(200);
+        assertThat(task.body()).as(task.body()).contains("\"status\":\"completed\"").contains("\"additionalInformation\"")
+            .contains("\"type\":\"tresor-key-renewal\"").contains("\"failures\":[]");
+    }
+
+    @Test
     void pdfWrapFromTheBundleWrapsMailToAPartnerWithAPdfPassword() throws Exception {
         // given the sender's tenant and a password it agreed with a partner, set through the bundle's WebAdmin routes
         assertThat(http("PUT", "/tresor/tenants/client", null).statusCode()).isEqualTo(201);
@@ -385,7 +415,8 @@ class StockJamesBundleTest {
                 String text = Files.readString(file, UTF_8)
                     .replace("@SMTP_PORT@", Integer.toString(smtpPort))
                     .replace("@SINK_PORT@", Integer.toString(sinkPort))
-                    .replace("@WEBADMIN_PORT@", Integer.toString(webAdminPort));
+                    .replace("@WEBADMIN_PORT@", Integer.toString(webAdminPort))
+                    .replace("@PUBLICATION_PORT@", Integer.toString(publicationPort));
                 Files.writeString(conf.resolve(file.getFileName().toString()), text, UTF_8);
             }
         }

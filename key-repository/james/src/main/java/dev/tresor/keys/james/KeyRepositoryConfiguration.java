@@ -22,6 +22,7 @@ import org.apache.james.util.DurationParser;
 
 import dev.tresor.keys.cache.CachingKeyStorage;
 import dev.tresor.keys.jdbc.PostgresChangeListener;
+import dev.tresor.keys.lifecycle.CaSettings;
 import dev.tresor.keys.protection.EnvironmentMasterKey;
 import dev.tresor.keys.protection.FileMasterKey;
 import dev.tresor.keys.protection.KeyProtectionException;
@@ -64,6 +65,17 @@ import dev.tresor.keys.protection.TenantKeyStore;
  *     <tr><td>{@code cache.listener.heartbeat}</td><td>PostgreSQL only: how often the connection that hears other
  *         nodes' changes is probed, 1 s to 5 min; a silently lost connection is noticed within twice this</td>
  *         <td>{@code 5s}</td></tr>
+ *     <tr><td>{@code publication.port}</td><td>TCP port of the publication server ({@link PublicationServer}: CRLs,
+ *         OCSP, CA certificates, the tenants' own certificates and OpenPGP Web Key Directory), 0 to 65535; 0 turns it
+ *         off</td><td>8081</td></tr>
+ *     <tr><td>{@code publication.bind}</td><td>the address it listens on</td><td>{@code 0.0.0.0}</td></tr>
+ *     <tr><td>{@code publication.url}</td><td>the http:// base under which partners reach it: the publication URL of
+ *         a tenant CA created without one (written into every certificate it issues)</td>
+ *         <td>{@code http://localhost:<publication.port>}</td></tr>
+ *     <tr><td>{@code lifecycle.renewal.interval}</td><td>how often the renewal job runs ({@link RenewalScheduler}),
+ *         1 minute to 7 days</td><td>{@code 12h}</td></tr>
+ *     <tr><td>{@code lifecycle.renewal.initialDelay}</td><td>how long after start it first runs, 0 to 1 day</td>
+ *         <td>{@code 1m}</td></tr>
  * </table>
  *
  * <p>Every invalid value, and every property not listed here, fails James's start with a message naming the property
@@ -90,10 +102,16 @@ public final class KeyRepositoryConfiguration {
     static final String CACHE_TTL = "cache.ttl";
     static final String CACHE_SIZE = "cache.size";
     static final String LISTENER_HEARTBEAT = "cache.listener.heartbeat";
+    static final String PUBLICATION_PORT = "publication.port";
+    static final String PUBLICATION_BIND = "publication.bind";
+    static final String PUBLICATION_URL = "publication.url";
+    static final String RENEWAL_INTERVAL = "lifecycle.renewal.interval";
+    static final String RENEWAL_INITIAL_DELAY = "lifecycle.renewal.initialDelay";
 
     private static final Set<String> PROPERTIES = Set.of(STORAGE, H2_FILE, POSTGRESQL_URL, POSTGRESQL_USER,
         POSTGRESQL_PASSWORD, MASTER_KEY_PROVIDER, MASTER_KEY_FILE, MASTER_KEY_ENVIRONMENT_VARIABLE, PKCS11_LIBRARY,
-        PKCS11_SLOT, PKCS11_PIN, PKCS11_LABEL, EXPIRING_WITHIN_DAYS, CACHE_TTL, CACHE_SIZE, LISTENER_HEARTBEAT);
+        PKCS11_SLOT, PKCS11_PIN, PKCS11_LABEL, EXPIRING_WITHIN_DAYS, CACHE_TTL, CACHE_SIZE, LISTENER_HEARTBEAT,
+        PUBLICATION_PORT, PUBLICATION_BIND, PUBLICATION_URL, RENEWAL_INTERVAL, RENEWAL_INITIAL_DELAY);
 
     static final String DEFAULT_H2_FILE = "var/tresor/keys";
     static final String DEFAULT_MASTER_KEY_FILE = "var/tresor/master.key";
@@ -105,6 +123,14 @@ public final class KeyRepositoryConfiguration {
     private static final int MAX_CACHE_SIZE = 1_000_000;
     private static final Duration MIN_LISTENER_HEARTBEAT = Duration.ofSeconds(1);
     private static final Duration MAX_LISTENER_HEARTBEAT = Duration.ofMinutes(5);
+    static final int DEFAULT_PUBLICATION_PORT = 8081;
+    static final String DEFAULT_PUBLICATION_BIND = "0.0.0.0";
+    static final Duration DEFAULT_RENEWAL_INTERVAL = Duration.ofHours(12);
+    static final Duration DEFAULT_RENEWAL_INITIAL_DELAY = Duration.ofMinutes(1);
+    private static final Duration MIN_RENEWAL_INTERVAL = Duration.ofMinutes(1);
+    private static final Duration MAX_RENEWAL_INTERVAL = Duration.ofDays(7);
+    private static final Duration MAX_RENEWAL_INITIAL_DELAY = Duration.ofDays(1);
+    private static final Pattern BIND_ADDRESS = Pattern.compile("[A-Za-z0-9.:\\-\\[\\]%]+");
     private static final Pattern ENVIRONMENT_VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     public enum StorageType {
@@ -192,12 +218,16 @@ public final class KeyRepositoryConfiguration {
     private final Duration cacheTtl;
     private final long cacheSize;
     private final Duration listenerHeartbeat;
+    private final Publication publication;
+    private final Duration renewalInterval;
+    private final Duration renewalInitialDelay;
 
     private KeyRepositoryConfiguration(StorageType storage, Path h2File, Optional<Postgresql> postgresql,
                                        MasterKeyProvider masterKeyProvider, Path masterKeyFile,
                                        String masterKeyEnvironmentVariable, Optional<Pkcs11> pkcs11,
                                        Duration expiryWarning, Duration cacheTtl, long cacheSize,
-                                       Duration listenerHeartbeat) {
+                                       Duration listenerHeartbeat, Publication publication, Duration renewalInterval,
+                                       Duration renewalInitialDelay) {
         this.storage = storage;
         this.h2File = h2File;
         this.postgresql = postgresql;
@@ -209,6 +239,9 @@ public final class KeyRepositoryConfiguration {
         this.cacheTtl = cacheTtl;
         this.cacheSize = cacheSize;
         this.listenerHeartbeat = listenerHeartbeat;
+        this.publication = publication;
+        this.renewalInterval = renewalInterval;
+        this.renewalInitialDelay = renewalInitialDelay;
     }
 
     /** Every default: H2 and a master key file, both under {@code workingDirectory/var/tresor}. */
@@ -216,7 +249,8 @@ public final class KeyRepositoryConfiguration {
         return new KeyRepositoryConfiguration(StorageType.H2, workingDirectory.resolve(DEFAULT_H2_FILE), Optional.empty(),
             MasterKeyProvider.FILE, workingDirectory.resolve(DEFAULT_MASTER_KEY_FILE), DEFAULT_ENVIRONMENT_VARIABLE,
             Optional.empty(), Duration.ofDays(DEFAULT_EXPIRING_WITHIN_DAYS), CachingKeyStorage.DEFAULT_TTL,
-            CachingKeyStorage.DEFAULT_MAXIMUM_SIZE, PostgresChangeListener.DEFAULT_HEARTBEAT);
+            CachingKeyStorage.DEFAULT_MAXIMUM_SIZE, PostgresChangeListener.DEFAULT_HEARTBEAT, Publication.DEFAULT,
+            DEFAULT_RENEWAL_INTERVAL, DEFAULT_RENEWAL_INITIAL_DELAY);
     }
 
     /**
@@ -247,7 +281,11 @@ public final class KeyRepositoryConfiguration {
             reader.duration(CACHE_TTL, CachingKeyStorage.DEFAULT_TTL, Duration.ZERO, MAX_CACHE_TTL),
             reader.integer(CACHE_SIZE, (int) CachingKeyStorage.DEFAULT_MAXIMUM_SIZE, 0, MAX_CACHE_SIZE),
             reader.duration(LISTENER_HEARTBEAT, PostgresChangeListener.DEFAULT_HEARTBEAT, MIN_LISTENER_HEARTBEAT,
-                MAX_LISTENER_HEARTBEAT));
+                MAX_LISTENER_HEARTBEAT),
+            reader.publication(),
+            reader.duration(RENEWAL_INTERVAL, DEFAULT_RENEWAL_INTERVAL, MIN_RENEWAL_INTERVAL, MAX_RENEWAL_INTERVAL),
+            reader.duration(RENEWAL_INITIAL_DELAY, DEFAULT_RENEWAL_INITIAL_DELAY, Duration.ZERO,
+                MAX_RENEWAL_INITIAL_DELAY));
     }
 
     public StorageType storage() {
@@ -331,11 +369,27 @@ public final class KeyRepositoryConfiguration {
         return listenerHeartbeat;
     }
 
+    /** Where the publication server listens, and the URL partners reach it by. */
+    public Publication publication() {
+        return publication;
+    }
+
+    /** How often the renewal job runs. */
+    public Duration renewalInterval() {
+        return renewalInterval;
+    }
+
+    /** How long after James's start the renewal job first runs. */
+    public Duration renewalInitialDelay() {
+        return renewalInitialDelay;
+    }
+
     @Override
     public String toString() {
         return "KeyRepositoryConfiguration[storage " + storage + describeStorage() + ", master key " + masterKeyProvider
             + describeMasterKey() + ", expiry warning " + expiryWarning.toDays() + " days, cache " + cacheTtl
-            + " for at most " + cacheSize + " answers, listener heartbeat " + listenerHeartbeat + "]";
+            + " for at most " + cacheSize + " answers, listener heartbeat " + listenerHeartbeat + ", " + publication
+            + ", renewal every " + renewalInterval + " from " + renewalInitialDelay + " after start]";
     }
 
     private String describeStorage() {
@@ -357,6 +411,50 @@ public final class KeyRepositoryConfiguration {
                 return " $" + masterKeyEnvironmentVariable;
             default:
                 return " " + pkcs11.map(Pkcs11::toString).orElse("");
+        }
+    }
+
+    /** The publication server's address, and the base URL written into the certificates a tenant CA issues. */
+    public static final class Publication {
+        static final Publication DEFAULT = new Publication(DEFAULT_PUBLICATION_PORT, DEFAULT_PUBLICATION_BIND,
+            defaultUrl(DEFAULT_PUBLICATION_PORT));
+
+        private final int port;
+        private final String bind;
+        private final String url;
+
+        Publication(int port, String bind, String url) {
+            this.port = port;
+            this.bind = bind;
+            this.url = url;
+        }
+
+        /** The base URL a port gives when {@code publication.url} is not set: fit for a test, not for partners. */
+        static String defaultUrl(int port) {
+            return "http://localhost" + (port == 0 || port == 80 ? "" : ":" + port);
+        }
+
+        /** Whether the server runs at all ({@code publication.port=0}: it does not). */
+        public boolean enabled() {
+            return port != 0;
+        }
+
+        public int port() {
+            return port;
+        }
+
+        public String bind() {
+            return bind;
+        }
+
+        /** The publication URL of a CA created without one: {@code publication.url}. */
+        public String url() {
+            return url;
+        }
+
+        @Override
+        public String toString() {
+            return enabled() ? "publication on " + bind + ":" + port + " as " + url : "publication off";
         }
     }
 
@@ -456,6 +554,22 @@ public final class KeyRepositoryConfiguration {
                     return parsed;
                 })
                 .orElse(defaultValue);
+        }
+
+        Publication publication() {
+            int port = integer(PUBLICATION_PORT, DEFAULT_PUBLICATION_PORT, 0, 65535);
+            String bind = value(PUBLICATION_BIND).orElse(DEFAULT_PUBLICATION_BIND);
+            if (!BIND_ADDRESS.matcher(bind).matches()) {
+                throw invalid(PUBLICATION_BIND, bind, "an IP address or host name to listen on, such as 0.0.0.0 or 127.0.0.1");
+            }
+            String url = value(PUBLICATION_URL).orElse(Publication.defaultUrl(port));
+            try {
+                url = CaSettings.defaults(url).publicationUrl();
+            } catch (IllegalArgumentException e) {
+                throw invalid(PUBLICATION_URL, url, "an http:// URL with a host and no query, such as "
+                    + "http://pki.example.com (CRL and OCSP URLs in certificates are plain HTTP)");
+            }
+            return new Publication(port, bind, url);
         }
 
         String environmentVariable() {

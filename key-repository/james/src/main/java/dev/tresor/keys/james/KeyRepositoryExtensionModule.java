@@ -14,6 +14,7 @@ import org.slf4j.LoggerFactory;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
+import com.google.inject.Scopes;
 
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.protection.KeyProtection;
@@ -32,9 +33,14 @@ import dev.tresor.keys.webadmin.KeyRepositoryRoutes;
  * injector:
  * <pre>
  * conf/extensions.properties   guice.extension.module=dev.tresor.keys.james.KeyRepositoryExtensionModule
- * conf/webadmin.properties     extensions.routes=dev.tresor.keys.webadmin.KeyRepositoryRoutes
+ *                              guice.extension.startable=dev.tresor.keys.james.LifecycleStartable
+ *                              guice.extension.task=dev.tresor.keys.james.RenewalTaskExtension
+ * conf/webadmin.properties     extensions.routes=dev.tresor.keys.webadmin.KeyRepositoryRoutes,dev.tresor.keys.webadmin.RenewalRoutes
  * conf/healthcheck.properties  additional.healthchecks=dev.tresor.keys.james.KeyRepositoryHealthCheck
  * </pre>
+ * The startable starts the renewal job's schedule ({@link RenewalScheduler}) and the publication server
+ * ({@link PublicationServer}), bound here as singletons; the task extension lets {@code GET /tasks/{id}} show the
+ * renewal job's details.
  * Tresor's own distribution uses {@link KeyRepositoryModule}, which adds the routes and the health check itself.
  */
 public final class KeyRepositoryExtensionModule extends AbstractModule {
@@ -45,6 +51,8 @@ public final class KeyRepositoryExtensionModule extends AbstractModule {
         bind(ConfiguredKeyStorage.class).asEagerSingleton();
         bind(KeyProtection.class).toProvider(CheckedKeyProtection.class).asEagerSingleton();
         bind(KeyCacheGauges.class).asEagerSingleton();
+        bind(RenewalScheduler.class).in(Scopes.SINGLETON);
+        bind(PublicationServer.class).in(Scopes.SINGLETON);
     }
 
     @Provides

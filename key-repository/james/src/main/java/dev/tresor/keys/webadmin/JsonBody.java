@@ -94,6 +94,18 @@ final class JsonBody {
         return Optional.of(requiredString(field));
     }
 
+    /** A whole number from {@code min} to {@code max}; empty when the field is absent or null. */
+    Optional<Integer> optionalInt(String field, int min, int max) {
+        JsonNode value = object.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToInt() || value.intValue() < min || value.intValue() > max) {
+            throw badRequest("Field '" + field + "' must be a whole number from " + min + " to " + max);
+        }
+        return Optional.of(value.intValue());
+    }
+
     /** An array of strings; empty when the field is absent or null. */
     List<String> stringList(String field) {
         JsonNode value = object.get(field);

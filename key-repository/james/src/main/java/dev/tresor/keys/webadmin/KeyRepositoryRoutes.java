@@ -8,6 +8,7 @@ import org.apache.james.webadmin.Routes;
 import org.apache.james.webadmin.utils.JsonTransformer;
 
 import dev.tresor.keys.KeyRepository;
+import dev.tresor.keys.james.KeyRepositoryConfiguration;
 import spark.Service;
 
 /**
@@ -39,7 +40,11 @@ import spark.Service;
  *         GET .../history, GET /{tenant}/policies/effective?sender=&amp;recipient=</td><td>policies: what must
  *         happen to which mail, versioned ({@link PolicyRoutes})</td></tr>
  *     <tr><td>GET /{tenant}/audit?from=&amp;to=&amp;limit=</td><td>audit log</td></tr>
+ *     <tr><td>PUT|GET /{tenant}/ca[?action=import], GET /{tenant}/ca/certificate, PATCH /{tenant}/ca/settings,
+ *         POST|GET /{tenant}/issued, GET /{tenant}/issued/{kind}/{id}, POST .../{id}?action=revoke,
+ *         GET /{tenant}/expiring</td><td>the tenant's CA and the keys it issues ({@link LifecycleRoutes})</td></tr>
  * </table>
+ * The renewal job is started by {@link RenewalRoutes}, outside {@code /tresor/tenants}.
  */
 public final class KeyRepositoryRoutes implements Routes {
     public static final String TENANTS = "/tresor/tenants";
@@ -54,9 +59,16 @@ public final class KeyRepositoryRoutes implements Routes {
     private final TlsPolicyRoutes tlsPolicies;
     private final PolicyRoutes policies;
     private final AuditRoutes audit;
+    private final LifecycleRoutes lifecycle;
 
     @Inject
-    public KeyRepositoryRoutes(KeyRepository repository, Clock clock, JsonTransformer json) {
+    public KeyRepositoryRoutes(KeyRepository repository, Clock clock, JsonTransformer json,
+                               KeyRepositoryConfiguration configuration) {
+        this(repository, clock, json, configuration.publication().url());
+    }
+
+    /** @param publicationUrl the publication URL of a tenant CA created without one */
+    public KeyRepositoryRoutes(KeyRepository repository, Clock clock, JsonTransformer json, String publicationUrl) {
         AdminAudit adminAudit = new AdminAudit(repository.audit(), clock);
         this.tenants = new TenantRoutes(repository.tenants(), json);
         this.certificates = new CertificateRoutes(repository, adminAudit, json);
@@ -67,6 +79,7 @@ public final class KeyRepositoryRoutes implements Routes {
         this.tlsPolicies = new TlsPolicyRoutes(repository, json);
         this.policies = new PolicyRoutes(repository, json);
         this.audit = new AuditRoutes(repository, clock, json);
+        this.lifecycle = new LifecycleRoutes(repository, publicationUrl, json);
     }
 
     @Override
@@ -87,5 +100,6 @@ public final class KeyRepositoryRoutes implements Routes {
         tlsPolicies.define(service);
         policies.define(service);
         audit.define(service);
+        lifecycle.define(service);
     }
 }

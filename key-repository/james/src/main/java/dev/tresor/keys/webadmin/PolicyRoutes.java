@@ -4,7 +4,6 @@ import static dev.tresor.keys.webadmin.ErrorResponses.badRequest;
 import static dev.tresor.keys.webadmin.ErrorResponses.notFound;
 import static dev.tresor.keys.webadmin.KeyRepositoryRoutes.TENANT_PATH;
 import static dev.tresor.keys.webadmin.RequestParameters.existingTenant;
-import static org.apache.james.webadmin.authentication.AuthenticationFilter.LOGIN;
 
 import java.util.List;
 import java.util.function.Function;
@@ -147,8 +146,7 @@ final class PolicyRoutes {
 
     /** Who changes a policy, for its history and the audit log. */
     private static String changedBy(Request request) {
-        Object login = request.attribute(LOGIN);
-        return login == null || login.toString().isBlank() ? ANONYMOUS : login.toString();
+        return RequestParameters.actor(request);
     }
 
     private static HaltException noPolicy(TenantId tenant, PolicyScope scope) {

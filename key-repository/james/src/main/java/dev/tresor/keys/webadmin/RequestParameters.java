@@ -2,6 +2,7 @@ package dev.tresor.keys.webadmin;
 
 import static dev.tresor.keys.webadmin.ErrorResponses.badRequest;
 import static dev.tresor.keys.webadmin.ErrorResponses.notFound;
+import static org.apache.james.webadmin.authentication.AuthenticationFilter.LOGIN;
 
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -46,6 +47,15 @@ final class RequestParameters {
         "(?=.{1,253}$)[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?(\\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9])?)*");
 
     private RequestParameters() {
+    }
+
+    /**
+     * Who makes an admin change, for the audit log and the history of what changed: the WebAdmin token's subject when
+     * authentication is on, else {@value PolicyRoutes#ANONYMOUS}.
+     */
+    static String actor(Request request) {
+        Object login = request.attribute(LOGIN);
+        return login == null || login.toString().isBlank() ? PolicyRoutes.ANONYMOUS : login.toString();
     }
 
     static TenantId tenant(Request request, String parameter) {

@@ -52,6 +52,46 @@ class KeyRepositoryConfigurationTest {
     }
 
     @Test
+    void publicationAndRenewalShouldDefaultToPort8081OnEveryAddressAndTwiceADay() throws Exception {
+        KeyRepositoryConfiguration configuration = parse("# nothing set\n");
+
+        assertThat(configuration.publication().enabled()).isTrue();
+        assertThat(configuration.publication().port()).isEqualTo(8081);
+        assertThat(configuration.publication().bind()).isEqualTo("0.0.0.0");
+        assertThat(configuration.publication().url()).isEqualTo("http://localhost:8081");
+        assertThat(configuration.renewalInterval()).isEqualTo(Duration.ofHours(12));
+        assertThat(configuration.renewalInitialDelay()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(KeyRepositoryConfiguration.defaults(JAMES).publication().url()).isEqualTo("http://localhost:8081");
+    }
+
+    @Test
+    void publicationAndRenewalShouldBeConfigurable() throws Exception {
+        KeyRepositoryConfiguration configuration = parse("publication.port=80\npublication.bind=127.0.0.1\n"
+            + "publication.url=http://pki.acme.example/\nlifecycle.renewal.interval=6h\n"
+            + "lifecycle.renewal.initialDelay=0\n");
+
+        assertThat(configuration.publication().port()).isEqualTo(80);
+        assertThat(configuration.publication().bind()).isEqualTo("127.0.0.1");
+        assertThat(configuration.publication().url()).isEqualTo("http://pki.acme.example");
+        assertThat(configuration.renewalInterval()).isEqualTo(Duration.ofHours(6));
+        assertThat(configuration.renewalInitialDelay()).isZero();
+        assertThat(parse("publication.port=0\n").publication().enabled()).isFalse();
+        assertThat(parse("publication.port=9000\n").publication().url()).isEqualTo("http://localhost:9000");
+    }
+
+    @Test
+    void invalidPublicationAndRenewalValuesShouldBeRefusedNamingTheProperty() {
+        assertThatThrownBy(() -> parse("publication.url=https://pki.acme.example\n"))
+            .hasMessageContaining("'publication.url'").hasMessageContaining("http://");
+        assertThatThrownBy(() -> parse("publication.port=70000\n")).hasMessageContaining("'publication.port'");
+        assertThatThrownBy(() -> parse("publication.bind=not an address\n")).hasMessageContaining("'publication.bind'");
+        assertThatThrownBy(() -> parse("lifecycle.renewal.interval=30s\n"))
+            .hasMessageContaining("'lifecycle.renewal.interval'");
+        assertThatThrownBy(() -> parse("lifecycle.renewal.initialDelay=2d\n"))
+            .hasMessageContaining("'lifecycle.renewal.initialDelay'");
+    }
+
+    @Test
     void memoryStorageShouldBeAccepted() throws Exception {
         assertThat(parse("storage=memory\n").storage()).isEqualTo(StorageType.MEMORY);
     }

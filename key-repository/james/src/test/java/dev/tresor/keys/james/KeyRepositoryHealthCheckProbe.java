@@ -6,8 +6,10 @@ import java.util.Optional;
 
 import org.apache.james.core.healthcheck.Result;
 
+import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.jdbc.PostgresChangeListener;
 import dev.tresor.keys.protection.KeyProtection;
+import dev.tresor.keys.repository.StoredKeyRepository;
 import dev.tresor.keys.spi.KeyStorage;
 import reactor.core.publisher.Mono;
 
@@ -17,7 +19,8 @@ public final class KeyRepositoryHealthCheckProbe {
     }
 
     public static Result check(KeyStorage storage, KeyProtection protection, PostgresChangeListener listener) {
-        return Mono.from(new KeyRepositoryHealthCheck(storage, protection, Duration.ZERO, Clock.systemUTC(),
-            () -> Optional.of(listener.state())).check()).block();
+        KeyRepository repository = StoredKeyRepository.create(storage, protection, Clock.systemUTC());
+        return Mono.from(new KeyRepositoryHealthCheck(storage, protection, repository, Duration.ZERO, Duration.ofDays(1),
+            Clock.systemUTC(), () -> Optional.of(listener.state())).check()).block();
     }
 }

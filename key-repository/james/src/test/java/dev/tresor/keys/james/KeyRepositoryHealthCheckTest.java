@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
 
 import org.apache.james.core.healthcheck.Result;
 import org.apache.james.core.healthcheck.ResultStatus;
@@ -12,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.KeyStatus;
 import dev.tresor.keys.Origin;
@@ -19,6 +22,9 @@ import dev.tresor.keys.TenantId;
 import dev.tresor.keys.TestClock;
 import dev.tresor.keys.TestPki;
 import dev.tresor.keys.jdbc.JdbcKeyStorage;
+import dev.tresor.keys.lifecycle.CaSettings;
+import dev.tresor.keys.lifecycle.IssuedKey;
+import dev.tresor.keys.lifecycle.KeyKind;
 import dev.tresor.keys.memory.MemoryKeyStorage;
 import dev.tresor.keys.protection.FileMasterKey;
 import dev.tresor.keys.protection.KeyProtection;
@@ -30,6 +36,7 @@ class KeyRepositoryHealthCheckTest {
     private static final TestPki CA = TestPki.ca("Health check test CA");
     private static final TenantId ACME = TenantId.of("acme");
     private static final Duration WARNING = Duration.ofDays(30);
+    private static final Duration GRACE = Duration.ofDays(1);
 
     @TempDir
     Path directory;
@@ -48,7 +55,7 @@ class KeyRepositoryHealthCheckTest {
         protection = KeyProtection.create(FileMasterKey.loadOrCreate(directory.resolve("master.key")), tenantKeys);
         repository = StoredKeyRepository.create(storage, protection, clock);
         repository.tenants().create(ACME);
-        healthCheck = new KeyRepositoryHealthCheck(storage, protection, WARNING, clock);
+        healthCheck = new KeyRepositoryHealthCheck(storage, protection, repository, WARNING, GRACE, clock);
     }
 
     @Test
@@ -75,9 +82,42 @@ class KeyRepositoryHealthCheckTest {
 
         assertThat(result.getStatus()).isEqualTo(ResultStatus.DEGRADED);
         assertThat(result.getCause()).hasValueSatisfying(cause -> assertThat(cause)
-            .startsWith("1 certificate(s) with a private key expire within 30 days")
-            .contains("tenant acme, alice@acme.example, expires ")
+            .startsWith("1 imported key(s) of the tenants' own users expire within 30 days")
+            .contains("tenant acme, certificate alice@acme.example, expires ")
             .contains(alice.fingerprint().asString()));
+    }
+
+    @Test
+    void anIssuedKeyPastItsRenewalPointShouldBeDegradedUntilItIsRenewed() {
+        repository.lifecycle().createCa(ACME, CaSettings.defaults("http://pki.acme.example"), "test");
+        repository.tenants().mapDomain("acme.example", ACME);
+        IssuedKey alice = repository.lifecycle().issue(ACME, KeyKind.SMIME, EmailAddress.of("alice@acme.example"),
+            Optional.empty(), "test");
+
+        // the renewal point (30 days before expiry) passed longer ago than the grace: the renewal job failed
+        clock.set(alice.notAfter().minus(Duration.ofDays(30)).plus(GRACE).plus(Duration.ofHours(1)));
+        Result result = check();
+
+        assertThat(result.getStatus()).isEqualTo(ResultStatus.DEGRADED);
+        assertThat(result.getCause()).hasValueSatisfying(cause -> assertThat(cause)
+            .startsWith("1 issued key(s) are past their renewal point and were not renewed")
+            .contains("tenant acme, smime " + alice.id() + " of alice@acme.example"));
+
+        repository.lifecycle().renew(ACME, "test");
+        assertThat(check().getStatus()).isEqualTo(ResultStatus.HEALTHY);
+    }
+
+    @Test
+    void anIssuedKeyExpiringWithinTheWarningPeriodShouldNotBeReportedBeforeItsRenewalIsLate() {
+        repository.lifecycle().createCa(ACME, CaSettings.parse(Map.of("publicationUrl", "http://pki.acme.example",
+            "renewBeforeDays", "7"), Optional.empty()), "test");
+        repository.tenants().mapDomain("acme.example", ACME);
+        IssuedKey alice = repository.lifecycle().issue(ACME, KeyKind.SMIME, EmailAddress.of("alice@acme.example"),
+            Optional.empty(), "test");
+
+        clock.set(alice.notAfter().minus(Duration.ofDays(20)));
+
+        assertThat(check().getStatus()).isEqualTo(ResultStatus.HEALTHY);
     }
 
     @Test
@@ -106,7 +146,7 @@ class KeyRepositoryHealthCheckTest {
     void aZeroWarningPeriodShouldNeverBeDegraded() {
         addKey(expiringSoon("alice@acme.example"));
 
-        Result result = Mono.from(new KeyRepositoryHealthCheck(storage, protection, Duration.ZERO, clock).check()).block();
+        Result result = Mono.from(new KeyRepositoryHealthCheck(storage, protection, repository, Duration.ZERO, GRACE, clock).check()).block();
 
         assertThat(result.getStatus()).isEqualTo(ResultStatus.HEALTHY);
     }
@@ -116,7 +156,7 @@ class KeyRepositoryHealthCheckTest {
         JdbcKeyStorage database = JdbcKeyStorage.h2(directory.resolve("keys"));
         database.close();
 
-        Result result = Mono.from(new KeyRepositoryHealthCheck(database, protection, WARNING, clock).check()).block();
+        Result result = Mono.from(new KeyRepositoryHealthCheck(database, protection, repository, WARNING, GRACE, clock).check()).block();
 
         assertThat(result.getStatus()).isEqualTo(ResultStatus.UNHEALTHY);
         assertThat(result.getCause()).hasValueSatisfying(cause -> assertThat(cause).startsWith("The key storage does not answer: "));
@@ -129,7 +169,7 @@ class KeyRepositoryHealthCheckTest {
 
         // when the node runs with another master key over the same tenant keys (another node rotated, a file was swapped)
         KeyProtection otherMasterKey = KeyProtection.create(FileMasterKey.loadOrCreate(directory.resolve("other.key")), tenantKeys);
-        Result result = Mono.from(new KeyRepositoryHealthCheck(storage, otherMasterKey, WARNING, clock).check()).block();
+        Result result = Mono.from(new KeyRepositoryHealthCheck(storage, otherMasterKey, repository, WARNING, GRACE, clock).check()).block();
 
         // then the repository is unhealthy, saying why
         assertThat(result.getStatus()).isEqualTo(ResultStatus.UNHEALTHY);

@@ -17,12 +17,24 @@ import org.apache.james.core.healthcheck.HealthCheck;
 import org.apache.james.filesystem.api.JamesDirectoriesProvider;
 import org.apache.james.metrics.api.Gauge;
 import org.apache.james.metrics.api.GaugeRegistry;
+import org.apache.james.rrt.api.RecipientRewriteTable;
+import org.apache.james.rrt.memory.MemoryRecipientRewriteTable;
 import org.apache.james.server.core.configuration.Configuration;
 import org.apache.james.server.core.filesystem.FileSystemImpl;
+import org.apache.james.server.task.json.dto.AdditionalInformationDTO;
+import org.apache.james.server.task.json.dto.AdditionalInformationDTOModule;
+import org.apache.james.task.Hostname;
+import org.apache.james.task.MemoryTaskManager;
+import org.apache.james.task.TaskExecutionDetails;
+import org.apache.james.task.TaskManager;
+import org.apache.james.utils.InitializationOperation;
 import org.apache.james.utils.PropertiesProvider;
 import org.apache.james.webadmin.Routes;
+import org.apache.james.webadmin.dto.DTOModuleInjections;
 import org.apache.james.webadmin.mdc.RequestLogger;
 import org.apache.james.webadmin.utils.JsonTransformer;
+import org.apache.mailet.MailetContext;
+import org.apache.mailet.base.test.FakeMailContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,6 +43,7 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Key;
 import com.google.inject.TypeLiteral;
+import com.google.inject.name.Names;
 
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyRepository;
@@ -40,10 +53,21 @@ import dev.tresor.keys.TestPki;
 import dev.tresor.keys.protection.FileMasterKey;
 import dev.tresor.keys.spi.KeyStorage;
 import dev.tresor.keys.webadmin.KeyRepositoryRoutes;
+import dev.tresor.keys.webadmin.RenewalRoutes;
 import dev.tresor.keys.webadmin.TresorRequestLogger;
 
-/** The module in a Guice injector given what James itself binds: configuration, directories, clock, JSON, gauges. */
+/**
+ * The module in a Guice injector given what James itself binds: configuration, directories, clock, JSON, gauges, the
+ * task manager, the recipient rewrite table.
+ */
 class KeyRepositoryModuleTest {
+    private final MemoryTaskManager taskManager = new MemoryTaskManager(new Hostname("node-1"));
+
+    @org.junit.jupiter.api.AfterEach
+    void stopTasks() {
+        taskManager.stop();
+    }
+
     private static final TenantId ACME = TenantId.of("acme");
 
     @TempDir
@@ -95,11 +119,48 @@ class KeyRepositoryModuleTest {
         Injector injector = start();
 
         assertThat(injector.getInstance(Key.get(new TypeLiteral<Set<Routes>>() { })))
-            .hasExactlyElementsOfTypes(KeyRepositoryRoutes.class);
+            .hasExactlyElementsOfTypes(KeyRepositoryRoutes.class, RenewalRoutes.class);
         assertThat(injector.getInstance(Key.get(new TypeLiteral<Set<HealthCheck>>() { })))
             .hasExactlyElementsOfTypes(KeyRepositoryHealthCheck.class);
         assertThat(injector.getInstance(Key.get(new TypeLiteral<Set<RequestLogger>>() { })))
             .hasExactlyElementsOfTypes(TresorRequestLogger.class);
+    }
+
+    @Test
+    void thePublicationServerAndTheRenewalScheduleShouldStartWithJamesAndTasksShowTheRenewalsDetails()
+        throws Exception {
+        writeConfiguration("storage=memory\npublication.port=" + freePort() + "\npublication.bind=127.0.0.1\n");
+        Injector injector = start();
+
+        Set<InitializationOperation> operations = injector.getInstance(
+            Key.get(new TypeLiteral<Set<InitializationOperation>>() { }));
+        assertThat(operations).extracting(InitializationOperation::forClass)
+            .containsExactlyInAnyOrder(PublicationServer.class, RenewalScheduler.class);
+        for (InitializationOperation operation : operations) {
+            operation.initModule();
+        }
+        PublicationServer server = injector.getInstance(PublicationServer.class);
+        assertThat(server.port()).isPositive();
+        server.stop();
+        injector.getInstance(RenewalScheduler.class).stop();
+        assertThat(injector.getInstance(Key.get(new TypeLiteral<Set<AdditionalInformationDTOModule<
+                ? extends TaskExecutionDetails.AdditionalInformation, ? extends AdditionalInformationDTO>>>() { },
+            Names.named(DTOModuleInjections.WEBADMIN_DTO))))
+            .extracting(module -> module.getDomainObjectType()).containsExactly(RenewalTask.TYPE.asString());
+    }
+
+    @Test
+    void aStockJamesShouldStartThemThroughTheStartableOfItsExtensionInjector() throws Exception {
+        writeConfiguration("storage=memory\npublication.port=" + freePort() + "\npublication.bind=127.0.0.1\n");
+        Injector extensions = start(new KeyRepositoryExtensionModule());
+
+        extensions.getInstance(LifecycleStartable.class).start();
+
+        PublicationServer server = extensions.getInstance(PublicationServer.class);
+        assertThat(server.port()).isPositive();
+        server.stop();
+        extensions.getInstance(RenewalScheduler.class).stop();
+        assertThat(new RenewalTaskExtension().taskAdditionalInformationDTOModules()).hasSize(1);
     }
 
     @Test
@@ -229,6 +290,17 @@ class KeyRepositoryModuleTest {
     }
 
     private Injector start() {
+        return start(new KeyRepositoryModule());
+    }
+
+    private static int freePort() throws IOException {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    /** With what James binds in every product: the module's dependencies outside Tresor. */
+    private Injector start(com.google.inject.Module module) {
         Configuration.Basic configuration = Configuration.builder().workingDirectory(james.toString()).build();
         FileSystemImpl fileSystem = new FileSystemImpl(configuration.directories());
         return Guice.createInjector(
@@ -238,8 +310,13 @@ class KeyRepositoryModuleTest {
                 binder.bind(Clock.class).toInstance(Clock.systemUTC());
                 binder.bind(JsonTransformer.class).toInstance(new JsonTransformer());
                 binder.bind(GaugeRegistry.class).toInstance(gauges);
+                binder.bind(TaskManager.class).toInstance(taskManager);
+                binder.bind(MailetContext.class).toInstance(FakeMailContext.defaultContext());
+                // a provider, so that Guice does not inject the RRT's own setters (users, domains, validators)
+                binder.bind(RecipientRewriteTable.class)
+                    .toProvider((com.google.inject.Provider<RecipientRewriteTable>) MemoryRecipientRewriteTable::new);
             },
-            new KeyRepositoryModule());
+            module);
     }
 
     private void writeConfiguration(String properties) throws IOException {

@@ -56,7 +56,7 @@ class DomainMappingRoutesTest {
         KeyProtection protection = KeyProtection.create(FileMasterKey.loadOrCreate(directory.resolve("master.key")),
             MemoryTenantKeyStore.create());
         repository = StoredKeyRepository.create(new MemoryKeyStorage(), protection, clock);
-        server = WebAdminUtils.createWebAdminServer(new KeyRepositoryRoutes(repository, clock, new JsonTransformer()))
+        server = WebAdminUtils.createWebAdminServer(new KeyRepositoryRoutes(repository, clock, new JsonTransformer(), RoutesFixture.PUBLICATION_URL))
             .start();
         RestAssured.requestSpecification = WebAdminUtils.buildRequestSpecification(server)
             .setBasePath(KeyRepositoryRoutes.TENANTS)

@@ -247,7 +247,7 @@ class PolicyRoutesTest extends RoutesFixture {
     @Test
     void theAuthenticatedAdministratorShouldBeRecordedAsWhoChangedThePolicy() {
         WebAdminServer authenticated = WebAdminUtils.createWebAdminServer(new LoggedIn("carol"),
-            new KeyRepositoryRoutes(repository, clock, new JsonTransformer())).start();
+            new KeyRepositoryRoutes(repository, clock, new JsonTransformer(), RoutesFixture.PUBLICATION_URL)).start();
         try {
             given(WebAdminUtils.buildRequestSpecification(authenticated).setBasePath(KeyRepositoryRoutes.TENANTS)
                     .build())

@@ -79,7 +79,7 @@ class RequestBodyRoutesTest {
         repository = StoredKeyRepository.create(new MemoryKeyStorage(), protection, clock);
         // As KeyRepositoryModule binds it: James's request logging through TresorRequestLogger.
         server = new WebAdminServer(WebAdminConfiguration.TEST_CONFIGURATION,
-            List.of(new KeyRepositoryRoutes(repository, clock, new JsonTransformer())), new NoAuthenticationFilter(),
+            List.of(new KeyRepositoryRoutes(repository, clock, new JsonTransformer(), RoutesFixture.PUBLICATION_URL)), new NoAuthenticationFilter(),
             new RecordingMetricFactory(), new LoggingRequestFilter(Set.of(new TresorRequestLogger()))) {
         };
         server.start();

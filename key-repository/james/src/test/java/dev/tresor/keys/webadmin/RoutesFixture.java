@@ -38,6 +38,7 @@ import io.restassured.RestAssured;
  */
 abstract class RoutesFixture {
     static final TestPki CA = TestPki.ca("Routes test CA");
+    static final String PUBLICATION_URL = "http://pki.test.example:8081";
     static final String ACME = "acme";
     static final TenantId ACME_ID = TenantId.of(ACME);
     static final String ALICE = "alice@acme.example";
@@ -59,7 +60,8 @@ abstract class RoutesFixture {
         KeyProtection protection = KeyProtection.create(FileMasterKey.loadOrCreate(directory.resolve("master.key")),
             MemoryTenantKeyStore.create());
         repository = StoredKeyRepository.create(new MemoryKeyStorage(), protection, clock);
-        server = WebAdminUtils.createWebAdminServer(new KeyRepositoryRoutes(repository, clock, new JsonTransformer()))
+        server = WebAdminUtils.createWebAdminServer(
+                new KeyRepositoryRoutes(repository, clock, new JsonTransformer(), PUBLICATION_URL))
             .start();
         RestAssured.requestSpecification = WebAdminUtils.buildRequestSpecification(server)
             .setBasePath(KeyRepositoryRoutes.TENANTS)
