@@ -97,7 +97,7 @@ class LifecycleRoutesTest extends RoutesFixture {
         when().get(CA_PATH + "/certificate").then().statusCode(HttpStatus.NOT_FOUND_404);
         when().get("nobody/ca").then().statusCode(HttpStatus.NOT_FOUND_404);
 
-        given().body("{}").put(CA_PATH);
+        when().put(CA_PATH).then().statusCode(HttpStatus.CREATED_201).body("settings.validityDays", is("365"));
 
         when().get(CA_PATH).then().statusCode(HttpStatus.OK_200).body("tenant", is(ACME));
         when().get(CA_PATH + "/certificate")
