@@ -48,7 +48,7 @@ import spark.Service;
  * <table>
  * <caption>Routes (under /tresor/tenants/{tenant})</caption>
  * <tr><td>PUT /ca</td><td>generates the CA: body {@code {"settings": {...}}} of {@link CaSettings} fields (all
- *     optional; {@code publicationUrl} defaults to {@code publication.url} of keyrepository.properties); 201 with the
+ *     optional, the body too; {@code publicationUrl} defaults to {@code publication.url} of keyrepository.properties); 201 with the
  *     CA, 409 if the tenant has one (a CA is never replaced)</td></tr>
  * <tr><td>PUT /ca?action=import</td><td>takes an intermediate CA of the organisation's PKI from a PKCS#12 body
  *     (password in header {@value PrivateKeyRoutes#PASSWORD_HEADER}), settings as query parameters
@@ -135,7 +135,8 @@ final class LifecycleRoutes {
     }
 
     private TenantCa createCa(Request request, TenantId tenant) {
-        Map<String, JsonNode> body = JsonBody.object(request, "the field settings");
+        Map<String, JsonNode> body = request.raw().getContentLengthLong() == 0 ? Map.of()
+            : JsonBody.object(request, "the field settings");
         for (String field : body.keySet()) {
             if (!field.equals(SETTINGS)) {
                 throw badRequest("Unknown field '" + field + "' in the JSON body: expected the field settings");

@@ -12,6 +12,9 @@ import static org.hamcrest.Matchers.startsWith;
 import java.util.List;
 import java.util.Optional;
 
+import org.apache.james.webadmin.WebAdminServer;
+import org.apache.james.webadmin.WebAdminUtils;
+import org.apache.james.webadmin.utils.JsonTransformer;
 import org.eclipse.jetty.http.HttpStatus;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +28,7 @@ import dev.tresor.keys.lifecycle.IssuedKey;
 import dev.tresor.keys.lifecycle.KeyKind;
 import dev.tresor.keys.lifecycle.RevocationReason;
 import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
 
 /** The WebAdmin routes of a tenant's CA and the keys it issues ({@link LifecycleRoutes}). */
 class LifecycleRoutesTest extends RoutesFixture {
@@ -93,7 +97,7 @@ class LifecycleRoutesTest extends RoutesFixture {
         when().get(CA_PATH + "/certificate").then().statusCode(HttpStatus.NOT_FOUND_404);
         when().get("nobody/ca").then().statusCode(HttpStatus.NOT_FOUND_404);
 
-        given().body("{}").put(CA_PATH);
+        when().put(CA_PATH).then().statusCode(HttpStatus.CREATED_201).body("settings.validityDays", is("365"));
 
         when().get(CA_PATH).then().statusCode(HttpStatus.OK_200).body("tenant", is(ACME));
         when().get(CA_PATH + "/certificate")
@@ -259,6 +263,29 @@ class LifecycleRoutesTest extends RoutesFixture {
             .body("ownKey", contains(true));
         when().get(ACME + "/expiring?withinDays=0").then().statusCode(HttpStatus.OK_200).body("", hasSize(0));
         when().get(ACME + "/expiring?withinDays=-1").then().statusCode(HttpStatus.BAD_REQUEST_400);
+    }
+
+    @Test
+    void theAuthenticatedAdministratorShouldBeTheActorOfEveryChangeInTheAuditLog() {
+        WebAdminServer authenticated = WebAdminUtils.createWebAdminServer(new PolicyRoutesTest.LoggedIn("carol"),
+            new KeyRepositoryRoutes(repository, clock, new JsonTransformer(), PUBLICATION_URL)).start();
+        try {
+            RequestSpecification carol = WebAdminUtils.buildRequestSpecification(authenticated)
+                .setBasePath(KeyRepositoryRoutes.TENANTS).build();
+            given(carol).body("{}").put(CA_PATH).then().statusCode(HttpStatus.CREATED_201);
+            given(carol).body("{\"expiryWarningDays\":10}").patch(CA_PATH + "/settings").then().statusCode(HttpStatus.OK_200);
+            String id = given(carol).body("{\"kind\":\"smime\",\"addresses\":[\"alice@acme.example\"]}").post(ISSUED)
+                .then().statusCode(HttpStatus.CREATED_201).extract().jsonPath().getString("[0].id");
+            given(carol).post(ISSUED + "/smime/" + id + "?action=revoke").then().statusCode(HttpStatus.OK_200);
+        } finally {
+            authenticated.destroy();
+        }
+
+        assertThat(auditOf(ACME_ID)).extracting(event -> event.detail().orElse(""))
+            .anySatisfy(detail -> assertThat(detail).contains("CA generated").contains("by carol"))
+            .anySatisfy(detail -> assertThat(detail).contains("CA settings changed by carol"))
+            .anySatisfy(detail -> assertThat(detail).contains("ahead of time by carol"))
+            .anySatisfy(detail -> assertThat(detail).contains("carol").contains("revoked"));
     }
 
     private IssuedKey issue(String address) {

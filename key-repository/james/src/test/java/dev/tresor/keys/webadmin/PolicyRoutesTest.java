@@ -327,7 +327,8 @@ class PolicyRoutesTest extends RoutesFixture {
     }
 
     /** Stands in for James's JWT filter, which sets the login of a verified token on the request. */
-    private static final class LoggedIn implements Routes {
+    /** Stands in for James's authentication filter: every request comes from {@code login}. */
+    static final class LoggedIn implements Routes {
         private final String login;
 
         LoggedIn(String login) {
