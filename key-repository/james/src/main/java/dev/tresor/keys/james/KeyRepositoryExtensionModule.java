@@ -14,7 +14,6 @@ import org.slf4j.LoggerFactory;
 
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
-import com.google.inject.Scopes;
 
 import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.protection.KeyProtection;
@@ -39,7 +38,8 @@ import dev.tresor.keys.webadmin.KeyRepositoryRoutes;
  * conf/healthcheck.properties  additional.healthchecks=dev.tresor.keys.james.KeyRepositoryHealthCheck
  * </pre>
  * The startable starts the renewal job's schedule ({@link RenewalScheduler}) and the publication server
- * ({@link PublicationServer}), bound here as singletons; the task extension lets {@code GET /tasks/{id}} show the
+ * ({@link PublicationServer}), singletons made when first asked for (so that an injector without James's task manager,
+ * such as {@code tresor-process}'s, can still use this module); the task extension lets {@code GET /tasks/{id}} show the
  * renewal job's details.
  * Tresor's own distribution uses {@link KeyRepositoryModule}, which adds the routes and the health check itself.
  */
@@ -51,8 +51,6 @@ public final class KeyRepositoryExtensionModule extends AbstractModule {
         bind(ConfiguredKeyStorage.class).asEagerSingleton();
         bind(KeyProtection.class).toProvider(CheckedKeyProtection.class).asEagerSingleton();
         bind(KeyCacheGauges.class).asEagerSingleton();
-        bind(RenewalScheduler.class).in(Scopes.SINGLETON);
-        bind(PublicationServer.class).in(Scopes.SINGLETON);
     }
 
     @Provides
