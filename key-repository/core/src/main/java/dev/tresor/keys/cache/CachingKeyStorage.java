@@ -43,7 +43,8 @@ import dev.tresor.keys.spi.TrustAnchorStorage;
 /**
  * Keeps the answers of the lookups on every mail's path, in front of any {@link KeyStorage}: certificates and OpenPGP
  * keys by address (whom to encrypt to, which key signs), the sealed private key and OpenPGP secret key that sign, the
- * tenant a domain is mapped to, federation grantors, and a tenant's current policies (read once per mail and tenant).
+ * tenant a domain is mapped to, federation grantors, a tenant's current policies (read once per mail and tenant), its
+ * CA (does it issue a key to a sender without one?) and the TLS policy of a recipient domain (asked per recipient).
  * Everything else (administration reads and the other vaults) goes straight to storage.
  *
  * <p>A Guava {@link Cache} holds them: at most {@code maximumSize} answers (the least recently used go first), each
@@ -72,7 +73,7 @@ public final class CachingKeyStorage implements KeyStorage, StorageChangeObserve
     /** The cached lookups. */
     private enum Query {
         CERTIFICATES_BY_ADDRESS, PGP_KEYS_BY_ADDRESS, PRIVATE_KEY, PGP_SECRET_KEY, GRANTORS, TENANT_OF_DOMAIN,
-        CURRENT_POLICIES, CA
+        CURRENT_POLICIES, CA, TLS_POLICY
     }
 
     /** Which lookup, for which tenants, about which address, domain or fingerprint. */
@@ -125,6 +126,7 @@ public final class CachingKeyStorage implements KeyStorage, StorageChangeObserve
     private final PgpKeyStorage pgpKeys;
     private final PolicyStorage policies;
     private final LifecycleStorage lifecycle;
+    private final TlsPolicyStorage tlsPolicies;
 
     private CachingKeyStorage(KeyStorage delegate, Duration ttl, long maximumSize, LongSupplier nanoTime) {
         this.delegate = Objects.requireNonNull(delegate);
@@ -152,6 +154,7 @@ public final class CachingKeyStorage implements KeyStorage, StorageChangeObserve
         this.pgpKeys = new CachedPgpKeys(delegate.pgpKeys());
         this.policies = new CachedPolicies(delegate.policies());
         this.lifecycle = new CachedLifecycle(delegate.lifecycle());
+        this.tlsPolicies = new CachedTlsPolicies(delegate.tlsPolicies());
     }
 
     /** A cache of {@value #DEFAULT_MAXIMUM_SIZE} answers at most. */
@@ -204,7 +207,7 @@ public final class CachingKeyStorage implements KeyStorage, StorageChangeObserve
 
     @Override
     public TlsPolicyStorage tlsPolicies() {
-        return delegate.tlsPolicies();
+        return tlsPolicies;
     }
 
     @Override
@@ -620,6 +623,36 @@ public final class CachingKeyStorage implements KeyStorage, StorageChangeObserve
         @Override
         public <T> T withIssuanceLock(TenantId tenant, String kind, String address, Supplier<T> work) {
             return storage.withIssuanceLock(tenant, kind, address, work);
+        }
+    }
+
+    /** The TLS policy of one recipient domain is asked for every recipient of every mail (RecipientRequiresTls). */
+    private final class CachedTlsPolicies implements TlsPolicyStorage {
+        private final TlsPolicyStorage storage;
+
+        CachedTlsPolicies(TlsPolicyStorage storage) {
+            this.storage = storage;
+        }
+
+        @Override
+        public void putTlsPolicy(TenantId tenant, String domain, String policy, Instant updatedAt) {
+            storage.putTlsPolicy(tenant, domain, policy, updatedAt);
+            forget(StorageChange.tenant(tenant));
+        }
+
+        @Override
+        public Optional<String> tlsPolicy(TenantId tenant, String domain) {
+            return cached(key(Query.TLS_POLICY, Set.of(tenant), domain), () -> storage.tlsPolicy(tenant, domain));
+        }
+
+        @Override
+        public SortedMap<String, String> tlsPolicies(TenantId tenant) {
+            return storage.tlsPolicies(tenant);
+        }
+
+        @Override
+        public boolean deleteTlsPolicy(TenantId tenant, String domain) {
+            return forgetting(storage.deleteTlsPolicy(tenant, domain), StorageChange.tenant(tenant));
         }
     }
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.tresor.keys.TlsPolicy;
 import dev.tresor.keys.lifecycle.KeyKind;
 import dev.tresor.keys.lifecycle.CaSettings;
 import dev.tresor.keys.EmailAddress;
@@ -176,6 +177,19 @@ class CachingKeyStorageTest {
         cache.changed(StorageChange.tenant(BANK));
 
         assertThat(node.lifecycle().issuesAutomatically(BANK, teller, KeyKind.SMIME)).isFalse();
+    }
+
+    @Test
+    void aTlsPolicySetOnAnotherNodeShouldBeSeenAfterTheTtlAndOnThisNodeAtOnce() {
+        assertThat(nodeA.tlsPolicies().get(BANK, "partner.example")).isEmpty();
+
+        nodeB.tlsPolicies().set(BANK, "partner.example", TlsPolicy.of(TlsPolicy.Level.VERIFY));
+
+        assertThat(nodeA.tlsPolicies().get(BANK, "partner.example")).as("within the TTL").isEmpty();
+        nanoTime.addAndGet(Duration.ofSeconds(31).toNanos());
+        assertThat(nodeA.tlsPolicies().get(BANK, "partner.example")).isPresent();
+        nodeA.tlsPolicies().remove(BANK, "partner.example");
+        assertThat(nodeA.tlsPolicies().get(BANK, "partner.example")).isEmpty();
     }
 
     @Test

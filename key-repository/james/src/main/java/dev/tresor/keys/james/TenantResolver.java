@@ -1,12 +1,17 @@
 package dev.tresor.keys.james;
 
+import java.time.Duration;
+import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 
 import javax.inject.Inject;
+import javax.inject.Singleton;
 
 import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
@@ -14,6 +19,12 @@ import org.apache.james.rrt.api.RecipientRewriteTable;
 import org.apache.james.rrt.api.RecipientRewriteTableException;
 import org.apache.james.rrt.lib.Mapping;
 import org.apache.james.rrt.lib.MappingSource;
+
+import com.google.common.annotations.VisibleForTesting;
+import com.google.common.base.Throwables;
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+import com.google.common.util.concurrent.UncheckedExecutionException;
 
 import dev.tresor.keys.EmailAddress;
 import dev.tresor.keys.KeyRepository;
@@ -39,19 +50,42 @@ import dev.tresor.keys.TenantId;
  * If one alias domain has several targets belonging to different tenants, the tenant is ambiguous: rather than pick a
  * vault, {@link #tenantOf(Domain)} fails with an {@link IllegalStateException} (the caller fails closed).
  *
- * <p>Nothing is cached: every call reads the directory and the RRT, so changes to either apply to the next mail.
+ * <p>The directory's answers are cached by the key repository (and forgotten when they change). The aliases of a domain
+ * are read from James's RRT, a database query each, and every mailet and matcher of the chain asks for the sender's or
+ * a recipient's tenant (a relay profile put a tenth of James's CPU per mail there): they are kept for the key
+ * repository's {@code cache.ttl} (30 s by default; 0 = read every time), in one cache shared by the whole chain, so
+ * a domain alias added or removed in James applies to the tenant of its mail within that time.
  *
- * <p>A plain {@code @Inject} class: Guice creates it just in time wherever a {@link KeyRepository} and James's
- * {@link RecipientRewriteTable} are bound, so it needs no binding of its own.
+ * <p>One per injector ({@link Singleton}): Guice creates it just in time wherever a {@link KeyRepository}, James's
+ * {@link RecipientRewriteTable} and the {@link KeyRepositoryConfiguration} are bound, so it needs no binding of its own.
  */
+@Singleton
 public final class TenantResolver {
+    private static final long MAXIMUM_CACHED_DOMAINS = 10_000;
+
     private final KeyRepository repository;
     private final RecipientRewriteTable recipientRewriteTable;
+    private final Optional<Cache<Domain, Set<String>>> aliasTargets;
 
     @Inject
+    public TenantResolver(KeyRepository repository, RecipientRewriteTable recipientRewriteTable,
+                          KeyRepositoryConfiguration configuration) {
+        this(repository, recipientRewriteTable, configuration.cacheTtl());
+    }
+
+    /** Reads the RRT on every call. */
     public TenantResolver(KeyRepository repository, RecipientRewriteTable recipientRewriteTable) {
+        this(repository, recipientRewriteTable, Duration.ZERO);
+    }
+
+    @VisibleForTesting
+    TenantResolver(KeyRepository repository, RecipientRewriteTable recipientRewriteTable, Duration aliasTtl) {
         this.repository = Objects.requireNonNull(repository, "repository");
         this.recipientRewriteTable = Objects.requireNonNull(recipientRewriteTable, "recipientRewriteTable");
+        this.aliasTargets = aliasTtl.isZero() ? Optional.empty() : Optional.of(CacheBuilder.newBuilder()
+            .expireAfterWrite(aliasTtl)
+            .maximumSize(MAXIMUM_CACHED_DOMAINS)
+            .build());
     }
 
     /** The tenant of the address's domain. */
@@ -89,6 +123,18 @@ public final class TenantResolver {
     }
 
     private Set<String> aliasTargets(Domain domain) {
+        if (aliasTargets.isEmpty()) {
+            return readAliasTargets(domain);
+        }
+        try {
+            return aliasTargets.get().get(domain, () -> readAliasTargets(domain));
+        } catch (ExecutionException | UncheckedExecutionException e) {
+            Throwables.throwIfUnchecked(e.getCause());
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private Set<String> readAliasTargets(Domain domain) {
         String self = EmailAddress.normaliseDomain(domain.asString());
         try {
             return recipientRewriteTable.getStoredMappings(MappingSource.fromDomain(domain))
@@ -97,7 +143,8 @@ public final class TenantResolver {
                 .map(Mapping::getMappingValue)
                 .map(EmailAddress::normaliseDomain)
                 .filter(target -> !target.equals(self))
-                .collect(Collectors.toCollection(TreeSet::new));
+                .collect(Collectors.collectingAndThen(Collectors.toCollection(TreeSet::new),
+                    Collections::unmodifiableSet));
         } catch (RecipientRewriteTableException e) {
             throw new IllegalStateException("Cannot read the domain aliases of '" + domain.asString() + "'", e);
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 
 import org.apache.james.core.Domain;
 import org.apache.james.core.MailAddress;
@@ -62,6 +63,35 @@ class TenantResolverTest {
     private void mapDomain(Domain domain, TenantId tenant) {
         repository.tenants().create(tenant);
         repository.tenants().mapDomain(domain.asString(), tenant);
+    }
+
+    @Test
+    void aCachingResolverShouldReuseTheAliasesOfADomainWithinItsTtlAndOnlyThen() throws Exception {
+        mapDomain(ACME, ACME_CORP);
+        TenantResolver caching = new TenantResolver(repository, recipientRewriteTable, Duration.ofHours(1));
+        assertThat(caching.tenantOf(ACME_ALIAS)).isEqualTo(TenantId.of("acme-alias.example"));
+
+        recipientRewriteTable.addDomainAliasMapping(MappingSource.fromDomain(ACME_ALIAS), ACME);
+
+        assertThat(caching.tenantOf(ACME_ALIAS)).as("within the TTL: the alias is not known yet")
+            .isEqualTo(TenantId.of("acme-alias.example"));
+        assertThat(resolver.tenantOf(ACME_ALIAS)).as("without a cache: known at once").isEqualTo(ACME_CORP);
+        assertThat(new TenantResolver(repository, recipientRewriteTable, Duration.ofMillis(1)).tenantOf(ACME_ALIAS))
+            .isEqualTo(ACME_CORP);
+    }
+
+    @Test
+    void aCachingResolverShouldStillRefuseAnAmbiguousAlias() throws Exception {
+        mapDomain(ACME, ACME_CORP);
+        mapDomain(PARTNER, OTHER_CORP);
+        recipientRewriteTable.addDomainAliasMapping(MappingSource.fromDomain(LONELY), ACME);
+        recipientRewriteTable.addDomainAliasMapping(MappingSource.fromDomain(LONELY), PARTNER);
+        TenantResolver caching = new TenantResolver(repository, recipientRewriteTable, Duration.ofHours(1));
+
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> caching.tenantOf(LONELY)).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("different tenants");
+        }
     }
 
     @Test
