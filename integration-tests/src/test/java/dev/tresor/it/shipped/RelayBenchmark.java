@@ -93,7 +93,11 @@ public final class RelayBenchmark {
                 + " each, James -Xmx%s, %d cores%n", options.configurations, options.mails, options.size, options.sessions,
             options.warmup, options.runs, options.heap, Runtime.getRuntime().availableProcessors());
         for (String name : options.configurations) {
-            ShippedServer server = CONFIGURATIONS.get(name).get().javaOptions("-Xms256m -Xmx" + options.heap);
+            // TRESOR_BENCH_JFR=<directory>: each server records a Java Flight Recording (profile settings) there
+            String recording = System.getenv("TRESOR_BENCH_JFR") == null ? ""
+                : " -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + Path.of(System.getenv("TRESOR_BENCH_JFR"))
+                    .toAbsolutePath().resolve("relay-" + name + ".jfr");
+            ShippedServer server = CONFIGURATIONS.get(name).get().javaOptions("-Xms256m -Xmx" + options.heap + recording);
             servers.put(name, server);
             server.start("RelayBenchmark-" + name);
             SampleTenant.createSmimePairIn(server, Files.createDirectories(server.home().resolve("bench-keys")));
