@@ -2,7 +2,6 @@ package dev.tresor.matchers;
 
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -63,15 +62,12 @@ public class RecipientRequiresTls extends GenericMatcher {
 
     @Override
     public Collection<MailAddress> match(Mail mail) {
-        List<MailAddress> remote = mail.getRecipients().stream()
+        boolean requested = RequireTlsOption.isRequested(mail);
+        Optional<TenantId> tenant = requested ? Optional.empty() : mail.getMaybeSender().asOptional().map(tenants::tenantOf);
+        // the policy first (cached), James's domain list (a database query each) only for those that need TLS
+        return mail.getRecipients().stream()
+            .filter(recipient -> requested || requiresTls(tenant, recipient.getDomain().asString()))
             .filter(recipient -> !getMailetContext().isLocalServer(recipient.getDomain()))
-            .collect(Collectors.toList());
-        if (RequireTlsOption.isRequested(mail)) {
-            return remote;
-        }
-        Optional<TenantId> tenant = mail.getMaybeSender().asOptional().map(tenants::tenantOf);
-        return remote.stream()
-            .filter(recipient -> requiresTls(tenant, recipient.getDomain().asString()))
             .collect(Collectors.toList());
     }
 
