@@ -72,7 +72,7 @@ public final class BatchingAuditStorage implements AuditStorage, AutoCloseable {
     private long appended;
     private long taken;
     private long written;
-    /** The writer writes without waiting for its interval while {@code taken < flushUpTo}. */
+    /** Someone waits for the records up to this one: the writer takes them without waiting for its interval. */
     private long flushUpTo;
     private boolean closing;
     private long closeDeadlineNanos;
@@ -152,7 +152,8 @@ public final class BatchingAuditStorage implements AuditStorage, AutoCloseable {
     }
 
     /**
-     * Writes at once every record appended before, and waits until they are stored.
+     * Writes at once every record appended before, and waits until they are stored (or, for a tenant deleted
+     * meanwhile, logged as not stored).
      *
      * @throws AuditUnavailableException if the storage fails for longer than {@code patience}
      */
@@ -214,16 +215,22 @@ public final class BatchingAuditStorage implements AuditStorage, AutoCloseable {
     }
 
     private void writeUntilClosed() {
-        List<AuditRecord> batch;
-        while (!(batch = nextBatch()).isEmpty()) {
-            write(batch);
-            lock.lock();
-            try {
-                written += batch.size();
-                roomOrWritten.signalAll();
-            } finally {
-                lock.unlock();
+        try {
+            List<AuditRecord> batch;
+            while (!(batch = nextBatch()).isEmpty()) {
+                write(batch);
+                lock.lock();
+                try {
+                    written += batch.size();
+                    roomOrWritten.signalAll();
+                } finally {
+                    lock.unlock();
+                }
             }
+        } catch (Throwable e) {
+            // appenders then wait for room until their patience runs out, and fail: the audit fails closed
+            LOGGER.error("The audit writer stopped; {} audit records are not stored", pending(), e);
+            throw e;
         }
     }
 
@@ -235,7 +242,7 @@ public final class BatchingAuditStorage implements AuditStorage, AutoCloseable {
                 work.awaitUninterruptibly();
             }
             long left = flushIntervalNanos;
-            while (queue.size() < BATCH_SIZE && !closing && taken + queue.size() > flushUpTo && left > 0) {
+            while (queue.size() < BATCH_SIZE && !closing && taken >= flushUpTo && left > 0) {
                 left = awaitWork(left);
             }
             List<AuditRecord> batch = new ArrayList<>(Math.min(queue.size(), BATCH_SIZE));
