@@ -1,10 +1,12 @@
 package dev.tresor.keys.jdbc;
 
 import static dev.tresor.keys.jdbc.JdbcDatabase.requireLimit;
+import static dev.tresor.keys.jdbc.Statements.inTransaction;
 import static dev.tresor.keys.jdbc.Statements.prepare;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -33,22 +35,47 @@ final class JdbcAuditStorage implements AuditStorage {
     }
 
     @Override
-    public AuditRecord appendAudit(AuditRecord record) {
-        AuditRecord stored = new AuditRecord(0, record.time().truncatedTo(ChronoUnit.MICROS), record.tenant(),
-            record.operation(), record.keyFingerprint(), record.counterpart(), record.messageId(), record.detail());
-        long id = database.write("append to the audit log of " + record.tenant(), () -> new UnknownTenantException(record.tenant()),
-            connection -> {
-                try (PreparedStatement statement = prepare(connection, INSERT_AUDIT, new String[] {"id"},
-                    stored.time(), stored.tenant().asString(), stored.operation(), stored.keyFingerprint(),
-                    stored.counterpart(), stored.messageId(), stored.detail())) {
-                    statement.executeUpdate();
-                    try (ResultSet keys = statement.getGeneratedKeys()) {
-                        keys.next();
-                        return keys.getLong(1);
+    public void appendAudit(AuditRecord record) {
+        database.write("append to the audit log of " + record.tenant(), () -> new UnknownTenantException(record.tenant()),
+            connection -> Statements.update(connection, INSERT_AUDIT, parameters(record)));
+    }
+
+    /**
+     * One JDBC batch in one transaction: a single round trip on PostgreSQL (the driver sends the batch at once) and one
+     * commit, hence one log flush, on both. A record of an unknown tenant rolls back the whole batch.
+     */
+    @Override
+    public void appendAudits(List<AuditRecord> records) {
+        if (records.isEmpty()) {
+            return;
+        }
+        database.write("append " + records.size() + " records to the audit log", () -> unknownTenantOf(records),
+            connection -> inTransaction(connection, () -> {
+                try (PreparedStatement statement = connection.prepareStatement(INSERT_AUDIT)) {
+                    for (AuditRecord record : records) {
+                        Statements.bind(statement, parameters(record));
+                        statement.addBatch();
                     }
+                    return statement.executeBatch().length;
                 }
-            });
-        return stored.withId(id);
+            }));
+    }
+
+    /** Which tenant of a failed batch is missing: the first that the database does not know. */
+    private RuntimeException unknownTenantOf(List<AuditRecord> records) {
+        return records.stream()
+            .map(AuditRecord::tenant)
+            .distinct()
+            .filter(tenant -> !database.tenantExists(tenant))
+            .findFirst()
+            .<RuntimeException>map(UnknownTenantException::new)
+            .orElseGet(() -> new JdbcStorageException("append " + records.size() + " records to the audit log",
+                new SQLException("a record refers to a missing row")));
+    }
+
+    private static Object[] parameters(AuditRecord record) {
+        return new Object[] {record.time().truncatedTo(ChronoUnit.MICROS), record.tenant().asString(), record.operation(),
+            record.keyFingerprint(), record.counterpart(), record.messageId(), record.detail()};
     }
 
     @Override

@@ -104,7 +104,8 @@ final class Statements {
         return failure.getNextException() != null || isUniqueViolation(failure);
     }
 
-    private static PreparedStatement bind(PreparedStatement statement, Object... parameters) throws SQLException {
+    /** Binds the parameters as {@link #prepare} does, onto a statement prepared once for a batch. */
+    static PreparedStatement bind(PreparedStatement statement, Object... parameters) throws SQLException {
         try {
             for (int i = 0; i < parameters.length; i++) {
                 Object parameter = parameters[i];

@@ -431,10 +431,14 @@ public final class MemoryKeyStorage implements KeyStorage, TenantStorage, Certif
     }
 
     @Override
-    public synchronized AuditRecord appendAudit(AuditRecord record) {
-        AuditRecord stored = record.withId(nextAuditId++);
-        vault(record.tenant()).audit.add(stored);
-        return stored;
+    public synchronized void appendAudit(AuditRecord record) {
+        vault(record.tenant()).audit.add(record.withId(nextAuditId++));
+    }
+
+    @Override
+    public synchronized void appendAudits(List<AuditRecord> records) {
+        records.forEach(record -> vault(record.tenant()));
+        records.forEach(this::appendAudit);
     }
 
     @Override

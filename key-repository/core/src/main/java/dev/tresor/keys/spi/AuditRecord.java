@@ -64,4 +64,14 @@ public final class AuditRecord {
     public Optional<String> detail() {
         return detail;
     }
+
+    /** Every field: what the log shows of a record the audit log could not store. */
+    @Override
+    public String toString() {
+        return "AuditRecord[" + time + ", tenant " + tenant.asString() + ", " + operation
+            + keyFingerprint.map(key -> ", key " + key).orElse("")
+            + counterpart.map(address -> ", counterpart " + address).orElse("")
+            + messageId.map(id -> ", message " + id).orElse("")
+            + detail.map(text -> ", detail " + text).orElse("") + "]";
+    }
 }

@@ -19,6 +19,8 @@ import org.slf4j.LoggerFactory;
 
 import com.google.common.cache.CacheStats;
 
+import dev.tresor.keys.audit.BatchingAuditStorage;
+import dev.tresor.keys.audit.KeyStorageWithAudit;
 import dev.tresor.keys.cache.CachingKeyStorage;
 import dev.tresor.keys.jdbc.JdbcKeyStorage;
 import dev.tresor.keys.jdbc.PostgresChangeListener;
@@ -34,6 +36,10 @@ import dev.tresor.keys.spi.KeyStorage;
  * <p>On PostgreSQL, where other nodes write too, a {@link PostgresChangeListener} tells the cache what they change
  * ({@code cache.listener.heartbeat}); on H2 and in memory this node is the only writer and the cache needs no news.
  *
+ * <p>Audit records are written in batches by a {@link BatchingAuditStorage} every {@code audit.flushInterval} (none:
+ * each one at once). It sits under the cache, so that every write to the audit log on this node goes through it, and
+ * {@link #close()} writes what it still holds before the database closes.
+ *
  * <p>The cache's hit and miss counts are logged every {@value #STATISTICS_MINUTES} minutes (when it was used since
  * the last report) and when James stops.
  */
@@ -45,6 +51,7 @@ public final class ConfiguredKeyStorage {
     private final KeyStorage storage;
     private final TenantKeyStore tenantKeys;
     private final Optional<JdbcKeyStorage> database;
+    private final Optional<BatchingAuditStorage> batchedAudit;
     private final CachingKeyStorage cached;
     private final Optional<PostgresChangeListener> changeListener;
     private final ScheduledExecutorService statisticsReports;
@@ -70,7 +77,11 @@ public final class ConfiguredKeyStorage {
                 this.storage = database.get();
                 this.tenantKeys = database.get().tenantKeyStore();
         }
-        this.cached = CachingKeyStorage.wrap(storage, configuration.cacheTtl(), configuration.cacheSize());
+        this.batchedAudit = configuration.auditFlushInterval().isZero()
+            ? Optional.empty()
+            : Optional.of(BatchingAuditStorage.start(storage.audit(), configuration.auditFlushInterval()));
+        KeyStorage audited = batchedAudit.<KeyStorage>map(audit -> new KeyStorageWithAudit(storage, audit)).orElse(storage);
+        this.cached = CachingKeyStorage.wrap(audited, configuration.cacheTtl(), configuration.cacheSize());
         this.changeListener = database
             .filter(JdbcKeyStorage::isShared)
             .filter(shared -> cached.reusesAnswers())
@@ -139,8 +150,17 @@ public final class ConfiguredKeyStorage {
         reported = now;
     }
 
+    /**
+     * Writes the audit records still queued, then closes the database: nothing appended before is lost. Whoever opens
+     * this storage outside James ({@code tresor-process}, the master key rotation) calls it on the way out.
+     */
     @PreDestroy
     public void close() {
+        batchedAudit.ifPresent(audit -> {
+            long pending = audit.pending();
+            audit.close();
+            LOGGER.info("Tresor audit log written ({} records were queued)", pending);
+        });
         statisticsReports.shutdownNow();
         LOGGER.info("Tresor key cache at shutdown: {}", describeCacheStatistics());
         changeListener.ifPresent(PostgresChangeListener::close);

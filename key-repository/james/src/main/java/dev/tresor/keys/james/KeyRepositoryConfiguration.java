@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 import org.apache.commons.configuration2.Configuration;
 import org.apache.james.util.DurationParser;
 
+import dev.tresor.keys.audit.BatchingAuditStorage;
 import dev.tresor.keys.cache.CachingKeyStorage;
 import dev.tresor.keys.jdbc.PostgresChangeListener;
 import dev.tresor.keys.lifecycle.CaSettings;
@@ -76,6 +77,9 @@ import dev.tresor.keys.protection.TenantKeyStore;
  *         1 minute to 7 days</td><td>{@code 12h}</td></tr>
  *     <tr><td>{@code lifecycle.renewal.initialDelay}</td><td>how long after start it first runs, 0 to 1 day</td>
  *         <td>{@code 1m}</td></tr>
+ *     <tr><td>{@code audit.flushInterval}</td><td>how long an audit record may wait to be written in one transaction
+ *         with others, 0 to 10 s; what a crash may lose of the audit log (a graceful stop loses nothing); 0 writes
+ *         each record before the key use returns</td><td>{@code 200ms}</td></tr>
  * </table>
  *
  * <p>Every invalid value, and every property not listed here, fails James's start with a message naming the property
@@ -107,11 +111,13 @@ public final class KeyRepositoryConfiguration {
     static final String PUBLICATION_URL = "publication.url";
     static final String RENEWAL_INTERVAL = "lifecycle.renewal.interval";
     static final String RENEWAL_INITIAL_DELAY = "lifecycle.renewal.initialDelay";
+    static final String AUDIT_FLUSH_INTERVAL = "audit.flushInterval";
 
     private static final Set<String> PROPERTIES = Set.of(STORAGE, H2_FILE, POSTGRESQL_URL, POSTGRESQL_USER,
         POSTGRESQL_PASSWORD, MASTER_KEY_PROVIDER, MASTER_KEY_FILE, MASTER_KEY_ENVIRONMENT_VARIABLE, PKCS11_LIBRARY,
         PKCS11_SLOT, PKCS11_PIN, PKCS11_LABEL, EXPIRING_WITHIN_DAYS, CACHE_TTL, CACHE_SIZE, LISTENER_HEARTBEAT,
-        PUBLICATION_PORT, PUBLICATION_BIND, PUBLICATION_URL, RENEWAL_INTERVAL, RENEWAL_INITIAL_DELAY);
+        PUBLICATION_PORT, PUBLICATION_BIND, PUBLICATION_URL, RENEWAL_INTERVAL, RENEWAL_INITIAL_DELAY,
+        AUDIT_FLUSH_INTERVAL);
 
     static final String DEFAULT_H2_FILE = "var/tresor/keys";
     static final String DEFAULT_MASTER_KEY_FILE = "var/tresor/master.key";
@@ -130,6 +136,7 @@ public final class KeyRepositoryConfiguration {
     private static final Duration MIN_RENEWAL_INTERVAL = Duration.ofMinutes(1);
     private static final Duration MAX_RENEWAL_INTERVAL = Duration.ofDays(7);
     private static final Duration MAX_RENEWAL_INITIAL_DELAY = Duration.ofDays(1);
+    private static final Duration MAX_AUDIT_FLUSH_INTERVAL = Duration.ofSeconds(10);
     private static final Pattern BIND_ADDRESS = Pattern.compile("[A-Za-z0-9.:\\-\\[\\]%]+");
     private static final Pattern ENVIRONMENT_VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -221,13 +228,14 @@ public final class KeyRepositoryConfiguration {
     private final Publication publication;
     private final Duration renewalInterval;
     private final Duration renewalInitialDelay;
+    private final Duration auditFlushInterval;
 
     private KeyRepositoryConfiguration(StorageType storage, Path h2File, Optional<Postgresql> postgresql,
                                        MasterKeyProvider masterKeyProvider, Path masterKeyFile,
                                        String masterKeyEnvironmentVariable, Optional<Pkcs11> pkcs11,
                                        Duration expiryWarning, Duration cacheTtl, long cacheSize,
                                        Duration listenerHeartbeat, Publication publication, Duration renewalInterval,
-                                       Duration renewalInitialDelay) {
+                                       Duration renewalInitialDelay, Duration auditFlushInterval) {
         this.storage = storage;
         this.h2File = h2File;
         this.postgresql = postgresql;
@@ -242,6 +250,7 @@ public final class KeyRepositoryConfiguration {
         this.publication = publication;
         this.renewalInterval = renewalInterval;
         this.renewalInitialDelay = renewalInitialDelay;
+        this.auditFlushInterval = auditFlushInterval;
     }
 
     /** Every default: H2 and a master key file, both under {@code workingDirectory/var/tresor}. */
@@ -250,7 +259,7 @@ public final class KeyRepositoryConfiguration {
             MasterKeyProvider.FILE, workingDirectory.resolve(DEFAULT_MASTER_KEY_FILE), DEFAULT_ENVIRONMENT_VARIABLE,
             Optional.empty(), Duration.ofDays(DEFAULT_EXPIRING_WITHIN_DAYS), CachingKeyStorage.DEFAULT_TTL,
             CachingKeyStorage.DEFAULT_MAXIMUM_SIZE, PostgresChangeListener.DEFAULT_HEARTBEAT, Publication.DEFAULT,
-            DEFAULT_RENEWAL_INTERVAL, DEFAULT_RENEWAL_INITIAL_DELAY);
+            DEFAULT_RENEWAL_INTERVAL, DEFAULT_RENEWAL_INITIAL_DELAY, BatchingAuditStorage.DEFAULT_FLUSH_INTERVAL);
     }
 
     /**
@@ -285,7 +294,9 @@ public final class KeyRepositoryConfiguration {
             reader.publication(),
             reader.duration(RENEWAL_INTERVAL, DEFAULT_RENEWAL_INTERVAL, MIN_RENEWAL_INTERVAL, MAX_RENEWAL_INTERVAL),
             reader.duration(RENEWAL_INITIAL_DELAY, DEFAULT_RENEWAL_INITIAL_DELAY, Duration.ZERO,
-                MAX_RENEWAL_INITIAL_DELAY));
+                MAX_RENEWAL_INITIAL_DELAY),
+            reader.duration(AUDIT_FLUSH_INTERVAL, BatchingAuditStorage.DEFAULT_FLUSH_INTERVAL, Duration.ZERO,
+                MAX_AUDIT_FLUSH_INTERVAL, "a duration from 0 to 10s, such as 200ms or 1s (plain numbers are seconds)"));
     }
 
     public StorageType storage() {
@@ -384,12 +395,22 @@ public final class KeyRepositoryConfiguration {
         return renewalInitialDelay;
     }
 
+    /**
+     * How long an audit record may wait in memory to be written with others ({@code BatchingAuditStorage}): what a
+     * crash of James may lose of the audit log. Zero: every record is written before the key use returns.
+     */
+    public Duration auditFlushInterval() {
+        return auditFlushInterval;
+    }
+
     @Override
     public String toString() {
         return "KeyRepositoryConfiguration[storage " + storage + describeStorage() + ", master key " + masterKeyProvider
             + describeMasterKey() + ", expiry warning " + expiryWarning.toDays() + " days, cache " + cacheTtl
             + " for at most " + cacheSize + " answers, listener heartbeat " + listenerHeartbeat + ", " + publication
-            + ", renewal every " + renewalInterval + " from " + renewalInitialDelay + " after start]";
+            + ", renewal every " + renewalInterval + " from " + renewalInitialDelay + " after start, audit "
+            + (auditFlushInterval.isZero() ? "written at once" : "written every " + auditFlushInterval.toMillis() + " ms")
+            + "]";
     }
 
     private String describeStorage() {
@@ -538,8 +559,11 @@ public final class KeyRepositoryConfiguration {
         }
 
         Duration duration(String key, Duration defaultValue, Duration min, Duration max) {
-            String expected = "a duration from " + (min.isZero() ? "0" : min.toSeconds() + "s") + " to "
-                + max.toMinutes() + " minutes, such as 30s or 2m (plain numbers are seconds)";
+            return duration(key, defaultValue, min, max, "a duration from " + (min.isZero() ? "0" : min.toSeconds() + "s")
+                + " to " + max.toMinutes() + " minutes, such as 30s or 2m (plain numbers are seconds)");
+        }
+
+        Duration duration(String key, Duration defaultValue, Duration min, Duration max, String expected) {
             return value(key)
                 .map(value -> {
                     Duration parsed;

@@ -236,6 +236,23 @@ class KeyRepositoryConfigurationTest {
     }
 
     @Test
+    void theAuditFlushIntervalShouldDefaultToTwoHundredMillisecondsAndReadJamesDurations() throws Exception {
+        assertThat(KeyRepositoryConfiguration.defaults(JAMES).auditFlushInterval()).isEqualTo(Duration.ofMillis(200));
+        assertThat(parse("audit.flushInterval=50ms\n").auditFlushInterval()).isEqualTo(Duration.ofMillis(50));
+        assertThat(parse("audit.flushInterval=2\n").auditFlushInterval()).isEqualTo(Duration.ofSeconds(2));
+        assertThat(parse("audit.flushInterval=0\n").auditFlushInterval()).isZero();
+    }
+
+    @Test
+    void anAuditFlushIntervalAboveTenSecondsShouldBeRefused() {
+        assertThatThrownBy(() -> parse("audit.flushInterval=1m\n"))
+            .hasMessage("Invalid value '1m' for property 'audit.flushInterval' in keyrepository.properties: use a "
+                + "duration from 0 to 10s, such as 200ms or 1s (plain numbers are seconds)");
+        assertThatThrownBy(() -> parse("audit.flushInterval=soon\n"))
+            .hasMessageStartingWith("Invalid value 'soon' for property 'audit.flushInterval'");
+    }
+
+    @Test
     void aCacheTtlAboveOneHourShouldBeRefused() {
         assertThatThrownBy(() -> parse("cache.ttl=2h\n"))
             .hasMessage("Invalid value '2h' for property 'cache.ttl' in keyrepository.properties: use a duration "
