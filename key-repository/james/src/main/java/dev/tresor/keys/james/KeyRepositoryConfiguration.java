@@ -78,7 +78,7 @@ import dev.tresor.keys.protection.TenantKeyStore;
  *     <tr><td>{@code lifecycle.renewal.initialDelay}</td><td>how long after start it first runs, 0 to 1 day</td>
  *         <td>{@code 1m}</td></tr>
  *     <tr><td>{@code audit.flushInterval}</td><td>how long an audit record may wait to be written in one transaction
- *         with others, 0 to 10 s; what a crash may lose of the audit log (a graceful stop loses nothing); 0 writes
+ *         with others, 0 to 1 minute; what a crash may lose of the audit log (a graceful stop loses nothing); 0 writes
  *         each record before the key use returns</td><td>{@code 200ms}</td></tr>
  * </table>
  *
@@ -136,7 +136,7 @@ public final class KeyRepositoryConfiguration {
     private static final Duration MIN_RENEWAL_INTERVAL = Duration.ofMinutes(1);
     private static final Duration MAX_RENEWAL_INTERVAL = Duration.ofDays(7);
     private static final Duration MAX_RENEWAL_INITIAL_DELAY = Duration.ofDays(1);
-    private static final Duration MAX_AUDIT_FLUSH_INTERVAL = Duration.ofSeconds(10);
+    private static final Duration MAX_AUDIT_FLUSH_INTERVAL = Duration.ofMinutes(1);
     private static final Pattern BIND_ADDRESS = Pattern.compile("[A-Za-z0-9.:\\-\\[\\]%]+");
     private static final Pattern ENVIRONMENT_VARIABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -296,7 +296,7 @@ public final class KeyRepositoryConfiguration {
             reader.duration(RENEWAL_INITIAL_DELAY, DEFAULT_RENEWAL_INITIAL_DELAY, Duration.ZERO,
                 MAX_RENEWAL_INITIAL_DELAY),
             reader.duration(AUDIT_FLUSH_INTERVAL, BatchingAuditStorage.DEFAULT_FLUSH_INTERVAL, Duration.ZERO,
-                MAX_AUDIT_FLUSH_INTERVAL, "a duration from 0 to 10s, such as 200ms or 1s (plain numbers are seconds)"));
+                MAX_AUDIT_FLUSH_INTERVAL, "a duration from 0 to 1m, such as 200ms or 1s (plain numbers are seconds)"));
     }
 
     public StorageType storage() {
