@@ -246,7 +246,7 @@ final class StoredKeyLifecycle implements KeyLifecycle {
         KeyPair keys = CaCertificates.newKeyPair(ca.settings().keyAlgorithm());
         List<X509Certificate> chain;
         try {
-            CertificateIssuer issuer = new TenantCaIssuer(ca, caKey(tenant), clock);
+            CertificateIssuer issuer = new TenantCaIssuer(ca, caKey(ca), clock);
             chain = issuer.issue(tenant, address, request(address, keys), Duration.ofDays(validityDays));
         } catch (CertificateIssuer.IssuanceException e) {
             throw new IllegalStateException("Cannot issue a certificate to " + address + ": " + e.getMessage(), e);
@@ -378,7 +378,9 @@ final class StoredKeyLifecycle implements KeyLifecycle {
         if (row.isEmpty()) {
             return Optional.empty();
         }
-        revokeRow(tenant, row.get(), reason, actor);
+        if (revokeRow(tenant, row.get(), reason, actor) && kind == KeyKind.SMIME) {
+            publishCrl(tenant, requireCa(tenant), storage.crl(tenant));
+        }
         return storage.issued(tenant, kind.asString(), row.get().id()).map(current -> toIssued(tenant, current));
     }
 
@@ -390,16 +392,20 @@ final class StoredKeyLifecycle implements KeyLifecycle {
                 storage.issued(tenant, row.kind(), row.id()).ifPresent(current -> revoked.add(toIssued(tenant, current)));
             }
         }
+        // one new CRL for all of the user's certificates, not one per certificate
+        if (revoked.stream().anyMatch(key -> key.kind() == KeyKind.SMIME)) {
+            publishCrl(tenant, requireCa(tenant), storage.crl(tenant));
+        }
         return List.copyOf(revoked);
     }
 
+    /** Marks the key revoked in the register and its vault, audited; the caller publishes the CRL. */
     private boolean revokeRow(TenantId tenant, IssuedRow row, RevocationReason reason, String actor) {
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
         if (!storage.markRevoked(tenant, row.kind(), row.id(), now, reason.code())) {
             return false;
         }
-        boolean certificate = row.kind().equals(KeyKind.SMIME.asString());
-        if (certificate) {
+        if (row.kind().equals(KeyKind.SMIME.asString())) {
             certificates.setStatus(tenant, Fingerprint.of(row.fingerprint()), KeyStatus.REVOKED);
         } else {
             pgpKeys.setStatus(tenant, PgpFingerprint.of(row.fingerprint()), KeyStatus.REVOKED);
@@ -408,9 +414,6 @@ final class StoredKeyLifecycle implements KeyLifecycle {
             row.kind() + " " + row.id() + " revoked (" + reason.asString() + ") by " + actor);
         LOGGER.info("Tenant {}: revoked {} {} of {} ({}) by {}", tenant.asString(), row.kind(), row.id(), row.address(),
             reason.asString(), actor);
-        if (certificate) {
-            publishCrl(tenant, requireCa(tenant), storage.crl(tenant));
-        }
         return true;
     }
 
@@ -444,7 +447,7 @@ final class StoredKeyLifecycle implements KeyLifecycle {
                 .map(row -> new RevokedSerial(new BigInteger(row.id(), 16), row.revokedAt().orElseThrow(),
                     RevocationReason.ofCode(row.reasonCode().orElse(0))))
                 .collect(Collectors.toList());
-            byte[] crl = encoded(CaCertificates.newCrl(ca.certificate(), caKey(tenant), revoked, BigInteger.valueOf(number),
+            byte[] crl = encoded(CaCertificates.newCrl(ca.certificate(), caKey(ca), revoked, BigInteger.valueOf(number),
                 thisUpdate, nextUpdate));
             if (storage.putCrl(tenant, new CrlRow(number, crl, thisUpdate, nextUpdate))) {
                 LOGGER.info("Tenant {}: CRL {} published with {} revoked certificate(s), next update {}", tenant.asString(),
@@ -462,7 +465,7 @@ final class StoredKeyLifecycle implements KeyLifecycle {
         if (ca.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(OcspResponder.respond(ca.get().certificate(), caKey(tenant), request,
+        return Optional.of(OcspResponder.respond(ca.get().certificate(), caKey(ca.get()), request,
             serial -> storage.issued(tenant, KeyKind.SMIME.asString(), serialId(serial))
                 .map(row -> row.revokedAt().isPresent()
                     ? OcspStatus.revoked(row.revokedAt().get(), RevocationReason.ofCode(row.reasonCode().orElse(0)))
@@ -485,13 +488,13 @@ final class StoredKeyLifecycle implements KeyLifecycle {
         return toCa(tenant, row);
     }
 
-    private PrivateKey caKey(TenantId tenant) {
+    /** The CA's private key, for one operation: the certificate is the one the caller read already. */
+    private PrivateKey caKey(TenantCa ca) {
+        TenantId tenant = ca.tenant();
         CaRow row = storage.ca(tenant).orElseThrow(() -> new IllegalStateException("Tenant " + tenant.asString() + " has no CA"));
-        X509Certificate certificate = certificate(row.certificate());
-        byte[] pkcs8 = protection.unprotect(tenant, ProtectedKey.fromBytes(row.protectedKey()),
-            caKeyContext(Fingerprint.of(certificate)));
+        byte[] pkcs8 = protection.unprotect(tenant, ProtectedKey.fromBytes(row.protectedKey()), caKeyContext(ca.fingerprint()));
         try {
-            return KeyFactory.getInstance(certificate.getPublicKey().getAlgorithm()).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
+            return KeyFactory.getInstance(ca.certificate().getPublicKey().getAlgorithm()).generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("The CA key of " + tenant.asString() + " cannot be decoded", e);
         } finally {
