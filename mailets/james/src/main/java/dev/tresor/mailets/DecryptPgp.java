@@ -28,6 +28,7 @@ import dev.tresor.keys.james.TenantResolver;
 import dev.tresor.mailets.support.FailureRouting;
 import dev.tresor.mailets.support.InitParameters;
 import dev.tresor.mailets.support.KeyUseAudit;
+import dev.tresor.mailets.support.MailMessages;
 import dev.tresor.mailets.support.PgpSignatureRecord;
 import dev.tresor.mailets.support.Senders;
 import dev.tresor.mailets.support.TresorMetrics;
@@ -146,7 +147,7 @@ public class DecryptPgp extends GenericMailet {
                 PgpSignatureRecord.record(mail, result, verdict, Map.of(tenant, verdict), from, audit);
             }
             result.saveChanges();
-            mail.setMessage(result);
+            MailMessages.replace(mail, result);
             DecryptionOutcome.setDecrypted(mail, DecryptionOutcome.PGP);
             TresorMetrics.decryption(DecryptionOutcome.PGP, true);
             TenantAttribute.set(mail, tenant);

@@ -25,6 +25,7 @@ import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
 import dev.tresor.mailets.support.FailureRouting;
 import dev.tresor.mailets.support.KeyUseAudit;
+import dev.tresor.mailets.support.MailMessages;
 import dev.tresor.mailets.support.TresorMetrics;
 import dev.tresor.mailets.support.UndecryptedMail;
 import dev.tresor.smime.SmimeDecryptor;
@@ -118,7 +119,7 @@ public class DecryptSmime extends GenericMailet {
             }
             MimeMessage result = decrypted.message();
             DecryptionOutcome.writeDecryptedHeader(result, decrypted.authenticated() ? "AES-GCM authenticated" : "");
-            mail.setMessage(result);
+            MailMessages.replace(mail, result);
             DecryptionOutcome.setDecrypted(mail, DecryptionOutcome.SMIME);
             TresorMetrics.decryption(DecryptionOutcome.SMIME, true);
             TenantAttribute.set(mail, tenant);

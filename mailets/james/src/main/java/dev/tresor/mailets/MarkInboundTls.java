@@ -9,6 +9,7 @@ import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
 
 import dev.tresor.attributes.InboundTls;
+import dev.tresor.mailets.support.MailMessages;
 import dev.tresor.mime.HeaderOnly;
 
 /**
@@ -38,7 +39,7 @@ public class MarkInboundTls extends GenericMailet {
     public void service(Mail mail) throws MessagingException {
         MimeMessage message = HeaderOnly.editable(mail.getMessage());
         message.setHeader(InboundTls.HEADER, InboundTls.HEADER_VALUE);
-        mail.setMessage(message);
+        MailMessages.replace(mail, message);
     }
 
     @Override

@@ -37,6 +37,7 @@ import dev.tresor.keys.james.TenantResolver;
 import dev.tresor.mailets.support.FailureRouting;
 import dev.tresor.mailets.support.InitParameters;
 import dev.tresor.mailets.support.KeyUseAudit;
+import dev.tresor.mailets.support.MailMessages;
 import dev.tresor.mailets.support.Protections;
 import dev.tresor.mailets.support.Senders;
 import dev.tresor.mime.ByteSink;
@@ -270,7 +271,7 @@ public class PdfWrap extends GenericMailet {
             if (preShared.isEmpty()) {
                 notifySender(tenant, sender, recipient, values, password);
             }
-            mail.setMessage(wrapped);
+            MailMessages.replace(mail, wrapped);
             TenantAttribute.set(mail, tenant);
             PdfPassword.set(mail, preShared.isPresent());
             AppliedProtections.add(mail, AppliedProtections.PDF);

@@ -15,6 +15,7 @@ import org.slf4j.LoggerFactory;
 import com.google.common.collect.ImmutableList;
 
 import dev.tresor.attributes.TresorHeaders;
+import dev.tresor.mailets.support.MailMessages;
 import dev.tresor.mime.HeaderOnly;
 
 /**
@@ -55,7 +56,7 @@ public class StripTresorHeaders extends GenericMailet {
             for (String name : forged) {
                 message.removeHeader(name);
             }
-            mail.setMessage(message);
+            MailMessages.replace(mail, message);
             LOGGER.info("Removed incoming Tresor headers {} from mail {}", forged, mail.getName());
         }
     }

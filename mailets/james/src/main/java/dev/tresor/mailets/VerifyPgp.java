@@ -26,6 +26,7 @@ import dev.tresor.keys.KeyRepository;
 import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
 import dev.tresor.mailets.support.KeyUseAudit;
+import dev.tresor.mailets.support.MailMessages;
 import dev.tresor.mailets.support.PgpSignatureRecord;
 import dev.tresor.mailets.support.RecipientTenants;
 import dev.tresor.mailets.support.Senders;
@@ -115,7 +116,7 @@ public class VerifyPgp extends GenericMailet {
         }
         PgpSignatureRecord.record(mail, message, verdict, perTenant, from, audit);
         // James's Mail.setMessage copies the message: it is set once every change is made
-        mail.setMessage(message);
+        MailMessages.replace(mail, message);
         LOGGER.debug("Mail {}: OpenPGP signature {}", mail.getName(), verdict);
     }
 

@@ -28,6 +28,7 @@ import dev.tresor.keys.TenantId;
 import dev.tresor.keys.james.TenantResolver;
 import dev.tresor.mailets.support.InitParameters;
 import dev.tresor.mailets.support.KeyUseAudit;
+import dev.tresor.mailets.support.MailMessages;
 import dev.tresor.mailets.support.RecipientTenants;
 import dev.tresor.mailets.support.TenantSignatureCheck;
 import dev.tresor.mailets.support.TresorMetrics;
@@ -160,7 +161,7 @@ public class VerifySmime extends GenericMailet {
         MimeMessage result = rewrite(message, verdict);
         result.setHeader(SmimeSignature.HEADER, SmimeSignature.headerValue(verdict));
         // James's Mail.setMessage copies the message: it is set once every change is made
-        mail.setMessage(result);
+        MailMessages.replace(mail, result);
         LOGGER.debug("Mail {}: signature {}", mail.getName(), verdict);
     }
 

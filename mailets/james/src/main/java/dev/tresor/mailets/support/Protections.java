@@ -39,7 +39,7 @@ public final class Protections {
      */
     public static void applied(Mail mail, MimeMessage protectedMessage, TenantId tenant, String... protections)
         throws MessagingException {
-        mail.setMessage(protectedMessage);
+        MailMessages.replace(mail, protectedMessage);
         TenantAttribute.set(mail, tenant);
         AppliedProtections.add(mail, protections);
         TresorMetrics.applied(protections);

@@ -60,7 +60,7 @@ public final class UndecryptedMail {
         // message would re-parse when written after a header change, and send to the error processor
         MimeMessage message = HeaderOnly.editable(mail.getMessage());
         DecryptionOutcome.writeFailedHeader(message, reason);
-        mail.setMessage(message);
+        MailMessages.replace(mail, message);
         LOGGER.info("Mail {} delivered encrypted: {}", mail.getName(), reason);
     }
 }

@@ -1,0 +1,113 @@
+package dev.tresor.mailets.support;
+
+import static java.nio.charset.StandardCharsets.US_ASCII;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+
+import javax.mail.internet.MimeMessage;
+
+import org.apache.james.server.core.MailImpl;
+import org.apache.james.server.core.MimeMessageInputStreamSource;
+import org.apache.james.server.core.MimeMessageWrapper;
+import org.apache.mailet.base.test.FakeMail;
+import org.junit.jupiter.api.Test;
+
+import dev.tresor.mime.ByteSink;
+
+class MailMessagesTest {
+    private static final String HEADER = "From: alice@acme.example\r\nTo: bob@partner.example\r\nSubject: kept\r\n"
+        + "Content-Type: text/plain\r\n\r\n";
+
+    @Test
+    void aMessageOfOursShouldReachJamesWithoutJamesCopyingIt() throws Exception {
+        MailImpl mail = jamesMail();
+        String text = HEADER + "x".repeat(300 * 1024) + "\r\n";
+
+        MailMessages.replace(mail, parsed(text));
+
+        // beyond James's 100 KiB threshold its own copy would be a temporary file; ours stays the bytes we made
+        MimeMessageWrapper message = (MimeMessageWrapper) mail.getMessage();
+        assertThat(message.getSourceId()).startsWith("tresor-memory-");
+        assertThat(written(message)).isEqualTo(text);
+        assertThat(message.getSubject()).isEqualTo("kept");
+        assertThat(mail.getMessageSize()).isEqualTo(text.length());
+    }
+
+    @Test
+    void aHeaderChangedAfterParsingShouldBeInWhatJamesGets() throws Exception {
+        MailImpl mail = jamesMail();
+        MimeMessage message = parsed(HEADER + "body\r\n");
+        message.setHeader("X-Tresor-Inbound-TLS", "yes");
+        message.removeHeader("Subject");
+
+        MailMessages.replace(mail, message);
+
+        String written = written(mail.getMessage());
+        assertThat(written).contains("X-Tresor-Inbound-TLS: yes\r\n").doesNotContain("Subject").endsWith("\r\n\r\nbody\r\n");
+        assertThat(((MimeMessageWrapper) mail.getMessage()).getSourceId()).startsWith("tresor-memory-");
+    }
+
+    @Test
+    void aMessageAboveTheLimitShouldGoThroughJamesCopy() throws Exception {
+        MailImpl mail = jamesMail();
+        String text = HEADER + "y".repeat(MailMessages.IN_MEMORY_LIMIT + 10) + "\r\n";
+
+        MailMessages.replace(mail, parsed(text));
+
+        assertThat(((MimeMessageWrapper) mail.getMessage()).getSourceId()).doesNotStartWith("tresor-memory-");
+        assertThat(written(mail.getMessage())).isEqualTo(text);
+    }
+
+    @Test
+    void aMessageOfAnotherKindShouldGoThroughJamesCopy() throws Exception {
+        MailImpl mail = jamesMail();
+        MimeMessage other = new MimeMessage(null, new ByteArrayInputStream((HEADER + "other\r\n").getBytes(US_ASCII)));
+
+        MailMessages.replace(mail, other);
+
+        assertThat(((MimeMessageWrapper) mail.getMessage()).getSourceId()).doesNotStartWith("tresor-memory-");
+        assertThat(written(mail.getMessage())).endsWith("\r\n\r\nother\r\n");
+    }
+
+    @Test
+    void aMailOfAnotherKindShouldTakeTheMessageAsItIs() throws Exception {
+        FakeMail mail = FakeMail.builder().name("fake").build();
+        MimeMessage message = parsed(HEADER + "fake\r\n");
+
+        MailMessages.replace(mail, message);
+
+        assertThat(mail.getMessage()).isSameAs(message);
+    }
+
+    @Test
+    void theMailShouldStillBeDuplicatedAndDisposedAsJamesDoes() throws Exception {
+        MailImpl mail = jamesMail();
+        String text = HEADER + "z".repeat(200 * 1024) + "\r\n";
+        MailMessages.replace(mail, parsed(text));
+
+        MailImpl copy = MailImpl.duplicate(mail);
+        mail.dispose();
+
+        assertThat(written(copy.getMessage())).isEqualTo(text);
+    }
+
+    private static MailImpl jamesMail() throws Exception {
+        MimeMessage original = new MimeMessageWrapper(MimeMessageInputStreamSource.create("original",
+            new ByteArrayInputStream((HEADER + "original\r\n").getBytes(US_ASCII))));
+        return MailImpl.builder().name("mail").mimeMessage(original).build();
+    }
+
+    private static MimeMessage parsed(String text) throws Exception {
+        ByteSink sink = new ByteSink(text.length());
+        sink.ascii(text);
+        return sink.toMessage();
+    }
+
+    private static String written(MimeMessage message) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        message.writeTo(out);
+        return out.toString(US_ASCII);
+    }
+}
