@@ -6,6 +6,7 @@ import java.io.InputStream;
 
 import javax.mail.MessagingException;
 import javax.mail.Part;
+import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeUtility;
 
 /**
@@ -21,6 +22,33 @@ public final class DecodedContent {
     /** {@code part.getInputStream()}, its decoder's failures as {@link IOException}. */
     public static InputStream of(Part part) throws MessagingException, IOException {
         return new Guarded(part.getInputStream());
+    }
+
+    /**
+     * The decoded body of a message read from its raw body, as {@link #of} decodes it. James's message class gives the
+     * raw body as a stream from its source, whereas {@code getInputStream()} first parses, and so copies, the whole
+     * message; for a look at the start of a large body that copy was most of the cost. An unknown transfer encoding is
+     * an {@link IOException}, as it is for {@link #of}. A message built in memory, which has no raw body, is read as
+     * {@link #of} reads it.
+     */
+    public static InputStream ofRawBody(MimeMessage message) throws MessagingException, IOException {
+        String encoding = message.getEncoding();
+        InputStream raw;
+        try {
+            raw = message.getRawInputStream();
+        } catch (MessagingException e) {
+            // built in memory, never parsed from bytes: it has no raw body until written
+            return of(message);
+        }
+        if (encoding == null) {
+            return new Guarded(raw);
+        }
+        try {
+            return decode(raw, encoding);
+        } catch (MessagingException e) {
+            raw.close();
+            throw new IOException("unknown transfer encoding " + encoding, e);
+        }
     }
 
     /** {@code MimeUtility.decode(raw, encoding)}, its decoder's failures as {@link IOException}. */

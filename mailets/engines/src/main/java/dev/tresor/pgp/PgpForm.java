@@ -78,7 +78,7 @@ public enum PgpForm {
     private static PgpForm inline(MimeMessage message) throws MessagingException {
         byte[] prefix = new byte[INLINE_PREFIX];
         int read;
-        try (InputStream body = DecodedContent.of(message)) {
+        try (InputStream body = DecodedContent.ofRawBody(message)) {
             read = body.readNBytes(prefix, 0, prefix.length);
         } catch (IOException e) {
             return NONE;
@@ -99,7 +99,7 @@ public enum PgpForm {
     /** The decoded text body of a single-part message. */
     static byte[] inlineBody(MimeMessage message) throws MessagingException, IOException {
         ByteSink body = new ByteSink(Math.max(0, message.getSize()) + 64);
-        try (InputStream in = DecodedContent.of(message)) {
+        try (InputStream in = DecodedContent.ofRawBody(message)) {
             body.readFrom(in);
         }
         return body.toByteArray();

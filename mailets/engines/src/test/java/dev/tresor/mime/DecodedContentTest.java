@@ -54,6 +54,48 @@ class DecodedContentTest {
         }
     }
 
+    @Test
+    void theRawBodyShouldDecodeAsTheParsedContentDoes() throws Exception {
+        for (String encoding : new String[] {"quoted-printable", "base64", "7bit", "8bit", "binary"}) {
+            MimeMessage original = new MimeMessage(Session.getInstance(new Properties()));
+            original.setText("caf\u00e9 = ok\r\n-----BEGIN PGP MESSAGE-----\r\n", "UTF-8");
+            original.setHeader("Content-Transfer-Encoding", encoding);
+            java.io.ByteArrayOutputStream written = new java.io.ByteArrayOutputStream();
+            original.writeTo(written);
+            MimeMessage message = parse(written.toString(java.nio.charset.StandardCharsets.ISO_8859_1));
+
+            try (InputStream raw = DecodedContent.ofRawBody(message); InputStream parsed = DecodedContent.of(message)) {
+                assertThat(raw.readAllBytes()).as(encoding).isEqualTo(parsed.readAllBytes());
+            }
+        }
+    }
+
+    @Test
+    void theRawBodyOfAMessageWithoutTransferEncodingShouldBeTheBodyAsItIs() throws Exception {
+        try (InputStream body = DecodedContent.ofRawBody(parse("Content-Type: text/plain\r\n\r\nas it is\r\n"))) {
+            assertThat(new String(body.readAllBytes(), US_ASCII)).isEqualTo("as it is\r\n");
+        }
+    }
+
+    @Test
+    void anUnknownTransferEncodingShouldBeAnIOExceptionFromTheRawBodyToo() throws Exception {
+        MimeMessage message = parse("Content-Type: text/plain\r\nContent-Transfer-Encoding: x-unheard-of\r\n\r\nbody\r\n");
+
+        assertThatThrownBy(() -> DecodedContent.ofRawBody(message)).isInstanceOf(IOException.class)
+            .hasMessageContaining("x-unheard-of");
+        assertThat(PgpForm.of(message)).isEqualTo(PgpForm.NONE);
+    }
+
+    @Test
+    void aMessageBuiltInMemoryShouldBeReadThroughItsContent() throws Exception {
+        MimeMessage built = new MimeMessage(Session.getInstance(new Properties()));
+        built.setText("built, never written", "UTF-8");
+
+        try (InputStream body = DecodedContent.ofRawBody(built)) {
+            assertThat(new String(body.readAllBytes(), US_ASCII)).isEqualTo("built, never written");
+        }
+    }
+
     private static MimeMessage parse(String text) throws Exception {
         return new MimeMessage(Session.getInstance(new Properties()), new ByteArrayInputStream(text.getBytes(US_ASCII)));
     }
