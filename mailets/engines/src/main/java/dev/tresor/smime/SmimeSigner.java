@@ -6,6 +6,11 @@ import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -15,9 +20,15 @@ import javax.mail.internet.MimeMessage;
 
 import org.bouncycastle.asn1.ASN1EncodableVector;
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.ASN1UTCTime;
+import org.bouncycastle.asn1.BERTags;
+import org.bouncycastle.asn1.DERSet;
+import org.bouncycastle.asn1.cms.Attribute;
 import org.bouncycastle.asn1.cms.AttributeTable;
+import org.bouncycastle.asn1.cms.CMSAttributes;
 import org.bouncycastle.asn1.cms.CMSObjectIdentifiers;
 import org.bouncycastle.asn1.cms.IssuerAndSerialNumber;
+import org.bouncycastle.asn1.cms.Time;
 import org.bouncycastle.asn1.nist.NISTObjectIdentifiers;
 import org.bouncycastle.asn1.smime.SMIMECapabilitiesAttribute;
 import org.bouncycastle.asn1.smime.SMIMECapability;
@@ -60,6 +71,7 @@ import dev.tresor.mime.Pieces;
  */
 public final class SmimeSigner {
     private static final DigestCalculatorProvider DIGESTS = jdkDigests();
+    private static final DateTimeFormatter UTC_TIME = DateTimeFormatter.ofPattern("yyMMddHHmmss'Z'");
 
     private final SigningOptions options;
 
@@ -254,10 +266,29 @@ public final class SmimeSigner {
         capabilities.addCapability(SMIMECapability.aES128_CBC);
         capabilities.addCapability(PKCSObjectIdentifiers.id_RSAES_OAEP);
         ASN1EncodableVector attributes = new ASN1EncodableVector();
+        attributes.add(signingTime(Instant.now()));
         attributes.add(new SMIMECapabilitiesAttribute(capabilities));
         attributes.add(new SMIMEEncryptionKeyPreferenceAttribute(new IssuerAndSerialNumber(
             X500Name.getInstance(signer.getIssuerX500Principal().getEncoded()), signer.getSerialNumber())));
         return new AttributeTable(attributes);
+    }
+
+    /**
+     * The signing time (RFC 5652 11.3), which Bouncy Castle's default generator would otherwise add: it formats the time
+     * with a new SimpleDateFormat and parses it back to check it, about 1 % of the relay's CPU per signed mail
+     * (issue 17). A UTCTime until 2049, a GeneralizedTime from 2050 on, as RFC 5652 asks.
+     */
+    static Attribute signingTime(Instant now) {
+        ZonedDateTime utc = now.atZone(ZoneOffset.UTC);
+        if (utc.getYear() >= 2050) {
+            return new Attribute(CMSAttributes.signingTime, new DERSet(new Time(java.util.Date.from(now))));
+        }
+        byte[] text = UTC_TIME.format(utc).getBytes(StandardCharsets.US_ASCII);
+        byte[] encoded = new byte[2 + text.length];
+        encoded[0] = BERTags.UTC_TIME;
+        encoded[1] = (byte) text.length;
+        System.arraycopy(text, 0, encoded, 2, text.length);
+        return new Attribute(CMSAttributes.signingTime, new DERSet(Time.getInstance(ASN1UTCTime.getInstance(encoded))));
     }
 
     private static List<X509Certificate> distinct(List<X509Certificate> chain) {

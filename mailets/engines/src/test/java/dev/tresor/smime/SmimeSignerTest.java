@@ -49,6 +49,23 @@ class SmimeSignerTest {
     }
 
     @Test
+    void theSigningTimeShouldBeEncodedAsBouncyCastleWouldEncodeIt() throws Exception {
+        for (String time : new String[] {"2026-12-06T10:11:12Z", "1999-01-02T03:04:05Z", "2049-12-31T23:59:59Z",
+            "2050-01-01T00:00:00Z", "2107-06-30T12:00:00Z"}) {
+            java.time.Instant instant = java.time.Instant.parse(time);
+            org.bouncycastle.asn1.cms.Attribute bouncyCastles = new org.bouncycastle.asn1.cms.Attribute(
+                org.bouncycastle.asn1.cms.CMSAttributes.signingTime,
+                new org.bouncycastle.asn1.DERSet(new org.bouncycastle.asn1.cms.Time(java.util.Date.from(instant))));
+
+            org.bouncycastle.asn1.cms.Attribute ours = SmimeSigner.signingTime(instant);
+
+            assertThat(ours.getEncoded()).as(time).isEqualTo(bouncyCastles.getEncoded());
+            assertThat(org.bouncycastle.asn1.cms.Time.getInstance(ours.getAttrValues().getObjectAt(0)).getDate())
+                .isEqualTo(java.util.Date.from(instant));
+        }
+    }
+
+    @Test
     void opensslShouldVerifyEcdsaSha512AndRsaPssSignatures() throws Exception {
         SigningOptions sha512 = SigningOptions.DEFAULT.withDigest(SigningOptions.Digest.SHA512);
         opensslVerify(new SmimeSigner(sha512).sign(textMail("alice@acme.example", "bob@partner.example", "EC\n"),

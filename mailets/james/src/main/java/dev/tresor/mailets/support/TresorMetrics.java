@@ -2,6 +2,7 @@ package dev.tresor.mailets.support;
 
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 import javax.inject.Inject;
 
@@ -50,6 +51,9 @@ import dev.tresor.attributes.DecryptionOutcome;
  */
 public final class TresorMetrics {
     private static final Logger LOGGER = LoggerFactory.getLogger(TresorMetrics.class);
+    private static final Pattern CAMEL_HUMP = Pattern.compile("([a-z0-9])([A-Z])");
+    private static final Pattern NOT_A_NAME = Pattern.compile("[^a-z0-9]+");
+    private static final Pattern EDGE_UNDERSCORES = Pattern.compile("^_+|_+$");
 
     public static final String PREFIX = "tresor_";
     public static final String FAILED_CLOSED = PREFIX + "failed_closed";
@@ -103,7 +107,9 @@ public final class TresorMetrics {
     /** One {@code tresor_<operation>_ok} per protection applied ({@link AppliedProtections} values). */
     public static void applied(String... protections) {
         for (String protection : protections) {
-            count(PREFIX + PROTECTIONS.getOrDefault(protection, snakeCase(protection)) + "_ok");
+            // not getOrDefault: the snake case of a known protection would be computed for nothing, once per mail
+            String known = PROTECTIONS.get(protection);
+            count(PREFIX + (known != null ? known : snakeCase(protection)) + "_ok");
         }
     }
 
@@ -134,9 +140,7 @@ public final class TresorMetrics {
 
     /** {@code EnforcePolicy} and {@code tresor-quarantine} to {@code enforce_policy} and {@code tresor_quarantine}. */
     static String snakeCase(String name) {
-        return name.replaceAll("([a-z0-9])([A-Z])", "$1_$2")
-            .toLowerCase(Locale.ROOT)
-            .replaceAll("[^a-z0-9]+", "_")
-            .replaceAll("^_+|_+$", "");
+        String words = CAMEL_HUMP.matcher(name).replaceAll("$1_$2").toLowerCase(Locale.ROOT);
+        return EDGE_UNDERSCORES.matcher(NOT_A_NAME.matcher(words).replaceAll("_")).replaceAll("");
     }
 }
