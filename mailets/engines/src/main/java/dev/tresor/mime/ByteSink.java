@@ -133,7 +133,7 @@ public final class ByteSink extends OutputStream {
 
     /** The bytes as a message whose body stays these bytes (see {@link ParsedMessage}). */
     public MimeMessage toMessage() throws MessagingException {
-        return new ParsedMessage(buffer, size);
+        return new ParsedMessage(MessageBytes.of(buffer, size));
     }
 
     private void ensure(int more) {

@@ -19,6 +19,53 @@ public final class HeaderOnly {
     private HeaderOnly() {
     }
 
+    /**
+     * A copy of the message in which the header field {@code name} is {@code value}, as {@code setHeader} on
+     * {@link #editable} would make it (the first field of that name replaced, further ones removed, or the field added
+     * at the end of the header block; the name spelt as given), written in one pass: the copy's bytes are what a mailet hands to James
+     * ({@link ParsedMessage#bytes()}), without writing the message a second time.
+     */
+    public static MimeMessage withHeader(MimeMessage message, String name, String value) throws MessagingException {
+        if (message instanceof ParsedMessage) {
+            message.setHeader(name, value);
+            return message;
+        }
+        InputStream body;
+        try {
+            body = message.getRawInputStream();
+        } catch (MessagingException e) {
+            MimeMessage copy = editable(message);
+            copy.setHeader(name, value);
+            return copy;
+        }
+        ByteSink copy = new ByteSink(Math.max(0, message.getSize()) + 8192);
+        String line = name + ": " + value;
+        try (InputStream raw = body) {
+            boolean written = false;
+            for (String header : Collections.list(message.getAllHeaderLines())) {
+                if (!isField(header, name)) {
+                    copy.headerLine(header);
+                } else if (!written) {
+                    copy.headerLine(line);
+                    written = true;
+                }
+            }
+            if (!written) {
+                copy.headerLine(line);
+            }
+            copy.crlf();
+            copy.readFrom(raw);
+        } catch (IOException e) {
+            throw new MessagingException("cannot read the mail's body", e);
+        }
+        return copy.toMessage();
+    }
+
+    private static boolean isField(String headerLine, String name) {
+        int colon = headerLine.indexOf(':');
+        return colon > 0 && headerLine.substring(0, colon).trim().equalsIgnoreCase(name);
+    }
+
     /** The message itself when it is already such a copy, otherwise a copy of its header lines and raw body. */
     public static MimeMessage editable(MimeMessage message) throws MessagingException {
         if (message instanceof ParsedMessage) {

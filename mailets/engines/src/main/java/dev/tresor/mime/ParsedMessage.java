@@ -6,7 +6,6 @@ import java.io.InputStream;
 import javax.activation.DataHandler;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
-import javax.mail.util.SharedByteArrayInputStream;
 
 /**
  * A message parsed from bytes that stays those bytes until its content is replaced. Plain javax.mail would, on
@@ -15,36 +14,33 @@ import javax.mail.util.SharedByteArrayInputStream;
  * ordinary mail, fatal for a signature over those parts. Here a header change is written as it is, the body is kept
  * byte for byte, and an existing Message-ID is never replaced.
  *
- * <p>A message made from one array ({@link ByteSink#toMessage()}) hands that array on as its {@link #bytes()} while
- * nothing was changed, so that a mailet can give James the message without another copy.
+ * <p>A message made from bytes of ours ({@link ByteSink#toMessage()}, {@link Pieces#toMessage()}) hands them on as its
+ * {@link #bytes()} while nothing was changed, so that a mailet can give James the message without another copy.
  */
 public final class ParsedMessage extends MimeMessage {
-    /** The bytes this message was parsed from, when they are one array; null otherwise. */
-    private final byte[] array;
-    private final int length;
+    /** The bytes this message was parsed from, when it was made from bytes of ours; null otherwise. */
+    private final MessageBytes source;
     private boolean contentReplaced;
     private boolean headersChanged;
 
     public ParsedMessage(InputStream in) throws MessagingException {
         super(Mime.SESSION, in);
-        this.array = null;
-        this.length = -1;
+        this.source = null;
     }
 
-    /** The message in the first {@code length} bytes of {@code array}, which nobody may change afterwards. */
-    ParsedMessage(byte[] array, int length) throws MessagingException {
-        super(Mime.SESSION, new SharedByteArrayInputStream(array, 0, length));
-        this.array = array;
-        this.length = length;
+    /** The message in these bytes, which nobody may change afterwards. */
+    ParsedMessage(MessageBytes source) throws MessagingException {
+        super(Mime.SESSION, source.newStream());
+        this.source = source;
     }
 
     /**
-     * The message as bytes: the array it was parsed from while neither its header nor its content changed (no copy),
+     * The message as bytes: those it was parsed from while neither its header nor its content changed (no copy),
      * otherwise the message written anew ({@link #writeTo}).
      */
     public MessageBytes bytes() throws MessagingException {
-        if (array != null && !headersChanged && !contentReplaced) {
-            return new MessageBytes(array, length);
+        if (source != null && !headersChanged && !contentReplaced) {
+            return source;
         }
         ByteSink copy = new ByteSink(Math.max(0, getSize()) + 8192);
         try {
@@ -52,7 +48,7 @@ public final class ParsedMessage extends MimeMessage {
         } catch (IOException e) {
             throw new MessagingException("cannot write the message", e);
         }
-        return new MessageBytes(copy.array(), copy.size());
+        return MessageBytes.of(copy.array(), copy.size());
     }
 
     @Override

@@ -52,7 +52,17 @@ public final class Pieces {
             starts[i] = ranges.get(i)[0];
             offsets[i + 1] = offsets[i] + ranges.get(i)[1] - starts[i];
         }
-        return new ParsedMessage(new Stream(pieceArrays, starts, offsets, 0, offsets[count]));
+        return new ParsedMessage(new MessageBytes() {
+            @Override
+            public long length() {
+                return offsets[count];
+            }
+
+            @Override
+            public InputStream newStream() {
+                return new Stream(pieceArrays, starts, offsets, 0, offsets[count]);
+            }
+        });
     }
 
     /**

@@ -3,7 +3,6 @@ package dev.tresor.mailets;
 import java.util.Collections;
 
 import javax.mail.MessagingException;
-import javax.mail.internet.MimeMessage;
 
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.GenericMailet;
@@ -37,9 +36,7 @@ public class MarkInboundTls extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        MimeMessage message = HeaderOnly.editable(mail.getMessage());
-        message.setHeader(InboundTls.HEADER, InboundTls.HEADER_VALUE);
-        MailMessages.replace(mail, message);
+        MailMessages.replace(mail, HeaderOnly.withHeader(mail.getMessage(), InboundTls.HEADER, InboundTls.HEADER_VALUE));
     }
 
     @Override
