@@ -110,13 +110,13 @@ public final class SmimeEncryptor {
                 CMSEnvelopedDataStreamGenerator generator = new CMSEnvelopedDataStreamGenerator();
                 generator.setBufferSize(octetStringChunk(entity.bodySizeHint()));
                 recipientInfos.forEach(generator::addRecipientInfoGenerator);
-                OutputEncryptor encryptor = new JceCMSContentEncryptorBuilder(CMSAlgorithm.AES256_CBC).build();
+                OutputEncryptor encryptor = CbcContentEncryptor.create();
                 plaintext = generator.open(base64, encryptor);
             }
             try (OutputStream content = plaintext) {
                 entity.writeEntity(content);
             }
-        } catch (CMSException e) {
+        } catch (CMSException | GeneralSecurityException e) {
             throw new SmimeException("Encryption failed: " + e.getMessage(), e);
         }
     }
