@@ -22,6 +22,7 @@ import java.util.function.Supplier;
 import javax.mail.MessagingException;
 import javax.mail.internet.ContentType;
 import javax.mail.internet.InternetHeaders;
+import javax.mail.internet.ParseException;
 
 import dev.tresor.attributes.AppliedProtections;
 import dev.tresor.it.SmtpSink;
@@ -243,8 +244,10 @@ public final class RelayBenchmark {
             if (!expected.matches(headers)) {
                 wrong++;
                 if (firstWrong == null) {
-                    firstWrong = "Content-Type: " + headers.getHeader("Content-Type", null) + ", X-Tresor-Protection: "
-                        + headers.getHeader(AppliedProtections.HEADER, null);
+                    String type = headers.getHeader("Content-Type", null);
+                    String protection = headers.getHeader(AppliedProtections.HEADER, null);
+                    firstWrong = "Content-Type: " + (type == null ? "(none)" : type.replaceAll("\\s*\\r?\\n\\s+", " "))
+                        + (protection == null ? "" : ", " + AppliedProtections.HEADER + ": " + protection);
                 }
             }
         }
@@ -381,11 +384,15 @@ public final class RelayBenchmark {
             this.contentType = contentType;
         }
 
-        boolean matches(InternetHeaders headers) throws MessagingException {
+        boolean matches(InternetHeaders headers) {
             // MIME: a message without Content-Type is text/plain
             String type = Optional.ofNullable(headers.getHeader("Content-Type", null)).orElse("text/plain");
             boolean markedPdf = AppliedProtections.PDF.equals(headers.getHeader(AppliedProtections.HEADER, null));
-            return contentType.test(new ContentType(type)) && markedPdf == (this == PDF);
+            try {
+                return contentType.test(new ContentType(type)) && markedPdf == (this == PDF);
+            } catch (ParseException e) {
+                return false;
+            }
         }
     }
 
