@@ -5,6 +5,7 @@ import static dev.tresor.it.shipped.SampleTenant.BOB;
 import static dev.tresor.it.shipped.SampleTenant.PASSWORD;
 import static java.nio.charset.StandardCharsets.US_ASCII;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -14,8 +15,16 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
+import javax.mail.MessagingException;
+import javax.mail.internet.ContentType;
+import javax.mail.internet.InternetHeaders;
+import javax.mail.internet.ParseException;
+
+import dev.tresor.attributes.AppliedProtections;
 import dev.tresor.it.SmtpSink;
 
 /**
@@ -38,10 +47,39 @@ import dev.tresor.it.SmtpSink;
  *         {@value #DISTURBED_CORES} of a core on average is marked DISTURBED.</li>
  * </ul>
  *
- * <p>Configurations ({@code --compare a,b,...}): {@code tresor}, the shipped chain, where Alice's mail to Bob is
- * signed (SignSmime, RSA-2048) and encrypted (EncryptSmime, AES-256-CBC) with keys from the embedded key database;
- * {@code plain}, the same server and chain with every Tresor mailet and matcher left out. A new configuration (e.g.
- * the memory queue beside a durable one) is one more entry in {@link #CONFIGURATIONS}.
+ * <p>Configurations ({@code --compare a,b,...}; the first is compared with each of the others), issue 17's list: the
+ * plain relay beside Tresor's chains, one mechanism each. Every one is the shipped server; they differ in the chain
+ * and in the keys its tenant acme gets ({@link SampleTenant}), and Alice's mail takes the path named:
+ * <ul>
+ *     <li>{@code tresor}: the shipped policy chain; Alice has an S/MIME key (RSA-2048), Bob a certificate, so the
+ *         tenant's default policy (opportunistic, {@code smime,pgp,pdf}) sends it through {@code tresor-smime}:
+ *         SignSmime, then EncryptSmime (AES-256-CBC, also to Alice), then {@code tresor-send} (Autocrypt,
+ *         RecipientRequiresTls, RemoteDelivery);</li>
+ *     <li>{@code smime}: the minimal sign + encrypt chain of issue 17's first measurement, made from the shipped file
+ *         ({@link ShippedConfiguration#onlySmimeSignAndEncrypt}): StripTresorHeaders, SignSmime and EncryptSmime as
+ *         shipped, RemoteDelivery, no other Tresor mailet or matcher on the way; keys as {@code tresor}. Against
+ *         {@code tresor}, what the policy chain and the ingress checks cost;</li>
+ *     <li>{@code pgp}: the shipped chain; Alice has an OpenPGP secret key, Bob an OpenPGP key
+ *         ({@link SampleTenant#createPgpPairIn}), neither any S/MIME: {@code tresor-pgp}, SignPgp (PGP/MIME) and
+ *         EncryptPgp (also to Alice);</li>
+ *     <li>{@code pdf}: the shipped chain; Alice has her S/MIME key, Bob only a pre-shared PDF password, which the
+ *         default policy's third mechanism serves: {@code tresor-pdf}, SignSmime and PdfWrap (the whole mail into an
+ *         AES-256 PDF);</li>
+ *     <li>{@code sign}: the shipped chain; Alice has her S/MIME key, Bob nothing: opportunistic sends the mail without
+ *         encryption (one {@code policy-decision outcome=sent-unprotected} log line each), {@code tresor-clear} signs
+ *         it with SignSmime;</li>
+ *     <li>{@code plain}: the same server and chain with every Tresor mailet and matcher left out (keys as
+ *         {@code tresor}, unused): the relay James does without us;</li>
+ *     <li>{@code tresor-memory-queue}: {@code tresor} with James's memory queue instead of the durable one.</li>
+ * </ul>
+ * A new configuration is one more entry in {@link #CONFIGURATIONS}.
+ *
+ * <p>Before anything is measured, each configuration's warm-up is checked: every mail the sink received must have
+ * the top-level type its chain makes ({@link Delivered}: {@code application/pkcs7-mime; smime-type=enveloped-data},
+ * {@code multipart/encrypted} for OpenPGP, PdfWrap's {@code multipart/mixed} with {@code X-Tresor-Protection: pdf},
+ * {@code multipart/signed} for S/MIME, {@code text/plain}). If one has not, or none arrived, the benchmark stops the
+ * servers, says which configuration delivered what, and exits with status 1: a run never silently measures another
+ * chain than its name says.
  *
  * <p>Run from {@code integration-tests/} with the test class path, after the distribution is assembled; see the
  * README's "Relay benchmark" or {@code integration-tests/bench/relay-benchmark}.
@@ -49,15 +87,32 @@ import dev.tresor.it.SmtpSink;
 public final class RelayBenchmark {
     private static final double DISTURBED_CORES = 0.25;
     private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux this runs on
-    private static final Map<String, Supplier<ShippedServer>> CONFIGURATIONS = new LinkedHashMap<>();
+    private static final Map<String, Configuration> CONFIGURATIONS = new LinkedHashMap<>();
 
     static {
-        CONFIGURATIONS.put("tresor", () -> ShippedServer.relayingTo(SmtpSink.keepingHeadersOnly()));
-        CONFIGURATIONS.put("plain", () -> ShippedServer.relayingTo(SmtpSink.keepingHeadersOnly()).withoutTresorMailets());
-        // the same Tresor chain with the mail queues in memory, as James's memory server keeps them (issue 13's
-        // "throughput beside memory": the durable default should keep at least 80 % of this one's mails/s)
-        CONFIGURATIONS.put("tresor-memory-queue", () -> ShippedServer.relayingTo(SmtpSink.keepingHeadersOnly())
-            .withSystemProperty("tresor.queue", "memory"));
+        CONFIGURATIONS.put("tresor", new Configuration("the shipped policy chain; Alice has an S/MIME key, Bob a"
+            + " certificate: tresor-smime, SignSmime + EncryptSmime", RelayBenchmark::shipped,
+            SampleTenant::createSmimePairIn, Delivered.SMIME_ENCRYPTED));
+        // issue 17's first measurement: sign + encrypt without the policy chain around them
+        CONFIGURATIONS.put("smime", new Configuration("only StripTresorHeaders, SignSmime and EncryptSmime (as shipped)"
+            + " before RemoteDelivery; keys as tresor", () -> shipped().changingConfiguration(
+                conf -> ShippedConfiguration.onlySmimeSignAndEncrypt(conf.resolve("mailetcontainer.xml"))),
+            SampleTenant::createSmimePairIn, Delivered.SMIME_ENCRYPTED));
+        CONFIGURATIONS.put("pgp", new Configuration("the shipped policy chain; Alice has an OpenPGP secret key, Bob an"
+            + " OpenPGP key, neither S/MIME: tresor-pgp, SignPgp + EncryptPgp", RelayBenchmark::shipped,
+            SampleTenant::createPgpPairIn, Delivered.PGP_ENCRYPTED));
+        CONFIGURATIONS.put("pdf", new Configuration("the shipped policy chain; Alice has an S/MIME key, Bob only a"
+            + " pre-shared PDF password: tresor-pdf, SignSmime + PdfWrap", RelayBenchmark::shipped,
+            SampleTenant::createPdfPairIn, Delivered.PDF));
+        CONFIGURATIONS.put("sign", new Configuration("the shipped policy chain; Alice has an S/MIME key, Bob nothing:"
+            + " tresor-clear, SignSmime only", RelayBenchmark::shipped, SampleTenant::createSmimeSenderIn,
+            Delivered.SMIME_SIGNED));
+        CONFIGURATIONS.put("plain", new Configuration("the same server with every Tresor mailet and matcher left out",
+            () -> shipped().withoutTresorMailets(), SampleTenant::createSmimePairIn, Delivered.CLEAR));
+        // issue 13's "throughput beside memory": the durable default should keep at least 80 % of this one's mails/s
+        CONFIGURATIONS.put("tresor-memory-queue", new Configuration("tresor with James's memory queue instead of the"
+            + " durable one", () -> shipped().withSystemProperty("tresor.queue", "memory"),
+            SampleTenant::createSmimePairIn, Delivered.SMIME_ENCRYPTED));
     }
 
     private final Options options;
@@ -74,18 +129,38 @@ public final class RelayBenchmark {
             options = Options.parse(arguments);
         } catch (IllegalArgumentException e) {
             System.err.println(e.getMessage());
-            System.err.println("usage: RelayBenchmark [--compare tresor,plain] [--mails 3000] [--warmup 2000] [--runs 3]"
-                + " [--size 102400] [--sessions 8] [--heap 1g]\n  configurations: " + CONFIGURATIONS.keySet());
+            System.err.println(usage());
             System.exit(2);
             return;
         }
         RelayBenchmark benchmark = new RelayBenchmark(options);
+        String wrongChain = null;
         try {
             benchmark.run();
+        } catch (WrongChain e) {
+            wrongChain = e.getMessage();
         } finally {
             benchmark.stopServers();
         }
+        if (wrongChain != null) {
+            System.err.println(wrongChain);
+            System.exit(1);
+        }
         System.exit(0);
+    }
+
+    private static String usage() {
+        StringBuilder usage = new StringBuilder("usage: RelayBenchmark [--compare tresor,plain] [--mails 3000]"
+            + " [--warmup 2000] [--runs 3] [--size 102400] [--sessions 8] [--heap 1g]\n"
+            + "configurations (--compare: the first is compared with each of the others):\n");
+        CONFIGURATIONS.forEach((name, configuration) ->
+            usage.append(String.format("  %-20s %s%n", name, configuration.description)));
+        return usage.toString();
+    }
+
+    /** The shipped server relaying to a sink that keeps the header block of each mail. */
+    private static ShippedServer shipped() {
+        return ShippedServer.relayingTo(SmtpSink.keepingHeadersOnly());
     }
 
     private void run() throws Exception {
@@ -97,15 +172,17 @@ public final class RelayBenchmark {
             String recording = System.getenv("TRESOR_BENCH_JFR") == null ? ""
                 : " -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + Path.of(System.getenv("TRESOR_BENCH_JFR"))
                     .toAbsolutePath().resolve("relay-" + name + ".jfr");
-            ShippedServer server = CONFIGURATIONS.get(name).get().javaOptions("-Xms256m -Xmx" + options.heap + recording);
+            Configuration configuration = CONFIGURATIONS.get(name);
+            ShippedServer server = configuration.server.get().javaOptions("-Xms256m -Xmx" + options.heap + recording);
             servers.put(name, server);
             server.start("RelayBenchmark-" + name);
-            SampleTenant.createSmimePairIn(server, Files.createDirectories(server.home().resolve("bench-keys")));
+            configuration.keys.createIn(server, Files.createDirectories(server.home().resolve("bench-keys")));
             System.out.printf("%-8s started: pid %d, log %s%n", name, server.pid(), server.log());
         }
         for (String name : options.configurations) {
             Result warmUp = measure(name, "warm-up", options.warmup);
             System.out.println(warmUp);
+            checkDelivered(name);
         }
         for (int run = 1; run <= options.runs; run++) {
             for (String name : options.configurations) {
@@ -149,6 +226,38 @@ public final class RelayBenchmark {
             - (double) idleServers / CLOCK_TICKS_PER_SECOND - benchSeconds);
         return new Result(name, label, mails, outcome.accepted().size(), delivered, elapsed / 1e9, jamesSeconds,
             peakRssMegabytes(proc), benchSeconds, (double) idleServers / CLOCK_TICKS_PER_SECOND, othersSeconds);
+    }
+
+    /**
+     * Throws unless every mail the server delivered so far (the warm-up's) looks as the configuration's chain makes it,
+     * judged by its top-level header block: a run must never measure another chain than its name says (a key missing,
+     * a changed default policy, a configuration edit that no longer applies).
+     */
+    private void checkDelivered(String name) throws WrongChain, MessagingException {
+        ShippedServer server = servers.get(name);
+        Delivered expected = CONFIGURATIONS.get(name).delivered;
+        List<SmtpSink.ReceivedMail> received = server.sink().received();
+        int wrong = 0;
+        String firstWrong = null;
+        for (SmtpSink.ReceivedMail mail : received) {
+            InternetHeaders headers = new InternetHeaders(new ByteArrayInputStream(mail.data()));
+            if (!expected.matches(headers)) {
+                wrong++;
+                if (firstWrong == null) {
+                    String type = headers.getHeader("Content-Type", null);
+                    String protection = headers.getHeader(AppliedProtections.HEADER, null);
+                    firstWrong = "Content-Type: " + (type == null ? "(none)" : type.replaceAll("\\s*\\r?\\n\\s+", " "))
+                        + (protection == null ? "" : ", " + AppliedProtections.HEADER + ": " + protection);
+                }
+            }
+        }
+        if (received.isEmpty() || wrong > 0) {
+            throw new WrongChain(String.format("WRONG CHAIN: %s should deliver %s, but %s. It would not measure what its"
+                    + " name says; nothing was measured. The server's log: %s", name, expected.description,
+                received.isEmpty() ? "the sink received nothing" : wrong + " of the " + received.size()
+                    + " mails the sink received are not that, the first has " + firstWrong, server.log()));
+        }
+        System.out.printf("%-8s checked: all %d mails delivered are %s%n", name, received.size(), expected.description);
     }
 
     /** The CPU the servers not under measurement spent meanwhile (idle, but their timers and GC run). */
@@ -230,6 +339,70 @@ public final class RelayBenchmark {
 
     private void stopServers() {
         servers.values().forEach(ShippedServer::stop);
+    }
+
+    /** A configuration: its server, the keys its tenant gets once the server runs, what a mail it delivers looks like. */
+    private static final class Configuration {
+        final String description;
+        final Supplier<ShippedServer> server;
+        final Keys keys;
+        final Delivered delivered;
+
+        Configuration(String description, Supplier<ShippedServer> server, Keys keys, Delivered delivered) {
+            this.description = description;
+            this.server = server;
+            this.keys = keys;
+            this.delivered = delivered;
+        }
+    }
+
+    /** Creates the domain, Alice, the tenant and the keys in a started server, e.g. {@link SampleTenant#createSmimePairIn}. */
+    @FunctionalInterface
+    private interface Keys {
+        void createIn(ShippedServer server, Path directory) throws Exception;
+    }
+
+    /** What Alice's text/plain mail to Bob has become at the sink, told by its top-level header block. */
+    private enum Delivered {
+        SMIME_ENCRYPTED("application/pkcs7-mime; smime-type=enveloped-data",
+            type -> (type.match("application/pkcs7-mime") || type.match("application/x-pkcs7-mime"))
+                && "enveloped-data".equalsIgnoreCase(type.getParameter("smime-type"))),
+        PGP_ENCRYPTED("multipart/encrypted; protocol=application/pgp-encrypted",
+            type -> type.match("multipart/encrypted") && "application/pgp-encrypted".equalsIgnoreCase(type.getParameter("protocol"))),
+        /** PdfWrap's message: a text part and the PDF in a multipart/mixed, marked by X-Tresor-Protection: pdf. */
+        PDF("multipart/mixed with X-Tresor-Protection: pdf", type -> type.match("multipart/mixed")),
+        SMIME_SIGNED("multipart/signed; protocol=application/pkcs7-signature",
+            type -> type.match("multipart/signed") && ("application/pkcs7-signature".equalsIgnoreCase(type.getParameter("protocol"))
+                || "application/x-pkcs7-signature".equalsIgnoreCase(type.getParameter("protocol")))),
+        CLEAR("text/plain", type -> type.match("text/plain"));
+
+        final String description;
+        private final Predicate<ContentType> contentType;
+
+        Delivered(String description, Predicate<ContentType> contentType) {
+            this.description = description;
+            this.contentType = contentType;
+        }
+
+        boolean matches(InternetHeaders headers) {
+            // MIME: a message without Content-Type is text/plain
+            String type = Optional.ofNullable(headers.getHeader("Content-Type", null)).orElse("text/plain");
+            boolean markedPdf = AppliedProtections.PDF.equals(headers.getHeader(AppliedProtections.HEADER, null));
+            try {
+                return contentType.test(new ContentType(type)) && markedPdf == (this == PDF);
+            } catch (ParseException e) {
+                return false;
+            }
+        }
+    }
+
+    /** The chain did not deliver what the configuration's name promises: nothing may be measured. */
+    private static final class WrongChain extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        WrongChain(String message) {
+            super(message);
+        }
     }
 
     /** One run's figures. */

@@ -8,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.UUID;
+import java.util.stream.Stream;
 
 import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeMultipart;
@@ -38,6 +40,7 @@ final class SampleTenant implements AutoCloseable {
     static final String CAROL = "carol@partner.example";
     static final String ERIN = "erin@partner.example";
     static final String CAROLS_PDF_PASSWORD = "agreed with Carol";
+    static final String BOBS_PDF_PASSWORD = "agreed with Bob";
     /** The header block of a plain text MIME entity, to put content behind. */
     static final String TEXT_ENTITY = "Content-Type: text/plain; charset=us-ascii\r\n\r\n";
     private static final String P12_PASSWORD = "p12 secret";
@@ -85,19 +88,57 @@ final class SampleTenant implements AutoCloseable {
         smimeTenant(server, directory, List.of(ALICE), List.of("certificates"));
     }
 
+    /** For load tests: the domain, Alice ({@link #PASSWORD}), the tenant and Alice's S/MIME key; nothing for Bob. */
+    static void createSmimeSenderIn(ShippedServer server, Path directory) throws Exception {
+        smimeTenant(server, directory, List.of(ALICE), List.of());
+    }
+
+    /**
+     * For load tests: {@link #createSmimeSenderIn}, and a PDF password the tenant agreed with Bob ({@value
+     * #BOBS_PDF_PASSWORD}), his only means of protection.
+     */
+    static void createPdfPairIn(ShippedServer server, Path directory) throws Exception {
+        createSmimeSenderIn(server, directory);
+        server.webAdmin().body("{\"password\":\"" + BOBS_PDF_PASSWORD + "\"}")
+            .put("/tresor/tenants/acme/pdf-passwords/" + BOB).then().statusCode(204);
+    }
+
+    /**
+     * For load tests, OpenPGP only: the domain, Alice ({@link #PASSWORD}), the tenant, Alice's secret key (ed25519 with
+     * a cv25519 encryption subkey, as {@link #createIn}) and Bob's public key (also written to {@code directory}); no
+     * S/MIME key or certificate. Bob's key is rsa3072 (primary and encryption subkey): GnuPG 2.2's default, so the key
+     * a partner most likely has, and Paul's in {@link #createIn}; with EncryptPgp's encryptToSender each mail's session
+     * key is then wrapped once with RSA (Bob) and once with ECDH (Alice), both kinds a real chain meets. The gpg home is
+     * removed afterwards.
+     */
+    static void createPgpPairIn(ShippedServer server, Path directory) throws Exception {
+        tenant(server, List.of(ALICE));
+        Path home = Files.createTempDirectory("tresor-bench-gnupg");
+        try (GnuPg gpg = new GnuPg(home)) {
+            String alice = gpg.generateKey("Alice <" + ALICE + ">", "ed25519", "sign,cert", "never");
+            gpg.addSubkey(alice, "cv25519", "encr");
+            String bob = gpg.generateKey("Bob <" + BOB + ">", "rsa3072", "sign,cert", "never");
+            gpg.addSubkey(bob, "rsa3072", "encr");
+            server.webAdmin().contentType("application/pgp-keys").header("X-Tresor-Pgp-Passphrase", GnuPg.PASSPHRASE)
+                .body(gpg.exportSecret(alice)).post("/tresor/tenants/acme/pgp-keys").then().statusCode(201);
+            byte[] bobsPublicKey = gpg.exportPublic(bob);
+            Files.write(directory.resolve("bob-pgp.asc"), bobsPublicKey);
+            server.webAdmin().contentType("application/pgp-keys").body(bobsPublicKey)
+                .post("/tresor/tenants/acme/pgp-keys").then().statusCode(201);
+        } finally {
+            try (Stream<Path> files = Files.walk(home)) {
+                files.sorted(Comparator.reverseOrder()).forEach(file -> file.toFile().delete());
+            }
+        }
+    }
+
     /**
      * The domain, the users ({@link #PASSWORD}), the tenant, Alice's S/MIME key and Bob's certificate in each of
      * {@code bobsCollections} ({@code certificates}, {@code trust-anchors}); the openssl identities made for them.
      */
     private static OpenSslIdentities smimeTenant(ShippedServer server, Path directory, List<String> users,
             List<String> bobsCollections) throws Exception {
-        server.addDomain(DOMAIN);
-        for (String user : users) {
-            server.addUser(user, PASSWORD);
-        }
-        server.webAdmin().put("/tresor/tenants/acme").then().statusCode(201);
-        server.webAdmin().put("/tresor/tenants/acme/domains/" + DOMAIN).then().statusCode(204);
-
+        tenant(server, users);
         OpenSslIdentities openssl = new OpenSslIdentities(directory);
         openssl.selfSigned("alice", "/CN=Alice/O=Acme", ALICE);
         openssl.selfSigned("bob", "/CN=Bob/O=Partner", BOB);
@@ -109,6 +150,16 @@ final class SampleTenant implements AutoCloseable {
                 .post("/tresor/tenants/acme/" + collection).then().statusCode(201);
         }
         return openssl;
+    }
+
+    /** The domain, the users ({@link #PASSWORD}) and the tenant acme owning the domain. */
+    private static void tenant(ShippedServer server, List<String> users) {
+        server.addDomain(DOMAIN);
+        for (String user : users) {
+            server.addUser(user, PASSWORD);
+        }
+        server.webAdmin().put("/tresor/tenants/acme").then().statusCode(201);
+        server.webAdmin().put("/tresor/tenants/acme/domains/" + DOMAIN).then().statusCode(204);
     }
 
     Path directory() {

@@ -5,8 +5,11 @@ import java.io.Reader;
 import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Consumer;
 
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -20,6 +23,9 @@ import org.w3c.dom.NodeList;
 
 /** The few edits a test machine needs in a copy of the shipped {@code conf/}; everything else stays as shipped. */
 final class ShippedConfiguration {
+    /** The processors a local user's mail to a partner passes in the sample chain, from the spool to RemoteDelivery. */
+    private static final List<String> OUTGOING_WAY = List.of("root", "transport", "relay", "tresor-smime", "tresor-send");
+
     private ShippedConfiguration() {
     }
 
@@ -93,10 +99,49 @@ final class ShippedConfiguration {
      */
     static void removeTresorMailets(Path mailetContainer) throws Exception {
         editMailets(mailetContainer, mailet -> {
-            if (mailet.getAttribute("class").startsWith("dev.tresor.") || mailet.getAttribute("match").contains("dev.tresor.")) {
+            if (isTresors(mailet)) {
                 mailet.getParentNode().removeChild(mailet);
             }
         });
+    }
+
+    /**
+     * The minimal S/MIME chain issue 17 measured first: on its way out a mail passes StripTresorHeaders (root), then
+     * SignSmime (for every mail) and EncryptSmime with their parameters as shipped in {@code tresor-smime}, then
+     * RemoteDelivery. Every other Tresor mailet and matcher on that way (processors root, transport, relay, tresor-smime,
+     * tresor-send: IsNestedTooDeeply, MarkInboundTls, ApplyPolicy and its routing, Autocrypt, RecipientRequiresTls) is
+     * left out, and {@code relay} sends everything to {@code tresor-smime}. James's mailets, and the processors off that
+     * way (local delivery, error, quarantines), stay as shipped. Throws when the shipped file no longer has what this
+     * keeps.
+     */
+    static void onlySmimeSignAndEncrypt(Path mailetContainer) throws Exception {
+        Set<String> kept = new TreeSet<>();
+        editMailets(mailetContainer, mailet -> {
+            String processor = ((Element) mailet.getParentNode()).getAttribute("state");
+            String mailetClass = mailet.getAttribute("class");
+            if (!OUTGOING_WAY.contains(processor)) {
+                return;
+            }
+            if (processor.equals("root") && mailetClass.equals("dev.tresor.mailets.StripTresorHeaders")
+                || processor.equals("tresor-smime") && (mailetClass.equals("dev.tresor.mailets.SignSmime")
+                    || mailetClass.equals("dev.tresor.mailets.EncryptSmime"))) {
+                mailet.setAttribute("match", "All");
+                kept.add(processor + ": " + mailetClass);
+            } else if (isTresors(mailet)) {
+                mailet.getParentNode().removeChild(mailet);
+            } else if (processor.equals("relay") && mailetClass.equals("ToProcessor") && mailet.getAttribute("match").equals("All")) {
+                replaceChild(mailet, "processor", "tresor-smime");
+                kept.add("relay: ToProcessor tresor-smime");
+            }
+        });
+        if (kept.size() != 4) {
+            throw new IllegalStateException(mailetContainer + " no longer has the mailets the minimal S/MIME chain keeps:"
+                + " only " + kept);
+        }
+    }
+
+    private static boolean isTresors(Element mailet) {
+        return mailet.getAttribute("class").startsWith("dev.tresor.") || mailet.getAttribute("match").contains("dev.tresor.");
     }
 
     /** Hands every {@code <mailet>} of the file to {@code edit} (last first, so it may remove one), then writes it back. */
