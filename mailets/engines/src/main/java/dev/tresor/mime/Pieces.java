@@ -1,6 +1,8 @@
 package dev.tresor.mime;
 
+import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -129,6 +131,23 @@ public final class Pieces {
                 long pieceEnd = Math.min(offsets[piece + 1], to);
                 int count = (int) Math.min(length - total, pieceEnd - position);
                 System.arraycopy(arrays[piece], starts[piece] + (int) (position - offsets[piece]), buffer, offset + total, count);
+                total += count;
+                position += count;
+            }
+            return total;
+        }
+
+        /** Writes the rest straight from the pieces, in {@link Chunked} pieces, without a buffer between. */
+        @Override
+        public long transferTo(OutputStream out) throws IOException {
+            long total = 0;
+            while (position < to) {
+                while (offsets[piece + 1] <= position) {
+                    piece++;
+                }
+                long pieceEnd = Math.min(offsets[piece + 1], to);
+                int count = (int) (pieceEnd - position);
+                Chunked.write(arrays[piece], starts[piece] + (int) (position - offsets[piece]), count, out);
                 total += count;
                 position += count;
             }

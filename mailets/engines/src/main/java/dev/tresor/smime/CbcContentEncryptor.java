@@ -26,8 +26,11 @@ import org.bouncycastle.operator.jcajce.JceGenericKey;
  * in the relay benchmark (issue 17). This stream encrypts each piece into one buffer it keeps.
  */
 final class CbcContentEncryptor implements OutputEncryptor {
-    /** The most plaintext given to the cipher at once (see {@code Chunked}: the JIT compiles the cipher's loop then). */
-    private static final int PIECE = 64 * 1024;
+    /**
+     * The most plaintext given to the cipher at once, and so the size of the one buffer per envelope: small pieces are
+     * what the JIT compiles the cipher's loop for (see {@code Chunked}), and 16 KiB is a small buffer.
+     */
+    private static final int PIECE = 16 * 1024;
     private static final int BLOCK = 16;
     private static final SecureRandom RANDOM = new SecureRandom();
 

@@ -40,6 +40,23 @@ class PiecesTest {
     }
 
     @Test
+    void theRestOfAStreamShouldBeCopiedStraightFromThePieces() throws Exception {
+        byte[] large = ascii("0123456789".repeat(10_000));
+        MessageBytes bytes = ((ParsedMessage) new Pieces().add(ascii("A: b\r\n\r\n"), 0, 8).add(large, 3, large.length)
+            .add(ascii("end"), 0, 3).toMessage()).bytes();
+        InputStream stream = bytes.newStream();
+        assertThat(stream.skip(5)).isEqualTo(5);
+        assertThat(stream.read()).isEqualTo('\n');
+
+        ByteArrayOutputStream copy = new ByteArrayOutputStream();
+        Chunked.copy(stream, copy);
+
+        assertThat(copy.toString(StandardCharsets.US_ASCII))
+            .isEqualTo("\r\n" + new String(large, 3, large.length - 3, StandardCharsets.US_ASCII) + "end");
+        assertThat(stream.read()).isEqualTo(-1);
+    }
+
+    @Test
     void aNewStreamShouldReadItsRangeAcrossPieces() throws Exception {
         Pieces pieces = new Pieces().add(ascii("A: b\r\n\r\nabc"), 0, 11).add(ascii("defgh"), 0, 5).add(ascii("ij"), 0, 2);
         MimeMessage message = pieces.toMessage();
