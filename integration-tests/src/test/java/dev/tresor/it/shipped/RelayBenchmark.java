@@ -47,9 +47,10 @@ import dev.tresor.it.SmtpSink;
  *         {@value #DISTURBED_CORES} of a core on average is marked DISTURBED.</li>
  * </ul>
  *
- * <p>Configurations ({@code --compare a,b,...}; the first is compared with each of the others), issue 17's list: the
- * plain relay beside Tresor's chains, one mechanism each. Every one is the shipped server; they differ in the chain
- * and in the keys its tenant acme gets ({@link SampleTenant}), and Alice's mail takes the path named:
+ * <p>Configurations ({@code --compare a,b,...}; each is compared with {@code plain}, or with the first when
+ * {@code plain} does not run), issue 17's list: the plain relay beside Tresor's chains, one mechanism each. Every one
+ * is the shipped server; they differ in the chain and in the keys its tenant acme gets ({@link SampleTenant}), and
+ * Alice's mail takes the path named:
  * <ul>
  *     <li>{@code tresor}: the shipped policy chain; Alice has an S/MIME key (RSA-2048), Bob a certificate, so the
  *         tenant's default policy (opportunistic, {@code smime,pgp,pdf}) sends it through {@code tresor-smime}:
@@ -152,7 +153,7 @@ public final class RelayBenchmark {
     private static String usage() {
         StringBuilder usage = new StringBuilder("usage: RelayBenchmark [--compare tresor,plain] [--mails 3000]"
             + " [--warmup 2000] [--runs 3] [--size 102400] [--sessions 8] [--heap 1g]\n"
-            + "configurations (--compare: the first is compared with each of the others):\n");
+            + "configurations (--compare: each is compared with plain, or with the first when plain is not among them):\n");
         CONFIGURATIONS.forEach((name, configuration) ->
             usage.append(String.format("  %-20s %s%n", name, configuration.description)));
         return usage.toString();
@@ -321,11 +322,15 @@ public final class RelayBenchmark {
                 disturbed > 0 ? "   (" + disturbed + " of " + runs.size() + " runs DISTURBED)" : ""));
         }
         if (options.configurations.size() >= 2) {
-            String first = options.configurations.get(0);
-            for (String other : options.configurations.subList(1, options.configurations.size())) {
-                double[] a = medians.get(first);
-                double[] b = medians.get(other);
-                summary.append(String.format("%s / %s: mails/s %.2f, CPU per mail %.2fx, peak RSS %.2fx%n", first, other,
+            // every ratio against the plain relay when it runs (issue 17's targets are such ratios), else the first
+            String baseline = options.configurations.contains("plain") ? "plain" : options.configurations.get(0);
+            for (String other : options.configurations) {
+                if (other.equals(baseline)) {
+                    continue;
+                }
+                double[] a = medians.get(other);
+                double[] b = medians.get(baseline);
+                summary.append(String.format("%s / %s: mails/s %.2f, CPU per mail %.2fx, peak RSS %.2fx%n", other, baseline,
                     a[0] / b[0], a[1] / b[1], a[2] / b[2]));
             }
         }
