@@ -22,36 +22,53 @@ public final class HeaderOnly {
     /**
      * A copy of the message in which the header field {@code name} is {@code value}, as {@code setHeader} on
      * {@link #editable} would make it (the first field of that name replaced, further ones removed, or the field added
-     * at the end of the header block; the name spelt as given), written in one pass: the copy's bytes are what a mailet hands to James
-     * ({@link ParsedMessage#bytes()}), without writing the message a second time.
+     * at the end of the header block; the name spelt as given), written in one pass: the copy's bytes are what a
+     * mailet hands to James ({@link ParsedMessage#bytes()}), without writing the message a second time.
      */
     public static MimeMessage withHeader(MimeMessage message, String name, String value) throws MessagingException {
         if (message instanceof ParsedMessage) {
             message.setHeader(name, value);
             return message;
         }
+        return copy(message, name, value);
+    }
+
+    /** The message itself when it is already such a copy, otherwise a copy of its header lines and raw body. */
+    public static MimeMessage editable(MimeMessage message) throws MessagingException {
+        return message instanceof ParsedMessage ? message : copy(message, null, null);
+    }
+
+    /** A copy of the header lines and raw body, with the field {@code name} set to {@code value} unless name is null. */
+    private static MimeMessage copy(MimeMessage message, String name, String value) throws MessagingException {
+        ByteSink copy = new ByteSink(Math.max(0, message.getSize()) + 8192);
         InputStream body;
         try {
             body = message.getRawInputStream();
         } catch (MessagingException e) {
-            MimeMessage copy = editable(message);
-            copy.setHeader(name, value);
-            return copy;
+            // built in memory, never parsed from bytes: it has no raw body until written, and writing it is safe
+            try {
+                message.writeTo(copy);
+            } catch (IOException written) {
+                throw new MessagingException("cannot write the mail", written);
+            }
+            MimeMessage built = copy.toMessage();
+            if (name != null) {
+                built.setHeader(name, value);
+            }
+            return built;
         }
-        ByteSink copy = new ByteSink(Math.max(0, message.getSize()) + 8192);
-        String line = name + ": " + value;
         try (InputStream raw = body) {
-            boolean written = false;
+            boolean written = name == null;
             for (String header : Collections.list(message.getAllHeaderLines())) {
-                if (!isField(header, name)) {
+                if (name == null || !isField(header, name)) {
                     copy.headerLine(header);
                 } else if (!written) {
-                    copy.headerLine(line);
+                    copy.headerLine(name + ": " + value);
                     written = true;
                 }
             }
             if (!written) {
-                copy.headerLine(line);
+                copy.headerLine(name + ": " + value);
             }
             copy.crlf();
             copy.readFrom(raw);
@@ -64,33 +81,5 @@ public final class HeaderOnly {
     private static boolean isField(String headerLine, String name) {
         int colon = headerLine.indexOf(':');
         return colon > 0 && headerLine.substring(0, colon).trim().equalsIgnoreCase(name);
-    }
-
-    /** The message itself when it is already such a copy, otherwise a copy of its header lines and raw body. */
-    public static MimeMessage editable(MimeMessage message) throws MessagingException {
-        if (message instanceof ParsedMessage) {
-            return message;
-        }
-        ByteSink copy = new ByteSink(Math.max(0, message.getSize()) + 8192);
-        try {
-            InputStream body;
-            try {
-                body = message.getRawInputStream();
-            } catch (MessagingException e) {
-                // built in memory, never parsed from bytes: it has no raw body until written, and writing it is safe
-                message.writeTo(copy);
-                return copy.toMessage();
-            }
-            try (InputStream raw = body) {
-                for (String line : Collections.list(message.getAllHeaderLines())) {
-                    copy.headerLine(line);
-                }
-                copy.crlf();
-                copy.readFrom(raw);
-            }
-        } catch (IOException e) {
-            throw new MessagingException("cannot read the mail's body", e);
-        }
-        return copy.toMessage();
     }
 }
