@@ -48,7 +48,7 @@ import dev.tresor.distribution.webadmin.WebAdminToken;
  * Starts the real Tresor distribution ({@link TresorServerMain#createServer}) on the sample configuration of
  * {@code conf/}, changed only where a test machine needs it:
  * <ul>
- *     <li>every listener binds to 127.0.0.1 on a free port (WebAdmin too);</li>
+ *     <li>every listener binds to 127.0.0.1 on a free port (WebAdmin too); the publication server is off;</li>
  *     <li>RemoteDelivery relays everything to the {@link SmtpSink} instead of looking up MX records;</li>
  *     <li>RequireTls delivers to the sink's port, on the MX hosts the test DNS knows, and retries within seconds;</li>
  *     <li>DNS answers from memory, so no test ever sends a query off this machine: {@code localhost}, the local
@@ -179,6 +179,9 @@ public final class TresorJames {
             bindListenersToLoopback(conf.resolve("smtpserver.xml"));
             bindListenersToLoopback(conf.resolve("imapserver.xml"));
             setProperties(conf.resolve("webadmin.properties"), Map.of("port", "0"));
+            // no test here asks the publication server anything (the Shipped* tests do); on its default port 8081 it
+            // collided with the server of a test class running in the other fork, and James's start failed
+            setProperties(conf.resolve("keyrepository.properties"), Map.of("publication.port", "0"));
             relayTo(conf.resolve("mailetcontainer.xml"), sink.port());
             if (!mailetContainerChanges.isEmpty()) {
                 Document mailetContainer = parse(conf.resolve("mailetcontainer.xml"));
