@@ -28,29 +28,35 @@ import org.bouncycastle.operator.jcajce.JceGenericKey;
 final class CbcContentEncryptor implements OutputEncryptor {
     /**
      * The most plaintext given to the cipher at once, and so the size of the one buffer per envelope: small pieces are
-     * what the JIT compiles the cipher's loop for (see {@code Chunked}), and 16 KiB is a small buffer.
+     * what the JIT compiles the cipher's loop for (see {@code Chunked}), and 16 KiB is a small buffer. A smaller mail
+     * gets a buffer of its size (at least {@link #SMALLEST_PIECE}).
      */
     private static final int PIECE = 16 * 1024;
+    private static final int SMALLEST_PIECE = 1024;
     private static final int BLOCK = 16;
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SecretKey key;
     private final AlgorithmIdentifier algorithm;
     private final Cipher cipher;
+    private final int piece;
 
-    private CbcContentEncryptor(SecretKey key, byte[] iv) throws GeneralSecurityException {
+    private CbcContentEncryptor(SecretKey key, byte[] iv, int piece) throws GeneralSecurityException {
         this.key = key;
+        this.piece = piece;
         this.algorithm = new AlgorithmIdentifier(CMSAlgorithm.AES256_CBC, new DEROctetString(iv));
         this.cipher = Cipher.getInstance("AES/CBC/PKCS5Padding");
         cipher.init(Cipher.ENCRYPT_MODE, key, new IvParameterSpec(iv));
     }
 
-    static CbcContentEncryptor create() throws GeneralSecurityException {
+    /** A fresh key and IV, for content of about {@code contentSizeHint} bytes (it may be more or less). */
+    static CbcContentEncryptor create(int contentSizeHint) throws GeneralSecurityException {
         KeyGenerator generator = KeyGenerator.getInstance("AES");
         generator.init(256, RANDOM);
         byte[] iv = new byte[BLOCK];
         RANDOM.nextBytes(iv);
-        return new CbcContentEncryptor(generator.generateKey(), iv);
+        int piece = Math.max(SMALLEST_PIECE, Math.min(PIECE, contentSizeHint + BLOCK));
+        return new CbcContentEncryptor(generator.generateKey(), iv, piece);
     }
 
     @Override
@@ -70,7 +76,7 @@ final class CbcContentEncryptor implements OutputEncryptor {
 
     private final class EncryptingStream extends OutputStream {
         private final OutputStream out;
-        private final byte[] buffer = new byte[PIECE + BLOCK];
+        private final byte[] buffer = new byte[piece + BLOCK];
         private boolean closed;
 
         EncryptingStream(OutputStream out) {
@@ -88,10 +94,10 @@ final class CbcContentEncryptor implements OutputEncryptor {
                 throw new IOException("Stream closed");
             }
             int end = offset + length;
-            for (int start = offset; start < end; start += PIECE) {
-                int piece = Math.min(PIECE, end - start);
+            for (int start = offset; start < end; start += piece) {
+                int taken = Math.min(piece, end - start);
                 try {
-                    out.write(buffer, 0, cipher.update(bytes, start, piece, buffer, 0));
+                    out.write(buffer, 0, cipher.update(bytes, start, taken, buffer, 0));
                 } catch (ShortBufferException e) {
                     throw new IllegalStateException("The cipher's buffer holds a piece and a block", e);
                 }

@@ -16,6 +16,9 @@ import java.util.List;
 import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeMultipart;
 
+import org.bouncycastle.cms.CMSEnvelopedData;
+import org.bouncycastle.cms.RecipientInformationStore;
+import org.bouncycastle.cms.jcajce.JceKeyTransRecipientId;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -64,6 +67,21 @@ class SmimeEnvelopeTest {
             .encrypt(textMail("alice@acme.example", "bob@partner.example", "OAEP\n"), List.of(rsaBob.certificate()));
 
         assertThat(opensslDecrypt(encrypted, rsaBob)).endsWith("OAEP\r\n");
+    }
+
+    @ParameterizedTest
+    @EnumSource(EncryptionOptions.KeyTransport.class)
+    void rsaRecipientsShouldBeNamedByIssuerAndSerialAsBouncyCastleNamesThem(EncryptionOptions.KeyTransport transport)
+        throws Exception {
+        MimeMessage encrypted = new SmimeEncryptor(EncryptionOptions.DEFAULT.withKeyTransport(transport))
+            .encrypt(textMail("alice@acme.example", "bob@partner.example", "Named\n"),
+                List.of(rsaBob.certificate(), rsaCarol.certificate()));
+
+        RecipientInformationStore recipients = new CMSEnvelopedData(encrypted.getInputStream()).getRecipientInfos();
+        assertThat(recipients.size()).isEqualTo(2);
+        assertThat(recipients.get(new JceKeyTransRecipientId(rsaBob.certificate()))).isNotNull();
+        assertThat(recipients.get(new JceKeyTransRecipientId(rsaCarol.certificate()))).isNotNull();
+        assertThat(recipients.get(new JceKeyTransRecipientId(ecBob.certificate()))).isNull();
     }
 
     @ParameterizedTest
