@@ -5,6 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import javax.mail.internet.MimeMessage;
 
@@ -13,6 +19,8 @@ import org.apache.james.server.core.MimeMessageInputStreamSource;
 import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.base.test.FakeMail;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.tresor.mime.ByteSink;
 
@@ -23,16 +31,49 @@ class MailMessagesTest {
     @Test
     void aMessageOfOursShouldReachJamesWithoutJamesCopyingIt() throws Exception {
         MailImpl mail = jamesMail();
-        String text = HEADER + "x".repeat(300 * 1024) + "\r\n";
+        String text = HEADER + "x".repeat(50 * 1024) + "\r\n";
 
         MailMessages.replace(mail, parsed(text));
 
-        // beyond James's 100 KiB threshold its own copy would be a temporary file; ours stays the bytes we made
         MimeMessageWrapper message = (MimeMessageWrapper) mail.getMessage();
         assertThat(message.getSourceId()).startsWith("tresor-memory-");
         assertThat(written(message)).isEqualTo(text);
         assertThat(message.getSubject()).isEqualTo("kept");
         assertThat(mail.getMessageSize()).isEqualTo(text.length());
+    }
+
+    @Test
+    void aMessageAboveJamesThresholdShouldGoToAFileOfOursThatDisposingDeletes() throws Exception {
+        MailImpl mail = jamesMail();
+        String text = HEADER + "y".repeat(MailMessages.IN_MEMORY_LIMIT + 10) + "\r\n";
+
+        MailMessages.replace(mail, parsed(text));
+
+        MimeMessageWrapper message = (MimeMessageWrapper) mail.getMessage();
+        assertThat(message.getSourceId()).startsWith("tresor-file-");
+        Path file = onlyTemporaryFileOf(message);
+        assertThat(Files.readString(file, US_ASCII)).isEqualTo(text);
+        assertThat(Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(
+            PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        assertThat(written(message)).isEqualTo(text);
+        assertThat(message.getSubject()).isEqualTo("kept");
+        assertThat(mail.getMessageSize()).isEqualTo(text.length());
+
+        mail.dispose();
+
+        assertThat(file).doesNotExist();
+    }
+
+    @Test
+    void replacingAMessageInAFileShouldDeleteThatFile() throws Exception {
+        MailImpl mail = jamesMail();
+        MailMessages.replace(mail, parsed(HEADER + "s".repeat(MailMessages.IN_MEMORY_LIMIT * 2) + "\r\n"));
+        Path signed = onlyTemporaryFileOf((MimeMessageWrapper) mail.getMessage());
+
+        MailMessages.replace(mail, parsed(HEADER + "encrypted\r\n"));
+
+        assertThat(signed).doesNotExist();
+        assertThat(written(mail.getMessage())).endsWith("\r\n\r\nencrypted\r\n");
     }
 
     @Test
@@ -50,24 +91,13 @@ class MailMessagesTest {
     }
 
     @Test
-    void aMessageAboveTheLimitShouldGoThroughJamesCopy() throws Exception {
-        MailImpl mail = jamesMail();
-        String text = HEADER + "y".repeat(MailMessages.IN_MEMORY_LIMIT + 10) + "\r\n";
-
-        MailMessages.replace(mail, parsed(text));
-
-        assertThat(((MimeMessageWrapper) mail.getMessage()).getSourceId()).doesNotStartWith("tresor-memory-");
-        assertThat(written(mail.getMessage())).isEqualTo(text);
-    }
-
-    @Test
     void aMessageOfAnotherKindShouldGoThroughJamesCopy() throws Exception {
         MailImpl mail = jamesMail();
         MimeMessage other = new MimeMessage(null, new ByteArrayInputStream((HEADER + "other\r\n").getBytes(US_ASCII)));
 
         MailMessages.replace(mail, other);
 
-        assertThat(((MimeMessageWrapper) mail.getMessage()).getSourceId()).doesNotStartWith("tresor-memory-");
+        assertThat(((MimeMessageWrapper) mail.getMessage()).getSourceId()).doesNotStartWith("tresor-");
         assertThat(written(mail.getMessage())).endsWith("\r\n\r\nother\r\n");
     }
 
@@ -81,22 +111,34 @@ class MailMessagesTest {
         assertThat(mail.getMessage()).isSameAs(message);
     }
 
-    @Test
-    void theMailShouldStillBeDuplicatedAndDisposedAsJamesDoes() throws Exception {
+    @ParameterizedTest
+    @ValueSource(ints = {20 * 1024, 200 * 1024})
+    void theMailShouldStillBeDuplicatedAndDisposedAsJamesDoes(int size) throws Exception {
         MailImpl mail = jamesMail();
-        String text = HEADER + "z".repeat(200 * 1024) + "\r\n";
+        String text = HEADER + "z".repeat(size) + "\r\n";
         MailMessages.replace(mail, parsed(text));
 
         MailImpl copy = MailImpl.duplicate(mail);
         mail.dispose();
 
         assertThat(written(copy.getMessage())).isEqualTo(text);
+        copy.dispose();
     }
 
     private static MailImpl jamesMail() throws Exception {
         MimeMessage original = new MimeMessageWrapper(MimeMessageInputStreamSource.create("original",
             new ByteArrayInputStream((HEADER + "original\r\n").getBytes(US_ASCII))));
         return MailImpl.builder().name("mail").mimeMessage(original).build();
+    }
+
+    /** The temporary file behind a message in a file of ours: the one named after its source id. */
+    private static Path onlyTemporaryFileOf(MimeMessageWrapper message) throws Exception {
+        try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
+            List<Path> named = files.filter(file -> file.getFileName().toString().startsWith(message.getSourceId() + "-"))
+                .collect(Collectors.toList());
+            assertThat(named).hasSize(1);
+            return named.get(0);
+        }
     }
 
     private static MimeMessage parsed(String text) throws Exception {
