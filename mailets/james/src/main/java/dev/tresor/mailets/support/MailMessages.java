@@ -43,8 +43,8 @@ import dev.tresor.mime.ParsedMessage;
  * A mail or message of another kind goes through {@link Mail#setMessage} as before.
  */
 public final class MailMessages {
-    /** Messages up to this size stay in memory, as far as James keeps its own; larger ones go to a file. */
     private static final Logger LOGGER = LoggerFactory.getLogger(MailMessages.class);
+    /** Messages up to this size stay in memory, as far as James keeps its own; larger ones go to a file. */
     static final int IN_MEMORY_LIMIT = jamesThreshold();
     private static final AtomicLong SOURCES = new AtomicLong();
     /** Deletes a message file nobody disposed of once its source is unreachable: a safety net, not the rule. */
@@ -117,8 +117,9 @@ public final class MailMessages {
 
     /**
      * A message source over a temporary file named after its source id (owner-only permissions, in
-     * {@code java.io.tmpdir} like James's own),
-     * read as a {@link SharedFileInputStream} so that javax.mail parses it without copying it into memory.
+     * {@code java.io.tmpdir} like James's own), read as a {@link SharedFileInputStream} so that javax.mail parses it
+     * without copying it into memory. Like James's own temporary files, one left by a process that was killed is not
+     * deleted at the next start; the mail itself is still in the spool and is processed again.
      */
     private static final class FileSource implements MimeMessageSource, Disposable {
         /** javax.mail's default is 2 KiB: 70 reads for a 140 KB encrypted mail. */
