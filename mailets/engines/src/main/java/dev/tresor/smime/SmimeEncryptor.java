@@ -54,8 +54,8 @@ public final class SmimeEncryptor {
     private static final AlgorithmIdentifier RSA_OAEP_SHA256 = oaepSha256();
     /**
      * Ciphertext octet-string pieces; Bouncy Castle's default of 1,000 bytes costs framing and a call per kilobyte. The
-     * piece is also the buffer Bouncy Castle allocates per envelope: 16 KiB keeps both small (4 bytes of framing per
-     * 16 KiB).
+     * piece is also the buffer Bouncy Castle allocates per envelope: 4 KiB keeps both small (4 bytes of framing per
+     * 4 KiB), and per-mail garbage is what grows the heap under load (issue 17).
      */
     private static final int OCTET_STRING_CHUNK = 4 * 1024;
 
@@ -136,10 +136,7 @@ public final class SmimeEncryptor {
         return messageSize + 16 + 8L * (messageSize / 1024 + 1) + 2048L * recipients + 4096;
     }
 
-    /**
-     * The content's octet strings: Bouncy Castle buffers one per envelope. 4 KiB costs 4 bytes of header per 4 KiB of
-     * mail, and a 10 KB mail no longer gets a 16 KiB buffer (issue 17: per-mail garbage is what grows the heap).
-     */
+    /** The content's octet strings: {@link #OCTET_STRING_CHUNK}, or less for a mail smaller than that. */
     private static int octetStringChunk(int messageSize) {
         return Math.max(1024, Math.min(OCTET_STRING_CHUNK, Integer.highestOneBit(Math.max(1, messageSize)) * 2));
     }

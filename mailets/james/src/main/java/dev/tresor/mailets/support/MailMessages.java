@@ -73,17 +73,13 @@ public final class MailMessages {
         mail.setMessage(message);
     }
 
-    /** James's own {@code MimeMessageInputStreamSource} threshold: the same property, the same default. */
+    /**
+     * James's own {@code MimeMessageInputStreamSource} threshold: the same property, read the same way (a value James
+     * cannot read stops James's start before any mail is processed).
+     */
     private static int jamesThreshold() {
         String configured = System.getProperty("james.message.memory.threshold");
-        if (configured == null) {
-            return 100 * 1024;
-        }
-        try {
-            return Math.toIntExact(SizeFormat.parseAsByteCount(configured));
-        } catch (RuntimeException e) {
-            return 100 * 1024;
-        }
+        return configured == null ? 100 * 1024 : Math.toIntExact(SizeFormat.parseAsByteCount(configured));
     }
 
     private static String nextId(String kind) {
