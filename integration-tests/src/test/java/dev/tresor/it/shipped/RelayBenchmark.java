@@ -39,7 +39,9 @@ import dev.tresor.it.SmtpSink;
  * <ul>
  *     <li>mails/s: mails delivered to the sink / time from the first mail sent to the last one received;</li>
  *     <li>James CPU per mail: utime + stime of the server's JVM ({@code /proc/<pid>/stat}) over the run / mails (its
- *         embedded H2 key database included);</li>
+ *         embedded H2 key database included), and the part of it spent by the JIT compiler's and the garbage collector's
+ *         threads (their {@code /proc/<pid>/task/<tid>/stat}; a compiler thread the JVM ends during the run takes its
+ *         time with it, so the JIT share is a lower bound);</li>
  *     <li>James peak RSS: {@code VmHWM} of {@code /proc/<pid>/status}, reset at the start of each run by writing 5 to
  *         {@code /proc/<pid>/clear_refs};</li>
  *     <li>the CPU the benchmark's own JVM spent (clients, TLS, sink), the idle servers' CPU, and the CPU everything
@@ -202,6 +204,7 @@ public final class RelayBenchmark {
         Path proc = Path.of("/proc", Long.toString(server.pid()));
         Files.writeString(proc.resolve("clear_refs"), "5", US_ASCII);
         long jamesBefore = cpuTicks(proc);
+        Map<String, Long> threadsBefore = threadTicks(proc);
         long othersBefore = idleServersTicks(name);
         long machineBefore = machineBusyTicks();
         long benchBefore = benchCpuNanos();
@@ -217,6 +220,7 @@ public final class RelayBenchmark {
         }
         long elapsed = System.nanoTime() - started;
         long jamesTicks = cpuTicks(proc) - jamesBefore;
+        long[] jitAndGc = jitAndGcTicks(threadsBefore, threadTicks(proc));
         long idleServers = idleServersTicks(name) - othersBefore;
         long machineTicks = machineBusyTicks() - machineBefore;
         double benchSeconds = (benchCpuNanos() - benchBefore) / 1e9;
@@ -226,7 +230,7 @@ public final class RelayBenchmark {
         double othersSeconds = Math.max(0, (double) machineTicks / CLOCK_TICKS_PER_SECOND - jamesSeconds
             - (double) idleServers / CLOCK_TICKS_PER_SECOND - benchSeconds);
         return new Result(name, label, mails, outcome.accepted().size(), delivered, elapsed / 1e9, jamesSeconds,
-            peakRssMegabytes(proc), benchSeconds, (double) idleServers / CLOCK_TICKS_PER_SECOND, othersSeconds);
+            (double) jitAndGc[0] / CLOCK_TICKS_PER_SECOND, (double) jitAndGc[1] / CLOCK_TICKS_PER_SECOND, peakRssMegabytes(proc), benchSeconds, (double) idleServers / CLOCK_TICKS_PER_SECOND, othersSeconds);
     }
 
     /**
@@ -278,6 +282,38 @@ public final class RelayBenchmark {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         // fields[0] is field 3 (state): utime is field 14, stime field 15
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    /** utime + stime of every thread of a process now, by "tid name" (name as in {@code /proc/<pid>/task/<tid>/comm}). */
+    private static Map<String, Long> threadTicks(Path proc) throws IOException {
+        Map<String, Long> ticks = new LinkedHashMap<>();
+        try (java.util.stream.Stream<Path> tasks = Files.list(proc.resolve("task"))) {
+            for (Path task : (Iterable<Path>) tasks::iterator) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"), US_ASCII);
+                    String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                    ticks.put(task.getFileName() + " " + name, cpuTicks(task));
+                } catch (IOException ended) {
+                    // the thread ended between the listing and the read
+                }
+            }
+        }
+        return ticks;
+    }
+
+    /** The ticks the JIT compiler's threads and the garbage collector's threads spent between two snapshots. */
+    private static long[] jitAndGcTicks(Map<String, Long> before, Map<String, Long> after) {
+        long[] jitAndGc = new long[2];
+        for (Map.Entry<String, Long> thread : after.entrySet()) {
+            String name = thread.getKey().substring(thread.getKey().indexOf(' ') + 1);
+            long spent = thread.getValue() - before.getOrDefault(thread.getKey(), 0L);
+            if (name.matches("C\\d CompilerThre.*")) {
+                jitAndGc[0] += spent;
+            } else if (name.startsWith("GC Thread") || name.startsWith("G1 ")) {
+                jitAndGc[1] += spent;
+            }
+        }
+        return jitAndGc;
     }
 
     /** Every CPU's busy time (all but idle and iowait) since boot, in clock ticks, from the first line of /proc/stat. */
@@ -419,13 +455,15 @@ public final class RelayBenchmark {
         final int delivered;
         final double seconds;
         final double jamesCpuSeconds;
+        final double jitCpuSeconds;
+        final double gcCpuSeconds;
         final long peakRssMegabytes;
         final double benchCpuSeconds;
         final double idleServersCpuSeconds;
         final double othersCpuSeconds;
 
         Result(String configuration, String label, int sent, int accepted, int delivered, double seconds,
-               double jamesCpuSeconds, long peakRssMegabytes, double benchCpuSeconds, double idleServersCpuSeconds,
+               double jamesCpuSeconds, double jitCpuSeconds, double gcCpuSeconds, long peakRssMegabytes, double benchCpuSeconds, double idleServersCpuSeconds,
                double othersCpuSeconds) {
             this.configuration = configuration;
             this.label = label;
@@ -434,6 +472,8 @@ public final class RelayBenchmark {
             this.delivered = delivered;
             this.seconds = seconds;
             this.jamesCpuSeconds = jamesCpuSeconds;
+            this.jitCpuSeconds = jitCpuSeconds;
+            this.gcCpuSeconds = gcCpuSeconds;
             this.peakRssMegabytes = peakRssMegabytes;
             this.benchCpuSeconds = benchCpuSeconds;
             this.idleServersCpuSeconds = idleServersCpuSeconds;
@@ -455,8 +495,9 @@ public final class RelayBenchmark {
         @Override
         public String toString() {
             return String.format("%-8s %-8s %5d sent %5d accepted %5d delivered in %6.1f s: %7.1f mails/s, James CPU"
-                    + " %6.2f ms/mail, peak RSS %5d MB; CPU s: bench %.1f, idle servers %.1f, others %.1f%s", configuration,
-                label, sent, accepted, delivered, seconds, mailsPerSecond(), cpuMillisPerMail(), peakRssMegabytes,
+                    + " %6.2f ms/mail (JIT %.2f, GC %.2f), peak RSS %5d MB; CPU s: bench %.1f, idle servers %.1f, others %.1f%s", configuration,
+                label, sent, accepted, delivered, seconds, mailsPerSecond(), cpuMillisPerMail(),
+                jitCpuSeconds * 1000 / Math.max(1, delivered), gcCpuSeconds * 1000 / Math.max(1, delivered), peakRssMegabytes,
                 benchCpuSeconds, idleServersCpuSeconds, othersCpuSeconds, disturbed() ? "  DISTURBED" : "")
                 + (accepted < sent || delivered < accepted ? "  (INCOMPLETE: see the server's log)" : "");
         }
