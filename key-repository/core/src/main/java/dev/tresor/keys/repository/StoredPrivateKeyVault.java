@@ -7,7 +7,10 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.Clock;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -25,13 +28,25 @@ import dev.tresor.keys.spi.PrivateKeyStorage;
 /**
  * Private keys as PKCS#8, encrypted by {@link KeyProtection} with the tenant and the certificate fingerprint as
  * context, so that a stored key copied to another tenant's or certificate's row cannot be decrypted.
+ *
+ * <p>A key decrypted once is kept, decoded, for as long as the stored key it came from is unchanged: every lookup still
+ * reads the stored (encrypted) key, and only when it is byte for byte the one decrypted before is the decoded key used
+ * again. A key removed or replaced in storage is therefore never used after its removal, exactly as without the
+ * cache. Why: decrypting and decoding the key again for every mail was measured as the largest per-mail cost of
+ * SignSmime after the signature itself (relay benchmark, issue 17), and a fresh key object also costs the JDK's RSA
+ * its blinding parameters (a modular inverse per signature instead of a squaring). What it does not change: the
+ * tenant keys that decrypt these keys are kept in memory already ({@link KeyProtection}), and a signing mailet holds
+ * the decoded key while it signs; no key leaves the process, and the least recently used beyond
+ * {@value #DECODED_KEYS} are let go.
  */
 final class StoredPrivateKeyVault implements PrivateKeyVault {
+    static final int DECODED_KEYS = 1000;
 
     private final PrivateKeyStorage storage;
     private final StoredCertificateVault certificates;
     private final KeyProtection protection;
     private final Clock clock;
+    private final DecodedKeys decoded = new DecodedKeys(DECODED_KEYS);
 
     StoredPrivateKeyVault(PrivateKeyStorage storage, StoredCertificateVault certificates, KeyProtection protection, Clock clock) {
         this.storage = storage;
@@ -84,8 +99,17 @@ final class StoredPrivateKeyVault implements PrivateKeyVault {
 
     private Optional<KeyPairEntry> withPrivateKey(TenantId tenant, CertificateEntry entry) {
         return storage.privateKey(tenant, entry.fingerprint())
-            .map(blob -> new KeyPairEntry(entry, decode(entry, protection.unprotect(tenant, ProtectedKey.fromBytes(blob),
-                context(entry.fingerprint())))));
+            .map(blob -> new KeyPairEntry(entry, privateKey(tenant, entry, blob)));
+    }
+
+    private PrivateKey privateKey(TenantId tenant, CertificateEntry entry, byte[] blob) {
+        PrivateKey known = decoded.get(tenant, entry.fingerprint(), blob);
+        if (known != null) {
+            return known;
+        }
+        PrivateKey key = decode(entry, protection.unprotect(tenant, ProtectedKey.fromBytes(blob), context(entry.fingerprint())));
+        decoded.put(tenant, entry.fingerprint(), blob, key);
+        return key;
     }
 
     private static PrivateKey decode(CertificateEntry entry, byte[] pkcs8) {
@@ -110,5 +134,46 @@ final class StoredPrivateKeyVault implements PrivateKeyVault {
 
     private static byte[] context(Fingerprint certificate) {
         return ("private-key:" + certificate.asString()).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** Decoded private keys with the stored key each came from, least recently used let go first. */
+    private static final class DecodedKeys {
+        private final Map<String, Decoded> keys;
+
+        DecodedKeys(int capacity) {
+            this.keys = new LinkedHashMap<String, Decoded>(16, 0.75f, true) {
+                private static final long serialVersionUID = 1L;
+
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<String, Decoded> eldest) {
+                    return size() > capacity;
+                }
+            };
+        }
+
+        /** The key decoded from exactly this stored key, or null. */
+        synchronized PrivateKey get(TenantId tenant, Fingerprint certificate, byte[] blob) {
+            Decoded known = keys.get(cacheKey(tenant, certificate));
+            return known != null && Arrays.equals(known.blob, blob) ? known.key : null;
+        }
+
+        synchronized void put(TenantId tenant, Fingerprint certificate, byte[] blob, PrivateKey key) {
+            keys.put(cacheKey(tenant, certificate), new Decoded(blob.clone(), key));
+        }
+
+        // Tenant ids never contain a space, so this key is unambiguous.
+        private static String cacheKey(TenantId tenant, Fingerprint certificate) {
+            return tenant.asString() + ' ' + certificate.asString();
+        }
+    }
+
+    private static final class Decoded {
+        final byte[] blob;
+        final PrivateKey key;
+
+        Decoded(byte[] blob, PrivateKey key) {
+            this.blob = blob;
+            this.key = key;
+        }
     }
 }
