@@ -1,5 +1,7 @@
 package dev.tresor.mailets.support;
 
+import java.io.FileOutputStream;
+import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -135,7 +137,7 @@ public final class MailMessages {
         static FileSource write(MessageBytes bytes) throws IOException {
             String id = nextId("file");
             Path file = Files.createTempFile(id + "-", ".eml");
-            try (OutputStream out = Files.newOutputStream(file); InputStream in = bytes.newStream()) {
+            try (OutputStream out = new Slices(new FileOutputStream(file.toFile())); InputStream in = bytes.newStream()) {
                 in.transferTo(out);
             } catch (IOException | RuntimeException e) {
                 Files.deleteIfExists(file);
@@ -162,6 +164,32 @@ public final class MailMessages {
         @Override
         public void dispose() {
             deletion.clean();
+        }
+    }
+
+    /**
+     * Hands a file at most {@value #SLICE} bytes per write. Not NIO's {@code Files.newOutputStream}: its channel copies
+     * each write into a temporary direct buffer as large as the write and keeps that buffer for the thread, so every
+     * spooler thread would hold native memory the size of the largest mail it ever spilled (25 MB and more). A
+     * {@link FileOutputStream} writes up to 8 KiB from the stack; larger writes cost a native allocation each.
+     */
+    private static final class Slices extends FilterOutputStream {
+        private static final int SLICE = 8 * 1024;
+
+        Slices(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] bytes, int offset, int length) throws IOException {
+            int from = offset;
+            int left = length;
+            while (left > 0) {
+                int slice = Math.min(left, SLICE);
+                out.write(bytes, from, slice);
+                from += slice;
+                left -= slice;
+            }
         }
     }
 

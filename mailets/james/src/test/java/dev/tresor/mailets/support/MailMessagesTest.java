@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.lang.management.BufferPoolMXBean;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
@@ -62,6 +64,31 @@ class MailMessagesTest {
         mail.dispose();
 
         assertThat(file).doesNotExist();
+    }
+
+    @Test
+    void writingALargeMessageShouldLeaveTheThreadNoDirectBufferOfItsSize() throws Exception {
+        String text = HEADER + "z".repeat(8 * 1024 * 1024) + "\r\n";
+        MimeMessage large = parsed(text);
+        long[] directBytes = new long[2];
+        Throwable[] failure = new Throwable[1];
+        // a thread of its own, as a spooler thread: NIO's per-thread buffer cache starts empty there
+        Thread spooler = new Thread(() -> {
+            try {
+                MailImpl mail = jamesMail();
+                directBytes[0] = directMemoryUsed();
+                MailMessages.replace(mail, large);
+                directBytes[1] = directMemoryUsed();
+                mail.dispose();
+            } catch (Throwable e) {
+                failure[0] = e;
+            }
+        });
+        spooler.start();
+        spooler.join();
+
+        assertThat(failure[0]).isNull();
+        assertThat(directBytes[1] - directBytes[0]).isLessThan(1024 * 1024);
     }
 
     @Test
@@ -139,6 +166,13 @@ class MailMessagesTest {
             assertThat(named).hasSize(1);
             return named.get(0);
         }
+    }
+
+    private static long directMemoryUsed() {
+        return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+            .filter(pool -> pool.getName().equals("direct"))
+            .mapToLong(BufferPoolMXBean::getMemoryUsed)
+            .sum();
     }
 
     private static MimeMessage parsed(String text) throws Exception {
