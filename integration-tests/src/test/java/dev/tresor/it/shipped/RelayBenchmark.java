@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 import javax.mail.MessagingException;
 import javax.mail.internet.ContentType;
@@ -230,7 +231,8 @@ public final class RelayBenchmark {
         double othersSeconds = Math.max(0, (double) machineTicks / CLOCK_TICKS_PER_SECOND - jamesSeconds
             - (double) idleServers / CLOCK_TICKS_PER_SECOND - benchSeconds);
         return new Result(name, label, mails, outcome.accepted().size(), delivered, elapsed / 1e9, jamesSeconds,
-            (double) jitAndGc[0] / CLOCK_TICKS_PER_SECOND, (double) jitAndGc[1] / CLOCK_TICKS_PER_SECOND, peakRssMegabytes(proc), benchSeconds, (double) idleServers / CLOCK_TICKS_PER_SECOND, othersSeconds);
+            (double) jitAndGc[0] / CLOCK_TICKS_PER_SECOND, (double) jitAndGc[1] / CLOCK_TICKS_PER_SECOND,
+            peakRssMegabytes(proc), benchSeconds, (double) idleServers / CLOCK_TICKS_PER_SECOND, othersSeconds);
     }
 
     /**
@@ -278,7 +280,11 @@ public final class RelayBenchmark {
 
     /** utime + stime of a process, in clock ticks (fields 14 and 15 of /proc/pid/stat). */
     private static long cpuTicks(Path proc) throws IOException {
-        String stat = Files.readString(proc.resolve("stat"), US_ASCII);
+        return cpuTicks(Files.readString(proc.resolve("stat"), US_ASCII));
+    }
+
+    /** utime + stime from the text of a {@code stat} file of {@code /proc}. */
+    private static long cpuTicks(String stat) {
         String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         // fields[0] is field 3 (state): utime is field 14, stime field 15
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
@@ -287,12 +293,12 @@ public final class RelayBenchmark {
     /** utime + stime of every thread of a process now, by "tid name" (name as in {@code /proc/<pid>/task/<tid>/comm}). */
     private static Map<String, Long> threadTicks(Path proc) throws IOException {
         Map<String, Long> ticks = new LinkedHashMap<>();
-        try (java.util.stream.Stream<Path> tasks = Files.list(proc.resolve("task"))) {
+        try (Stream<Path> tasks = Files.list(proc.resolve("task"))) {
             for (Path task : (Iterable<Path>) tasks::iterator) {
                 try {
                     String stat = Files.readString(task.resolve("stat"), US_ASCII);
                     String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-                    ticks.put(task.getFileName() + " " + name, cpuTicks(task));
+                    ticks.put(task.getFileName() + " " + name, cpuTicks(stat));
                 } catch (IOException ended) {
                     // the thread ended between the listing and the read
                 }
@@ -463,8 +469,8 @@ public final class RelayBenchmark {
         final double othersCpuSeconds;
 
         Result(String configuration, String label, int sent, int accepted, int delivered, double seconds,
-               double jamesCpuSeconds, double jitCpuSeconds, double gcCpuSeconds, long peakRssMegabytes, double benchCpuSeconds, double idleServersCpuSeconds,
-               double othersCpuSeconds) {
+               double jamesCpuSeconds, double jitCpuSeconds, double gcCpuSeconds, long peakRssMegabytes,
+               double benchCpuSeconds, double idleServersCpuSeconds, double othersCpuSeconds) {
             this.configuration = configuration;
             this.label = label;
             this.sent = sent;
@@ -495,7 +501,8 @@ public final class RelayBenchmark {
         @Override
         public String toString() {
             return String.format("%-8s %-8s %5d sent %5d accepted %5d delivered in %6.1f s: %7.1f mails/s, James CPU"
-                    + " %6.2f ms/mail (JIT %.2f, GC %.2f), peak RSS %5d MB; CPU s: bench %.1f, idle servers %.1f, others %.1f%s", configuration,
+                    + " %6.2f ms/mail (JIT %.2f, GC %.2f), peak RSS %5d MB; CPU s: bench %.1f, idle servers %.1f,"
+                    + " others %.1f%s", configuration,
                 label, sent, accepted, delivered, seconds, mailsPerSecond(), cpuMillisPerMail(),
                 jitCpuSeconds * 1000 / Math.max(1, delivered), gcCpuSeconds * 1000 / Math.max(1, delivered), peakRssMegabytes,
                 benchCpuSeconds, idleServersCpuSeconds, othersCpuSeconds, disturbed() ? "  DISTURBED" : "")

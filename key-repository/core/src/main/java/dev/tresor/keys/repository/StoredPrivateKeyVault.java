@@ -107,7 +107,8 @@ final class StoredPrivateKeyVault implements PrivateKeyVault {
         if (known != null) {
             return known;
         }
-        PrivateKey key = decode(entry, protection.unprotect(tenant, ProtectedKey.fromBytes(blob), context(entry.fingerprint())));
+        byte[] pkcs8 = protection.unprotect(tenant, ProtectedKey.fromBytes(blob), context(entry.fingerprint()));
+        PrivateKey key = decode(entry, pkcs8);
         decoded.put(tenant, entry.fingerprint(), blob, key);
         return key;
     }

@@ -137,7 +137,8 @@ public final class MailMessages {
         static FileSource write(MessageBytes bytes) throws IOException {
             String id = nextId("file");
             Path file = Files.createTempFile(id + "-", ".eml");
-            try (OutputStream out = new Slices(new FileOutputStream(file.toFile())); InputStream in = bytes.newStream()) {
+            try (OutputStream out = new Slices(new FileOutputStream(file.toFile()));
+                 InputStream in = bytes.newStream()) {
                 in.transferTo(out);
             } catch (IOException | RuntimeException e) {
                 Files.deleteIfExists(file);
