@@ -69,6 +69,7 @@ public final class PgpTestKeys {
         gpg.addSubkey(frankFingerprint, "cv25519", "encr");
         frank = new Key(gpg, frankFingerprint);
         oldBob = new Key(gpg, keyWithEncryptionSubkey(gpg, "Bob <" + BOB + ">", "never"));
+        GnuPg.awaitNextSecond(); // Bob's new key is newer than his old one
         newBob = new Key(gpg, keyWithEncryptionSubkey(gpg, "Bob Brown <" + BOB + ">", "never"));
     }
 

@@ -77,6 +77,7 @@ public final class PgpFixtures {
         aliceRsa = gpgKey(gpg, "Alice <alice@acme.example>", "alice@acme.example", "rsa3072", "rsa3072");
         anna25519 = gpgKey(gpg, "Anna <anna@acme.example>", "anna@acme.example", "ed25519", "cv25519");
         bobOld = gpgKey(gpg, "Bob Old <bob@partner.example>", "bob@partner.example", "rsa3072", "rsa3072");
+        GnuPg.awaitNextSecond(); // Bob's key is newer than his old one
         bobRsa = gpgKey(gpg, "Bob <bob@partner.example>", "bob@partner.example", "rsa3072", "rsa3072");
         bea25519 = gpgKey(gpg, "Bea <bea@partner.example>", "bea@partner.example", "ed25519", "cv25519");
         erinExpiring = gpgKey(gpg, "Erin <erin@partner.example>", "erin@partner.example", "ed25519", "cv25519", "1d");

@@ -17,15 +17,57 @@ import java.util.List;
 public final class GnuPg implements AutoCloseable {
     public static final String PASSPHRASE = "gpg test passphrase";
 
+    /**
+     * The smallest passphrase hashing gpg-agent takes ({@code s2k-count}, in hashed bytes). Calibrated as gpg 2.2 ships,
+     * to about 100 ms of hashing on the machine (65,011,712 bytes here), the agent spends 1.5 to 3 s of CPU on every key
+     * it generates, adds or exports, and the suites make dozens of test keys: minutes of the build, on the same two cores
+     * the servers under test need.
+     */
+    private static final int FAST_S2K_COUNT = 65536;
+
     private final Path home;
 
+    /**
+     * gpg in {@code home}, its agent protecting keys with the smallest passphrase hashing it accepts: the keys are still
+     * protected as gpg protects them (iterated and salted S2K, AES), only with fewer iterations. {@link #calibrated} keeps
+     * gpg's own count, for the tests about keys as gpg exports them by default.
+     */
     public GnuPg(Path home) {
+        this(home, true);
+    }
+
+    private GnuPg(Path home, boolean fastS2k) {
         try {
             this.home = Files.createDirectories(home);
             Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwx------"));
+            Path agentConfiguration = home.resolve("gpg-agent.conf");
+            if (fastS2k && !Files.exists(agentConfiguration)) {
+                Files.writeString(agentConfiguration, "s2k-count " + FAST_S2K_COUNT + "\n", StandardCharsets.US_ASCII);
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Returns once the clock has reached the next second. OpenPGP creation times count seconds: a key made after this is
+     * newer than every key made before it, however fast gpg makes keys.
+     */
+    public static void awaitNextSecond() {
+        long second = System.currentTimeMillis() / 1000;
+        try {
+            while (System.currentTimeMillis() / 1000 == second) {
+                Thread.sleep(20);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the next second", e);
+        }
+    }
+
+    /** gpg in {@code home} with the agent's own S2K calibration, as gpg protects and exports keys by default. */
+    public static GnuPg calibrated(Path home) {
+        return new GnuPg(home, false);
     }
 
     public Path home() {

@@ -61,7 +61,8 @@ class PgpKeysTest {
 
     @BeforeAll
     static void generateKeysWithGpg() {
-        gpg = new GnuPg(directory.resolve("gnupg"));
+        // keys as gpg protects and exports them by default (its calibrated S2K), unlike the shared test keys
+        gpg = GnuPg.calibrated(directory.resolve("gnupg"));
         alice = gpg.generateKey(ALICE, "ed25519", "sign", "2y");
         gpg.addSubkey(alice, "cv25519", "encr");
         gpg.addUserId(alice, OLD_ALICE);
@@ -290,6 +291,8 @@ class PgpKeysTest {
         Map<Long, PGPPrivateKey> privateKeys = key.unlock(PASSPHRASE);
 
         assertThat(key.fingerprint()).isEqualTo(alice);
+        assertThat(key.keyRing().getSecretKey().getS2K().getIterationCount()).as("gpg's calibrated S2K, in hashed bytes")
+            .isGreaterThan(1_000_000);
         assertThat(key.publicKeyInfo().encryptionKeys()).extracting(PgpComponentKey::fingerprint)
             .containsExactly(aliceSubkey);
         assertThat(privateKeys.keySet()).containsExactly(key.publicKeyInfo().keyId(),
