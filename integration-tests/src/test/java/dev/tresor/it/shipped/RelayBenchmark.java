@@ -33,8 +33,10 @@ import dev.tresor.it.SmtpSink;
  * configuration) → a loopback SMTP sink, several configurations of the server side by side, runs alternating in one
  * session. Not a test: it asserts nothing, it measures and prints.
  *
- * <p>Each configuration gets a server of its own, all started at once; each is warmed up, then the measured runs
- * alternate between them (A B A B ...), so that a change in the machine's load hits every configuration alike. A run
+ * <p>Each configuration gets a server of its own, all started at once; each is warmed up ({@code --warmup} mails, then
+ * batches of {@value #SETTLE_BATCH} until the JIT compiler's share of its CPU is at most {@code --settle} percent in two
+ * batches in a row, {@code --warmup-max} mails in all at most), then the measured runs alternate between them (A B A B
+ * ...), so that a change in the machine's load hits every configuration alike. A run
  * sends {@code --mails} mails of {@code --size} bytes from Alice to Bob over {@code --sessions} submission sessions
  * (STARTTLS, AUTH; every session sends mail after mail) and ends when the sink has received them all. Per run:
  * <ul>
@@ -90,6 +92,7 @@ import dev.tresor.it.SmtpSink;
  */
 public final class RelayBenchmark {
     private static final double DISTURBED_CORES = 0.25;
+    private static final int SETTLE_BATCH = 1000;
     private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux this runs on
     private static final Map<String, Configuration> CONFIGURATIONS = new LinkedHashMap<>();
 
@@ -155,7 +158,8 @@ public final class RelayBenchmark {
 
     private static String usage() {
         StringBuilder usage = new StringBuilder("usage: RelayBenchmark [--compare tresor,plain] [--mails 3000]"
-            + " [--warmup 2000] [--runs 3] [--size 102400] [--sessions 8] [--heap 1g]\n"
+            + " [--warmup 2000] [--settle 2] [--warmup-max 40000] [--runs 3] [--size 102400] [--sessions 8]"
+            + " [--heap 1g]\n"
             + "configurations (--compare: each is compared with plain, or with the first when plain is not among them):\n");
         CONFIGURATIONS.forEach((name, configuration) ->
             usage.append(String.format("  %-20s %s%n", name, configuration.description)));
@@ -168,9 +172,11 @@ public final class RelayBenchmark {
     }
 
     private void run() throws Exception {
-        System.out.printf("relay benchmark: %s; %d mails of %d bytes per run, %d sessions, %d warm-up mails, %d runs"
+        System.out.printf("relay benchmark: %s; %d mails of %d bytes per run, %d sessions, %d warm-up mails%s, %d runs"
                 + " each, James -Xmx%s, %d cores%n", options.configurations, options.mails, options.size, options.sessions,
-            options.warmup, options.runs, options.heap, Runtime.getRuntime().availableProcessors());
+            options.warmup, options.settlePercent == 0 ? "" : String.format(" and more until the JIT takes at most %s %%"
+                + " of James's CPU (%d at most)", options.settlePercent, options.warmupMax), options.runs, options.heap,
+            Runtime.getRuntime().availableProcessors());
         for (String name : options.configurations) {
             // TRESOR_BENCH_JFR=<directory>: each server records a Java Flight Recording (profile settings) there
             String recording = System.getenv("TRESOR_BENCH_JFR") == null ? ""
@@ -187,6 +193,7 @@ public final class RelayBenchmark {
             Result warmUp = measure(name, "warm-up", options.warmup);
             System.out.println(warmUp);
             checkDelivered(name);
+            settle(name, warmUp);
         }
         for (int run = 1; run <= options.runs; run++) {
             for (String name : options.configurations) {
@@ -196,6 +203,32 @@ public final class RelayBenchmark {
             }
         }
         System.out.println(summary());
+    }
+
+    /**
+     * Goes on warming a server up, {@value #SETTLE_BATCH} mails at a time, until the JIT compiler's threads took at most
+     * {@code --settle} percent of its CPU in two batches in a row (one batch alone can be a lull between two waves of
+     * compilation), or {@code --warmup-max} warm-up mails were sent in all: the JIT compiles for tens of thousands of
+     * mails (about 25,000 at 100 KB on a 2-core machine), and two servers measured while they still compile are compared
+     * by how far their compilers have got, not by their chains.
+     */
+    private void settle(String name, Result warmUp) throws Exception {
+        if (options.settlePercent == 0) {
+            return;
+        }
+        int quietBatches = warmUp.jitPercent() <= options.settlePercent ? 1 : 0;
+        Result last = warmUp;
+        int sent = options.warmup;
+        int batch = 0;
+        while (quietBatches < 2 && sent < options.warmupMax) {
+            int mails = Math.min(SETTLE_BATCH, options.warmupMax - sent);
+            last = measure(name, "settle " + ++batch, mails);
+            sent += mails;
+            quietBatches = last.jitPercent() <= options.settlePercent ? quietBatches + 1 : 0;
+            System.out.println(last);
+        }
+        System.out.printf("%-8s %s after %d warm-up mails: JIT %.1f %% of James CPU in the last batch (--settle %s)%n",
+            name, quietBatches >= 2 ? "settled" : "NOT SETTLED", sent, last.jitPercent(), options.settlePercent);
     }
 
     private Result measure(String name, String label, int mails) throws Exception {
@@ -494,6 +527,11 @@ public final class RelayBenchmark {
             return jamesCpuSeconds * 1000 / Math.max(1, delivered);
         }
 
+        /** The part of James's CPU the JIT compiler's threads spent, in percent. */
+        double jitPercent() {
+            return jamesCpuSeconds == 0 ? 0 : 100 * jitCpuSeconds / jamesCpuSeconds;
+        }
+
         boolean disturbed() {
             return othersCpuSeconds / seconds > DISTURBED_CORES;
         }
@@ -519,6 +557,8 @@ public final class RelayBenchmark {
         int size = 100 * 1024;
         int sessions = 8;
         String heap = "1g";
+        double settlePercent = 2;
+        int warmupMax = 40_000;
 
         static Options parse(String[] arguments) {
             Options options = new Options();
@@ -555,11 +595,29 @@ public final class RelayBenchmark {
                     case "--heap":
                         options.heap = value;
                         break;
+                    case "--settle":
+                        options.settlePercent = percent(name, value);
+                        break;
+                    case "--warmup-max":
+                        options.warmupMax = positive(name, value);
+                        break;
                     default:
                         throw new IllegalArgumentException("Unknown option " + name);
                 }
             }
             return options;
+        }
+
+        private static double percent(String name, String value) {
+            try {
+                double number = Double.parseDouble(value);
+                if (number >= 0 && number <= 100) {
+                    return number;
+                }
+            } catch (NumberFormatException e) {
+                // the message below says what is wanted
+            }
+            throw new IllegalArgumentException(name + " needs a percentage from 0 (no settling) to 100, not " + value);
         }
 
         private static int positive(String name, String value) {
