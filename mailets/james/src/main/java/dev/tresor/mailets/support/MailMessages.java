@@ -1,5 +1,6 @@
 package dev.tresor.mailets.support;
 
+import java.io.FileNotFoundException;
 import java.io.FileOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
@@ -8,6 +9,7 @@ import java.io.OutputStream;
 import java.lang.ref.Cleaner;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.mail.MessagingException;
@@ -84,6 +86,11 @@ public final class MailMessages {
         return configured == null ? 100 * 1024 : Math.toIntExact(SizeFormat.parseAsByteCount(configured));
     }
 
+    /** The directory of this process's message files; null before the first. */
+    static Path messageDirectory() {
+        return MessageDirectory.directory;
+    }
+
     private static String nextId(String kind) {
         return "tresor-" + kind + "-" + SOURCES.incrementAndGet();
     }
@@ -114,10 +121,10 @@ public final class MailMessages {
     }
 
     /**
-     * A message source over a temporary file named after its source id (owner-only permissions, in
-     * {@code java.io.tmpdir} like James's own), read as a {@link SharedFileInputStream} so that javax.mail parses it
-     * without copying it into memory. Like James's own temporary files, one left by a process that was killed is not
-     * deleted at the next start; the mail itself is still in the spool and is processed again.
+     * A message source over a temporary file named after its source id, in a directory only this process's user may
+     * enter ({@link MessageDirectory}), read as a {@link SharedFileInputStream} so that javax.mail parses it without
+     * copying it into memory. Like James's own temporary files, one left by a process that was killed is not deleted at
+     * the next start; the mail itself is still in the spool and is processed again.
      */
     private static final class FileSource implements MimeMessageSource, Disposable {
         /** javax.mail's default is 2 KiB: 70 reads for a 140 KB encrypted mail. */
@@ -136,15 +143,15 @@ public final class MailMessages {
 
         static FileSource write(MessageBytes bytes) throws IOException {
             String id = nextId("file");
-            Path file = Files.createTempFile(id + "-", ".eml");
-            try (OutputStream out = new Slices(new FileOutputStream(file.toFile()));
+            NewFile file = MessageDirectory.create(id + ".eml");
+            try (OutputStream out = new Slices(file.out);
                  InputStream in = bytes.newStream()) {
                 in.transferTo(out);
             } catch (IOException | RuntimeException e) {
-                Files.deleteIfExists(file);
+                Files.deleteIfExists(file.path);
                 throw e;
             }
-            return new FileSource(id, file, bytes.length());
+            return new FileSource(id, file.path, bytes.length());
         }
 
         @Override
@@ -191,6 +198,51 @@ public final class MailMessages {
                 from += slice;
                 left -= slice;
             }
+        }
+    }
+
+    /**
+     * Where the message files go: one directory per process, made on first use in {@code java.io.tmpdir} (like James's
+     * own temporary files) with owner-only permissions, so a file in it needs neither a random name nor permissions of
+     * its own. {@code Files.createTempFile} gave both to every file: a {@code SecureRandom} name, a permission attribute
+     * and a second open, the larger part of writing a spill file in the relay benchmark's profile (issue 17).
+     */
+    private static final class MessageDirectory {
+        private static volatile Path directory;
+
+        /**
+         * A new file, open for writing. Its name must be unique in this process. If the directory is gone (a cleaner of
+         * {@code java.io.tmpdir} removed it), it is made anew.
+         */
+        static NewFile create(String name) throws IOException {
+            Path current = directory != null ? directory : make(null);
+            try {
+                return new NewFile(current.resolve(name));
+            } catch (FileNotFoundException e) {
+                return new NewFile(make(current).resolve(name));
+            }
+        }
+
+        /** The directory, made when there is none yet or when {@code gone} is it and no longer exists. */
+        private static synchronized Path make(Path gone) throws IOException {
+            if (directory == null || directory.equals(gone) && !Files.isDirectory(gone)) {
+                directory = Files.createTempDirectory("tresor-messages-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                // removed at a normal exit if it is empty then (a directory with files in it is not deleted)
+                directory.toFile().deleteOnExit();
+            }
+            return directory;
+        }
+    }
+
+    /** A file just made, open for writing. */
+    private static final class NewFile {
+        final Path path;
+        final FileOutputStream out;
+
+        NewFile(Path path) throws FileNotFoundException {
+            this.path = path;
+            this.out = new FileOutputStream(path.toFile());
         }
     }
 

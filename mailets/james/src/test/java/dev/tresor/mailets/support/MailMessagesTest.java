@@ -55,8 +55,10 @@ class MailMessagesTest {
         assertThat(message.getSourceId()).startsWith("tresor-file-");
         Path file = onlyTemporaryFileOf(message);
         assertThat(Files.readString(file, US_ASCII)).isEqualTo(text);
-        assertThat(Files.getPosixFilePermissions(file)).containsExactlyInAnyOrder(
-            PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        assertThat(file.getParent().getParent()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir")));
+        assertThat(Files.getPosixFilePermissions(file.getParent())).as("the directory of the message files")
+            .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
+                PosixFilePermission.OWNER_EXECUTE);
         assertThat(written(message)).isEqualTo(text);
         assertThat(message.getSubject()).isEqualTo("kept");
         assertThat(mail.getMessageSize()).isEqualTo(text.length());
@@ -89,6 +91,26 @@ class MailMessagesTest {
 
         assertThat(failure[0]).isNull();
         assertThat(directBytes[1] - directBytes[0]).isLessThan(1024 * 1024);
+    }
+
+    @Test
+    void aMessageDirectoryRemovedByATemporaryFilesCleanerShouldBeMadeAgain() throws Exception {
+        MailImpl first = jamesMail();
+        MailMessages.replace(first, parsed(HEADER + "a".repeat(MailMessages.IN_MEMORY_LIMIT + 1) + "\r\n"));
+        Path directory = onlyTemporaryFileOf((MimeMessageWrapper) first.getMessage()).getParent();
+        first.dispose();
+        Files.delete(directory);
+
+        MailImpl second = jamesMail();
+        String text = HEADER + "b".repeat(MailMessages.IN_MEMORY_LIMIT + 1) + "\r\n";
+        MailMessages.replace(second, parsed(text));
+
+        Path file = onlyTemporaryFileOf((MimeMessageWrapper) second.getMessage());
+        assertThat(file.getParent()).isNotEqualTo(directory);
+        assertThat(written(second.getMessage())).isEqualTo(text);
+        assertThat(Files.getPosixFilePermissions(file.getParent())).containsExactlyInAnyOrder(
+            PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE, PosixFilePermission.OWNER_EXECUTE);
+        second.dispose();
     }
 
     @Test
@@ -160,10 +182,13 @@ class MailMessagesTest {
 
     /** The temporary file behind a message in a file of ours: the one named after its source id. */
     private static Path onlyTemporaryFileOf(MimeMessageWrapper message) throws Exception {
-        try (Stream<Path> files = Files.list(Path.of(System.getProperty("java.io.tmpdir")))) {
-            List<Path> named = files.filter(file -> file.getFileName().toString().startsWith(message.getSourceId() + "-"))
+        Path directory = MailMessages.messageDirectory();
+        assertThat(directory.getFileName().toString()).startsWith("tresor-messages-");
+        try (Stream<Path> files = Files.list(directory)) {
+            List<Path> named = files.filter(file -> file.getFileName().toString().startsWith(message.getSourceId() + "."))
                 .collect(Collectors.toList());
-            assertThat(named).hasSize(1);
+            assertThat(named).extracting(Path::getFileName).extracting(Path::toString)
+                .containsExactly(message.getSourceId() + ".eml");
             return named.get(0);
         }
     }
