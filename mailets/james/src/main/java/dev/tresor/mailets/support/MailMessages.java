@@ -217,17 +217,17 @@ public final class MailMessages {
          * {@code java.io.tmpdir} removed it), it is made anew.
          */
         static NewFile create(String name) throws IOException {
-            Path current = directory != null ? directory : make(null);
+            Path current = directory;
             try {
-                return new NewFile(current.resolve(name));
+                return new NewFile((current != null ? current : existing()).resolve(name));
             } catch (FileNotFoundException e) {
-                return new NewFile(make(current).resolve(name));
+                return new NewFile(existing().resolve(name));
             }
         }
 
-        /** The directory, made when there is none yet or when {@code gone} is it and no longer exists. */
-        private static synchronized Path make(Path gone) throws IOException {
-            if (directory == null || directory.equals(gone) && !Files.isDirectory(gone)) {
+        /** The directory, made when there is none yet or when it no longer exists. */
+        private static synchronized Path existing() throws IOException {
+            if (directory == null || !Files.isDirectory(directory)) {
                 directory = Files.createTempDirectory("tresor-messages-",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
                 // removed at a normal exit if it is empty then (a directory with files in it is not deleted)
