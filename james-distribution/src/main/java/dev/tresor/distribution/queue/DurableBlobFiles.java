@@ -61,7 +61,12 @@ final class DurableBlobFiles implements BlobUploadStrategy, BlobDownloadStrategy
     @Override
     public URL uploadStream(ActiveMQBlobMessage message, InputStream in) throws JMSException, IOException {
         String name = UNSAFE_IN_FILE_NAMES.matcher(message.getJMSMessageID()).replaceAll("_");
-        Path bucket = Files.createDirectories(directory.resolve(Integer.toString(Math.floorMod(name.hashCode(), BUCKETS))));
+        Path bucket = directory.resolve(Integer.toString(Math.floorMod(name.hashCode(), BUCKETS)));
+        if (!Files.isDirectory(bucket)) {
+            // createDirectories alone would throw and catch FileAlreadyExistsException for every mail once the bucket
+            // exists (its stack trace through ActiveMQ's send cost 0.19 ms of CPU per mail in the relay benchmark)
+            Files.createDirectories(bucket);
+        }
         Path file = bucket.resolve(name);
         try (FileChannel channel = FileChannel.open(file, CREATE, TRUNCATE_EXISTING, WRITE)) {
             OutputStream out = Channels.newOutputStream(channel);

@@ -96,6 +96,26 @@ class DurableMailQueueTest {
     }
 
     @Test
+    void aContentDirectoryRemovedWhileRunningShouldBeMadeAgain() throws Exception {
+        Running server = start();
+        server.queue().enQueue(mail("before-1", "first"));
+        server.dequeue().done(CompletionStatus.SUCCESS);
+        // as a cleaner of empty directories would leave it: every bucket gone, the broker still running
+        try (Stream<Path> buckets = Files.list(store.resolve("blob-transfer"))) {
+            for (Path bucket : buckets.collect(java.util.stream.Collectors.toList())) {
+                Files.delete(bucket);
+            }
+        }
+
+        server.queue().enQueue(mail("after-1", "second"));
+
+        assertThat(contentFiles()).hasSize(1);
+        MailQueueItem item = server.dequeue();
+        assertThat(content(item.getMail())).contains("second");
+        item.done(CompletionStatus.SUCCESS);
+    }
+
+    @Test
     void aDelayedMailShouldNotBeDequeuedBeforeItsTimeEvenAfterARestart() throws Exception {
         Running first = start();
         first.queue().enQueue(mail("retry-1", "try again later"), Duration.ofSeconds(8));
