@@ -48,11 +48,13 @@ public final class SmtpSink implements GuiceModuleTestExtension {
         private final String envelopeSender;
         private final List<String> envelopeRecipients;
         private final byte[] data;
+        private final int size;
 
-        ReceivedMail(String envelopeSender, List<String> envelopeRecipients, byte[] data) {
+        ReceivedMail(String envelopeSender, List<String> envelopeRecipients, byte[] data, int size) {
             this.envelopeSender = envelopeSender;
             this.envelopeRecipients = List.copyOf(envelopeRecipients);
             this.data = data.clone();
+            this.size = size;
         }
 
         public String envelopeSender() {
@@ -65,6 +67,11 @@ public final class SmtpSink implements GuiceModuleTestExtension {
 
         public byte[] data() {
             return data.clone();
+        }
+
+        /** The size of the whole message as received, also when the sink kept only its header block. */
+        public int size() {
+            return size;
         }
 
         public MimeMessage message() {
@@ -185,6 +192,7 @@ public final class SmtpSink implements GuiceModuleTestExtension {
             private String sender;
             private final List<String> recipients = new ArrayList<>();
             private byte[] data;
+            private int size;
 
             @Override
             public void from(String from) {
@@ -206,6 +214,7 @@ public final class SmtpSink implements GuiceModuleTestExtension {
                 }
                 // a sender gone while held makes this read fail: the transaction does not count
                 data = in.readAllBytes();
+                size = data.length;
                 if (!keepMessages) {
                     data = Arrays.copyOf(data, headerBlockLength(data));
                 }
@@ -215,7 +224,7 @@ public final class SmtpSink implements GuiceModuleTestExtension {
             @Override
             public void done() {
                 if (data != null) {
-                    received.add(new ReceivedMail(sender, recipients, data));
+                    received.add(new ReceivedMail(sender, recipients, data, size));
                 }
             }
         };

@@ -47,13 +47,15 @@ import dev.tresor.it.SmtpSink;
  *         time with it, so the JIT share is a lower bound);</li>
  *     <li>James peak RSS: {@code VmHWM} of {@code /proc/<pid>/status}, reset at the start of each run by writing 5 to
  *         {@code /proc/<pid>/clear_refs};</li>
+ *     <li>the mean size of the mails as delivered to the sink (what the chain made of the submitted mail);</li>
  *     <li>the CPU the benchmark's own JVM spent (clients, TLS, sink), the idle servers' CPU, and the CPU everything
  *         else on the machine spent ({@code /proc/stat} minus those): a run where others took more than
  *         {@value #DISTURBED_CORES} of a core on average is marked DISTURBED.</li>
  * </ul>
  *
  * <p>Configurations ({@code --compare a,b,...}; each is compared with {@code plain}, or with the first when
- * {@code plain} does not run), issue 17's list: the plain relay beside Tresor's chains, one mechanism each. Every one
+ * {@code plain} does not run; {@code name@bytes} runs a configuration at another mail size than {@code --size}, as in
+ * {@code plain,plain@140000,smime}: what James alone costs for the larger mail a chain delivers), issue 17's list: the plain relay beside Tresor's chains, one mechanism each. Every one
  * is the shipped server; they differ in the chain and in the keys its tenant acme gets ({@link SampleTenant}), and
  * Alice's mail takes the path named:
  * <ul>
@@ -160,7 +162,8 @@ public final class RelayBenchmark {
         StringBuilder usage = new StringBuilder("usage: RelayBenchmark [--compare tresor,plain] [--mails 3000]"
             + " [--warmup 2000] [--settle 2] [--warmup-max 40000] [--runs 3] [--size 102400] [--sessions 8]"
             + " [--heap 1g]\n"
-            + "configurations (--compare: each is compared with plain, or with the first when plain is not among them):\n");
+            + "configurations (--compare: each is compared with plain, or with the first when plain is not among them;"
+            + " name@bytes runs one at another mail size than --size, e.g. plain@140000):\n");
         CONFIGURATIONS.forEach((name, configuration) ->
             usage.append(String.format("  %-20s %s%n", name, configuration.description)));
         return usage.toString();
@@ -182,7 +185,7 @@ public final class RelayBenchmark {
             String recording = System.getenv("TRESOR_BENCH_JFR") == null ? ""
                 : " -XX:StartFlightRecording=settings=profile,dumponexit=true,filename=" + Path.of(System.getenv("TRESOR_BENCH_JFR"))
                     .toAbsolutePath().resolve("relay-" + name + ".jfr");
-            Configuration configuration = CONFIGURATIONS.get(name);
+            Configuration configuration = CONFIGURATIONS.get(Options.configuration(name));
             ShippedServer server = configuration.server.get().javaOptions("-Xms256m -Xmx" + options.heap + recording);
             servers.put(name, server);
             server.start("RelayBenchmark-" + name);
@@ -244,7 +247,7 @@ public final class RelayBenchmark {
         long benchBefore = benchCpuNanos();
         long started = System.nanoTime();
 
-        RelayLoad.Run load = new RelayLoad(server, ALICE, PASSWORD, BOB, options.sessions, options.size)
+        RelayLoad.Run load = new RelayLoad(server, ALICE, PASSWORD, BOB, options.sessions, options.size(name))
             .start(name + "-" + label.replace(' ', '-') + "-" + started, mails, Duration.ofMinutes(30));
         RelayLoad.Outcome outcome = load.await();
         int expected = deliveredBefore + outcome.accepted().size();
@@ -259,11 +262,14 @@ public final class RelayBenchmark {
         long machineTicks = machineBusyTicks() - machineBefore;
         double benchSeconds = (benchCpuNanos() - benchBefore) / 1e9;
         int delivered = sink.transactions() - deliveredBefore;
+        List<SmtpSink.ReceivedMail> received = sink.received();
+        long deliveredBytes = received.subList(Math.min(deliveredBefore, received.size()), received.size()).stream()
+            .mapToLong(SmtpSink.ReceivedMail::size).sum();
 
         double jamesSeconds = (double) jamesTicks / CLOCK_TICKS_PER_SECOND;
         double othersSeconds = Math.max(0, (double) machineTicks / CLOCK_TICKS_PER_SECOND - jamesSeconds
             - (double) idleServers / CLOCK_TICKS_PER_SECOND - benchSeconds);
-        return new Result(name, label, mails, outcome.accepted().size(), delivered, elapsed / 1e9, jamesSeconds,
+        return new Result(name, label, mails, outcome.accepted().size(), delivered, deliveredBytes, elapsed / 1e9, jamesSeconds,
             (double) jitAndGc[0] / CLOCK_TICKS_PER_SECOND, (double) jitAndGc[1] / CLOCK_TICKS_PER_SECOND,
             peakRssMegabytes(proc), benchSeconds, (double) idleServers / CLOCK_TICKS_PER_SECOND, othersSeconds);
     }
@@ -275,7 +281,7 @@ public final class RelayBenchmark {
      */
     private void checkDelivered(String name) throws WrongChain, MessagingException {
         ShippedServer server = servers.get(name);
-        Delivered expected = CONFIGURATIONS.get(name).delivered;
+        Delivered expected = CONFIGURATIONS.get(Options.configuration(name)).delivered;
         List<SmtpSink.ReceivedMail> received = server.sink().received();
         int wrong = 0;
         String firstWrong = null;
@@ -389,11 +395,12 @@ public final class RelayBenchmark {
             double[] rates = runs.stream().mapToDouble(Result::mailsPerSecond).sorted().toArray();
             double[] cpu = runs.stream().mapToDouble(Result::cpuMillisPerMail).sorted().toArray();
             double[] rss = runs.stream().mapToDouble(result -> result.peakRssMegabytes).sorted().toArray();
+            double[] bytes = runs.stream().mapToDouble(Result::deliveredBytesPerMail).sorted().toArray();
             long disturbed = runs.stream().filter(Result::disturbed).count();
             medians.put(name, new double[] {median(rates), median(cpu), median(rss)});
             summary.append(String.format("%-8s %7.1f mails/s [%.1f - %.1f]   CPU %6.2f ms/mail [%.2f - %.2f]   peak RSS %5.0f MB"
-                    + " [%.0f - %.0f]%s%n", name, median(rates), rates[0], rates[rates.length - 1], median(cpu), cpu[0],
-                cpu[cpu.length - 1], median(rss), rss[0], rss[rss.length - 1],
+                    + " [%.0f - %.0f]   %.0f bytes per mail delivered%s%n", name, median(rates), rates[0], rates[rates.length - 1],
+                median(cpu), cpu[0], cpu[cpu.length - 1], median(rss), rss[0], rss[rss.length - 1], median(bytes),
                 disturbed > 0 ? "   (" + disturbed + " of " + runs.size() + " runs DISTURBED)" : ""));
         }
         if (options.configurations.size() >= 2) {
@@ -492,6 +499,7 @@ public final class RelayBenchmark {
         final int sent;
         final int accepted;
         final int delivered;
+        final long deliveredBytes;
         final double seconds;
         final double jamesCpuSeconds;
         final double jitCpuSeconds;
@@ -501,7 +509,7 @@ public final class RelayBenchmark {
         final double idleServersCpuSeconds;
         final double othersCpuSeconds;
 
-        Result(String configuration, String label, int sent, int accepted, int delivered, double seconds,
+        Result(String configuration, String label, int sent, int accepted, int delivered, long deliveredBytes, double seconds,
                double jamesCpuSeconds, double jitCpuSeconds, double gcCpuSeconds, long peakRssMegabytes,
                double benchCpuSeconds, double idleServersCpuSeconds, double othersCpuSeconds) {
             this.configuration = configuration;
@@ -509,6 +517,7 @@ public final class RelayBenchmark {
             this.sent = sent;
             this.accepted = accepted;
             this.delivered = delivered;
+            this.deliveredBytes = deliveredBytes;
             this.seconds = seconds;
             this.jamesCpuSeconds = jamesCpuSeconds;
             this.jitCpuSeconds = jitCpuSeconds;
@@ -521,6 +530,11 @@ public final class RelayBenchmark {
 
         double mailsPerSecond() {
             return delivered / seconds;
+        }
+
+        /** The mean size of the mails the sink received, as they left the gateway (signed, encrypted, ...). */
+        long deliveredBytesPerMail() {
+            return deliveredBytes / Math.max(1, delivered);
         }
 
         double cpuMillisPerMail() {
@@ -539,17 +553,17 @@ public final class RelayBenchmark {
         @Override
         public String toString() {
             return String.format("%-8s %-8s %5d sent %5d accepted %5d delivered in %6.1f s: %7.1f mails/s, James CPU"
-                    + " %6.2f ms/mail (JIT %.2f, GC %.2f), peak RSS %5d MB; CPU s: bench %.1f, idle servers %.1f,"
-                    + " others %.1f%s", configuration,
+                    + " %6.2f ms/mail (JIT %.2f, GC %.2f), peak RSS %5d MB, %d bytes per mail delivered; CPU s: bench %.1f,"
+                    + " idle servers %.1f, others %.1f%s", configuration,
                 label, sent, accepted, delivered, seconds, mailsPerSecond(), cpuMillisPerMail(),
                 jitCpuSeconds * 1000 / Math.max(1, delivered), gcCpuSeconds * 1000 / Math.max(1, delivered), peakRssMegabytes,
-                benchCpuSeconds, idleServersCpuSeconds, othersCpuSeconds, disturbed() ? "  DISTURBED" : "")
+                deliveredBytesPerMail(), benchCpuSeconds, idleServersCpuSeconds, othersCpuSeconds, disturbed() ? "  DISTURBED" : "")
                 + (accepted < sent || delivered < accepted ? "  (INCOMPLETE: see the server's log)" : "");
         }
     }
 
     /** The command line. */
-    private static final class Options {
+    static final class Options {
         List<String> configurations = List.of("tresor", "plain");
         int mails = 3000;
         int warmup = 2000;
@@ -572,9 +586,15 @@ public final class RelayBenchmark {
                     case "--compare":
                         options.configurations = List.of(value.split(","));
                         for (String configuration : options.configurations) {
-                            if (!CONFIGURATIONS.containsKey(configuration)) {
+                            if (!CONFIGURATIONS.containsKey(configuration(configuration))) {
                                 throw new IllegalArgumentException("Unknown configuration " + configuration);
                             }
+                            if (configuration.contains("@")) {
+                                positive(configuration, configuration.substring(configuration.indexOf('@') + 1));
+                            }
+                        }
+                        if (new java.util.HashSet<>(options.configurations).size() < options.configurations.size()) {
+                            throw new IllegalArgumentException("A configuration is named twice in " + value);
                         }
                         break;
                     case "--mails":
@@ -618,6 +638,22 @@ public final class RelayBenchmark {
                 // the message below says what is wanted
             }
             throw new IllegalArgumentException(name + " needs a percentage from 0 (no settling) to 100, not " + value);
+        }
+
+        /** The configuration a {@code --compare} entry names: {@code plain} of {@code plain@140000}. */
+        static String configuration(String entry) {
+            int at = entry.indexOf('@');
+            return at < 0 ? entry : entry.substring(0, at);
+        }
+
+        /**
+         * The size of the mails sent to an entry's server: {@code --size}, or the size after its {@code @}. The same
+         * chain at two sizes in one session ({@code plain,plain@140000,smime}) tells what James's own work costs for
+         * the larger message a chain delivers (an encrypted mail is about 40 % larger than the one submitted).
+         */
+        int size(String entry) {
+            int at = entry.indexOf('@');
+            return at < 0 ? size : Integer.parseInt(entry.substring(at + 1));
         }
 
         private static int positive(String name, String value) {
