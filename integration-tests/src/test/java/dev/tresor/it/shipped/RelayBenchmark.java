@@ -55,9 +55,9 @@ import dev.tresor.it.SmtpSink;
  *
  * <p>Configurations ({@code --compare a,b,...}; each is compared with {@code plain}, or with the first when
  * {@code plain} does not run; {@code name@bytes} runs a configuration at another mail size than {@code --size}, as in
- * {@code plain,plain@140000,smime}: what James alone costs for the larger mail a chain delivers), issue 17's list: the plain relay beside Tresor's chains, one mechanism each. Every one
- * is the shipped server; they differ in the chain and in the keys its tenant acme gets ({@link SampleTenant}), and
- * Alice's mail takes the path named:
+ * {@code plain,plain@146000,smime}: what James alone costs for the larger mail a chain delivers), issue 17's list: the
+ * plain relay beside Tresor's chains, one mechanism each. Every one is the shipped server; they differ in the chain and
+ * in the keys its tenant acme gets ({@link SampleTenant}), and Alice's mail takes the path named:
  * <ul>
  *     <li>{@code tresor}: the shipped policy chain; Alice has an S/MIME key (RSA-2048), Bob a certificate, so the
  *         tenant's default policy (opportunistic, {@code smime,pgp,pdf}) sends it through {@code tresor-smime}:
@@ -163,7 +163,7 @@ public final class RelayBenchmark {
             + " [--warmup 2000] [--settle 2] [--warmup-max 40000] [--runs 3] [--size 102400] [--sessions 8]"
             + " [--heap 1g]\n"
             + "configurations (--compare: each is compared with plain, or with the first when plain is not among them;"
-            + " name@bytes runs one at another mail size than --size, e.g. plain@140000):\n");
+            + " name@bytes runs one at another mail size than --size, e.g. plain@146000):\n");
         CONFIGURATIONS.forEach((name, configuration) ->
             usage.append(String.format("  %-20s %s%n", name, configuration.description)));
         return usage.toString();
@@ -640,7 +640,7 @@ public final class RelayBenchmark {
             throw new IllegalArgumentException(name + " needs a percentage from 0 (no settling) to 100, not " + value);
         }
 
-        /** The configuration a {@code --compare} entry names: {@code plain} of {@code plain@140000}. */
+        /** The configuration a {@code --compare} entry names: {@code plain} of {@code plain@146000}. */
         static String configuration(String entry) {
             int at = entry.indexOf('@');
             return at < 0 ? entry : entry.substring(0, at);
@@ -648,7 +648,7 @@ public final class RelayBenchmark {
 
         /**
          * The size of the mails sent to an entry's server: {@code --size}, or the size after its {@code @}. The same
-         * chain at two sizes in one session ({@code plain,plain@140000,smime}) tells what James's own work costs for
+         * chain at two sizes in one session ({@code plain,plain@146000,smime}) tells what James's own work costs for
          * the larger message a chain delivers (an encrypted mail is about 40 % larger than the one submitted).
          */
         int size(String entry) {
