@@ -28,6 +28,14 @@ public final class ParsedMessage extends MimeMessage {
         this.source = null;
     }
 
+    /**
+     * The message in these bytes, which nobody may change afterwards: those of a message of ours made before
+     * ({@link #bytes()}), parsed anew for a reader that must not change the one that holds them.
+     */
+    public static ParsedMessage of(MessageBytes source) throws MessagingException {
+        return new ParsedMessage(source);
+    }
+
     /** The message in these bytes, which nobody may change afterwards. */
     ParsedMessage(MessageBytes source) throws MessagingException {
         super(Mime.SESSION, source.newStream());

@@ -160,7 +160,7 @@ public class ApplyPolicy extends GenericMailet {
             return;
         }
         Optional<String> trigger = trigger(policies, message);
-        boolean clientEncrypted = Protections.alreadyEncrypted(mail);
+        boolean clientEncrypted = Protections.alreadyEncrypted(mail, message);
         Instant now = clock.instant();
 
         Map<MailAddress, Choice> choices = new LinkedHashMap<>();

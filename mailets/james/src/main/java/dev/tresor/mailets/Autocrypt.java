@@ -37,6 +37,7 @@ import dev.tresor.keys.io.PgpKeys;
 import dev.tresor.keys.io.PgpPublicKeyInfo;
 import dev.tresor.mailets.support.InitParameters;
 import dev.tresor.mailets.support.KeyUseAudit;
+import dev.tresor.mailets.support.MailMessages;
 import dev.tresor.mailets.support.RecipientTenants;
 import dev.tresor.mailets.support.Senders;
 
@@ -170,7 +171,7 @@ public class Autocrypt extends GenericMailet {
     }
 
     private void advertise(Mail mail) throws MessagingException {
-        MimeMessage message = mail.getMessage();
+        MimeMessage message = MailMessages.toRead(mail);
         Optional<EmailAddress> from = Senders.from(message);
         if (from.isEmpty()) {
             return;
@@ -182,9 +183,7 @@ public class Autocrypt extends GenericMailet {
         if (own.isEmpty()) {
             return;
         }
-        message.removeHeader(HEADER);
-        message.setHeader(HEADER, headerValue(from.get(), own.get().encoded()));
-        message.saveChanges();
+        MailMessages.setHeader(mail, HEADER, headerValue(from.get(), own.get().encoded()));
     }
 
     static String headerValue(EmailAddress addr, byte[] key) {

@@ -33,6 +33,7 @@ import dev.tresor.keys.james.TenantResolver;
 import dev.tresor.mailets.support.FailureRouting;
 import dev.tresor.mailets.support.InitParameters;
 import dev.tresor.mailets.support.KeyUseAudit;
+import dev.tresor.mailets.support.MailMessages;
 import dev.tresor.mailets.support.Protections;
 import dev.tresor.mailets.support.RecipientKeys;
 import dev.tresor.mailets.support.Senders;
@@ -124,8 +125,8 @@ public class EncryptSmime extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        MimeMessage message = mail.getMessage();
-        if (Protections.alreadyEncrypted(mail)) {
+        MimeMessage message = MailMessages.toRead(mail);
+        if (Protections.alreadyEncrypted(mail, message)) {
             LOGGER.debug("Mail {} is already encrypted", mail.getName());
             return;
         }

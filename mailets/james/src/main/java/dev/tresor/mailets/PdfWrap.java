@@ -214,8 +214,8 @@ public class PdfWrap extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        MimeMessage message = mail.getMessage();
-        if (isEncrypted(mail) || mail.getRecipients().isEmpty()) {
+        MimeMessage message = MailMessages.toRead(mail);
+        if (isEncrypted(mail, message) || mail.getRecipients().isEmpty()) {
             return;
         }
         Optional<EmailAddress> sender = Senders.from(message);
@@ -228,11 +228,11 @@ public class PdfWrap extends GenericMailet {
             sendCopyFor(mail, other);
         }
         mail.setRecipients(List.of(recipients.get(0)));
-        wrap(mail, sender.get(), recipients.get(0));
+        wrap(mail, message, sender.get(), recipients.get(0));
     }
 
-    private boolean isEncrypted(Mail mail) throws MessagingException {
-        if (Protections.alreadyEncrypted(mail)) {
+    private boolean isEncrypted(Mail mail, MimeMessage message) throws MessagingException {
+        if (Protections.alreadyEncrypted(mail, message)) {
             LOGGER.debug("Mail {} is already encrypted", mail.getName());
             return true;
         }
@@ -247,8 +247,7 @@ public class PdfWrap extends GenericMailet {
         LOGGER.debug("Mail {}: a PDF of its own for {}, sent as {}", mail.getName(), recipient, copy.getName());
     }
 
-    private void wrap(Mail mail, EmailAddress sender, MailAddress recipientAddress) throws MessagingException {
-        MimeMessage message = mail.getMessage();
+    private void wrap(Mail mail, MimeMessage message, EmailAddress sender, MailAddress recipientAddress) throws MessagingException {
         char[] password = null;
         try {
             EmailAddress recipient = EmailAddress.of(recipientAddress.asString());

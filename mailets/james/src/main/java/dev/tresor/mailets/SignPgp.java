@@ -27,6 +27,7 @@ import dev.tresor.keys.james.TenantResolver;
 import dev.tresor.mailets.support.FailureRouting;
 import dev.tresor.mailets.support.InitParameters;
 import dev.tresor.mailets.support.KeyUseAudit;
+import dev.tresor.mailets.support.MailMessages;
 import dev.tresor.mailets.support.Protections;
 import dev.tresor.mailets.support.Senders;
 import dev.tresor.mailets.support.SigningAuthorisation;
@@ -105,8 +106,8 @@ public class SignPgp extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        MimeMessage message = mail.getMessage();
-        if (PgpSigner.isSigned(message) || dev.tresor.smime.SmimeSigner.isSigned(message) || Protections.alreadyEncrypted(mail)) {
+        MimeMessage message = MailMessages.toRead(mail);
+        if (PgpSigner.isSigned(message) || dev.tresor.smime.SmimeSigner.isSigned(message) || Protections.alreadyEncrypted(mail, message)) {
             LOGGER.debug("Mail {} is already signed or encrypted", mail.getName());
             return;
         }

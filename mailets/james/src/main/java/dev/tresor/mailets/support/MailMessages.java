@@ -10,6 +10,7 @@ import java.lang.ref.Cleaner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 import javax.mail.MessagingException;
@@ -19,6 +20,7 @@ import javax.mail.util.SharedFileInputStream;
 import org.apache.james.lifecycle.api.Disposable;
 import org.apache.james.server.core.MailImpl;
 import org.apache.james.server.core.MimeMessageSource;
+import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.james.util.SizeFormat;
 import org.apache.mailet.Mail;
 import org.slf4j.Logger;
@@ -28,7 +30,8 @@ import dev.tresor.mime.MessageBytes;
 import dev.tresor.mime.ParsedMessage;
 
 /**
- * Gives a mail the message a mailet made, without the copy James makes of it.
+ * Gives a mail the message a mailet made, without the copy James makes of it, and lets the next Tresor mailet read it
+ * without James reading it again.
  *
  * <p>{@link Mail#setMessage} in James ({@code MailImpl}) copies every message it is given into a new
  * {@code MimeMessageInputStreamSource}: written out through javax.mail, in memory up to James's threshold (100 KiB,
@@ -38,11 +41,15 @@ import dev.tresor.mime.ParsedMessage;
  * source over those bytes instead:
  * <ul>
  *     <li>up to James's threshold, the bytes themselves, kept in memory while the mail is processed;</li>
- *     <li>beyond it, a temporary file of ours with the bytes written once, as they are, deleted when James disposes of
- *         the message (it does when a mailet replaces it and when the mail is done). Keeping larger messages in memory
- *         was measured too: the encrypted form of each mail then lives through the queue's disk syncs, survives young
+ *     <li>beyond it, the bytes until anything but a Tresor mailet reads the message (a matcher, a James mailet, the
+ *         queue that takes the mail on), then a temporary file of ours with the bytes written once, as they are, deleted
+ *         when James disposes of the message (it does when a mailet replaces it and when the mail is done). A message
+ *         that the next mailet replaces (the signed message EncryptSmime encrypts) is never written at all: that mailet
+ *         reads it with {@link #toRead} from memory. Keeping larger messages in memory until the mail is done was
+ *         measured too: the encrypted form of each mail then lives through the queue's disk syncs, survives young
  *         collections, is promoted, and the heap grew to 1.6 times the plain relay's peak RSS. James's threshold is
- *         where James itself stops keeping a message in memory, so Tresor holds no more of a mail than James would.</li>
+ *         where James itself stops keeping a message in memory, so Tresor holds no more of a mail than James would
+ *         once James has read it.</li>
  * </ul>
  * A mail or message of another kind goes through {@link Mail#setMessage} as before.
  */
@@ -61,20 +68,44 @@ public final class MailMessages {
     public static void replace(Mail mail, MimeMessage message) throws MessagingException {
         if (mail instanceof MailImpl && message instanceof ParsedMessage) {
             MessageBytes bytes = ((ParsedMessage) message).bytes();
-            MimeMessageSource source;
-            if (bytes.length() <= IN_MEMORY_LIMIT) {
-                source = new InMemorySource(bytes);
-            } else {
-                try {
-                    source = FileSource.write(bytes);
-                } catch (IOException e) {
-                    throw new MessagingException("Cannot write the message to a temporary file: " + e.getMessage(), e);
-                }
-            }
-            ((MailImpl) mail).setMessageContent(source);
+            Content content = bytes.length() <= IN_MEMORY_LIMIT
+                ? new Content(nextId("memory"), bytes, false)
+                : new Content(nextId("file"), bytes, true);
+            ((MailImpl) mail).setMessageNoCopy(new ContentMessage(content));
             return;
         }
         mail.setMessage(message);
+    }
+
+    /**
+     * The mail's message, to be read and not changed: when it is one a Tresor mailet gave the mail ({@link #replace})
+     * and nobody changed or read it through James since, the same message parsed anew from its bytes in memory,
+     * so that neither a file is written for it nor James parses it; otherwise {@link Mail#getMessage()}.
+     */
+    public static MimeMessage toRead(Mail mail) throws MessagingException {
+        MimeMessage message = mail.getMessage();
+        if (message instanceof ContentMessage) {
+            Optional<MessageBytes> bytes = ((ContentMessage) message).unchangedBytes();
+            if (bytes.isPresent()) {
+                return ParsedMessage.of(bytes.get());
+            }
+        }
+        return message;
+    }
+
+    /**
+     * Sets a header of the mail's message (every earlier one of that name goes). A message of ours ({@link #toRead})
+     * takes it without James parsing the body: the mail gets the message anew with the header changed and the body as it
+     * was ({@link ParsedMessage}). Any other message is changed in place and saved, as a James mailet would.
+     */
+    public static void setHeader(Mail mail, String name, String value) throws MessagingException {
+        MimeMessage message = toRead(mail);
+        message.setHeader(name, value);
+        if (message instanceof ParsedMessage) {
+            replace(mail, message);
+        } else {
+            message.saveChanges();
+        }
     }
 
     /**
@@ -95,13 +126,41 @@ public final class MailMessages {
         return "tresor-" + kind + "-" + SOURCES.incrementAndGet();
     }
 
-    /** A message source over bytes in memory; nothing to dispose. */
-    private static final class InMemorySource implements MimeMessageSource {
-        private final String id = nextId("memory");
-        private final MessageBytes bytes;
+    /** James's message over one of our contents; it tells whether James changed it since. */
+    private static final class ContentMessage extends MimeMessageWrapper {
+        private final Content content;
 
-        InMemorySource(MessageBytes bytes) {
+        ContentMessage(Content content) {
+            super(content);
+            this.content = content;
+        }
+
+        /** The bytes, while neither a header nor the body was changed through James and they are in memory. */
+        Optional<MessageBytes> unchangedBytes() {
+            return isModified() ? Optional.empty() : content.inMemory();
+        }
+    }
+
+    /**
+     * A message's bytes as James's message source. Small ones stay in memory; a large one ({@code spill}) is written to
+     * a temporary file of ours the first time James reads it, and read from that file from then on, its bytes in
+     * memory let go. If that file cannot be written, the bytes stay in memory and the reason goes to the log: the mail
+     * is processed on, not failed.
+     */
+    private static final class Content implements MimeMessageSource, Disposable {
+        private final String id;
+        private final long length;
+        private boolean spill;
+        /** Null once written to a file or disposed. */
+        private MessageBytes bytes;
+        private SpillFile file;
+        private boolean disposed;
+
+        Content(String id, MessageBytes bytes, boolean spill) {
+            this.id = id;
+            this.length = bytes.length();
             this.bytes = bytes;
+            this.spill = spill;
         }
 
         @Override
@@ -110,39 +169,60 @@ public final class MailMessages {
         }
 
         @Override
-        public InputStream getInputStream() {
-            return bytes.newStream();
+        public synchronized InputStream getInputStream() throws IOException {
+            if (disposed) {
+                throw new IOException("The message " + id + " was disposed of");
+            }
+            if (spill && file == null) {
+                try {
+                    file = SpillFile.write(id, bytes);
+                    bytes = null;
+                } catch (IOException e) {
+                    spill = false;
+                    LOGGER.warn("Cannot write the message {} to a temporary file, it stays in memory: {}", id, e.getMessage());
+                }
+            }
+            return file != null ? file.open() : bytes.newStream();
         }
 
         @Override
         public long getMessageSize() {
-            return bytes.length();
+            return length;
+        }
+
+        synchronized Optional<MessageBytes> inMemory() {
+            return Optional.ofNullable(bytes);
+        }
+
+        @Override
+        public synchronized void dispose() {
+            disposed = true;
+            bytes = null;
+            if (file != null) {
+                file.delete();
+                file = null;
+            }
         }
     }
 
     /**
-     * A message source over a temporary file named after its source id, in a directory only this process's user may
-     * enter ({@link MessageDirectory}), read as a {@link SharedFileInputStream} so that javax.mail parses it without
-     * copying it into memory. Like James's own temporary files, one left by a process that was killed is not deleted at
-     * the next start; the mail itself is still in the spool and is processed again.
+     * A temporary file of a message, named after its source id, in a directory only this process's user may enter
+     * ({@link MessageDirectory}), read as a {@link SharedFileInputStream} so that javax.mail parses it without copying it
+     * into memory. Like James's own temporary files, one left by a process that was killed is not deleted at the next
+     * start; the mail itself is still in the spool and is processed again.
      */
-    private static final class FileSource implements MimeMessageSource, Disposable {
+    private static final class SpillFile {
         /** javax.mail's default is 2 KiB: 70 reads for a 140 KB encrypted mail. */
         private static final int READ_BUFFER = 16 * 1024;
-        private final String id;
-        private final Path file;
-        private final long length;
+        private final Path path;
         private final Cleaner.Cleanable deletion;
 
-        private FileSource(String id, Path file, long length) {
-            this.id = id;
-            this.file = file;
-            this.length = length;
-            this.deletion = CLEANER.register(this, new Deletion(file));
+        private SpillFile(Path path) {
+            this.path = path;
+            this.deletion = CLEANER.register(this, new Deletion(path));
         }
 
-        static FileSource write(MessageBytes bytes) throws IOException {
-            String id = nextId("file");
+        static SpillFile write(String id, MessageBytes bytes) throws IOException {
             NewFile file = MessageDirectory.create(id + ".eml");
             try (OutputStream out = new Slices(file.out);
                  InputStream in = bytes.newStream()) {
@@ -151,26 +231,14 @@ public final class MailMessages {
                 Files.deleteIfExists(file.path);
                 throw e;
             }
-            return new FileSource(id, file.path, bytes.length());
+            return new SpillFile(file.path);
         }
 
-        @Override
-        public String getSourceId() {
-            return id;
+        InputStream open() throws IOException {
+            return new SharedFileInputStream(path.toFile(), READ_BUFFER);
         }
 
-        @Override
-        public InputStream getInputStream() throws IOException {
-            return new SharedFileInputStream(file.toFile(), READ_BUFFER);
-        }
-
-        @Override
-        public long getMessageSize() {
-            return length;
-        }
-
-        @Override
-        public void dispose() {
+        void delete() {
             deletion.clean();
         }
     }

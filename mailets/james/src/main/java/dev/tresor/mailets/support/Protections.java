@@ -22,12 +22,11 @@ public final class Protections {
     /**
      * Whether the mail is encrypted for its recipients already: by a Tresor mailet before (S/MIME, OpenPGP or PDF, as
      * {@link AppliedProtections} records), or as a whole by the sender's client (an S/MIME envelope,
-     * PGP/MIME or inline OpenPGP). Every protecting mailet lets such a mail pass unchanged: a recipient with both a
+     * PGP/MIME or inline OpenPGP), {@code message} being the mail's message ({@link MailMessages#toRead}). Every protecting mailet lets such a mail pass unchanged: a recipient with both a
      * certificate and an OpenPGP key gets S/MIME only, not S/MIME inside OpenPGP, and a PGP-encrypted mail is never
      * also put into a PDF or signed around its ciphertext.
      */
-    public static boolean alreadyEncrypted(Mail mail) throws MessagingException {
-        MimeMessage message = mail.getMessage();
+    public static boolean alreadyEncrypted(Mail mail, MimeMessage message) throws MessagingException {
         return AppliedProtections.includeEncryption(mail)
             || SmimeType.of(message).isEncrypted()
             || PgpForm.isCertainlyEncrypted(message);

@@ -45,7 +45,7 @@ class MailMessagesTest {
     }
 
     @Test
-    void aMessageAboveJamesThresholdShouldGoToAFileOfOursThatDisposingDeletes() throws Exception {
+    void aMessageAboveJamesThresholdShouldGoToAFileOfOursWhenJamesReadsItAndDisposingShouldDeleteIt() throws Exception {
         MailImpl mail = jamesMail();
         String text = HEADER + "y".repeat(MailMessages.IN_MEMORY_LIMIT + 10) + "\r\n";
 
@@ -53,6 +53,9 @@ class MailMessagesTest {
 
         MimeMessageWrapper message = (MimeMessageWrapper) mail.getMessage();
         assertThat(message.getSourceId()).startsWith("tresor-file-");
+        assertThat(filesOf(message)).as("before James reads it").isEmpty();
+        assertThat(mail.getMessageSize()).isEqualTo(text.length());
+        assertThat(message.getSubject()).isEqualTo("kept");
         Path file = onlyTemporaryFileOf(message);
         assertThat(Files.readString(file, US_ASCII)).isEqualTo(text);
         assertThat(file.getParent().getParent()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir")));
@@ -60,12 +63,90 @@ class MailMessagesTest {
             .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE,
                 PosixFilePermission.OWNER_EXECUTE);
         assertThat(written(message)).isEqualTo(text);
-        assertThat(message.getSubject()).isEqualTo("kept");
-        assertThat(mail.getMessageSize()).isEqualTo(text.length());
+        assertThat(MailMessages.toRead(mail)).as("read by James: from the file on").isSameAs(message);
 
         mail.dispose();
 
         assertThat(file).doesNotExist();
+    }
+
+    @Test
+    void aLargeMessageTheNextTresorMailetReplacesShouldNeverBeWritten() throws Exception {
+        MailImpl mail = jamesMail();
+        String signed = HEADER + "s".repeat(MailMessages.IN_MEMORY_LIMIT * 2) + "\r\n";
+        MailMessages.replace(mail, parsed(signed));
+        MimeMessageWrapper signedMessage = (MimeMessageWrapper) mail.getMessage();
+
+        MimeMessage read = MailMessages.toRead(mail);
+
+        assertThat(read).isNotSameAs(signedMessage);
+        assertThat(read.getSubject()).isEqualTo("kept");
+        assertThat(written(read)).isEqualTo(signed);
+        assertThat(filesOf(signedMessage)).as("read by a Tresor mailet").isEmpty();
+        MailMessages.replace(mail, parsed(HEADER + "encrypted\r\n"));
+        assertThat(filesOf(signedMessage)).isEmpty();
+        assertThat(written(mail.getMessage())).endsWith("\r\n\r\nencrypted\r\n");
+        mail.dispose();
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {20 * 1024, 200 * 1024})
+    void whatAReaderChangesInTheMessageItReadShouldNotReachTheMail(int size) throws Exception {
+        MailImpl mail = jamesMail();
+        String text = HEADER + "r".repeat(size) + "\r\n";
+        MailMessages.replace(mail, parsed(text));
+
+        MimeMessage read = MailMessages.toRead(mail);
+        read.setHeader("Subject", "changed by a reader");
+
+        assertThat(written(mail.getMessage())).isEqualTo(text);
+        mail.dispose();
+    }
+
+    @Test
+    void aMessageChangedThroughJamesShouldBeReadAsJamesHasIt() throws Exception {
+        MailImpl mail = jamesMail();
+        MailMessages.replace(mail, parsed(HEADER + "body\r\n"));
+        mail.getMessage().setHeader("Subject", "changed");
+
+        MimeMessage read = MailMessages.toRead(mail);
+
+        assertThat(read).isSameAs(mail.getMessage());
+        assertThat(read.getSubject()).isEqualTo("changed");
+    }
+
+    @Test
+    void aMessageOfJamesShouldBeReadAsJamesHasIt() throws Exception {
+        MailImpl mail = jamesMail();
+
+        assertThat(MailMessages.toRead(mail)).isSameAs(mail.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {20 * 1024, 200 * 1024})
+    void aHeaderSetOnAMessageOfOursShouldKeepItsBodyAsItIs(int size) throws Exception {
+        MailImpl mail = jamesMail();
+        String body = "h".repeat(size) + "\r\n";
+        MailMessages.replace(mail, parsed(HEADER + body));
+        String before = ((MimeMessageWrapper) mail.getMessage()).getSourceId();
+
+        MailMessages.setHeader(mail, "Subject", "set");
+
+        MimeMessageWrapper message = (MimeMessageWrapper) mail.getMessage();
+        assertThat(message.getSourceId()).startsWith("tresor-").isNotEqualTo(before);
+        assertThat(written(message)).isEqualTo(HEADER.replace("Subject: kept", "Subject: set") + body);
+        mail.dispose();
+    }
+
+    @Test
+    void aHeaderSetOnAMessageOfJamesShouldBeSetInPlace() throws Exception {
+        MailImpl mail = jamesMail();
+        MimeMessage message = mail.getMessage();
+
+        MailMessages.setHeader(mail, "Subject", "set");
+
+        assertThat(mail.getMessage()).isSameAs(message);
+        assertThat(written(message)).contains("Subject: set\r\n").endsWith("\r\n\r\noriginal\r\n");
     }
 
     @Test
@@ -80,6 +161,8 @@ class MailMessagesTest {
                 MailImpl mail = jamesMail();
                 directBytes[0] = directMemoryUsed();
                 MailMessages.replace(mail, large);
+                // James reads it: written to its file now
+                mail.getMessage().getSubject();
                 directBytes[1] = directMemoryUsed();
                 mail.dispose();
             } catch (Throwable e) {
@@ -97,6 +180,7 @@ class MailMessagesTest {
     void aMessageDirectoryRemovedByATemporaryFilesCleanerShouldBeMadeAgain() throws Exception {
         MailImpl first = jamesMail();
         MailMessages.replace(first, parsed(HEADER + "a".repeat(MailMessages.IN_MEMORY_LIMIT + 1) + "\r\n"));
+        first.getMessage().getSubject();
         Path directory = onlyTemporaryFileOf((MimeMessageWrapper) first.getMessage()).getParent();
         first.dispose();
         Files.delete(directory);
@@ -104,6 +188,7 @@ class MailMessagesTest {
         MailImpl second = jamesMail();
         String text = HEADER + "b".repeat(MailMessages.IN_MEMORY_LIMIT + 1) + "\r\n";
         MailMessages.replace(second, parsed(text));
+        second.getMessage().getSubject();
 
         Path file = onlyTemporaryFileOf((MimeMessageWrapper) second.getMessage());
         assertThat(file.getParent()).isNotEqualTo(directory);
@@ -117,6 +202,7 @@ class MailMessagesTest {
     void replacingAMessageInAFileShouldDeleteThatFile() throws Exception {
         MailImpl mail = jamesMail();
         MailMessages.replace(mail, parsed(HEADER + "s".repeat(MailMessages.IN_MEMORY_LIMIT * 2) + "\r\n"));
+        mail.getMessage().getSubject();
         Path signed = onlyTemporaryFileOf((MimeMessageWrapper) mail.getMessage());
 
         MailMessages.replace(mail, parsed(HEADER + "encrypted\r\n"));
@@ -190,6 +276,18 @@ class MailMessagesTest {
             assertThat(named).extracting(Path::getFileName).extracting(Path::toString)
                 .containsExactly(message.getSourceId() + ".eml");
             return named.get(0);
+        }
+    }
+
+    /** The files named after the message's source id in the directory of message files, if there is one yet. */
+    private static List<Path> filesOf(MimeMessageWrapper message) throws Exception {
+        Path directory = MailMessages.messageDirectory();
+        if (directory == null) {
+            return List.of();
+        }
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(file -> file.getFileName().toString().startsWith(message.getSourceId() + "."))
+                .collect(Collectors.toList());
         }
     }
 
