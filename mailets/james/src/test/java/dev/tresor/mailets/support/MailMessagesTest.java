@@ -92,9 +92,8 @@ class MailMessagesTest {
     @ParameterizedTest
     @ValueSource(ints = {20 * 1024, 200 * 1024})
     void whatAReaderChangesInTheMessageItReadShouldNotReachTheMail(int size) throws Exception {
-        MailImpl mail = jamesMail();
         String text = HEADER + "r".repeat(size) + "\r\n";
-        MailMessages.replace(mail, parsed(text));
+        MailImpl mail = mailOfOurs(text);
 
         MimeMessage read = MailMessages.toRead(mail);
         read.setHeader("Subject", "changed by a reader");
@@ -249,15 +248,21 @@ class MailMessagesTest {
     @ParameterizedTest
     @ValueSource(ints = {20 * 1024, 200 * 1024})
     void theMailShouldStillBeDuplicatedAndDisposedAsJamesDoes(int size) throws Exception {
-        MailImpl mail = jamesMail();
         String text = HEADER + "z".repeat(size) + "\r\n";
-        MailMessages.replace(mail, parsed(text));
+        MailImpl mail = mailOfOurs(text);
 
         MailImpl copy = MailImpl.duplicate(mail);
         mail.dispose();
 
         assertThat(written(copy.getMessage())).isEqualTo(text);
         copy.dispose();
+    }
+
+    /** A mail of James whose message is one of ours ({@link MailMessages#replace}) with this text. */
+    private static MailImpl mailOfOurs(String text) throws Exception {
+        MailImpl mail = jamesMail();
+        MailMessages.replace(mail, parsed(text));
+        return mail;
     }
 
     private static MailImpl jamesMail() throws Exception {
