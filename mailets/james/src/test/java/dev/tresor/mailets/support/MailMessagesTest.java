@@ -89,6 +89,21 @@ class MailMessagesTest {
         mail.dispose();
     }
 
+    @Test
+    void aMessageAboveTheKeptUntilReadLimitShouldGoToItsFileAtOnce() throws Exception {
+        String text = HEADER + "l".repeat(MailMessages.KEPT_UNTIL_READ_LIMIT + 1) + "\r\n";
+        MailImpl mail = mailOfOurs(text);
+        MimeMessageWrapper message = (MimeMessageWrapper) mail.getMessage();
+
+        Path file = onlyTemporaryFileOf(message);
+
+        assertThat(Files.size(file)).isEqualTo(text.length());
+        assertThat(MailMessages.toRead(mail)).as("read from the file, as James reads it").isSameAs(message);
+        assertThat(written(message)).isEqualTo(text);
+        mail.dispose();
+        assertThat(file).doesNotExist();
+    }
+
     @ParameterizedTest
     @ValueSource(ints = {20 * 1024, 200 * 1024})
     void whatAReaderChangesInTheMessageItReadShouldNotReachTheMail(int size) throws Exception {
