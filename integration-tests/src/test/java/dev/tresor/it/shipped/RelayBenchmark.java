@@ -10,12 +10,14 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
@@ -195,6 +197,7 @@ public final class RelayBenchmark {
         for (String name : options.configurations) {
             Result warmUp = measure(name, "warm-up", options.warmup);
             System.out.println(warmUp);
+            dumpThreadsIfIncomplete(warmUp);
             checkDelivered(name);
             settle(name, warmUp);
         }
@@ -203,6 +206,7 @@ public final class RelayBenchmark {
                 Result result = measure(name, "run " + run, options.mails);
                 results.add(result);
                 System.out.println(result);
+                dumpThreadsIfIncomplete(result);
             }
         }
         System.out.println(summary());
@@ -229,9 +233,45 @@ public final class RelayBenchmark {
             sent += mails;
             quietBatches = last.jitPercent() <= options.settlePercent ? quietBatches + 1 : 0;
             System.out.println(last);
+            dumpThreadsIfIncomplete(last);
         }
         System.out.printf("%-8s %s after %d warm-up mails: JIT %.1f %% of James CPU in the last batch (--settle %s)%n",
             name, quietBatches >= 2 ? "settled" : "NOT SETTLED", sent, last.jitPercent(), options.settlePercent);
+    }
+
+    /**
+     * A run that lost sight of a mail (not accepted, or accepted and not delivered): the server's threads
+     * ({@code jcmd <pid> Thread.print}) and this JVM's (the sink's) go to a file beside the server's log, taken before
+     * anything is stopped, so that what holds the mail can be seen.
+     */
+    private void dumpThreadsIfIncomplete(Result result) {
+        if (!result.incomplete()) {
+            return;
+        }
+        ShippedServer server = servers.get(result.configuration);
+        Path file = server.log().resolveSibling("RelayBenchmark-" + result.configuration + "-" + result.label.replace(' ', '-')
+            + "-threads.txt");
+        Path jcmd = Path.of(ProcessHandle.current().info().command().orElse("java")).resolveSibling("jcmd");
+        try {
+            Process dump = new ProcessBuilder(jcmd.toString(), Long.toString(server.pid()), "Thread.print")
+                .redirectErrorStream(true).redirectOutput(file.toFile()).start();
+            if (!dump.waitFor(60, TimeUnit.SECONDS)) {
+                dump.destroyForcibly();
+            }
+            StringBuilder own = new StringBuilder("\n=== the benchmark's own threads (clients, sink) ===\n");
+            Thread.getAllStackTraces().forEach((thread, frames) -> {
+                own.append('"').append(thread.getName()).append("\" ").append(thread.getState()).append('\n');
+                for (StackTraceElement frame : frames) {
+                    own.append("\tat ").append(frame).append('\n');
+                }
+            });
+            Files.writeString(file, own, StandardOpenOption.APPEND);
+            System.out.printf("%-8s threads at the incomplete %s: %s%n", result.configuration, result.label, file);
+        } catch (IOException e) {
+            System.out.printf("%-8s no thread dump of the incomplete %s: %s%n", result.configuration, result.label, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private Result measure(String name, String label, int mails) throws Exception {
@@ -546,6 +586,10 @@ public final class RelayBenchmark {
             return jamesCpuSeconds == 0 ? 0 : 100 * jitCpuSeconds / jamesCpuSeconds;
         }
 
+        boolean incomplete() {
+            return accepted < sent || delivered < accepted;
+        }
+
         boolean disturbed() {
             return othersCpuSeconds / seconds > DISTURBED_CORES;
         }
@@ -558,7 +602,7 @@ public final class RelayBenchmark {
                 label, sent, accepted, delivered, seconds, mailsPerSecond(), cpuMillisPerMail(),
                 jitCpuSeconds * 1000 / Math.max(1, delivered), gcCpuSeconds * 1000 / Math.max(1, delivered), peakRssMegabytes,
                 deliveredBytesPerMail(), benchCpuSeconds, idleServersCpuSeconds, othersCpuSeconds, disturbed() ? "  DISTURBED" : "")
-                + (accepted < sent || delivered < accepted ? "  (INCOMPLETE: see the server's log)" : "");
+                + (incomplete() ? "  (INCOMPLETE: see the server's log)" : "");
         }
     }
 
