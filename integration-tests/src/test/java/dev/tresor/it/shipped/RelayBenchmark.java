@@ -197,7 +197,6 @@ public final class RelayBenchmark {
         for (String name : options.configurations) {
             Result warmUp = measure(name, "warm-up", options.warmup);
             System.out.println(warmUp);
-            dumpThreadsIfIncomplete(warmUp);
             checkDelivered(name);
             settle(name, warmUp);
         }
@@ -206,7 +205,6 @@ public final class RelayBenchmark {
                 Result result = measure(name, "run " + run, options.mails);
                 results.add(result);
                 System.out.println(result);
-                dumpThreadsIfIncomplete(result);
             }
         }
         System.out.println(summary());
@@ -233,7 +231,6 @@ public final class RelayBenchmark {
             sent += mails;
             quietBatches = last.jitPercent() <= options.settlePercent ? quietBatches + 1 : 0;
             System.out.println(last);
-            dumpThreadsIfIncomplete(last);
         }
         System.out.printf("%-8s %s after %d warm-up mails: JIT %.1f %% of James CPU in the last batch (--settle %s)%n",
             name, quietBatches >= 2 ? "settled" : "NOT SETTLED", sent, last.jitPercent(), options.settlePercent);
@@ -309,9 +306,11 @@ public final class RelayBenchmark {
         double jamesSeconds = (double) jamesTicks / CLOCK_TICKS_PER_SECOND;
         double othersSeconds = Math.max(0, (double) machineTicks / CLOCK_TICKS_PER_SECOND - jamesSeconds
             - (double) idleServers / CLOCK_TICKS_PER_SECOND - benchSeconds);
-        return new Result(name, label, mails, outcome.accepted().size(), delivered, deliveredBytes, elapsed / 1e9, jamesSeconds,
-            (double) jitAndGc[0] / CLOCK_TICKS_PER_SECOND, (double) jitAndGc[1] / CLOCK_TICKS_PER_SECOND,
+        Result result = new Result(name, label, mails, outcome.accepted().size(), delivered, deliveredBytes, elapsed / 1e9,
+            jamesSeconds, (double) jitAndGc[0] / CLOCK_TICKS_PER_SECOND, (double) jitAndGc[1] / CLOCK_TICKS_PER_SECOND,
             peakRssMegabytes(proc), benchSeconds, (double) idleServers / CLOCK_TICKS_PER_SECOND, othersSeconds);
+        dumpThreadsIfIncomplete(result);
+        return result;
     }
 
     /**
