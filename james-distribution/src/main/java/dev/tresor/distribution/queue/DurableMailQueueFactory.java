@@ -7,9 +7,12 @@ import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.queue.activemq.ActiveMQMailQueueFactory;
 import org.apache.james.queue.activemq.metric.ActiveMQMetricCollectorNoop;
 import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
+import org.apache.james.queue.api.MailQueueName;
+import org.apache.james.queue.api.ManageableMailQueue;
 
 /**
- * James's ActiveMQ mail queues (content in blob files, the rest in the queue message) on our {@link EmbeddedQueueBroker}.
+ * James's ActiveMQ mail queues (content in blob files, the rest in the queue message) on our {@link EmbeddedQueueBroker},
+ * dequeued by {@link DurableMailQueue}.
  * Constructed by Guice, so that its {@code @PreDestroy} (dispose every queue: close its sessions, which returns an
  * unfinished dequeue to the broker) runs at shutdown, after the spooler's and before the broker's.
  *
@@ -22,5 +25,10 @@ final class DurableMailQueueFactory extends ActiveMQMailQueueFactory {
                             MetricFactory metricFactory, GaugeRegistry gaugeRegistry) {
         super(broker.connectionFactory(), decoratorFactory, metricFactory, gaugeRegistry, new ActiveMQMetricCollectorNoop());
         setUseJMX(false);
+    }
+
+    @Override
+    protected ManageableMailQueue createCacheableMailQueue(MailQueueName name) {
+        return new DurableMailQueue(connectionFactory, mailQueueItemDecoratorFactory, name, metricFactory, gaugeRegistry);
     }
 }

@@ -2,6 +2,7 @@ package dev.tresor.distribution.queue;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
@@ -9,12 +10,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
+import javax.jms.Connection;
+import javax.jms.Session;
+import javax.jms.TextMessage;
 import javax.mail.internet.MimeMessage;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.builder.MimeMessageBuilder;
+import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.metrics.api.NoopGaugeRegistry;
 import org.apache.james.metrics.dropwizard.DropWizardMetricFactory;
 import org.apache.james.queue.api.MailQueue.MailQueueItem;
@@ -30,7 +37,10 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.codahale.metrics.MetricRegistry;
 
+import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -148,6 +158,66 @@ class DurableMailQueueTest {
         assertThat(server.queue().getSize()).isEqualTo(250);
     }
 
+    @Test
+    void everyMailTakenShouldBeProcessedWhenMoreAreInFlightThanThereAreProcessingThreads() throws Exception {
+        // as James's spooler and RemoteDelivery consume a queue: a few mails in flight at once (flatMap), processed on
+        // a scheduler with fewer threads, more mails waiting. James's own dequeue, once a mail was received while none
+        // was asked for, went on receiving on the processing thread that asked next; the mails already queued on that
+        // thread waited behind its receive loop, here for ever (the queue then empty)
+        Running server = start();
+        List<String> names = List.of("first", "second", "third", "fourth");
+        for (String name : names) {
+            server.queue().enQueue(mail(name, "body of " + name));
+        }
+        Set<String> processed = ConcurrentHashMap.newKeySet();
+        Scheduler processing = Schedulers.newBoundedElastic(1, 100, "processing");
+        Scheduler dequeueing = Schedulers.newSingle("dequeueing");
+        Disposable consumer = Flux.from(server.queue().deQueue())
+            .flatMap(item -> Mono.fromRunnable(() -> {
+                processed.add(item.getMail().getName());
+                finish(item);
+            }).delaySubscription(PROCESSING_TIME, processing), 2)
+            .subscribeOn(dequeueing)
+            .subscribe();
+        try {
+            await().atMost(Duration.ofSeconds(5))
+                .untilAsserted(() -> assertThat(processed).containsExactlyInAnyOrderElementsOf(names));
+        } finally {
+            consumer.dispose();
+            processing.dispose();
+            dequeueing.dispose();
+        }
+
+        assertThat(server.queue().getSize()).isZero();
+    }
+
+    @Test
+    void aQueueMessageThatCannotBeReadShouldNeitherHoldUpTheMailsBehindItNorBeLost() throws Exception {
+        Running server = start();
+        server.sendRaw("no envelope at all");
+        server.queue().enQueue(mail("behind-1", "still delivered"));
+
+        MailQueueItem item = server.dequeue();
+
+        assertThat(item.getMail().getName()).isEqualTo("behind-1");
+        item.done(CompletionStatus.SUCCESS);
+        server.stop();
+        assertThat(start().queue().getSize()).as("the unreadable message, still queued after a restart").isEqualTo(1);
+    }
+
+    /** Long enough for the dequeue to receive the next mail while none is asked for. */
+    private static final Duration PROCESSING_TIME = Duration.ofMillis(200);
+
+    private static void finish(MailQueueItem item) {
+        try {
+            item.done(CompletionStatus.SUCCESS);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        } finally {
+            LifecycleUtil.dispose(item.getMail());
+        }
+    }
+
     private Running start() throws Exception {
         Running server = new Running(new EmbeddedQueueBroker(store));
         running.add(server);
@@ -202,6 +272,19 @@ class DurableMailQueueTest {
                 .blockFirst(DEQUEUE_WAIT);
             assertThat(item).as("a mail dequeued within " + DEQUEUE_WAIT).isNotNull();
             return item;
+        }
+
+        /** A queue message that James's queue cannot make a mail of: no envelope, due now. */
+        void sendRaw(String text) throws Exception {
+            Connection connection = broker.connectionFactory().createConnection();
+            try {
+                Session session = connection.createSession(false, Session.AUTO_ACKNOWLEDGE);
+                TextMessage message = session.createTextMessage(text);
+                message.setLongProperty("JAMES_NEXT_DELIVERY", 0);
+                session.createProducer(session.createQueue(OUTGOING.asString())).send(message);
+            } finally {
+                connection.close();
+            }
         }
 
         /** In the server's order: the queues first, then the broker. */
