@@ -11,6 +11,7 @@ import javax.jms.MessageConsumer;
 import javax.jms.Session;
 import javax.mail.MessagingException;
 
+import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.metrics.api.GaugeRegistry;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.queue.activemq.ActiveMQCacheableMailQueue;
@@ -194,6 +195,8 @@ final class DurableMailQueue extends ActiveMQCacheableMailQueue {
         } catch (MailQueueException | RuntimeException e) {
             LOGGER.warn("Could not give mail {} back to the queue {}; the broker has it again when the queue closes",
                 item.getMail().getName(), queueName.asString(), e);
+        } finally {
+            LifecycleUtil.dispose(item.getMail());
         }
     }
 
