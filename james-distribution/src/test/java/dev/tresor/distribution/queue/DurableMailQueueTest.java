@@ -51,6 +51,8 @@ class DurableMailQueueTest {
     private static final MailQueueName OUTGOING = MailQueueName.of("outgoing");
     /** James's JMS queue polls with a 10 s receive and a selector fixed when it starts: a due mail waits up to that. */
     private static final Duration DEQUEUE_WAIT = Duration.ofSeconds(25);
+    /** How long a test's consumer takes per mail: long enough for the dequeue to receive a mail none asked for yet. */
+    private static final Duration PROCESSING_TIME = Duration.ofMillis(200);
 
     @TempDir
     Path store;
@@ -204,9 +206,6 @@ class DurableMailQueueTest {
         server.stop();
         assertThat(start().queue().getSize()).as("the unreadable message, still queued after a restart").isEqualTo(1);
     }
-
-    /** Long enough for the dequeue to receive the next mail while none is asked for. */
-    private static final Duration PROCESSING_TIME = Duration.ofMillis(200);
 
     private static void finish(MailQueueItem item) {
         try {
