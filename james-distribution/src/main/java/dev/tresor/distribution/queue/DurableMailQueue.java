@@ -162,6 +162,8 @@ final class DurableMailQueue extends ActiveMQCacheableMailQueue {
         }
     }
 
+    // Not James's rollback/closeConsumer/closeSession: they let a RuntimeException through, and an exception that
+    // escaped here would end the receiving thread, and with it the queue's dequeue, without a word.
     private static void rollbackQuietly(Session session) {
         if (session != null) {
             try {
