@@ -125,7 +125,7 @@ public class EncryptSmime extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        MimeMessage message = MailMessages.toRead(mail);
+        MimeMessage message = MailMessages.toReadWhole(mail);
         if (Protections.alreadyEncrypted(mail, message)) {
             LOGGER.debug("Mail {} is already encrypted", mail.getName());
             return;

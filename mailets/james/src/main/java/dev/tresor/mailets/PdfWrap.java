@@ -214,7 +214,7 @@ public class PdfWrap extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        MimeMessage message = MailMessages.toRead(mail);
+        MimeMessage message = MailMessages.toReadWhole(mail);
         if (isEncrypted(mail, message) || mail.getRecipients().isEmpty()) {
             return;
         }

@@ -106,7 +106,7 @@ public class SignPgp extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        MimeMessage message = MailMessages.toRead(mail);
+        MimeMessage message = MailMessages.toReadWhole(mail);
         if (PgpSigner.isSigned(message) || dev.tresor.smime.SmimeSigner.isSigned(message) || Protections.alreadyEncrypted(mail, message)) {
             LOGGER.debug("Mail {} is already signed or encrypted", mail.getName());
             return;

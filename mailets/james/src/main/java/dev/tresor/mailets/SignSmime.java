@@ -124,7 +124,7 @@ public class SignSmime extends GenericMailet {
 
     @Override
     public void service(Mail mail) throws MessagingException {
-        MimeMessage message = MailMessages.toRead(mail);
+        MimeMessage message = MailMessages.toReadWhole(mail);
         if (SmimeSigner.isSigned(message) || Protections.alreadyEncrypted(mail, message)) {
             LOGGER.debug("Mail {} is already signed or encrypted", mail.getName());
             return;

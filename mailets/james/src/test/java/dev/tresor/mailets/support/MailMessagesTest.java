@@ -25,6 +25,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import dev.tresor.mime.ByteSink;
+import dev.tresor.mime.ParsedMessage;
 
 class MailMessagesTest {
     private static final String HEADER = "From: alice@acme.example\r\nTo: bob@partner.example\r\nSubject: kept\r\n"
@@ -134,6 +135,55 @@ class MailMessagesTest {
         MailImpl mail = jamesMail();
 
         assertThat(MailMessages.toRead(mail)).isSameAs(mail.getMessage());
+    }
+
+    @ParameterizedTest
+    @ValueSource(ints = {20 * 1024, 200 * 1024})
+    void aMessageOfJamesWithAChangedHeaderShouldBeReadWholeWithoutJamesParsingIt(int size) throws Exception {
+        String text = HEADER + "w".repeat(size) + "\r\n";
+        JamesMessage james = new JamesMessage(HEADER.replace("Subject: kept\r\n", "Subject: kept\r\nBcc: carol@acme.example\r\n")
+            + "w".repeat(size) + "\r\n");
+        MailImpl mail = MailImpl.builder().name("mail").build();
+        mail.setMessageNoCopy(james);
+        james.removeHeader("Bcc");
+
+        MimeMessage read = MailMessages.toReadWhole(mail);
+
+        assertThat(read).isInstanceOf(ParsedMessage.class);
+        assertThat(written(read)).isEqualTo(text);
+        assertThat(james.parsed()).as("James parsed its message").isFalse();
+        assertThat(mail.getMessage()).isSameAs(james);
+        mail.dispose();
+    }
+
+    @Test
+    void aMessageOfJamesWhoseBodyJamesChangedShouldBeReadAsJamesHasIt() throws Exception {
+        MailImpl mail = jamesMail();
+        mail.getMessage().setText("changed");
+
+        assertThat(MailMessages.toReadWhole(mail)).isSameAs(mail.getMessage());
+    }
+
+    @Test
+    void aMessageOfJamesAboveTheKeptUntilReadLimitShouldBeReadFromJamesSource() throws Exception {
+        JamesMessage james = new JamesMessage(HEADER + "x".repeat(MailMessages.KEPT_UNTIL_READ_LIMIT + 1) + "\r\n");
+        MailImpl mail = MailImpl.builder().name("mail").build();
+        mail.setMessageNoCopy(james);
+
+        assertThat(MailMessages.toReadWhole(mail)).isSameAs(james);
+        mail.dispose();
+    }
+
+    @Test
+    void aMessageOfOursShouldBeReadWholeAsToReadReadsIt() throws Exception {
+        String text = HEADER + "o".repeat(20 * 1024) + "\r\n";
+        MailImpl mail = mailOfOurs(text);
+
+        MimeMessage read = MailMessages.toReadWhole(mail);
+
+        assertThat(read).isInstanceOf(ParsedMessage.class).isNotSameAs(mail.getMessage());
+        assertThat(written(read)).isEqualTo(text);
+        mail.dispose();
     }
 
     @ParameterizedTest
@@ -271,6 +321,17 @@ class MailMessagesTest {
 
         assertThat(written(copy.getMessage())).isEqualTo(text);
         copy.dispose();
+    }
+
+    /** James's message over a source in memory, as the queue makes it; it tells whether James parsed it. */
+    private static final class JamesMessage extends MimeMessageWrapper {
+        JamesMessage(String text) throws Exception {
+            super(MimeMessageInputStreamSource.create("james", new ByteArrayInputStream(text.getBytes(US_ASCII))));
+        }
+
+        boolean parsed() {
+            return messageParsed;
+        }
     }
 
     /** A mail of James whose message is one of ours ({@link MailMessages#replace}) with this text. */
