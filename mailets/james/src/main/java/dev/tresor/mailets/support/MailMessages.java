@@ -124,9 +124,7 @@ public final class MailMessages {
             return message;
         }
         MimeMessageWrapper james = (MimeMessageWrapper) message;
-        if (james.isBodyModified()) {
-            return message;
-        }
+        // James knows the body's size only while the body is its source's: -1 once James changed it
         int body = james.getSize();
         if (body < 0 || body > KEPT_UNTIL_READ_LIMIT) {
             return message;
