@@ -145,19 +145,6 @@ class DurableQueueShippedTest {
         assertThat(delayedIn(REQUIRE_TLS_QUEUE)).isEmpty();
     }
 
-    @Test
-    void theQueueBrokerShouldOpenNoNetworkListener() throws Exception {
-        // given the server with its queues started
-        server = start("listeners", "2000", 3);
-        assertThat(server.healthcheck().body()).contains("Embedded ActiveMQ");
-
-        // when we list the TCP sockets the server's process listens on
-        Set<Integer> listening = ListeningSockets.tcpPortsListenedOnBy(server.pid());
-
-        // then they are the configured listeners' (SMTP, IMAP, WebAdmin), none of a broker
-        assertThat(listening).isNotEmpty().isSubsetOf(server.listenerPorts());
-    }
-
     private static Instant later(Instant one, Instant other) {
         return one.isAfter(other) ? one : other;
     }

@@ -20,6 +20,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 import javax.mail.internet.MimeMultipart;
@@ -68,6 +69,21 @@ class ShippedServerTest {
         if (acme != null) {
             acme.close();
         }
+    }
+
+    // --- the process: the durable mail queues' broker opens no port of its own ---------------------------------
+
+    @Test
+    @Order(1)
+    void theQueueBrokerShouldOpenNoNetworkListener() throws Exception {
+        // given the server with its queues started
+        assertThat(server.healthcheck().body()).contains("Embedded ActiveMQ");
+
+        // when we list the TCP sockets the server's process listens on
+        Set<Integer> listening = ListeningSockets.tcpPortsListenedOnBy(server.pid());
+
+        // then they are the configured listeners' (SMTP, IMAP, WebAdmin), none of a broker
+        assertThat(listening).isNotEmpty().isSubsetOf(server.listenerPorts());
     }
 
     // --- the front door: SMTP with and without TLS, forged verdicts, submission ---------------------------------
