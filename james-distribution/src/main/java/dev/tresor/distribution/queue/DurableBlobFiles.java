@@ -5,6 +5,7 @@ import static java.nio.file.StandardOpenOption.READ;
 import static java.nio.file.StandardOpenOption.TRUNCATE_EXISTING;
 import static java.nio.file.StandardOpenOption.WRITE;
 
+import java.io.BufferedInputStream;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -39,6 +40,7 @@ import org.apache.activemq.command.ActiveMQBlobMessage;
 final class DurableBlobFiles implements BlobUploadStrategy, BlobDownloadStrategy {
     private static final Pattern UNSAFE_IN_FILE_NAMES = Pattern.compile("[^A-Za-z0-9._-]");
     private static final int BUCKETS = 16;
+    private static final int READ_BUFFER = 16 * 1024;
 
     private final Path directory;
 
@@ -80,9 +82,13 @@ final class DurableBlobFiles implements BlobUploadStrategy, BlobDownloadStrategy
         return file.toUri().toURL();
     }
 
+    /**
+     * Buffered: a dequeued mail reads its content here directly (see {@link DurableMailQueue}), and javax.mail reads a
+     * header block one byte at a time.
+     */
     @Override
     public InputStream getInputStream(ActiveMQBlobMessage message) throws IOException, JMSException {
-        return Files.newInputStream(locate(message));
+        return new BufferedInputStream(Files.newInputStream(locate(message)), READ_BUFFER);
     }
 
     @Override

@@ -10,14 +10,19 @@ import javax.jms.Message;
 import javax.jms.MessageConsumer;
 import javax.jms.Session;
 import javax.mail.MessagingException;
+import javax.mail.internet.MimeMessage;
 
+import org.apache.activemq.command.ActiveMQBlobMessage;
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.metrics.api.GaugeRegistry;
 import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.queue.activemq.ActiveMQCacheableMailQueue;
+import org.apache.james.queue.activemq.ActiveMQMailQueueItem;
 import org.apache.james.queue.api.MailQueue.MailQueueException;
 import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
 import org.apache.james.queue.api.MailQueueName;
+import org.apache.james.server.core.MailImpl;
+import org.apache.james.server.core.MimeMessageWrapper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -42,6 +47,14 @@ import reactor.core.publisher.Mono;
  * and consumer per mail with the due-time selector, so that a mail not finished (a crash, a rollback) goes back to the
  * broker; the item that commits or rolls back ({@code done}); the blob files; enqueue, browse, size, flush, clear and
  * remove.
+ *
+ * <p>A dequeued mail reads its content from the queue's content file, as James's message over that file, instead of
+ * from a copy. James copies it ({@code createMail} -> {@code MailImpl.setMessage}), into a temporary file above
+ * 100 KiB: in the relay benchmark 1.1 ms of CPU per mail and queue at 100 KB, a sixth of what James spent on a plain
+ * relay (issue 17). The file lives until the item is done: it is deleted only by {@code done(SUCCESS)}, after which
+ * James no longer reads the mail (it disposes of it); a mail James writes elsewhere (another queue, a repository, a
+ * bounce, a duplicate for some recipients) is copied at that moment, as before. A mail whose content file cannot be
+ * read is made by James's own code, as before: it fails there and the mail is set aside (below).
  */
 final class DurableMailQueue extends ActiveMQCacheableMailQueue {
     private static final Logger LOGGER = LoggerFactory.getLogger(DurableMailQueue.class);
@@ -132,6 +145,30 @@ final class DurableMailQueue extends ActiveMQCacheableMailQueue {
             }
         }
         return null;
+    }
+
+    /** James's item, with the mail over the queue's content file instead of a copy of it (see the class comment). */
+    @Override
+    protected Mono<MailQueueItem> createMailQueueItem(Session session, MessageConsumer consumer, Message message)
+            throws JMSException, MessagingException {
+        if (!(message instanceof ActiveMQBlobMessage)) {
+            return super.createMailQueueItem(session, consumer, message);
+        }
+        MimeMessage content = mimeMessage(message);
+        if (!(content instanceof MimeMessageWrapper)) {
+            return super.createMailQueueItem(session, consumer, message);
+        }
+        MimeMessageWrapper wrapper = (MimeMessageWrapper) content;
+        try {
+            wrapper.getAllHeaders(); // reads the header block now: a content file that is gone shows here
+        } catch (MessagingException e) {
+            LifecycleUtil.dispose(wrapper);
+            return super.createMailQueueItem(session, consumer, message);
+        }
+        MailImpl mail = populateMail(message).build();
+        mail.setMessageNoCopy(wrapper);
+        return Mono.just(mailQueueItemDecoratorFactory.decorate(
+            new ActiveMQMailQueueItem(mail, session, consumer, message), queueName));
     }
 
     private static String describe(Message message) {

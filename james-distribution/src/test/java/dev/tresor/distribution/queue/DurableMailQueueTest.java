@@ -207,6 +207,58 @@ class DurableMailQueueTest {
         assertThat(start().queue().getSize()).as("the unreadable message, still queued after a restart").isEqualTo(1);
     }
 
+    @Test
+    void aDequeuedMailShouldReadTheQueuedContentFileRatherThanACopyOfIt() throws Exception {
+        Running server = start();
+        server.queue().enQueue(mail("in-place-1", "as queued"));
+        Path file = contentFiles().get(0);
+        String queued = Files.readString(file, UTF_8);
+
+        MailQueueItem item = server.dequeue();
+        // the content file changed after the dequeue: only a mail that reads the file itself sees it
+        Files.writeString(file, queued.replace("as queued", "read in place"), UTF_8);
+
+        assertThat(content(item.getMail())).contains("read in place").doesNotContain("as queued");
+        item.done(CompletionStatus.SUCCESS);
+        assertThat(contentFiles()).isEmpty();
+    }
+
+    @Test
+    void aLargeMailChangedAndQueuedOnShouldArriveWholeAfterItsFirstContentFileIsGone() throws Exception {
+        Running server = start();
+        ManageableMailQueue spool = server.factory.createQueue(MailQueueName.of("spool"));
+        String body = "line of a large mail\r\n".repeat(15_000);
+        spool.enQueue(mail("large-1", body));
+
+        MailQueueItem fromSpool = Flux.from(spool.deQueue()).subscribeOn(Schedulers.boundedElastic()).blockFirst(DEQUEUE_WAIT);
+        fromSpool.getMail().getMessage().setHeader("X-Processed", "yes");
+        fromSpool.getMail().getMessage().saveChanges();
+        server.queue().enQueue(fromSpool.getMail());
+        fromSpool.done(CompletionStatus.SUCCESS); // deletes the spool's content file
+        LifecycleUtil.dispose(fromSpool.getMail());
+
+        MailQueueItem outgoing = server.dequeue();
+        assertThat(outgoing.getMail().getMessage().getHeader("X-Processed")).containsExactly("yes");
+        assertThat(content(outgoing.getMail())).contains(body.strip());
+        outgoing.done(CompletionStatus.SUCCESS);
+        assertThat(contentFiles()).isEmpty();
+    }
+
+    @Test
+    void aMailWhoseContentFileIsGoneShouldHoldUpNoOtherAndStayQueued() throws Exception {
+        Running server = start();
+        server.queue().enQueue(mail("gone-1", "content lost"));
+        Files.delete(contentFiles().get(0));
+        server.queue().enQueue(mail("behind-2", "still delivered"));
+
+        MailQueueItem item = server.dequeue();
+
+        assertThat(item.getMail().getName()).isEqualTo("behind-2");
+        assertThat(content(item.getMail())).contains("still delivered");
+        item.done(CompletionStatus.SUCCESS);
+        assertThat(server.queue().getSize()).as("the mail without content, set aside, not dropped").isEqualTo(1);
+    }
+
     private static void finish(MailQueueItem item) {
         try {
             item.done(CompletionStatus.SUCCESS);
