@@ -81,6 +81,7 @@ import dev.tresor.it.SmtpSink;
  *     <li>{@code plain}: the same server and chain with every Tresor mailet and matcher left out (keys as
  *         {@code tresor}, unused): the relay James does without us;</li>
  *     <li>{@code tresor-memory-queue}: {@code tresor} with James's memory queue instead of the durable one.</li>
+ *     <li>{@code plain-dequeue-copy}: {@code plain} with James's copy of every mail taken from a queue.</li>
  * </ul>
  * A new configuration is one more entry in {@link #CONFIGURATIONS}.
  *
@@ -120,6 +121,10 @@ public final class RelayBenchmark {
             Delivered.SMIME_SIGNED));
         CONFIGURATIONS.put("plain", new Configuration("the same server with every Tresor mailet and matcher left out",
             () -> shipped().withoutTresorMailets(), SampleTenant::createSmimePairIn, Delivered.CLEAR));
+        // issue 17: what James's copy of every dequeued mail cost (DurableMailQueue reads the queue's file instead)
+        CONFIGURATIONS.put("plain-dequeue-copy", new Configuration("plain with James's copy of every mail it takes from"
+            + " a queue", () -> shipped().withoutTresorMailets().withSystemProperty("tresor.queue.dequeue", "copy"),
+            SampleTenant::createSmimePairIn, Delivered.CLEAR));
         // issue 13's "throughput beside memory": the durable default should keep at least 80 % of this one's mails/s
         CONFIGURATIONS.put("tresor-memory-queue", new Configuration("tresor with James's memory queue instead of the"
             + " durable one", () -> shipped().withSystemProperty("tresor.queue", "memory"),

@@ -55,6 +55,7 @@ import reactor.core.publisher.Mono;
  * James no longer reads the mail (it disposes of it); a mail James writes elsewhere (another queue, a repository, a
  * bounce, a duplicate for some recipients) is copied at that moment, as before. A mail whose content file cannot be
  * read is made by James's own code, as before: it fails there and the mail is set aside (below).
+ * {@code -Dtresor.queue.dequeue=copy} restores James's copy (the relay benchmark's {@code plain-dequeue-copy} compares).
  */
 final class DurableMailQueue extends ActiveMQCacheableMailQueue {
     private static final Logger LOGGER = LoggerFactory.getLogger(DurableMailQueue.class);
@@ -62,6 +63,10 @@ final class DurableMailQueue extends ActiveMQCacheableMailQueue {
     static final Duration RECEIVE_WAIT = Duration.ofSeconds(10);
     /** A pause after a dequeue that failed (the broker refused a session, a queue message could not be read). */
     private static final Duration PAUSE_AFTER_FAILURE = Duration.ofSeconds(1);
+    /** {@code copy}: dequeued mails are James's copies of their content, as in James's own queue (see the class comment). */
+    static final String DEQUEUE_PROPERTY = "tresor.queue.dequeue";
+
+    private final boolean copyOnDequeue = "copy".equals(System.getProperty(DEQUEUE_PROPERTY));
 
     private volatile boolean disposed;
 
@@ -151,7 +156,7 @@ final class DurableMailQueue extends ActiveMQCacheableMailQueue {
     @Override
     protected Mono<MailQueueItem> createMailQueueItem(Session session, MessageConsumer consumer, Message message)
             throws JMSException, MessagingException {
-        if (!(message instanceof ActiveMQBlobMessage)) {
+        if (copyOnDequeue || !(message instanceof ActiveMQBlobMessage)) {
             return super.createMailQueueItem(session, consumer, message);
         }
         MimeMessage content = mimeMessage(message);
