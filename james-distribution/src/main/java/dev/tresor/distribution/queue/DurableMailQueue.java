@@ -50,11 +50,11 @@ import reactor.core.publisher.Mono;
  *
  * <p>A dequeued mail reads its content from the queue's content file, as James's message over that file, instead of
  * from a copy. James copies it ({@code createMail} -> {@code MailImpl.setMessage}), into a temporary file above
- * 100 KiB: in the relay benchmark 1.1 ms of CPU per mail and queue at 100 KB, a sixth of what James spent on a plain
- * relay (issue 17). The file lives until the item is done: it is deleted only by {@code done(SUCCESS)}, after which
- * James no longer reads the mail (it disposes of it); a mail James writes elsewhere (another queue, a repository, a
- * bounce, a duplicate for some recipients) is copied at that moment, as before. A mail whose content file cannot be
- * read is made by James's own code, as before: it fails there and the mail is set aside (below).
+ * 100 KiB: 1.1 ms of CPU per mail and queue at 100 KB in a profile of the relay benchmark (issue 17). The file lives
+ * until the item is done: it is deleted only by {@code done(SUCCESS)}, after which James no longer reads the mail (it
+ * disposes of it); a mail James writes elsewhere (another queue, a repository, a bounce, a duplicate for some
+ * recipients) is copied at that moment, as before. A mail whose content file cannot be read is made by James's own
+ * code, as before: it fails there and the mail is set aside (below).
  * {@code -Dtresor.queue.dequeue=copy} restores James's copy (the relay benchmark's {@code plain-dequeue-copy} compares).
  */
 final class DurableMailQueue extends ActiveMQCacheableMailQueue {
