@@ -230,7 +230,7 @@ class DurableMailQueueTest {
         String body = "line of a large mail\r\n".repeat(15_000);
         spool.enQueue(mail("large-1", body));
 
-        MailQueueItem fromSpool = Flux.from(spool.deQueue()).subscribeOn(Schedulers.boundedElastic()).blockFirst(DEQUEUE_WAIT);
+        MailQueueItem fromSpool = server.dequeue(spool);
         fromSpool.getMail().getMessage().setHeader("X-Processed", "yes");
         fromSpool.getMail().getMessage().saveChanges();
         server.queue().enQueue(fromSpool.getMail());
@@ -319,7 +319,11 @@ class DurableMailQueueTest {
         }
 
         MailQueueItem dequeue() {
-            MailQueueItem item = Flux.from(queue().deQueue()).subscribeOn(Schedulers.boundedElastic())
+            return dequeue(queue());
+        }
+
+        MailQueueItem dequeue(ManageableMailQueue queue) {
+            MailQueueItem item = Flux.from(queue.deQueue()).subscribeOn(Schedulers.boundedElastic())
                 .blockFirst(DEQUEUE_WAIT);
             assertThat(item).as("a mail dequeued within " + DEQUEUE_WAIT).isNotNull();
             return item;
