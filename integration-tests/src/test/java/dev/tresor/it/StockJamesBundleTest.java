@@ -254,6 +254,40 @@ class StockJamesBundleTest {
     }
 
     @Test
+    void theBundlesNativeRsaLoadsInAnExtensionClassLoaderAndSignsAsTheJdkDoes() throws Exception {
+        // given the bundle in a class loader below the stock class path, as James loads extensions
+        URL bouncyCastle170 = stockJames.resolve("lib/bcprov-jdk15on-1.70.jar").toUri().toURL();
+        URL bundle = stockJames.resolve("extensions-jars").resolve(BUNDLE_NAME).toUri().toURL();
+        try (URLClassLoader jamesClassPath = new URLClassLoader(new URL[] {bouncyCastle170},
+                ClassLoader.getPlatformClassLoader());
+             URLClassLoader extensions = new URLClassLoader(new URL[] {bundle}, jamesClassPath)) {
+
+            // when Amazon Corretto Crypto Provider, which SignSmime signs RSA with, is loaded from the bundle
+            Class<?> accpClass = Class.forName("com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider",
+                true, extensions);
+            Provider accp = (Provider) accpClass.getField("INSTANCE").get(null);
+
+            // then it is the bundle's, under its own name, and its native library loaded (Linux x86-64 only)
+            assertThat(accp.getClass().getClassLoader()).isSameAs(extensions);
+            if (System.getProperty("os.arch").equals("amd64")) {
+                assertThat(accpClass.getMethod("getLoadingError").invoke(accp)).isNull();
+                // and its RSA signature is the JDK's, byte for byte (PKCS#1 v1.5 is deterministic)
+                KeyPair keyPair = KeyPairGenerator.getInstance("RSA").generateKeyPair();
+                java.security.PrivateKey nativeKey = (java.security.PrivateKey)
+                    java.security.KeyFactory.getInstance("RSA", accp).translateKey(keyPair.getPrivate());
+                byte[] data = "Tresor in a stock James".getBytes(UTF_8);
+                Signature nativeSigner = Signature.getInstance("SHA256withRSA", accp);
+                nativeSigner.initSign(nativeKey);
+                nativeSigner.update(data);
+                Signature jdkSigner = Signature.getInstance("SHA256withRSA");
+                jdkSigner.initSign(keyPair.getPrivate());
+                jdkSigner.update(data);
+                assertThat(nativeSigner.sign()).isEqualTo(jdkSigner.sign());
+            }
+        }
+    }
+
+    @Test
     void theKeyRepositoryModuleOfTheBundleServesItsRoutesAndHealthCheck() throws Exception {
         // given a partner certificate made by openssl
         Path certificate = partnerCertificate("john.smith@partner.example");

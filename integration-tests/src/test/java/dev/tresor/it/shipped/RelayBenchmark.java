@@ -110,6 +110,12 @@ public final class RelayBenchmark {
             + " before RemoteDelivery; keys as tresor", () -> shipped().changingConfiguration(
                 conf -> ShippedConfiguration.onlySmimeSignAndEncrypt(conf.resolve("mailetcontainer.xml"))),
             SampleTenant::createSmimePairIn, Delivered.SMIME_ENCRYPTED));
+        // issue 17: what the JDK's RSA signature costs beside AWS-LC's (dev.tresor.smime.NativeRsa)
+        CONFIGURATIONS.put("smime-jdk-rsa", new Configuration("smime with the JDK's RSA signature instead of AWS-LC's"
+            + " (-Dtresor.rsa=jdk)", () -> shipped().changingConfiguration(
+                conf -> ShippedConfiguration.onlySmimeSignAndEncrypt(conf.resolve("mailetcontainer.xml")))
+                .withSystemProperty("tresor.rsa", "jdk"),
+            SampleTenant::createSmimePairIn, Delivered.SMIME_ENCRYPTED));
         CONFIGURATIONS.put("pgp", new Configuration("the shipped policy chain; Alice has an OpenPGP secret key, Bob an"
             + " OpenPGP key, neither S/MIME: tresor-pgp, SignPgp + EncryptPgp", RelayBenchmark::shipped,
             SampleTenant::createPgpPairIn, Delivered.PGP_ENCRYPTED));

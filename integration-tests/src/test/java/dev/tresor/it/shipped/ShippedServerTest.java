@@ -311,6 +311,10 @@ class ShippedServerTest {
         SmtpSink.ReceivedMail relayed = server.awaitRelayed(subject);
         assertThat(new String(relayed.data(), US_ASCII)).doesNotContain("merger");
         assertThat(acme.bobDecryptsAndVerifies(relayed)).contains("The merger closes on Friday.");
+        // and Alice's RSA signature was made by AWS-LC from the distribution's lib/, as on every Linux x86-64 machine
+        if (System.getProperty("os.arch").equals("amd64")) {
+            assertThat(Files.readString(server.log())).contains("RSA signatures use AWS-LC");
+        }
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
@@ -255,6 +256,11 @@ public final class SmimeSigner {
         }
         if (options.rsaPadding() == SigningOptions.RsaPadding.PSS) {
             return new JcaContentSignerBuilder(digest + "withRSAandMGF1").setProvider(SmimeProviders.BOUNCY_CASTLE).build(key);
+        }
+        Optional<PrivateKey> nativeKey = NativeRsa.nativeKey(key);
+        if (nativeKey.isPresent()) {
+            return new JcaContentSignerBuilder(digest + "withRSA").setProvider(NativeRsa.provider().orElseThrow())
+                .build(nativeKey.get());
         }
         return new JcaContentSignerBuilder(digest + "withRSA").build(key);
     }
