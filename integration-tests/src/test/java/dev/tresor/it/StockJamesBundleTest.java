@@ -207,14 +207,8 @@ class StockJamesBundleTest {
 
     @Test
     void relocatedBouncyCastleWorksBesideBouncyCastle170LoadedParentFirst() throws Exception {
-        // given the bundle in a child class loader whose parent holds Bouncy Castle 1.70, as James's extension
-        // class loader sits below the application class path
-        URL bouncyCastle170 = stockJames.resolve("lib/bcprov-jdk15on-1.70.jar").toUri().toURL();
-        URL bundle = stockJames.resolve("extensions-jars").resolve(BUNDLE_NAME).toUri().toURL();
-        try (URLClassLoader jamesClassPath = new URLClassLoader(new URL[] {bouncyCastle170},
-                ClassLoader.getPlatformClassLoader());
-             URLClassLoader extensions = new URLClassLoader(new URL[] {bundle}, jamesClassPath)) {
-
+        // given the bundle in a child class loader whose parent holds Bouncy Castle 1.70
+        withTheBundleBelowTheStockClassPath((jamesClassPath, extensions) -> {
             // when both providers are loaded through the extension class loader
             Provider relocated = newProvider(extensions, RELOCATED_BOUNCY_CASTLE + "jce.provider.BouncyCastleProvider");
             Provider original = newProvider(extensions, "org.bouncycastle.jce.provider.BouncyCastleProvider");
@@ -250,18 +244,13 @@ class StockJamesBundleTest {
             verifier.initVerify(keyPair.getPublic());
             verifier.update("Tresor in a stock James!".getBytes(UTF_8));
             assertThat(verifier.verify(signature)).isFalse();
-        }
+        });
     }
 
     @Test
     void theBundlesNativeRsaLoadsInAnExtensionClassLoaderAndSignsAsTheJdkDoes() throws Exception {
-        // given the bundle in a class loader below the stock class path, as James loads extensions
-        URL bouncyCastle170 = stockJames.resolve("lib/bcprov-jdk15on-1.70.jar").toUri().toURL();
-        URL bundle = stockJames.resolve("extensions-jars").resolve(BUNDLE_NAME).toUri().toURL();
-        try (URLClassLoader jamesClassPath = new URLClassLoader(new URL[] {bouncyCastle170},
-                ClassLoader.getPlatformClassLoader());
-             URLClassLoader extensions = new URLClassLoader(new URL[] {bundle}, jamesClassPath)) {
-
+        // given the bundle in a class loader below the stock class path
+        withTheBundleBelowTheStockClassPath((jamesClassPath, extensions) -> {
             // when Amazon Corretto Crypto Provider, which SignSmime signs RSA with, is loaded from the bundle
             Class<?> accpClass = Class.forName("com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider",
                 true, extensions);
@@ -284,6 +273,22 @@ class StockJamesBundleTest {
                 jdkSigner.update(data);
                 assertThat(nativeSigner.sign()).isEqualTo(jdkSigner.sign());
             }
+        });
+    }
+
+    /** What runs with the bundle in a class loader below the stock class path's Bouncy Castle 1.70. */
+    private interface WithClassLoaders {
+        void run(URLClassLoader jamesClassPath, URLClassLoader extensions) throws Exception;
+    }
+
+    /** Loads the bundle as James loads an extension: a child of the class loader holding James's class path. */
+    private static void withTheBundleBelowTheStockClassPath(WithClassLoaders body) throws Exception {
+        URL bouncyCastle170 = stockJames.resolve("lib/bcprov-jdk15on-1.70.jar").toUri().toURL();
+        URL bundle = stockJames.resolve("extensions-jars").resolve(BUNDLE_NAME).toUri().toURL();
+        try (URLClassLoader jamesClassPath = new URLClassLoader(new URL[] {bouncyCastle170},
+                ClassLoader.getPlatformClassLoader());
+             URLClassLoader extensions = new URLClassLoader(new URL[] {bundle}, jamesClassPath)) {
+            body.run(jamesClassPath, extensions);
         }
     }
 
