@@ -26,7 +26,7 @@ import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
  * <p>Why a second provider: the relay benchmark's profile (issue 17, 10 KB mails) put the RSA-2048 signature at two
  * thirds of the CPU the S/MIME chain adds to a relayed mail. JDK 17 signs in 0.83-0.95 ms on the benchmark machine,
  * AWS-LC in 0.27 ms (its AVX-512 IFMA code, as fast as {@code openssl speed rsa2048} there), Bouncy Castle's pure Java
- * slower than the JDK. The key must be ACCP's own form: ACCP given a JDK key converts it on every signature and is then
+ * no faster than the JDK. The key must be ACCP's own form: ACCP given a JDK key converts it on every signature and is then
  * slower than the JDK, so each key is converted once and kept, weakly, per key (the key repository hands out the same
  * decoded key while the stored key is unchanged).
  *
