@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import javax.mail.MessagingException;
@@ -47,6 +48,10 @@ import dev.tresor.it.SmtpSink;
  *         embedded H2 key database included), and the part of it spent by the JIT compiler's and the garbage collector's
  *         threads (their {@code /proc/<pid>/task/<tid>/stat}; a compiler thread the JVM ends during the run takes its
  *         time with it, so the JIT share is a lower bound);</li>
+ *     <li>where that CPU went, on a second line: the kernel's part of it (stime, also inside each thread's figure)
+ *         and the threads grouped by name, in ms
+ *         per mail ({@link #threadGroups}): a chain's cost shows in {@code spooler}, James's own in the SMTP,
+ *         RemoteDelivery, dequeue and ActiveMQ threads;</li>
  *     <li>James peak RSS: {@code VmHWM} of {@code /proc/<pid>/status}, reset at the start of each run by writing 5 to
  *         {@code /proc/<pid>/clear_refs};</li>
  *     <li>the mean size of the mails as delivered to the sink (what the chain made of the submitted mail);</li>
@@ -84,6 +89,10 @@ import dev.tresor.it.SmtpSink;
  *     <li>{@code plain-dequeue-copy}: {@code plain} with James's copy of every mail taken from a queue.</li>
  * </ul>
  * A new configuration is one more entry in {@link #CONFIGURATIONS}.
+ *
+ * <p>With {@code --together} the measured runs do not alternate: every server gets its load at once and all are
+ * measured over the same stretch of time ({@link #measureTogether}), so that a change in the machine's speed within a
+ * run hits them alike too. The summary pairs the runs as they ran (run i of each configuration) beside the medians.
  *
  * <p>Before anything is measured, each configuration's warm-up is checked: every mail the sink received must have
  * the top-level type its chain makes ({@link Delivered}: {@code application/pkcs7-mime; smime-type=enveloped-data},
@@ -174,7 +183,7 @@ public final class RelayBenchmark {
     private static String usage() {
         StringBuilder usage = new StringBuilder("usage: RelayBenchmark [--compare tresor,plain] [--mails 3000]"
             + " [--warmup 2000] [--settle 2] [--warmup-max 40000] [--runs 3] [--size 102400] [--sessions 8]"
-            + " [--heap 1g]\n"
+            + " [--heap 1g] [--together]\n"
             + "configurations (--compare: each is compared with plain, or with the first when plain is not among them;"
             + " name@bytes runs one at another mail size than --size, e.g. plain@146000):\n");
         CONFIGURATIONS.forEach((name, configuration) ->
@@ -212,6 +221,13 @@ public final class RelayBenchmark {
             settle(name, warmUp);
         }
         for (int run = 1; run <= options.runs; run++) {
+            if (options.together) {
+                for (Result result : measureTogether("run " + run)) {
+                    results.add(result);
+                    System.out.println(result);
+                }
+                continue;
+            }
             for (String name : options.configurations) {
                 Result result = measure(name, "run " + run, options.mails);
                 results.add(result);
@@ -289,6 +305,7 @@ public final class RelayBenchmark {
         Path proc = Path.of("/proc", Long.toString(server.pid()));
         Files.writeString(proc.resolve("clear_refs"), "5", US_ASCII);
         long jamesBefore = cpuTicks(proc);
+        long jamesSystemBefore = systemTicks(proc);
         Map<String, Long> threadsBefore = threadTicks(proc);
         long othersBefore = idleServersTicks(name);
         long machineBefore = machineBusyTicks();
@@ -305,7 +322,9 @@ public final class RelayBenchmark {
         }
         long elapsed = System.nanoTime() - started;
         long jamesTicks = cpuTicks(proc) - jamesBefore;
-        long[] jitAndGc = jitAndGcTicks(threadsBefore, threadTicks(proc));
+        long jamesSystemTicks = systemTicks(proc) - jamesSystemBefore;
+        Map<String, Long> threadsAfter = threadTicks(proc);
+        long[] jitAndGc = jitAndGcTicks(threadsBefore, threadsAfter);
         long idleServers = idleServersTicks(name) - othersBefore;
         long machineTicks = machineBusyTicks() - machineBefore;
         double benchSeconds = (benchCpuNanos() - benchBefore) / 1e9;
@@ -321,7 +340,129 @@ public final class RelayBenchmark {
             jamesSeconds, (double) jitAndGc[0] / CLOCK_TICKS_PER_SECOND, (double) jitAndGc[1] / CLOCK_TICKS_PER_SECOND,
             peakRssMegabytes(proc), benchSeconds, (double) idleServers / CLOCK_TICKS_PER_SECOND, othersSeconds);
         dumpThreadsIfIncomplete(result);
+        result.threads = threadGroups(threadsBefore, threadsAfter, delivered, jamesSystemTicks);
         return result;
+    }
+
+    /**
+     * {@code --together}: one run of every server at once, each with its own {@code --sessions} clients and
+     * {@code --mails} mails, measured over the same window of time: from the moment every server has delivered a tenth
+     * of its mails to the moment the first one has accepted nine tenths (every client of every server still sending).
+     * The servers then share the machine's speed as well as its load: this machine's CPU time per unit of work drifts
+     * by a third within a minute (a settled server's thousand-mail batches took 6.6 to 9.0 ms per mail, every thread
+     * alike), which alternating runs of half a minute each do not even out. Per server: mails delivered in the window,
+     * its CPU over them, its accepted-but-undelivered mails at both ends of the window (the queue's backlog; CPU per
+     * delivered mail counts the intake of a growing backlog too, so the line gives the backlog's growth), peak RSS
+     * over the whole run. mails/s is each server's share of one machine and is not comparable with alternating runs.
+     */
+    private List<Result> measureTogether(String label) throws Exception {
+        List<String> names = options.configurations;
+        Map<String, Snapshot> before = new LinkedHashMap<>();
+        Map<String, RelayLoad.Run> loads = new LinkedHashMap<>();
+        Map<String, Integer> deliveredBefore = new LinkedHashMap<>();
+        for (String name : names) {
+            ShippedServer server = servers.get(name);
+            Files.writeString(Path.of("/proc", Long.toString(server.pid()), "clear_refs"), "5", US_ASCII);
+            deliveredBefore.put(name, server.sink().transactions());
+        }
+        long started = System.nanoTime();
+        for (String name : names) {
+            ShippedServer server = servers.get(name);
+            loads.put(name, new RelayLoad(server, ALICE, PASSWORD, BOB, options.sessions, options.size(name))
+                .start(name + "-" + label.replace(' ', '-') + "-" + started, options.mails, Duration.ofMinutes(30)));
+        }
+        long deadline = started + Duration.ofMinutes(30).toNanos();
+        // the window opens when every server has delivered a tenth of its mails
+        while (names.stream().anyMatch(name -> delivered(name, deliveredBefore) < options.mails / 10)
+            && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        long machineBefore = machineBusyTicks();
+        long benchBefore = benchCpuNanos();
+        for (String name : names) {
+            before.put(name, Snapshot.of(servers.get(name), loads.get(name), delivered(name, deliveredBefore)));
+        }
+        // and closes when the first has accepted nine tenths: until then every client of every server is sending
+        while (loads.values().stream().allMatch(load -> load.acceptedSoFar() < options.mails * 9 / 10)
+            && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        Map<String, Snapshot> after = new LinkedHashMap<>();
+        for (String name : names) {
+            after.put(name, Snapshot.of(servers.get(name), loads.get(name), delivered(name, deliveredBefore)));
+        }
+        long machineTicks = machineBusyTicks() - machineBefore;
+        double benchSeconds = (benchCpuNanos() - benchBefore) / 1e9;
+        Map<String, RelayLoad.Outcome> outcomes = new LinkedHashMap<>();
+        for (String name : names) {
+            outcomes.put(name, loads.get(name).await());
+        }
+        List<Result> window = new ArrayList<>();
+        double serversSeconds = 0;
+        for (String name : names) {
+            serversSeconds += (double) (after.get(name).cpuTicks - before.get(name).cpuTicks) / CLOCK_TICKS_PER_SECOND;
+        }
+        double othersSeconds = Math.max(0, (double) machineTicks / CLOCK_TICKS_PER_SECOND - serversSeconds - benchSeconds);
+        for (String name : names) {
+            ShippedServer server = servers.get(name);
+            SmtpSink sink = server.sink();
+            int expected = deliveredBefore.get(name) + outcomes.get(name).accepted().size();
+            long end = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            while (sink.transactions() < expected && System.nanoTime() < end) {
+                Thread.sleep(5);
+            }
+            Snapshot from = before.get(name);
+            Snapshot to = after.get(name);
+            int delivered = to.delivered - from.delivered;
+            List<SmtpSink.ReceivedMail> received = sink.received();
+            int first = deliveredBefore.get(name) + from.delivered;
+            long deliveredBytes = received.subList(Math.min(first, received.size()), Math.min(first + delivered, received.size()))
+                .stream().mapToLong(SmtpSink.ReceivedMail::size).sum();
+            long[] jitAndGc = jitAndGcTicks(from.threads, to.threads);
+            // sent and accepted as delivered: the window counts delivered mails; what was accepted is in the backlog
+            Result result = new Result(name, label, delivered, delivered, delivered,
+                deliveredBytes, (to.nanos - from.nanos) / 1e9, (double) (to.cpuTicks - from.cpuTicks) / CLOCK_TICKS_PER_SECOND,
+                (double) jitAndGc[0] / CLOCK_TICKS_PER_SECOND, (double) jitAndGc[1] / CLOCK_TICKS_PER_SECOND,
+                peakRssMegabytes(Path.of("/proc", Long.toString(server.pid()))), benchSeconds, 0, othersSeconds);
+            result.threads = threadGroups(from.threads, to.threads, delivered, to.systemTicks - from.systemTicks);
+            result.backlog = String.format("backlog %d -> %d mails", from.accepted - from.delivered, to.accepted - to.delivered);
+            int lost = outcomes.get(name).accepted().size() - (sink.transactions() - deliveredBefore.get(name));
+            if (lost > 0 || outcomes.get(name).accepted().size() < options.mails) {
+                result.backlog += String.format("; the whole run: %d of %d accepted, %d of them not delivered (INCOMPLETE:"
+                    + " see the server's log)", outcomes.get(name).accepted().size(), options.mails, Math.max(0, lost));
+            }
+            window.add(result);
+        }
+        return window;
+    }
+
+    private int delivered(String name, Map<String, Integer> deliveredBefore) {
+        return servers.get(name).sink().transactions() - deliveredBefore.get(name);
+    }
+
+    /** One server at one moment of a {@code --together} run. */
+    private static final class Snapshot {
+        final long nanos;
+        final long cpuTicks;
+        final long systemTicks;
+        final Map<String, Long> threads;
+        final int accepted;
+        final int delivered;
+
+        private Snapshot(long nanos, long cpuTicks, long systemTicks, Map<String, Long> threads, int accepted, int delivered) {
+            this.nanos = nanos;
+            this.cpuTicks = cpuTicks;
+            this.systemTicks = systemTicks;
+            this.threads = threads;
+            this.accepted = accepted;
+            this.delivered = delivered;
+        }
+
+        static Snapshot of(ShippedServer server, RelayLoad.Run load, int delivered) throws IOException {
+            Path proc = Path.of("/proc", Long.toString(server.pid()));
+            return new Snapshot(System.nanoTime(), cpuTicks(proc), systemTicks(proc), threadTicks(proc), load.acceptedSoFar(),
+                delivered);
+        }
     }
 
     /**
@@ -396,6 +537,33 @@ public final class RelayBenchmark {
         return ticks;
     }
 
+    /** stime of a process, in clock ticks (field 15 of /proc/pid/stat): the kernel's share of its CPU. */
+    private static long systemTicks(Path proc) throws IOException {
+        String stat = Files.readString(proc.resolve("stat"), US_ASCII);
+        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[12]);
+    }
+
+    /**
+     * Where a run's CPU went inside the server, without a profiler: ms per mail of the threads grouped by name (the
+     * digits that number a pool's threads dropped: {@code RemoteDelivery}, {@code ActiveMQ Broker}, {@code spooler},
+     * ...), the busiest twelve first, after the kernel's part (stime) of the whole process, which the threads' figures
+     * include. Two servers whose totals differ more than their chains can explain show here which threads differ.
+     */
+    static String threadGroups(Map<String, Long> before, Map<String, Long> after, int delivered, long systemTicks) {
+        Map<String, Long> groups = new LinkedHashMap<>();
+        for (Map.Entry<String, Long> thread : after.entrySet()) {
+            String name = thread.getKey().substring(thread.getKey().indexOf(' ') + 1)
+                .replaceAll("[-#_ ]+\\d+(?=$|[-#_ ])", "").replaceAll("[-#_ ]+$", "");
+            groups.merge(name, thread.getValue() - before.getOrDefault(thread.getKey(), 0L), Long::sum);
+        }
+        double perMail = 1000.0 / CLOCK_TICKS_PER_SECOND / Math.max(1, delivered);
+        StringBuilder line = new StringBuilder(String.format("kernel %.2f;", systemTicks * perMail));
+        groups.entrySet().stream().filter(group -> group.getValue() > 0)
+            .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(12)
+            .forEach(group -> line.append(String.format(" %s %.2f,", group.getKey(), group.getValue() * perMail)));
+        return line.substring(0, line.length() - 1);
+    }
+
     /** The ticks the JIT compiler's threads and the garbage collector's threads spent between two snapshots. */
     private static long[] jitAndGcTicks(Map<String, Long> before, Map<String, Long> after) {
         long[] jitAndGc = new long[2];
@@ -440,8 +608,7 @@ public final class RelayBenchmark {
         StringBuilder summary = new StringBuilder("\n=== summary: median of the runs, [min - max] ===\n");
         Map<String, double[]> medians = new LinkedHashMap<>();
         for (String name : options.configurations) {
-            List<Result> runs = new ArrayList<>();
-            results.stream().filter(result -> result.configuration.equals(name)).forEach(runs::add);
+            List<Result> runs = runsOf(name);
             double[] rates = runs.stream().mapToDouble(Result::mailsPerSecond).sorted().toArray();
             double[] cpu = runs.stream().mapToDouble(Result::cpuMillisPerMail).sorted().toArray();
             double[] rss = runs.stream().mapToDouble(result -> result.peakRssMegabytes).sorted().toArray();
@@ -464,9 +631,25 @@ public final class RelayBenchmark {
                 double[] b = medians.get(baseline);
                 summary.append(String.format("%s / %s: mails/s %.2f, CPU per mail %.2fx, peak RSS %.2fx%n", other, baseline,
                     a[0] / b[0], a[1] / b[1], a[2] / b[2]));
+                // the runs paired as they ran (run i of each): how far one pair can stray from the medians
+                List<Double> pairs = new ArrayList<>();
+                List<Result> mine = runsOf(other);
+                List<Result> theirs = runsOf(baseline);
+                for (int i = 0; i < Math.min(mine.size(), theirs.size()); i++) {
+                    pairs.add(mine.get(i).cpuMillisPerMail() / theirs.get(i).cpuMillisPerMail());
+                }
+                summary.append(String.format("    CPU per mail, run by run: %s; median of the pairs %.2fx%n",
+                    pairs.stream().map(ratio -> String.format("%.2fx", ratio)).collect(Collectors.joining(" ")),
+                    median(pairs.stream().mapToDouble(Double::doubleValue).sorted().toArray())));
             }
         }
         return summary.toString();
+    }
+
+    private List<Result> runsOf(String configuration) {
+        List<Result> runs = new ArrayList<>();
+        results.stream().filter(result -> result.configuration.equals(configuration)).forEach(runs::add);
+        return runs;
     }
 
     private static double median(double[] sorted) {
@@ -558,6 +741,10 @@ public final class RelayBenchmark {
         final double benchCpuSeconds;
         final double idleServersCpuSeconds;
         final double othersCpuSeconds;
+        /** James's CPU per mail by thread group and the kernel's share ({@link #threadGroups}). */
+        String threads = "";
+        /** {@code --together}: the queue's backlog at both ends of the window. */
+        String backlog = "";
 
         Result(String configuration, String label, int sent, int accepted, int delivered, long deliveredBytes, double seconds,
                double jamesCpuSeconds, double jitCpuSeconds, double gcCpuSeconds, long peakRssMegabytes,
@@ -612,7 +799,9 @@ public final class RelayBenchmark {
                 label, sent, accepted, delivered, seconds, mailsPerSecond(), cpuMillisPerMail(),
                 jitCpuSeconds * 1000 / Math.max(1, delivered), gcCpuSeconds * 1000 / Math.max(1, delivered), peakRssMegabytes,
                 deliveredBytesPerMail(), benchCpuSeconds, idleServersCpuSeconds, othersCpuSeconds, disturbed() ? "  DISTURBED" : "")
-                + (incomplete() ? "  (INCOMPLETE: see the server's log)" : "");
+                + (incomplete() ? "  (INCOMPLETE: see the server's log)" : "")
+                + (backlog.isEmpty() ? "" : "; " + backlog)
+                + (threads.isEmpty() ? "" : String.format("%n%-8s %-8s   ms/mail by thread: %s", configuration, label, threads));
         }
     }
 
@@ -627,11 +816,16 @@ public final class RelayBenchmark {
         String heap = "1g";
         double settlePercent = 2;
         int warmupMax = 40_000;
+        boolean together;
 
         static Options parse(String[] arguments) {
             Options options = new Options();
             for (int i = 0; i < arguments.length; i++) {
                 String name = arguments[i];
+                if (name.equals("--together")) {
+                    options.together = true;
+                    continue;
+                }
                 if (i + 1 >= arguments.length) {
                     throw new IllegalArgumentException(name + " needs a value");
                 }
