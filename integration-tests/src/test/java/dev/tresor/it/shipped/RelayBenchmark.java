@@ -304,9 +304,7 @@ public final class RelayBenchmark {
         int deliveredBefore = sink.transactions();
         Path proc = Path.of("/proc", Long.toString(server.pid()));
         Files.writeString(proc.resolve("clear_refs"), "5", US_ASCII);
-        long jamesBefore = cpuTicks(proc);
-        long jamesSystemBefore = systemTicks(proc);
-        Map<String, Long> threadsBefore = threadTicks(proc);
+        Ticks before = Ticks.of(proc);
         long othersBefore = idleServersTicks(name);
         long machineBefore = machineBusyTicks();
         long benchBefore = benchCpuNanos();
@@ -315,16 +313,11 @@ public final class RelayBenchmark {
         RelayLoad.Run load = new RelayLoad(server, ALICE, PASSWORD, BOB, options.sessions, options.size(name))
             .start(name + "-" + label.replace(' ', '-') + "-" + started, mails, Duration.ofMinutes(30));
         RelayLoad.Outcome outcome = load.await();
-        int expected = deliveredBefore + outcome.accepted().size();
-        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-        while (sink.transactions() < expected && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-        }
+        awaitDeliveries(sink, deliveredBefore + outcome.accepted().size());
         long elapsed = System.nanoTime() - started;
-        long jamesTicks = cpuTicks(proc) - jamesBefore;
-        long jamesSystemTicks = systemTicks(proc) - jamesSystemBefore;
-        Map<String, Long> threadsAfter = threadTicks(proc);
-        long[] jitAndGc = jitAndGcTicks(threadsBefore, threadsAfter);
+        Ticks after = Ticks.of(proc);
+        long jamesTicks = after.cpu - before.cpu;
+        long[] jitAndGc = jitAndGcTicks(before.threads, after.threads);
         long idleServers = idleServersTicks(name) - othersBefore;
         long machineTicks = machineBusyTicks() - machineBefore;
         double benchSeconds = (benchCpuNanos() - benchBefore) / 1e9;
@@ -340,7 +333,7 @@ public final class RelayBenchmark {
             jamesSeconds, (double) jitAndGc[0] / CLOCK_TICKS_PER_SECOND, (double) jitAndGc[1] / CLOCK_TICKS_PER_SECOND,
             peakRssMegabytes(proc), benchSeconds, (double) idleServers / CLOCK_TICKS_PER_SECOND, othersSeconds);
         dumpThreadsIfIncomplete(result);
-        result.threads = threadGroups(threadsBefore, threadsAfter, delivered, jamesSystemTicks);
+        result.threads = threadGroups(before.threads, after.threads, delivered, after.system - before.system);
         return result;
     }
 
@@ -400,17 +393,13 @@ public final class RelayBenchmark {
         List<Result> window = new ArrayList<>();
         double serversSeconds = 0;
         for (String name : names) {
-            serversSeconds += (double) (after.get(name).cpuTicks - before.get(name).cpuTicks) / CLOCK_TICKS_PER_SECOND;
+            serversSeconds += (double) (after.get(name).ticks.cpu - before.get(name).ticks.cpu) / CLOCK_TICKS_PER_SECOND;
         }
         double othersSeconds = Math.max(0, (double) machineTicks / CLOCK_TICKS_PER_SECOND - serversSeconds - benchSeconds);
         for (String name : names) {
             ShippedServer server = servers.get(name);
             SmtpSink sink = server.sink();
-            int expected = deliveredBefore.get(name) + outcomes.get(name).accepted().size();
-            long end = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-            while (sink.transactions() < expected && System.nanoTime() < end) {
-                Thread.sleep(5);
-            }
+            awaitDeliveries(sink, deliveredBefore.get(name) + outcomes.get(name).accepted().size());
             Snapshot from = before.get(name);
             Snapshot to = after.get(name);
             int delivered = to.delivered - from.delivered;
@@ -418,13 +407,13 @@ public final class RelayBenchmark {
             int first = deliveredBefore.get(name) + from.delivered;
             long deliveredBytes = received.subList(Math.min(first, received.size()), Math.min(first + delivered, received.size()))
                 .stream().mapToLong(SmtpSink.ReceivedMail::size).sum();
-            long[] jitAndGc = jitAndGcTicks(from.threads, to.threads);
+            long[] jitAndGc = jitAndGcTicks(from.ticks.threads, to.ticks.threads);
             // sent and accepted as delivered: the window counts delivered mails; what was accepted is in the backlog
             Result result = new Result(name, label, delivered, delivered, delivered,
-                deliveredBytes, (to.nanos - from.nanos) / 1e9, (double) (to.cpuTicks - from.cpuTicks) / CLOCK_TICKS_PER_SECOND,
+                deliveredBytes, (to.nanos - from.nanos) / 1e9, (double) (to.ticks.cpu - from.ticks.cpu) / CLOCK_TICKS_PER_SECOND,
                 (double) jitAndGc[0] / CLOCK_TICKS_PER_SECOND, (double) jitAndGc[1] / CLOCK_TICKS_PER_SECOND,
                 peakRssMegabytes(Path.of("/proc", Long.toString(server.pid()))), benchSeconds, 0, othersSeconds);
-            result.threads = threadGroups(from.threads, to.threads, delivered, to.systemTicks - from.systemTicks);
+            result.threads = threadGroups(from.ticks.threads, to.ticks.threads, delivered, to.ticks.system - from.ticks.system);
             result.backlog = String.format("backlog %d -> %d mails", from.accepted - from.delivered, to.accepted - to.delivered);
             int lost = outcomes.get(name).accepted().size() - (sink.transactions() - deliveredBefore.get(name));
             if (lost > 0 || outcomes.get(name).accepted().size() < options.mails) {
@@ -443,25 +432,47 @@ public final class RelayBenchmark {
     /** One server at one moment of a {@code --together} run. */
     private static final class Snapshot {
         final long nanos;
-        final long cpuTicks;
-        final long systemTicks;
-        final Map<String, Long> threads;
+        final Ticks ticks;
         final int accepted;
         final int delivered;
 
-        private Snapshot(long nanos, long cpuTicks, long systemTicks, Map<String, Long> threads, int accepted, int delivered) {
+        private Snapshot(long nanos, Ticks ticks, int accepted, int delivered) {
             this.nanos = nanos;
-            this.cpuTicks = cpuTicks;
-            this.systemTicks = systemTicks;
-            this.threads = threads;
+            this.ticks = ticks;
             this.accepted = accepted;
             this.delivered = delivered;
         }
 
         static Snapshot of(ShippedServer server, RelayLoad.Run load, int delivered) throws IOException {
-            Path proc = Path.of("/proc", Long.toString(server.pid()));
-            return new Snapshot(System.nanoTime(), cpuTicks(proc), systemTicks(proc), threadTicks(proc), load.acceptedSoFar(),
-                delivered);
+            return new Snapshot(System.nanoTime(), Ticks.of(Path.of("/proc", Long.toString(server.pid()))),
+                load.acceptedSoFar(), delivered);
+        }
+    }
+
+    /** A process's CPU so far, in clock ticks: utime + stime, stime alone, and each thread's utime + stime. */
+    private static final class Ticks {
+        final long cpu;
+        final long system;
+        final Map<String, Long> threads;
+
+        private Ticks(long cpu, long system, Map<String, Long> threads) {
+            this.cpu = cpu;
+            this.system = system;
+            this.threads = threads;
+        }
+
+        static Ticks of(Path proc) throws IOException {
+            String stat = Files.readString(proc.resolve("stat"), US_ASCII);
+            // stime is field 15, the 13th after the command name
+            return new Ticks(cpuTicks(stat), Long.parseLong(statFields(stat)[12]), threadTicks(proc));
+        }
+    }
+
+    /** Waits until the sink has received {@code expected} mails in all, five minutes at most. */
+    private static void awaitDeliveries(SmtpSink sink, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        while (sink.transactions() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(5);
         }
     }
 
@@ -515,9 +526,14 @@ public final class RelayBenchmark {
 
     /** utime + stime from the text of a {@code stat} file of {@code /proc}. */
     private static long cpuTicks(String stat) {
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        String[] fields = statFields(stat);
         // fields[0] is field 3 (state): utime is field 14, stime field 15
         return Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+    }
+
+    /** The fields of a {@code stat} file after the command name (which may hold spaces), from field 3 on. */
+    private static String[] statFields(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).split(" ");
     }
 
     /** utime + stime of every thread of a process now, by "tid name" (name as in {@code /proc/<pid>/task/<tid>/comm}). */
@@ -535,12 +551,6 @@ public final class RelayBenchmark {
             }
         }
         return ticks;
-    }
-
-    /** stime of a process, in clock ticks (field 15 of /proc/pid/stat): the kernel's share of its CPU. */
-    private static long systemTicks(Path proc) throws IOException {
-        String stat = Files.readString(proc.resolve("stat"), US_ASCII);
-        return Long.parseLong(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[12]);
     }
 
     /**
