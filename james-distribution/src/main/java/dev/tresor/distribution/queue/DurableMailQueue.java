@@ -1,10 +1,15 @@
 package dev.tresor.distribution.queue;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
 import javax.jms.ConnectionFactory;
+import javax.jms.DeliveryMode;
 import javax.jms.JMSException;
 import javax.jms.Message;
 import javax.jms.MessageConsumer;
@@ -12,6 +17,7 @@ import javax.jms.Session;
 import javax.mail.MessagingException;
 import javax.mail.internet.MimeMessage;
 
+import org.apache.activemq.BlobMessage;
 import org.apache.activemq.command.ActiveMQBlobMessage;
 import org.apache.james.lifecycle.api.LifecycleUtil;
 import org.apache.james.metrics.api.GaugeRegistry;
@@ -22,7 +28,9 @@ import org.apache.james.queue.api.MailQueue.MailQueueException;
 import org.apache.james.queue.api.MailQueueItemDecoratorFactory;
 import org.apache.james.queue.api.MailQueueName;
 import org.apache.james.server.core.MailImpl;
+import org.apache.james.server.core.MimeMessageInputStream;
 import org.apache.james.server.core.MimeMessageWrapper;
+import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -152,6 +160,30 @@ final class DurableMailQueue extends ActiveMQCacheableMailQueue {
         return null;
     }
 
+    /**
+     * James's enqueue (the content into a blob file, the envelope and attributes into a persistent queue message), with
+     * the content read through a stream that lets go of the message once the file has it. ActiveMQ keeps the stream it
+     * uploaded from (its {@code BlobUploader}, copied into the message the broker holds) for as long as the mail waits
+     * in the queue, and with it the message's bytes, which a mailet's message or one SMTP received holds in memory: in
+     * the 10 KB relay benchmark (issue 17) every encrypted mail's 36 KB array lived through 3 or 4 young collections in
+     * the outgoing queue, was promoted, and the S/MIME relay promoted twice what the plain one did.
+     */
+    @Override
+    protected void produceMail(Map<String, Object> properties, int priority, Mail mail)
+            throws JMSException, MessagingException, IOException {
+        BlobMessage message = getAMQSession(session)
+            .createBlobMessage(new ReleasedOnClose(new MimeMessageInputStream(mail.getMessage())));
+        for (Map.Entry<String, Object> property : properties.entrySet()) {
+            message.setObjectProperty(property.getKey(), property.getValue());
+        }
+        try {
+            producer.send(message, DeliveryMode.PERSISTENT, priority, Message.DEFAULT_TIME_TO_LIVE);
+        } catch (JMSException e) {
+            ((ActiveMQBlobMessage) message).deleteFile();
+            throw e;
+        }
+    }
+
     /** James's item, with the mail over the queue's content file instead of a copy of it (see the class comment). */
     @Override
     protected Mono<MailQueueItem> createMailQueueItem(Session session, MessageConsumer consumer, Message message)
@@ -259,6 +291,58 @@ final class DurableMailQueue extends ActiveMQCacheableMailQueue {
     public void dispose() {
         disposed = true;
         super.dispose();
+    }
+
+    /**
+     * A stream that drops the stream it reads from when it is closed ({@link DurableBlobFiles#uploadStream} closes it
+     * once the content is in its file), so that whoever still holds this one no longer holds the message.
+     */
+    static final class ReleasedOnClose extends InputStream {
+        private InputStream in;
+
+        ReleasedOnClose(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read() throws IOException {
+            return open().read();
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            return open().read(bytes, offset, length);
+        }
+
+        @Override
+        public long transferTo(OutputStream out) throws IOException {
+            return open().transferTo(out);
+        }
+
+        @Override
+        public int available() throws IOException {
+            return open().available();
+        }
+
+        @Override
+        public void close() throws IOException {
+            InputStream closing = in;
+            in = null;
+            if (closing != null) {
+                closing.close();
+            }
+        }
+
+        boolean isReleased() {
+            return in == null;
+        }
+
+        private InputStream open() throws IOException {
+            if (in == null) {
+                throw new IOException("The mail's content was closed after it was written to the queue");
+            }
+            return in;
+        }
     }
 
     /** What the subscriber has asked for and not yet been given; {@code Long.MAX_VALUE} is unbounded. */

@@ -2,9 +2,15 @@ package dev.tresor.distribution.queue;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.ref.ReferenceQueue;
+import java.lang.ref.WeakReference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,6 +36,8 @@ import org.apache.james.queue.api.MailQueueName;
 import org.apache.james.queue.api.ManageableMailQueue;
 import org.apache.james.queue.api.RawMailQueueItemDecoratorFactory;
 import org.apache.james.server.core.MailImpl;
+import org.apache.james.server.core.MimeMessageSource;
+import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.Mail;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -259,6 +267,40 @@ class DurableMailQueueTest {
         assertThat(server.queue().getSize()).as("the mail without content, set aside, not dropped").isEqualTo(1);
     }
 
+    @Test
+    void aQueuedMailShouldNotKeepTheMessageItWasEnqueuedFrom() throws Exception {
+        // what the broker holds while a mail waits (ActiveMQ keeps the stream the content was uploaded from) must not
+        // reach the message in memory it came from: every waiting mail's bytes were promoted to the old generation
+        Running server = start();
+        InMemorySource source = new InMemorySource("kept-1", "a mail that waits\r\n".repeat(2_000));
+        ReferenceQueue<InMemorySource> collected = new ReferenceQueue<>();
+        WeakReference<InMemorySource> held = new WeakReference<>(source, collected);
+        Mail mail = mail("kept-1", "replaced below");
+        ((MailImpl) mail).setMessageNoCopy(new MimeMessageWrapper(source));
+        source = null;
+
+        server.queue().enQueue(mail);
+        LifecycleUtil.dispose(mail);
+        mail = null;
+
+        assertThat(unreachable(held, collected)).as("the enqueued message, unreachable while its mail waits").isTrue();
+        MailQueueItem item = server.dequeue();
+        assertThat(content(item.getMail())).contains("a mail that waits");
+        item.done(CompletionStatus.SUCCESS);
+    }
+
+    @Test
+    void theStreamAQueuedMailWasReadFromShouldLetGoOfItWhenClosed() throws Exception {
+        DurableMailQueue.ReleasedOnClose stream =
+            new DurableMailQueue.ReleasedOnClose(new ByteArrayInputStream("content".getBytes(UTF_8)));
+        assertThat(new String(stream.readAllBytes(), UTF_8)).isEqualTo("content");
+
+        stream.close();
+
+        assertThat(stream.isReleased()).isTrue();
+        assertThatThrownBy(stream::read).isInstanceOf(IOException.class);
+    }
+
     private static void finish(MailQueueItem item) {
         try {
             item.done(CompletionStatus.SUCCESS);
@@ -294,6 +336,50 @@ class DurableMailQueueTest {
             .addRecipient("bob@partner.example")
             .mimeMessage(message)
             .build();
+    }
+
+    /** Whether the referent is collected within a few full collections. */
+    private static boolean unreachable(WeakReference<?> reference, ReferenceQueue<?> queue) throws InterruptedException {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            System.gc();
+            if (queue.remove(200) != null || reference.get() == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A message's bytes in memory, as SMTP or a Tresor mailet leaves them; its streams refer to it. */
+    private static final class InMemorySource implements MimeMessageSource {
+        private final String id;
+        private final byte[] bytes;
+
+        InMemorySource(String name, String body) {
+            this.id = name;
+            this.bytes = ("From: alice@acme.example\r\nTo: bob@partner.example\r\nSubject: " + name + "\r\n\r\n" + body)
+                .getBytes(UTF_8);
+        }
+
+        @Override
+        public String getSourceId() {
+            return id;
+        }
+
+        @Override
+        public InputStream getInputStream() {
+            return new SourceStream();
+        }
+
+        @Override
+        public long getMessageSize() {
+            return bytes.length;
+        }
+
+        private final class SourceStream extends ByteArrayInputStream {
+            SourceStream() {
+                super(bytes);
+            }
+        }
     }
 
     private static String content(Mail mail) throws Exception {
