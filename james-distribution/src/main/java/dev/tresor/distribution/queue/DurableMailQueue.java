@@ -53,8 +53,8 @@ import reactor.core.publisher.Mono;
  * <p>Here each {@link #deQueue()} subscriber gets a receiving thread that takes a mail from the broker only when one is
  * asked for and hands it on; requests from processing threads only count. What stays James's: one transacted session
  * and consumer per mail with the due-time selector, so that a mail not finished (a crash, a rollback) goes back to the
- * broker; the item that commits or rolls back ({@code done}); the blob files; enqueue, browse, size, flush, clear and
- * remove.
+ * broker; the item that commits or rolls back ({@code done}); the blob files; enqueue (but for the stream the content is
+ * uploaded from, {@link #produceMail}), browse, size, flush, clear and remove.
  *
  * <p>A dequeued mail reads its content from the queue's content file, as James's message over that file, instead of
  * from a copy. James copies it ({@code createMail} -> {@code MailImpl.setMessage}), into a temporary file above
