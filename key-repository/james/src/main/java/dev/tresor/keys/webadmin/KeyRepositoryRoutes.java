@@ -91,6 +91,9 @@ public final class KeyRepositoryRoutes implements Routes {
     public void define(Service service) {
         service.before(TENANTS, (request, response) -> RequestBody.claim(request));
         service.before(TENANTS + "/*", (request, response) -> RequestBody.claim(request));
+        // after every route and every refusal, before the answer is written (Spark's after-after filters)
+        service.afterAfter(TENANTS, (request, response) -> RequestBody.discardUnread(request));
+        service.afterAfter(TENANTS + "/*", (request, response) -> RequestBody.discardUnread(request));
         tenants.define(service);
         certificates.define(service);
         privateKeys.define(service);

@@ -80,6 +80,16 @@ final class RequestBody {
         }
     }
 
+    /**
+     * Reads and throws away what is left of the body (at most {@value #MAX_DISCARDED} bytes), so that the answer reaches
+     * a client still sending: a route may refuse a request before it reads the body (an unknown key, tenant or
+     * status), and Jetty closes a connection with unread data, which reset the connection under the client, the answer
+     * lost (the CI met it once, as "HTTP/1.1 header parser received no bytes").
+     */
+    static void discardUnread(Request request) {
+        discardRest(underlying(request));
+    }
+
     /** The body, of at most {@code limit} bytes; 413 naming the limit if it is longer. */
     static byte[] bytes(Request request, int limit, String what) {
         long length = request.raw().getContentLengthLong();

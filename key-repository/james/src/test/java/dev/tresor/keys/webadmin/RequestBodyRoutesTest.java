@@ -199,6 +199,21 @@ class RequestBodyRoutesTest {
     }
 
     @Test
+    void aRouteThatRefusesBeforeReadingTheBodyShouldStillBeHeardByAClientThatIsSending() throws Exception {
+        // an unknown key is refused before its new status is read: the server must read the rest of the body before it
+        // answers, or the client, still sending, gets its connection reset instead of the answer
+        byte[] body = ("{\"status\": \"revoked\", \"note\": \"" + "x".repeat(3 * MEBIBYTE) + "\"}")
+            .getBytes(StandardCharsets.US_ASCII);
+        for (int attempt = 0; attempt < 5; attempt++) {
+            HttpResponse<String> response = send("PATCH", "acme/pgp-keys/0123456789ABCDEF0123456789ABCDEF01234567",
+                "application/json", Map.of(), BodyPublishers.ofByteArray(body));
+
+            assertThat(response.statusCode()).isEqualTo(404);
+            assertJamesErrorWithoutInternals(response);
+        }
+    }
+
+    @Test
     void aTooLargeJsonBodyShouldGet413() throws Exception {
         String huge = "{\"password\": \"" + "x".repeat(2 * MEBIBYTE) + "\"}";
 
