@@ -302,7 +302,7 @@ public final class RelayBenchmark {
         ShippedServer server = servers.get(name);
         SmtpSink sink = server.sink();
         int deliveredBefore = sink.transactions();
-        Path proc = Path.of("/proc", Long.toString(server.pid()));
+        Path proc = proc(server);
         Files.writeString(proc.resolve("clear_refs"), "5", US_ASCII);
         Ticks before = Ticks.of(proc);
         long othersBefore = idleServersTicks(name);
@@ -355,7 +355,7 @@ public final class RelayBenchmark {
         Map<String, Integer> deliveredBefore = new LinkedHashMap<>();
         for (String name : names) {
             ShippedServer server = servers.get(name);
-            Files.writeString(Path.of("/proc", Long.toString(server.pid()), "clear_refs"), "5", US_ASCII);
+            Files.writeString(proc(server).resolve("clear_refs"), "5", US_ASCII);
             deliveredBefore.put(name, server.sink().transactions());
         }
         long started = System.nanoTime();
@@ -412,7 +412,7 @@ public final class RelayBenchmark {
             Result result = new Result(name, label, delivered, delivered, delivered,
                 deliveredBytes, (to.nanos - from.nanos) / 1e9, (double) (to.ticks.cpu - from.ticks.cpu) / CLOCK_TICKS_PER_SECOND,
                 (double) jitAndGc[0] / CLOCK_TICKS_PER_SECOND, (double) jitAndGc[1] / CLOCK_TICKS_PER_SECOND,
-                peakRssMegabytes(Path.of("/proc", Long.toString(server.pid()))), benchSeconds, 0, othersSeconds);
+                peakRssMegabytes(proc(server)), benchSeconds, 0, othersSeconds);
             result.threads = threadGroups(from.ticks.threads, to.ticks.threads, delivered, to.ticks.system - from.ticks.system);
             result.backlog = String.format("backlog %d -> %d mails", from.accepted - from.delivered, to.accepted - to.delivered);
             int lost = outcomes.get(name).accepted().size() - (sink.transactions() - deliveredBefore.get(name));
@@ -444,7 +444,7 @@ public final class RelayBenchmark {
         }
 
         static Snapshot of(ShippedServer server, RelayLoad.Run load, int delivered) throws IOException {
-            return new Snapshot(System.nanoTime(), Ticks.of(Path.of("/proc", Long.toString(server.pid()))),
+            return new Snapshot(System.nanoTime(), Ticks.of(proc(server)),
                 load.acceptedSoFar(), delivered);
         }
     }
@@ -513,7 +513,7 @@ public final class RelayBenchmark {
         long ticks = 0;
         for (Map.Entry<String, ShippedServer> server : servers.entrySet()) {
             if (!server.getKey().equals(measured)) {
-                ticks += cpuTicks(Path.of("/proc", Long.toString(server.getValue().pid())));
+                ticks += cpuTicks(proc(server.getValue()));
             }
         }
         return ticks;
@@ -522,6 +522,11 @@ public final class RelayBenchmark {
     /** utime + stime of a process, in clock ticks (fields 14 and 15 of /proc/pid/stat). */
     private static long cpuTicks(Path proc) throws IOException {
         return cpuTicks(Files.readString(proc.resolve("stat"), US_ASCII));
+    }
+
+    /** The server's directory in {@code /proc}. */
+    private static Path proc(ShippedServer server) {
+        return Path.of("/proc", Long.toString(server.pid()));
     }
 
     /** utime + stime from the text of a {@code stat} file of {@code /proc}. */
@@ -657,9 +662,7 @@ public final class RelayBenchmark {
     }
 
     private List<Result> runsOf(String configuration) {
-        List<Result> runs = new ArrayList<>();
-        results.stream().filter(result -> result.configuration.equals(configuration)).forEach(runs::add);
-        return runs;
+        return results.stream().filter(result -> result.configuration.equals(configuration)).collect(Collectors.toList());
     }
 
     private static double median(double[] sorted) {

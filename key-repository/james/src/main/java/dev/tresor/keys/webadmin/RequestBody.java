@@ -52,8 +52,9 @@ final class RequestBody {
     private static final String FORM = "application/x-www-form-urlencoded";
     private static final int BUFFER_SIZE = 8 * KIB;
     /**
-     * How much of a refused body is read and thrown away, so that the client, still sending, receives the 413: a
-     * server that closes the connection on unread data makes the client's TCP stack drop the answer (RST).
+     * How much of a body left unread is read and thrown away ({@link #discardUnread}), so that the client, still sending,
+     * receives the answer: a server that closes the connection on unread data makes the client's TCP stack drop the
+     * answer (RST).
      */
     private static final long MAX_DISCARDED = 64L * MIB;
 
@@ -71,7 +72,6 @@ final class RequestBody {
         }
         long length = request.raw().getContentLengthLong();
         if (length > MAX_LIMIT) {
-            discardRest(underlying);
             throw ErrorResponder.builder()
                 .statusCode(HttpStatus.PAYLOAD_TOO_LARGE_413)
                 .type(ErrorType.INVALID_ARGUMENT)
@@ -82,26 +82,37 @@ final class RequestBody {
 
     /**
      * Reads and throws away what is left of the body (at most {@value #MAX_DISCARDED} bytes), so that the answer reaches
-     * a client still sending: a route may refuse a request before it reads the body (an unknown key, tenant or
-     * status), and Jetty closes a connection with unread data, which reset the connection under the client, the answer
-     * lost (the CI met it once, as "HTTP/1.1 header parser received no bytes").
+     * a client still sending: run after every Tresor route and every refusal, before the answer is written. A request
+     * may be refused before its body is read (too large, an unknown key, tenant or status), and Jetty closes a
+     * connection with unread data, which reset the connection under the client, the answer lost (the CI met it once,
+     * as "HTTP/1.1 header parser received no bytes").
      */
     static void discardUnread(Request request) {
-        discardRest(underlying(request));
+        try {
+            InputStream in = underlying(request).getInputStream();
+            byte[] buffer = new byte[BUFFER_SIZE];
+            long discarded = 0;
+            int read;
+            while (discarded < MAX_DISCARDED && (read = in.read(buffer)) != -1) {
+                discarded += read;
+            }
+        } catch (IOException | IllegalStateException e) {
+            // the client is gone, or the body was taken another way: nothing left to discard
+        }
     }
 
     /** The body, of at most {@code limit} bytes; 413 naming the limit if it is longer. */
     static byte[] bytes(Request request, int limit, String what) {
         long length = request.raw().getContentLengthLong();
         if (length > limit) {
-            throw tooLarge(underlying(request), what, limit);
+            throw tooLarge(what, limit);
         }
         byte[] body = readAtMost(underlying(request), limit, what);
         if (body.length == 0 && length != 0) {
             // Someone read the body through Spark before us (a request logger): Spark holds it already.
             body = request.bodyAsBytes();
             if (body.length > limit) {
-                throw tooLarge(underlying(request), what, limit);
+                throw tooLarge(what, limit);
             }
         }
         return body;
@@ -139,7 +150,7 @@ final class RequestBody {
             int read;
             while ((read = in.read(buffer)) != -1) {
                 if (body.size() + read > limit) {
-                    throw tooLarge(request, what, limit);
+                    throw tooLarge(what, limit);
                 }
                 body.write(buffer, 0, read);
             }
@@ -158,27 +169,12 @@ final class RequestBody {
         return raw;
     }
 
-    private static HaltException tooLarge(ServletRequest request, String what, int limit) {
-        discardRest(request);
+    private static HaltException tooLarge(String what, int limit) {
         return ErrorResponder.builder()
             .statusCode(HttpStatus.PAYLOAD_TOO_LARGE_413)
             .type(ErrorType.INVALID_ARGUMENT)
             .message("The " + what + " is too large: this route takes at most " + describe(limit))
             .haltError();
-    }
-
-    private static void discardRest(ServletRequest request) {
-        try {
-            InputStream in = request.getInputStream();
-            byte[] buffer = new byte[BUFFER_SIZE];
-            long discarded = 0;
-            int read;
-            while (discarded < MAX_DISCARDED && (read = in.read(buffer)) != -1) {
-                discarded += read;
-            }
-        } catch (IOException | IllegalStateException e) {
-            // the client is gone, or the body was taken another way: nothing left to discard
-        }
     }
 
     static String describe(int limit) {
