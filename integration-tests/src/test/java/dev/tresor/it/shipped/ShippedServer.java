@@ -52,6 +52,7 @@ import io.restassured.specification.RequestSpecification;
 import dev.tresor.distribution.ServerTlsIdentity;
 import dev.tresor.distribution.webadmin.WebAdminSigningKey;
 import dev.tresor.distribution.webadmin.WebAdminToken;
+import dev.tresor.it.LoopbackPorts;
 import dev.tresor.it.SmtpSink;
 import dev.tresor.it.TestTls;
 import dev.tresor.keys.TenantId;
@@ -977,7 +978,7 @@ public final class ShippedServer implements BeforeAllCallback, AfterAllCallback 
 
     /** A free loopback port, held open until every port is chosen so that no two listeners get the same. */
     private static int reserve(List<ServerSocket> reserved) throws IOException {
-        ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        ServerSocket socket = LoopbackPorts.reserve();
         reserved.add(socket);
         return socket.getLocalPort();
     }
