@@ -89,9 +89,9 @@ class StockJamesBundleTest {
 
         sink = new SmtpSink();
         sink.start();
-        smtpPort = freeLoopbackPort();
-        webAdminPort = freeLoopbackPort();
-        publicationPort = freeLoopbackPort();
+        smtpPort = LoopbackPorts.free();
+        webAdminPort = LoopbackPorts.free();
+        publicationPort = LoopbackPorts.free();
 
         Path conf = workingDirectory.resolve("conf");
         copyConfiguration(conf, smtpPort, sink.port());
@@ -479,10 +479,6 @@ class StockJamesBundleTest {
             hostName = e.getMessage().split(":")[0].trim();
         }
         return Files.writeString(file, "127.0.0.1 localhost " + hostName + "\n", US_ASCII);
-    }
-
-    private static int freeLoopbackPort() throws IOException {
-        return LoopbackPorts.free();
     }
 
     // --- SMTP client and sink --------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -83,13 +84,15 @@ public final class SmimeSigner {
      * certificate set from the JDK's certificates encodes and parses each of them again for every mail: 20 KB of
      * garbage per mail, 7 % of what the S/MIME chain adds to James's allocation in the 10 KB relay (issue 17).
      */
-    private static final Map<X509Certificate, X509CertificateHolder> HOLDERS =
-        new LinkedHashMap<>(64, 0.75f, true) {
+    private static final Map<X509Certificate, X509CertificateHolder> HOLDERS = Collections.synchronizedMap(
+        new LinkedHashMap<X509Certificate, X509CertificateHolder>(64, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
             @Override
             protected boolean removeEldestEntry(Map.Entry<X509Certificate, X509CertificateHolder> eldest) {
                 return size() > HOLDER_CACHE_SIZE;
             }
-        };
+        });
 
     private final SigningOptions options;
 
@@ -263,21 +266,18 @@ public final class SmimeSigner {
     }
 
     private static X509CertificateHolder holder(X509Certificate certificate) throws CertificateEncodingException {
-        synchronized (HOLDERS) {
-            X509CertificateHolder cached = HOLDERS.get(certificate);
-            if (cached != null) {
-                return cached;
-            }
+        X509CertificateHolder cached = HOLDERS.get(certificate);
+        if (cached != null) {
+            return cached;
         }
+        // parsed outside the map's lock: two threads may both parse a new certificate, and both results are equal
         X509CertificateHolder holder;
         try {
             holder = new X509CertificateHolder(certificate.getEncoded());
         } catch (IOException e) {
             throw new CertificateEncodingException("the certificate cannot be read back: " + e.getMessage(), e);
         }
-        synchronized (HOLDERS) {
-            HOLDERS.put(certificate, holder);
-        }
+        HOLDERS.put(certificate, holder);
         return holder;
     }
 
